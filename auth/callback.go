@@ -1,0 +1,283 @@
+package auth
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"html/template"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// redirect is a parsed redirect_url: where to listen and what to accept.
+type redirect struct {
+	raw   string // as written in the profile; sent verbatim when the port is fixed
+	url   *url.URL
+	hosts []string // listen addresses, without port
+	port  string   // "0" means any free port
+	path  string
+}
+
+func parseRedirect(raw string) (*redirect, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%q is not a URL", raw)
+	}
+	if u.Scheme != "http" {
+		return nil, fmt.Errorf("%q must start with http:// (a loopback callback, RFC 8252)", raw)
+	}
+	if u.User != nil || u.Fragment != "" || u.RawQuery != "" || u.Opaque != "" {
+		return nil, fmt.Errorf("%q must be a plain http://HOST:PORT/PATH, without user, query or fragment", raw)
+	}
+	r := &redirect{raw: raw, url: u, port: u.Port(), path: u.EscapedPath()}
+	switch h := strings.ToLower(u.Hostname()); h {
+	case "localhost":
+		r.hosts = []string{"127.0.0.1", "::1"}
+	case "127.0.0.1", "::1":
+		r.hosts = []string{h}
+	default:
+		return nil, fmt.Errorf("%q must use 127.0.0.1, [::1] or localhost: the callback listens on this computer only", raw)
+	}
+	if r.port == "" {
+		r.port = "80"
+	}
+	if r.path == "" {
+		r.path = "/"
+	}
+	return r, nil
+}
+
+// PortInUseError means the callback port is taken, often by an old script
+// still listening on localhost:3000.
+type PortInUseError struct {
+	Profile string
+	Addr    string
+	Err     error
+}
+
+func (e *PortInUseError) Error() string {
+	_, port, _ := net.SplitHostPort(e.Addr)
+	return fmt.Sprintf("profile %s: port %s is in use by another program, and the sign-in callback (%s) needs it; close that program or change redirect_url", e.Profile, port, e.Addr)
+}
+
+func (e *PortInUseError) Unwrap() error { return e.Err }
+
+// ProviderError is an error the provider sent to the callback (RFC 6749
+// §4.1.2.1).
+type ProviderError struct {
+	Code        string
+	Description string
+}
+
+func (e *ProviderError) Error() string {
+	msg := "the provider did not sign you in: " + plainProviderError(e.Code)
+	if e.Description != "" {
+		msg += " (" + e.Code + ": " + e.Description + ")"
+	} else {
+		msg += " (" + e.Code + ")"
+	}
+	return msg
+}
+
+func plainProviderError(code string) string {
+	switch code {
+	case "access_denied":
+		return "the sign-in was declined or cancelled"
+	case "invalid_scope":
+		return "it does not accept the scopes in the profile"
+	case "unauthorized_client", "invalid_client":
+		return "it does not accept this client id for this kind of sign-in"
+	case "invalid_request":
+		return "it rejected the sign-in request (check redirect_url and the profile's settings)"
+	case "server_error", "temporarily_unavailable":
+		return "it had a problem of its own; try again in a moment"
+	case "login_required", "consent_required", "interaction_required":
+		return "it needs you to sign in or agree interactively"
+	default:
+		return "it reported an error"
+	}
+}
+
+// callbackServer receives the provider's redirect on loopback. It accepts
+// exactly one answer carrying the expected state, on its own path and Host,
+// and shows the browser the outcome of the whole sign-in.
+type callbackServer struct {
+	redirect  *redirect
+	uri       string // redirect_uri sent to the provider
+	host      string // the Host header browsers send for uri
+	state     string
+	issuer    string // when set, an `iss` parameter must match (RFC 9207)
+	listeners []net.Listener
+	srv       *http.Server
+
+	mu       sync.Mutex
+	finished bool
+	results  chan callbackResult
+}
+
+// callbackResult is one accepted callback. The login answers on reply with
+// the final outcome, which becomes the page the browser shows.
+type callbackResult struct {
+	code  string
+	err   error
+	reply chan error
+}
+
+func listenCallback(profile string, r *redirect, state, issuer string) (*callbackServer, error) {
+	cs := &callbackServer{redirect: r, state: state, issuer: issuer, results: make(chan callbackResult, 1)}
+	port := r.port
+	for _, h := range r.hosts {
+		addr := net.JoinHostPort(h, port)
+		l, err := net.Listen("tcp", addr)
+		if err != nil {
+			if isAddrInUse(err) {
+				cs.closeListeners()
+				return nil, &PortInUseError{Profile: profile, Addr: addr, Err: err}
+			}
+			if h == "::1" && len(r.hosts) > 1 {
+				continue // no IPv6 loopback here; 127.0.0.1 serves localhost
+			}
+			cs.closeListeners()
+			return nil, fmt.Errorf("profile %s: listen for the sign-in callback on %s: %w", profile, addr, err)
+		}
+		cs.listeners = append(cs.listeners, l)
+		_, port, _ = net.SplitHostPort(l.Addr().String()) // later hosts share the chosen port
+	}
+	if r.port == "0" {
+		u := *r.url
+		u.Host = net.JoinHostPort(r.url.Hostname(), port)
+		cs.uri, cs.host = u.String(), u.Host
+	} else {
+		cs.uri, cs.host = r.raw, r.url.Host
+	}
+	cs.srv = &http.Server{
+		Handler:           cs,
+		ReadHeaderTimeout: 10 * time.Second,
+		MaxHeaderBytes:    64 << 10, // a longer request line gets 431, not our memory
+	}
+	for _, l := range cs.listeners {
+		go cs.srv.Serve(l) //nolint:errcheck // ends with Shutdown
+	}
+	return cs, nil
+}
+
+// isAddrInUse covers Unix (EADDRINUSE) and Windows (WSAEADDRINUSE, which
+// syscall does not map to EADDRINUSE).
+func isAddrInUse(err error) bool {
+	const wsaEADDRINUSE = 10048
+	var errno syscall.Errno
+	return errors.Is(err, syscall.EADDRINUSE) || (errors.As(err, &errno) && errno == wsaEADDRINUSE)
+}
+
+func (cs *callbackServer) closeListeners() {
+	for _, l := range cs.listeners {
+		l.Close()
+	}
+}
+
+// shutdown lets the last page reach the browser, then stops.
+func (cs *callbackServer) shutdown() {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	_ = cs.srv.Shutdown(ctx)
+}
+
+func (cs *callbackServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Cache-Control", "no-store")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+
+	// A page on another site can make the browser send requests here, and
+	// DNS rebinding can even make them look same-origin; only the exact Host
+	// of our redirect URI is ours.
+	if !strings.EqualFold(r.Host, cs.host) {
+		page(w, http.StatusMisdirectedRequest, "Wrong address", "This address is not tokentray's sign-in page.")
+		return
+	}
+	if r.URL.EscapedPath() != cs.redirect.path {
+		page(w, http.StatusNotFound, "Not found", "This address is not tokentray's sign-in page.")
+		return
+	}
+	if r.Method != http.MethodGet {
+		h.Set("Allow", "GET")
+		page(w, http.StatusMethodNotAllowed, "Not allowed", "This address only accepts the provider's redirect.")
+		return
+	}
+	q := r.URL.Query()
+	state := q.Get("state")
+	cs.mu.Lock()
+	if cs.finished {
+		cs.mu.Unlock()
+		page(w, http.StatusGone, "Already done", "This sign-in has already finished. You can close this tab.")
+		return
+	}
+	if state == "" || subtle.ConstantTimeCompare([]byte(state), []byte(cs.state)) != 1 {
+		cs.mu.Unlock()
+		page(w, http.StatusBadRequest, "Not this sign-in",
+			"This link does not belong to the sign-in tokentray is waiting for. Go back to tokentray and start signing in again.")
+		return
+	}
+	res := callbackResult{reply: make(chan error, 1)}
+	switch iss := q.Get("iss"); {
+	case iss != "" && cs.issuer != "" && iss != cs.issuer:
+		res.err = fmt.Errorf("the answer came from %q, not from the provider of this profile (%s); sign-in stopped", iss, cs.issuer)
+	case q.Get("error") != "":
+		res.err = &ProviderError{Code: clean(q.Get("error"), 64), Description: clean(q.Get("error_description"), 300)}
+	case q.Get("code") == "":
+		res.err = errors.New("the provider's answer has no authorization code")
+	default:
+		res.code = q.Get("code")
+	}
+	cs.finished = true
+	cs.mu.Unlock()
+
+	cs.results <- res
+	var outcome error
+	select {
+	case outcome = <-res.reply:
+	case <-r.Context().Done():
+		return
+	}
+	if outcome != nil {
+		page(w, http.StatusOK, "Sign-in failed", "tokentray could not sign you in: "+outcome.Error())
+		return
+	}
+	page(w, http.StatusOK, "Signed in", "You are signed in. You can close this tab and go back to what you were doing.")
+}
+
+// clean keeps provider text printable and short: it ends up in terminals and
+// notifications, where control characters could do mischief.
+func clean(s string, max int) string {
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return ' '
+		}
+		return r
+	}, s)
+	if len(s) > max {
+		s = s[:max] + "…"
+	}
+	return strings.ToValidUTF8(s, "")
+}
+
+var pageTmpl = template.Must(template.New("page").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>tokentray: {{.Title}}</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:36em;margin:4em auto;padding:0 1em;color:#222}h1{font-size:1.4em}</style>
+</head><body><h1>{{.Title}}</h1><p>{{.Body}}</p></body></html>
+`))
+
+func page(w http.ResponseWriter, status int, title, body string) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_ = pageTmpl.Execute(w, struct{ Title, Body string }{title, body})
+}

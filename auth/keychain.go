@@ -1,0 +1,63 @@
+package auth
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+)
+
+// KeychainName is what people call this system's keychain.
+var KeychainName = map[string]string{
+	"darwin":  "the macOS Keychain",
+	"windows": "the Windows Credential Manager",
+}[runtime.GOOS]
+
+func init() {
+	if KeychainName == "" {
+		KeychainName = "the system keychain (Secret Service)"
+	}
+}
+
+// usesSecretService is true where go-keyring talks to the Secret Service over
+// the D-Bus session bus.
+var usesSecretService = runtime.GOOS != "darwin" && runtime.GOOS != "windows"
+
+var errNoSessionBus = errors.New("no D-Bus session bus")
+
+// keychainReachable fails fast where there is no session bus at all. Without
+// this, godbus would autolaunch a private bus (and a keyring daemon with it)
+// that outlives tokentray and holds nothing the desktop can see.
+func keychainReachable() error {
+	if !usesSecretService || os.Getenv("DBUS_SESSION_BUS_ADDRESS") != "" {
+		return nil
+	}
+	if dir := os.Getenv("XDG_RUNTIME_DIR"); dir != "" {
+		if _, err := os.Stat(filepath.Join(dir, "bus")); err == nil {
+			return nil
+		}
+	}
+	return errNoSessionBus
+}
+
+// keychainHint turns a keychain failure into what the user can do about it.
+func keychainHint(err error) string {
+	msg := err.Error()
+	switch {
+	case errors.Is(err, errNoSessionBus):
+		return "there is no D-Bus session (DBUS_SESSION_BUS_ADDRESS is not set); run tokentray inside your desktop session"
+	case strings.Contains(msg, "org.freedesktop.secrets") && (strings.Contains(msg, "not provided") || strings.Contains(msg, "ServiceUnknown") || strings.Contains(msg, "was not provided")):
+		return "no Secret Service is running; start GNOME Keyring (gnome-keyring-daemon) or enable KeePassXC's Secret Service integration"
+	case strings.Contains(msg, "unlock") || strings.Contains(msg, "locked") || strings.Contains(msg, "prompt") || strings.Contains(msg, "dismissed"):
+		return "the keychain is locked; unlock it (for example in Passwords and Keys) and try again"
+	case strings.Contains(msg, "dbus") || strings.Contains(msg, "D-Bus") || strings.Contains(msg, "connection refused") || strings.Contains(msg, "no such file"):
+		return "cannot reach the D-Bus session; run tokentray inside your desktop session"
+	case runtime.GOOS == "darwin":
+		return "the Keychain refused; open Keychain Access, make sure the login keychain is unlocked, and try again"
+	case runtime.GOOS == "windows":
+		return "the Credential Manager refused; make sure you are logged in to Windows with your own account"
+	default:
+		return "the keychain refused; make sure it is running and unlocked"
+	}
+}

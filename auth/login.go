@@ -1,0 +1,185 @@
+package auth
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/coreos/go-oidc/v3/oidc"
+	"golang.org/x/oauth2"
+)
+
+// LoginOptions configure one browser sign-in.
+type LoginOptions struct {
+	// Open is handed the authorization URL once the callback listens; it
+	// opens a browser or shows the URL. An error is not fatal: the sign-in
+	// keeps waiting, since the user may open the URL some other way.
+	Open func(authURL string) error
+	// Timeout bounds the whole sign-in; 0 means 5 minutes.
+	Timeout time.Duration
+}
+
+// Login runs the authorization-code flow with PKCE (S256) and state, plus a
+// nonce and ID-token verification when the profile asks for openid, against
+// a loopback callback (RFC 8252). The tokens go to the keychain.
+func (s *Session) Login(ctx context.Context, opts LoginOptions) (*Record, error) {
+	p := s.profile
+	timeout := opts.Timeout
+	if timeout <= 0 {
+		timeout = 5 * time.Minute
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	redir := p.RedirectURL
+	if redir == "" {
+		redir = DefaultRedirectURL
+	}
+	rd, err := parseRedirect(redir)
+	if err != nil {
+		return nil, fmt.Errorf("profile %s: redirect_url: %w", p.Name, err)
+	}
+	ep, err := s.endpoints(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("sign in to %s: %w", p.Name, err)
+	}
+	state := oauth2.GenerateVerifier()
+	cs, err := listenCallback(p.Name, rd, state, ep.Issuer)
+	if err != nil {
+		return nil, err
+	}
+	defer cs.shutdown()
+
+	cfg, _, err := s.oauthConfig(ctx, cs.uri)
+	if err != nil {
+		return nil, fmt.Errorf("sign in to %s: %w", p.Name, err)
+	}
+	verifier := oauth2.GenerateVerifier()
+	authOpts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(verifier)}
+	nonce := ""
+	if p.HasScope("openid") {
+		nonce = oauth2.GenerateVerifier()
+		authOpts = append(authOpts, oidc.Nonce(nonce))
+	}
+	// OpenID Connect Core §11: without prompt=consent a provider may drop
+	// offline_access and give no refresh token.
+	if p.HasScope("offline_access") && p.AuthParams["prompt"] == "" {
+		authOpts = append(authOpts, oauth2.SetAuthURLParam("prompt", "consent"))
+	}
+	for k, v := range p.AuthParams {
+		authOpts = append(authOpts, oauth2.SetAuthURLParam(k, v))
+	}
+	authURL := cfg.AuthCodeURL(state, authOpts...)
+	if opts.Open != nil {
+		_ = opts.Open(authURL)
+	}
+
+	var res callbackResult
+	select {
+	case res = <-cs.results:
+	case <-ctx.Done():
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return nil, fmt.Errorf("sign in to %s: no answer from the browser within %s", p.Name, timeout)
+		}
+		return nil, fmt.Errorf("sign in to %s: %w", p.Name, ctx.Err())
+	}
+	rec, err := s.finishLogin(ctx, cfg, ep, res, verifier, nonce)
+	res.reply <- err
+	if err != nil {
+		return nil, fmt.Errorf("sign in to %s: %w", p.Name, err)
+	}
+	return rec, nil
+}
+
+func (s *Session) finishLogin(ctx context.Context, cfg *oauth2.Config, ep endpoints, res callbackResult, verifier, nonce string) (*Record, error) {
+	if res.err != nil {
+		return nil, res.err
+	}
+	hctx := context.WithValue(ctx, oauth2.HTTPClient, s.hc)
+	tok, err := cfg.Exchange(hctx, res.code, oauth2.VerifierOption(verifier))
+	if err != nil {
+		return nil, fmt.Errorf("exchange the authorization code: %w", classify(err))
+	}
+	now := s.now()
+	rec := &Record{
+		AccessToken: tok.AccessToken, TokenType: tok.Type(), Expiry: tok.Expiry,
+		RefreshToken: tok.RefreshToken, SignedInAt: now, RefreshedAt: now,
+	}
+	if sc, ok := tok.Extra("scope").(string); ok {
+		rec.Scope = sc
+	}
+	if nonce != "" {
+		raw, _ := tok.Extra("id_token").(string)
+		if raw == "" {
+			return nil, errors.New("the provider sent no ID token although openid was requested")
+		}
+		if ep.verifier == nil {
+			return nil, errors.New("cannot verify the ID token without issuer discovery")
+		}
+		idt, err := ep.verifier.Verify(oidc.ClientContext(ctx, s.hc), raw)
+		if err != nil {
+			return nil, fmt.Errorf("the ID token is not valid: %w", err)
+		}
+		if idt.Nonce != nonce {
+			return nil, errors.New("the ID token does not belong to this sign-in (nonce mismatch)")
+		}
+		var c identity
+		if err := idt.Claims(&c); err == nil {
+			rec.Subject, rec.Name, rec.Email = idt.Subject, c.name(), c.Email
+		}
+	}
+	if rec.Email == "" && rec.Name == "" && ep.Userinfo != "" {
+		// Best effort: it names the account in status and the tray, where a
+		// bare subject id means little.
+		if c, err := s.userinfo(ctx, ep.Userinfo, rec); err == nil && (rec.Subject == "" || c.Subject == rec.Subject) {
+			rec.Subject, rec.Name, rec.Email = c.Subject, c.name(), clean(c.Email, 200)
+		}
+	}
+	if err := s.store.Save(s.profile.Name, rec); err != nil {
+		return nil, err
+	}
+	return rec, nil
+}
+
+// identity is the part of an ID token or userinfo answer that names a person.
+type identity struct {
+	Subject           string `json:"sub"`
+	Email             string `json:"email"`
+	Name              string `json:"name"`
+	PreferredUsername string `json:"preferred_username"`
+	Username          string `json:"username"` // Cognito's userInfo
+}
+
+func (c identity) name() string {
+	for _, n := range []string{c.Name, c.PreferredUsername, c.Username} {
+		if n != "" {
+			return clean(n, 100)
+		}
+	}
+	return ""
+}
+
+func (s *Session) userinfo(ctx context.Context, endpoint string, rec *Record) (identity, error) {
+	var c identity
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, endpoint, nil)
+	if err != nil {
+		return c, err
+	}
+	rec.token().SetAuthHeader(req)
+	resp, err := s.hc.Do(req)
+	if err != nil {
+		return c, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return c, fmt.Errorf("userinfo: HTTP %d", resp.StatusCode)
+	}
+	err = json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&c)
+	return c, err
+}

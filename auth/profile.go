@@ -1,0 +1,382 @@
+package auth
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/pelletier/go-toml/v2"
+	"github.com/pelletier/go-toml/v2/unstable"
+)
+
+// Profile is one provider account as written in the profile file.
+type Profile struct {
+	Name string `toml:"-"`
+
+	// Issuer enables OpenID Connect discovery. Explicit URLs below override
+	// what discovery finds.
+	Issuer        string `toml:"issuer"`
+	AuthURL       string `toml:"auth_url"`
+	TokenURL      string `toml:"token_url"`
+	RevocationURL string `toml:"revocation_url"`
+	UserinfoURL   string `toml:"userinfo_url"`
+
+	ClientID string `toml:"client_id"`
+	// ClientSecret in the file is a convenience; one set with
+	// `tokentray secret set` lives in the keychain and wins.
+	ClientSecret string `toml:"client_secret"`
+	// ClientAuth is "none", "basic" or "post"; empty means decide from
+	// discovery and whether there is a secret.
+	ClientAuth string            `toml:"client_auth"`
+	Scopes     []string          `toml:"scopes"`
+	AuthParams map[string]string `toml:"auth_params"`
+	// RedirectURL defaults to DefaultRedirectURL (any free port).
+	RedirectURL string `toml:"redirect_url"`
+	// CAFile is an extra trusted CA bundle (PEM) for this provider; relative
+	// paths are relative to the profile file.
+	CAFile string `toml:"ca_file"`
+
+	// line is where [profile.NAME] starts, for errors found after parsing.
+	line int
+}
+
+// DefaultRedirectURL is the loopback callback used when a profile sets none:
+// any free port, as RFC 8252 §7.3 allows.
+const DefaultRedirectURL = "http://127.0.0.1:0/callback"
+
+// Config is a parsed profile file.
+type Config struct {
+	Path     string
+	Default  string
+	Profiles map[string]*Profile
+	// Names lists the profiles in file order.
+	Names []string
+}
+
+// ConfigError is a problem in a profile file. Its message names the file, the
+// line, the profile and the key, so a user can go straight to it.
+type ConfigError struct {
+	File    string
+	Line    int
+	Profile string
+	Key     string
+	Msg     string
+}
+
+func (e *ConfigError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
+	}
+	b.WriteString(": ")
+	if e.Profile != "" {
+		fmt.Fprintf(&b, "profile %q: ", e.Profile)
+	}
+	if e.Key != "" {
+		fmt.Fprintf(&b, "key %q: ", e.Key)
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// ErrNoProfile means a command needs a profile and none was named or implied.
+var ErrNoProfile = errors.New("no profile")
+
+// DefaultConfigPath is where the profile file lives unless --config or
+// TOKENTRAY_CONFIG says otherwise.
+func DefaultConfigPath() (string, error) {
+	if p := os.Getenv("TOKENTRAY_CONFIG"); p != "" {
+		return p, nil
+	}
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("find the configuration directory: %w", err)
+	}
+	return filepath.Join(dir, "tokentray", "profiles.toml"), nil
+}
+
+type fileShape struct {
+	Default string              `toml:"default"`
+	Profile map[string]*Profile `toml:"profile"`
+}
+
+var profileNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+
+// LoadConfig reads and checks a profile file.
+func LoadConfig(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, &ConfigError{File: path, Msg: "no profile file here; create one (see the README) or pass --config"}
+		}
+		return nil, &ConfigError{File: path, Msg: fmt.Sprintf("cannot read the profile file: %v", err)}
+	}
+	return ParseConfig(path, data)
+}
+
+// ParseConfig checks a profile file's contents; path is only used in errors
+// and to resolve relative ca_file paths.
+func ParseConfig(path string, data []byte) (*Config, error) {
+	var shape fileShape
+	dec := toml.NewDecoder(bytes.NewReader(data)).DisallowUnknownFields()
+	if err := dec.Decode(&shape); err != nil {
+		return nil, decodeError(path, err)
+	}
+	idx, err := indexKeys(data)
+	if err != nil {
+		return nil, decodeError(path, err)
+	}
+	cfg := &Config{Path: path, Default: shape.Default, Profiles: map[string]*Profile{}}
+	for _, name := range idx.tables {
+		p, ok := shape.Profile[name]
+		if !ok || p == nil {
+			continue
+		}
+		p.Name = name
+		p.line = idx.lines["profile."+name]
+		cfg.Profiles[name] = p
+		cfg.Names = append(cfg.Names, name)
+	}
+	var rest []string // written as an inline table: no line of their own
+	for name, p := range shape.Profile {
+		if _, ok := cfg.Profiles[name]; !ok && p != nil {
+			p.Name = name
+			p.line = idx.lines["profile"]
+			cfg.Profiles[name] = p
+			rest = append(rest, name)
+		}
+	}
+	sort.Strings(rest)
+	cfg.Names = append(cfg.Names, rest...)
+	for _, name := range cfg.Names {
+		p := cfg.Profiles[name]
+		if !profileNameRE.MatchString(name) {
+			return nil, &ConfigError{File: path, Line: p.line, Profile: name, Msg: "profile names may use letters, digits, '.', '_' and '-' only"}
+		}
+		if key, msg := p.check(); msg != "" {
+			line := idx.lines["profile."+name+"."+key]
+			if line == 0 {
+				line = p.line
+			}
+			return nil, &ConfigError{File: path, Line: line, Profile: name, Key: key, Msg: msg}
+		}
+		if p.CAFile != "" && !filepath.IsAbs(p.CAFile) {
+			p.CAFile = filepath.Join(filepath.Dir(path), p.CAFile)
+		}
+	}
+	if cfg.Default != "" {
+		if _, ok := cfg.Profiles[cfg.Default]; !ok {
+			return nil, &ConfigError{File: path, Line: idx.lines["default"], Key: "default", Msg: fmt.Sprintf("there is no profile named %q", cfg.Default)}
+		}
+	}
+	return cfg, nil
+}
+
+// Profile picks a profile by name; an empty name means the default, or the
+// only profile.
+func (c *Config) Profile(name string) (*Profile, error) {
+	if name == "" {
+		switch {
+		case c.Default != "":
+			name = c.Default
+		case len(c.Names) == 1:
+			name = c.Names[0]
+		case len(c.Names) == 0:
+			return nil, fmt.Errorf("%w: %s defines no profile", ErrNoProfile, c.Path)
+		default:
+			return nil, fmt.Errorf("%w: name one of %s (or set default = \"NAME\" in %s)", ErrNoProfile, strings.Join(c.Names, ", "), c.Path)
+		}
+	}
+	p, ok := c.Profiles[name]
+	if !ok {
+		return nil, fmt.Errorf("%w: %s has no profile %q", ErrNoProfile, c.Path, name)
+	}
+	return p, nil
+}
+
+// reservedParams are set by tokentray itself; letting auth_params override
+// them would silently disable PKCE, state or the redirect check.
+var reservedParams = map[string]bool{
+	"state": true, "nonce": true, "code_challenge": true, "code_challenge_method": true,
+	"redirect_uri": true, "client_id": true, "response_type": true, "scope": true,
+}
+
+// check returns the offending key and a message, or "" when the profile is
+// usable.
+func (p *Profile) check() (key, msg string) {
+	if p.ClientID == "" {
+		return "client_id", "missing: every profile needs the client id the provider gave you"
+	}
+	if p.Issuer == "" && (p.AuthURL == "" || p.TokenURL == "") {
+		switch {
+		case p.AuthURL == "" && p.TokenURL == "":
+			return "issuer", "missing: set issuer (for OpenID discovery) or both auth_url and token_url"
+		case p.AuthURL == "":
+			return "auth_url", "missing: without issuer, both auth_url and token_url are needed"
+		default:
+			return "token_url", "missing: without issuer, both auth_url and token_url are needed"
+		}
+	}
+	for _, u := range []struct{ key, val string }{
+		{"issuer", p.Issuer}, {"auth_url", p.AuthURL}, {"token_url", p.TokenURL},
+		{"revocation_url", p.RevocationURL}, {"userinfo_url", p.UserinfoURL},
+	} {
+		if u.val == "" {
+			continue
+		}
+		if msg := checkProviderURL(u.val); msg != "" {
+			return u.key, msg
+		}
+	}
+	switch p.ClientAuth {
+	case "", "none", "basic", "post":
+	default:
+		return "client_auth", fmt.Sprintf("must be \"none\", \"basic\" or \"post\", not %q", p.ClientAuth)
+	}
+	if p.ClientAuth == "none" && p.ClientSecret != "" {
+		return "client_auth", "is \"none\" but client_secret is set; use \"basic\" or \"post\", or remove the secret"
+	}
+	for _, s := range p.Scopes {
+		if s == "" || strings.ContainsAny(s, " \t\r\n\"\\") {
+			return "scopes", fmt.Sprintf("%q is not a valid scope (no spaces or quotes)", s)
+		}
+	}
+	for k := range p.AuthParams {
+		if reservedParams[k] {
+			return "auth_params", fmt.Sprintf("%q is set by tokentray itself and cannot be overridden", k)
+		}
+	}
+	if p.RedirectURL != "" {
+		if _, err := parseRedirect(p.RedirectURL); err != nil {
+			return "redirect_url", err.Error()
+		}
+	}
+	if strings.Contains(p.Issuer, "openid-configuration") {
+		return "issuer", "give the issuer itself, without /.well-known/openid-configuration"
+	}
+	if p.Issuer == "" && p.HasScope("openid") {
+		return "scopes", "\"openid\" needs issuer, to verify the ID token (explicit URLs may still override what discovery finds)"
+	}
+	return "", ""
+}
+
+// HasScope reports whether the profile requests scope s.
+func (p *Profile) HasScope(s string) bool {
+	for _, x := range p.Scopes {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// checkProviderURL allows https anywhere and plain http only on loopback,
+// where nothing crosses a network.
+func checkProviderURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return fmt.Sprintf("%q is not an absolute http(s) URL", raw)
+	}
+	if u.Scheme == "http" && !isLoopbackHost(u.Hostname()) {
+		return fmt.Sprintf("%q uses plain http; tokens may only travel over https (http is allowed on loopback only)", raw)
+	}
+	return ""
+}
+
+func isLoopbackHost(h string) bool {
+	if strings.EqualFold(h, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
+}
+
+func decodeError(path string, err error) error {
+	var strict *toml.StrictMissingError
+	if errors.As(err, &strict) && len(strict.Errors) > 0 {
+		e := &strict.Errors[0]
+		line, _ := e.Position()
+		ce := keyError(path, line, e.Key(), "unknown key")
+		if len(ce.Key) == 0 && ce.Profile == "" {
+			ce.Msg = fmt.Sprintf("unknown key %q", strings.Join(e.Key(), "."))
+		}
+		return ce
+	}
+	var de *toml.DecodeError
+	if errors.As(err, &de) {
+		line, _ := de.Position()
+		return keyError(path, line, de.Key(), de.Error())
+	}
+	var pe *unstable.ParserError
+	if errors.As(err, &pe) {
+		return &ConfigError{File: path, Msg: "not valid TOML: " + pe.Message}
+	}
+	return &ConfigError{File: path, Msg: err.Error()}
+}
+
+// keyError names the profile and key of a dotted TOML key.
+func keyError(path string, line int, key toml.Key, msg string) *ConfigError {
+	ce := &ConfigError{File: path, Line: line, Msg: msg}
+	if len(key) >= 2 && key[0] == "profile" {
+		ce.Profile = key[1]
+		ce.Key = strings.Join(key[2:], ".")
+	} else {
+		ce.Key = strings.Join(key, ".")
+	}
+	return ce
+}
+
+type keyIndex struct {
+	lines  map[string]int // dotted key → first line it appears on
+	tables []string       // profile names in order of their [profile.NAME] tables
+}
+
+// indexKeys records the line of every key, so errors found after decoding
+// (a bad value rather than bad syntax) can still point at a line.
+func indexKeys(data []byte) (keyIndex, error) {
+	idx := keyIndex{lines: map[string]int{}}
+	seen := map[string]bool{}
+	var p unstable.Parser
+	p.Reset(data)
+	var table []string
+	for p.NextExpression() {
+		n := p.Expression()
+		var parts []string
+		line := 0
+		for it := n.Key(); it.Next(); {
+			k := it.Node()
+			parts = append(parts, string(k.Data))
+			if line == 0 {
+				line = p.Shape(k.Raw).Start.Line
+			}
+		}
+		switch n.Kind {
+		case unstable.Table, unstable.ArrayTable:
+			table = parts
+		case unstable.KeyValue:
+			parts = append(append([]string{}, table...), parts...)
+		default:
+			continue
+		}
+		full := strings.Join(parts, ".")
+		if _, ok := idx.lines[full]; !ok {
+			idx.lines[full] = line
+		}
+		if len(parts) >= 2 && parts[0] == "profile" && !seen[parts[1]] {
+			seen[parts[1]] = true
+			idx.tables = append(idx.tables, parts[1])
+			if _, ok := idx.lines["profile."+parts[1]]; !ok {
+				idx.lines["profile."+parts[1]] = line
+			}
+		}
+	}
+	return idx, p.Error()
+}

@@ -1,0 +1,174 @@
+package auth
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/coreos/go-oidc/v3/oidc"
+	"golang.org/x/oauth2"
+)
+
+// endpoints are a profile's provider URLs after discovery and overrides.
+type endpoints struct {
+	Issuer      string
+	Auth        string
+	Token       string
+	Revocation  string
+	Userinfo    string
+	AuthMethods []string // token_endpoint_auth_methods_supported
+	verifier    *oidc.IDTokenVerifier
+}
+
+// discovery is resolved at most once per Session, and only when a provider
+// call is needed: reusing a stored token must not touch the network.
+type discovery struct {
+	once sync.Once
+	ep   endpoints
+	err  error
+}
+
+func (s *Session) endpoints(ctx context.Context) (endpoints, error) {
+	s.disc.once.Do(func() { s.disc.ep, s.disc.err = s.discover(ctx) })
+	return s.disc.ep, s.disc.err
+}
+
+func (s *Session) discover(ctx context.Context) (endpoints, error) {
+	p := s.profile
+	ep := endpoints{Issuer: p.Issuer}
+	if p.Issuer != "" {
+		ctx = oidc.ClientContext(ctx, s.hc)
+		prov, err := oidc.NewProvider(ctx, p.Issuer)
+		if err != nil {
+			return ep, fmt.Errorf("%w: OpenID discovery at %s: %w", ErrProviderUnreachable, p.Issuer, err)
+		}
+		var extra struct {
+			Revocation  string   `json:"revocation_endpoint"`
+			Userinfo    string   `json:"userinfo_endpoint"`
+			AuthMethods []string `json:"token_endpoint_auth_methods_supported"`
+		}
+		if err := prov.Claims(&extra); err != nil {
+			return ep, fmt.Errorf("%w: OpenID discovery at %s: %w", ErrProviderUnreachable, p.Issuer, err)
+		}
+		e := prov.Endpoint()
+		ep.Auth, ep.Token = e.AuthURL, e.TokenURL
+		ep.Revocation, ep.Userinfo, ep.AuthMethods = extra.Revocation, extra.Userinfo, extra.AuthMethods
+		ep.verifier = prov.Verifier(&oidc.Config{ClientID: p.ClientID, Now: s.now})
+	}
+	for _, o := range []struct {
+		dst *string
+		val string
+	}{
+		{&ep.Auth, p.AuthURL}, {&ep.Token, p.TokenURL},
+		{&ep.Revocation, p.RevocationURL}, {&ep.Userinfo, p.UserinfoURL},
+	} {
+		if o.val != "" {
+			*o.dst = o.val
+		}
+	}
+	if ep.Auth == "" || ep.Token == "" {
+		return ep, fmt.Errorf("the provider at %s publishes no authorization or token endpoint; set auth_url and token_url", p.Issuer)
+	}
+	return ep, nil
+}
+
+// clientSecret is the keychain's secret if there is one, else the file's.
+func (s *Session) clientSecret() (string, error) {
+	secret, err := s.store.Secret(s.profile.Name)
+	switch {
+	case err == nil:
+		return secret, nil
+	case errors.Is(err, ErrNotFound):
+		return s.profile.ClientSecret, nil
+	default:
+		return "", err
+	}
+}
+
+// authStyle decides where the client credentials go: the profile's choice,
+// else what discovery advertises (RFC 8414 defaults to basic), else basic
+// with a secret and none without.
+func authStyle(p *Profile, ep endpoints, secret string) (oauth2.AuthStyle, string, error) {
+	method := p.ClientAuth
+	if method == "" {
+		switch {
+		case secret == "":
+			method = "none"
+		case len(ep.AuthMethods) == 0 || slices.Contains(ep.AuthMethods, "client_secret_basic"):
+			method = "basic"
+		case slices.Contains(ep.AuthMethods, "client_secret_post"):
+			method = "post"
+		default:
+			method = "basic"
+		}
+	}
+	switch method {
+	case "basic", "post":
+		if secret == "" {
+			return 0, "", fmt.Errorf("profile %s uses client_auth %q but has no client secret; run `tokentray secret set %s`", p.Name, method, p.Name)
+		}
+		if method == "basic" {
+			return oauth2.AuthStyleInHeader, method, nil
+		}
+		return oauth2.AuthStyleInParams, method, nil
+	default:
+		// A public client sends client_id in the body and no secret.
+		return oauth2.AuthStyleInParams, "none", nil
+	}
+}
+
+// oauthConfig is the x/oauth2 view of the profile.
+func (s *Session) oauthConfig(ctx context.Context, redirectURI string) (*oauth2.Config, endpoints, error) {
+	ep, err := s.endpoints(ctx)
+	if err != nil {
+		return nil, ep, err
+	}
+	secret, err := s.clientSecret()
+	if err != nil {
+		return nil, ep, err
+	}
+	style, method, err := authStyle(s.profile, ep, secret)
+	if err != nil {
+		return nil, ep, err
+	}
+	if method == "none" {
+		secret = ""
+	}
+	return &oauth2.Config{
+		ClientID:     s.profile.ClientID,
+		ClientSecret: secret,
+		Endpoint:     oauth2.Endpoint{AuthURL: ep.Auth, TokenURL: ep.Token, AuthStyle: style},
+		RedirectURL:  redirectURI,
+		Scopes:       s.profile.Scopes,
+	}, ep, nil
+}
+
+// newHTTPClient trusts the system roots plus the profile's CA file, takes
+// proxies from the environment, and never waits for ever.
+func newHTTPClient(p *Profile) (*http.Client, error) {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	if p.CAFile != "" {
+		pem, err := os.ReadFile(p.CAFile)
+		if err != nil {
+			return nil, fmt.Errorf("profile %s: read ca_file: %w", p.Name, err)
+		}
+		pool, err := x509.SystemCertPool()
+		if err != nil || pool == nil {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("profile %s: ca_file %s holds no PEM certificate", p.Name, p.CAFile)
+		}
+		tr.TLSClientConfig.RootCAs = pool
+	}
+	tr.ResponseHeaderTimeout = 20 * time.Second
+	return &http.Client{Transport: tr, Timeout: 30 * time.Second}, nil
+}

@@ -1,0 +1,114 @@
+package auth
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"golang.org/x/oauth2"
+)
+
+// LogoutResult says what signing out achieved.
+type LogoutResult struct {
+	// WasSignedIn is false when the keychain held no tokens.
+	WasSignedIn bool
+	// Revoked is true when the provider confirmed the revocation.
+	Revoked bool
+	// RevokeErr says why the provider was not told; the local tokens are
+	// deleted regardless.
+	RevokeErr error
+}
+
+// ErrNoRevocation means the provider has no revocation endpoint, so the
+// tokens stay valid at the provider until they expire.
+var ErrNoRevocation = errors.New("the provider offers no way to revoke tokens (no revocation endpoint); they stay valid there until they expire")
+
+// Logout revokes the refresh token (or the access token when there is none)
+// at the provider (RFC 7009), then deletes the profile's tokens from the
+// keychain, whether or not the revocation worked.
+func (s *Session) Logout(ctx context.Context) (LogoutResult, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var res LogoutResult
+	name := s.profile.Name
+	rec, err := s.store.Load(name)
+	switch {
+	case err == nil:
+		res.WasSignedIn = true
+		res.RevokeErr = s.revoke(ctx, rec)
+		res.Revoked = res.RevokeErr == nil
+	case errors.Is(err, ErrNotFound):
+	default:
+		var ke *KeychainError
+		if errors.As(err, &ke) {
+			return res, err
+		}
+		// A damaged record cannot be revoked, but it can still be removed.
+		res.WasSignedIn = true
+		res.RevokeErr = err
+	}
+	if err := s.store.Delete(name); err != nil && !errors.Is(err, ErrNotFound) {
+		return res, fmt.Errorf("sign out of %s: %w", name, err)
+	}
+	return res, nil
+}
+
+func (s *Session) revoke(ctx context.Context, rec *Record) error {
+	token, hint := rec.RefreshToken, "refresh_token"
+	if token == "" {
+		token, hint = rec.AccessToken, "access_token"
+	}
+	if token == "" {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	cfg, ep, err := s.oauthConfig(ctx, "")
+	if err != nil {
+		return err
+	}
+	if ep.Revocation == "" {
+		return ErrNoRevocation
+	}
+	form := url.Values{"token": {token}, "token_type_hint": {hint}}
+	if cfg.Endpoint.AuthStyle == oauth2.AuthStyleInParams {
+		form.Set("client_id", cfg.ClientID)
+		if cfg.ClientSecret != "" {
+			form.Set("client_secret", cfg.ClientSecret)
+		}
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, ep.Revocation, strings.NewReader(form.Encode()))
+	if err != nil {
+		return fmt.Errorf("revoke: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if cfg.Endpoint.AuthStyle == oauth2.AuthStyleInHeader {
+		// RFC 6749 §2.3.1: form-encode id and secret before Basic encoding.
+		req.SetBasicAuth(url.QueryEscape(cfg.ClientID), url.QueryEscape(cfg.ClientSecret))
+	}
+	resp, err := s.hc.Do(req)
+	if err != nil {
+		return fmt.Errorf("%w: revoke: %s", ErrProviderUnreachable, clean(err.Error(), 300))
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	if resp.StatusCode == http.StatusOK {
+		return nil
+	}
+	var oe struct {
+		Error       string `json:"error"`
+		Description string `json:"error_description"`
+	}
+	_ = json.Unmarshal(body, &oe)
+	detail := clean(oe.Error, 64)
+	if oe.Description != "" {
+		detail += ": " + clean(oe.Description, 200)
+	}
+	return fmt.Errorf("the provider refused the revocation (HTTP %d %s)", resp.StatusCode, detail)
+}

@@ -1,0 +1,342 @@
+package auth
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/zalando/go-keyring"
+)
+
+// Record is what the keychain holds for one signed-in profile.
+type Record struct {
+	AccessToken  string    `json:"access_token,omitempty"`
+	TokenType    string    `json:"token_type,omitempty"`
+	Expiry       time.Time `json:"expiry,omitzero"`
+	RefreshToken string    `json:"refresh_token,omitempty"`
+	// Scope is what the provider granted, when it said.
+	Scope string `json:"scope,omitempty"`
+	// Who the tokens belong to, from the verified ID token or userinfo.
+	Subject string `json:"sub,omitempty"`
+	Name    string `json:"name,omitempty"`
+	Email   string `json:"email,omitempty"`
+
+	SignedInAt  time.Time `json:"signed_in_at,omitzero"`
+	RefreshedAt time.Time `json:"refreshed_at,omitzero"`
+}
+
+// String keeps tokens out of anything that formats a Record.
+func (r Record) String() string {
+	return fmt.Sprintf("auth.Record{who: %q, expiry: %s, refresh token: %t}", r.Who(), r.Expiry.Format(time.RFC3339), r.RefreshToken != "")
+}
+
+// GoString does the same for %#v.
+func (r Record) GoString() string { return r.String() }
+
+// Who names the signed-in account for people: email, else name, else subject.
+func (r *Record) Who() string {
+	switch {
+	case r.Email != "":
+		return r.Email
+	case r.Name != "":
+		return r.Name
+	default:
+		return r.Subject
+	}
+}
+
+// Keyring is the part of an OS keychain the store needs. The system one is
+// github.com/zalando/go-keyring; tests may pass a size-limited memory one.
+type Keyring interface {
+	Get(service, user string) (string, error)
+	Set(service, user, password string) error
+	Delete(service, user string) error
+}
+
+// SystemKeyring is the OS keychain: Secret Service, macOS Keychain or Windows
+// Credential Manager.
+type SystemKeyring struct{}
+
+func (SystemKeyring) Get(service, user string) (string, error) {
+	if err := keychainReachable(); err != nil {
+		return "", err
+	}
+	return keyring.Get(service, user)
+}
+
+func (SystemKeyring) Set(service, user, password string) error {
+	if err := keychainReachable(); err != nil {
+		return err
+	}
+	return keyring.Set(service, user, password)
+}
+
+func (SystemKeyring) Delete(service, user string) error {
+	if err := keychainReachable(); err != nil {
+		return err
+	}
+	return keyring.Delete(service, user)
+}
+
+// ErrNotFound means the keychain has no such item.
+var ErrNotFound = errors.New("not in the keychain")
+
+// KeychainError is a keychain that is missing, locked or not answering. Its
+// message says which keychain and what to do; it never holds a secret.
+type KeychainError struct {
+	Op   string
+	Hint string
+	Err  error
+}
+
+func (e *KeychainError) Error() string {
+	return fmt.Sprintf("%s: %s: %s (%v)", KeychainName, e.Op, e.Hint, e.Err)
+}
+
+func (e *KeychainError) Unwrap() error { return e.Err }
+
+// errKeychainTimeout is what a keychain call that never returned reports.
+var errKeychainTimeout = errors.New("no answer")
+
+// Store keeps records and client secrets in a keychain under one service
+// name. Every call is bounded by Timeout: a locked keychain may otherwise wait
+// for ever on an unlock prompt.
+type Store struct {
+	Keyring Keyring
+	Service string
+	Timeout time.Duration
+	// ChunkSize is the largest value written as one item. macOS Keychain
+	// (about 3 KB through go-keyring's command line) and Windows Credential
+	// Manager (2,560 bytes) refuse larger ones, and Cognito-sized tokens are
+	// larger, so longer records are split over several items.
+	ChunkSize int
+}
+
+// NewStore is the store on the OS keychain, service "tokentray".
+func NewStore() *Store {
+	return &Store{Keyring: SystemKeyring{}, Service: "tokentray", Timeout: 3 * time.Second, ChunkSize: 2000}
+}
+
+// Items are named PROFILE (the record, or a header naming its chunks),
+// PROFILE/a/N and PROFILE/b/N (chunks; two slots so a new record is complete
+// before the header switches to it) and PROFILE/client_secret. Profile names
+// cannot contain '/', so no two profiles' items collide.
+const chunkHeader = "tokentray-chunks:v1:"
+
+// maxChunks bounds a record at about 2 MB, far beyond any real token.
+const maxChunks = 1000
+
+func secretItem(profile string) string { return profile + "/client_secret" }
+
+func chunkItem(profile, slot string, i int) string {
+	return profile + "/" + slot + "/" + strconv.Itoa(i)
+}
+
+// Load returns the profile's record, or an error wrapping ErrNotFound.
+func (s *Store) Load(profile string) (*Record, error) {
+	head, err := s.get("read the tokens of "+profile, profile)
+	if err != nil {
+		return nil, err
+	}
+	raw := head
+	if strings.HasPrefix(head, chunkHeader) {
+		if raw, err = s.joinChunks(profile, head); err != nil {
+			return nil, err
+		}
+	}
+	var r Record
+	if err := json.Unmarshal([]byte(raw), &r); err != nil {
+		// The message of a JSON error can quote the input: keep it out.
+		return nil, fmt.Errorf("the keychain item for %s is damaged; sign in again", profile)
+	}
+	return &r, nil
+}
+
+// Save writes the record so that a reader, or a crash at any moment, sees
+// either the old record or the new one, never a mix.
+func (s *Store) Save(profile string, r *Record) error {
+	data, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("encode the tokens of %s: %w", profile, err)
+	}
+	op := "save the tokens of " + profile
+	oldSlot := ""
+	if head, err := s.get(op, profile); err == nil {
+		oldSlot, _, _ = parseHeader(head)
+	} else if !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	value := string(data)
+	if len(value) > s.ChunkSize {
+		slot := "a"
+		if oldSlot == "a" {
+			slot = "b"
+		}
+		parts := splitUTF8(value, s.ChunkSize)
+		for i, part := range parts {
+			if err := s.set(op, chunkItem(profile, slot, i), part); err != nil {
+				return err
+			}
+		}
+		sum := sha256.Sum256(data)
+		value = fmt.Sprintf("%s%s:%d:%s", chunkHeader, slot, len(parts), hex.EncodeToString(sum[:8]))
+		if err := s.set(op, profile, value); err != nil {
+			return err
+		}
+	} else if err := s.set(op, profile, value); err != nil {
+		return err
+	}
+	if oldSlot != "" {
+		return s.deleteSlot(op, profile, oldSlot)
+	}
+	return nil
+}
+
+// Delete removes every token item of the profile, including chunks a crash
+// may have left behind. The client secret stays: it is configuration.
+func (s *Store) Delete(profile string) error {
+	op := "delete the tokens of " + profile
+	for _, slot := range []string{"a", "b"} {
+		if err := s.deleteSlot(op, profile, slot); err != nil {
+			return err
+		}
+	}
+	return s.del(op, profile)
+}
+
+// Secret returns the client secret kept in the keychain, or ErrNotFound.
+func (s *Store) Secret(profile string) (string, error) {
+	return s.get("read the client secret of "+profile, secretItem(profile))
+}
+
+// SetSecret keeps a client secret in the keychain.
+func (s *Store) SetSecret(profile, secret string) error {
+	return s.set("save the client secret of "+profile, secretItem(profile), secret)
+}
+
+// DeleteSecret removes the client secret from the keychain.
+func (s *Store) DeleteSecret(profile string) error {
+	return s.del("delete the client secret of "+profile, secretItem(profile))
+}
+
+func parseHeader(head string) (slot string, n int, sum string) {
+	rest, ok := strings.CutPrefix(head, chunkHeader)
+	if !ok {
+		return "", 0, ""
+	}
+	f := strings.Split(rest, ":")
+	if len(f) != 3 || (f[0] != "a" && f[0] != "b") {
+		return "", 0, ""
+	}
+	n, err := strconv.Atoi(f[1])
+	if err != nil || n < 1 || n > maxChunks {
+		return "", 0, ""
+	}
+	return f[0], n, f[2]
+}
+
+func (s *Store) joinChunks(profile, head string) (string, error) {
+	slot, n, want := parseHeader(head)
+	if slot == "" {
+		return "", fmt.Errorf("the keychain item for %s is damaged; sign in again", profile)
+	}
+	var b strings.Builder
+	for i := range n {
+		part, err := s.get("read the tokens of "+profile, chunkItem(profile, slot, i))
+		if errors.Is(err, ErrNotFound) {
+			return "", fmt.Errorf("the keychain item for %s is incomplete (part %d of %d is missing); sign in again", profile, i+1, n)
+		}
+		if err != nil {
+			return "", err
+		}
+		b.WriteString(part)
+	}
+	sum := sha256.Sum256([]byte(b.String()))
+	if hex.EncodeToString(sum[:8]) != want {
+		return "", fmt.Errorf("the keychain item for %s is damaged (its parts do not match); sign in again", profile)
+	}
+	return b.String(), nil
+}
+
+// deleteSlot removes chunks until the first missing one.
+func (s *Store) deleteSlot(op, profile, slot string) error {
+	for i := range maxChunks {
+		err := s.del(op, chunkItem(profile, slot, i))
+		if errors.Is(err, ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// splitUTF8 cuts s into pieces of at most n bytes without splitting a
+// character, since some keychains store text, not bytes.
+func splitUTF8(s string, n int) []string {
+	var parts []string
+	for len(s) > n {
+		cut := n
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		parts = append(parts, s[:cut])
+		s = s[cut:]
+	}
+	return append(parts, s)
+}
+
+func (s *Store) get(op, item string) (string, error) {
+	var v string
+	err := s.bounded(op, func() (err error) {
+		v, err = s.Keyring.Get(s.Service, item)
+		return err
+	})
+	return v, err
+}
+
+func (s *Store) set(op, item, value string) error {
+	return s.bounded(op, func() error { return s.Keyring.Set(s.Service, item, value) })
+}
+
+func (s *Store) del(op, item string) error {
+	return s.bounded(op, func() error { return s.Keyring.Delete(s.Service, item) })
+}
+
+// bounded runs one keychain call with a deadline. A call that never returns
+// leaves its goroutine behind; there is no way to cancel go-keyring, and a
+// stuck goroutine is better than a stuck program.
+func (s *Store) bounded(op string, call func() error) error {
+	done := make(chan error, 1)
+	go func() { done <- call() }()
+	timeout := s.Timeout
+	if timeout <= 0 {
+		timeout = 3 * time.Second
+	}
+	t := time.NewTimer(timeout)
+	defer t.Stop()
+	var err error
+	select {
+	case err = <-done:
+	case <-t.C:
+		return &KeychainError{Op: op, Err: errKeychainTimeout,
+			Hint: fmt.Sprintf("the keychain did not answer within %s; it may be locked and waiting for you to unlock it", timeout)}
+	}
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, keyring.ErrNotFound), errors.Is(err, ErrNotFound):
+		return fmt.Errorf("%s: %w", op, ErrNotFound)
+	case errors.Is(err, keyring.ErrSetDataTooBig):
+		return &KeychainError{Op: op, Err: err, Hint: "the keychain refused an item this large"}
+	default:
+		return &KeychainError{Op: op, Err: err, Hint: keychainHint(err)}
+	}
+}

@@ -1,0 +1,128 @@
+//go:build linux
+
+package testkit
+
+import (
+	"context"
+	"os/exec"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// Browser is a headless Debian Chromium driven over the DevTools protocol.
+type Browser struct {
+	ctx context.Context
+}
+
+// NewBrowser starts Chromium with a fresh profile; it ends with the test.
+func NewBrowser(t testing.TB) *Browser {
+	t.Helper()
+	path, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Fatal("chromium is not installed; run `make test`, which installs Debian's chromium")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox, // tests run as root in CI
+		chromedp.UserDataDir(t.TempDir()),
+		// The network here is closed: keep Chromium from trying it.
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-gpu", true),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	if err := chromedp.Do(ctx); err != nil {
+		cancel()
+		cancelAlloc()
+		t.Fatalf("start chromium: %v", err)
+	}
+	t.Cleanup(func() { cancel(); cancelAlloc() })
+	return &Browser{ctx: ctx}
+}
+
+type pageState struct {
+	Href  string `json:"href"`
+	Kind  string `json:"kind"`
+	Title string `json:"title"`
+	Text  string `json:"text"`
+}
+
+const probe = `(() => ({
+  href: location.href,
+  title: document.title,
+  text: document.body ? document.body.innerText : "",
+  kind: document.title.startsWith("tokentray:") ? "done"
+      : document.querySelector("input[name=login]") ? "login"
+      : document.querySelector("button[type=submit]") ? "consent" : "other",
+}))()`
+
+// SignIn opens authURL, signs in to the test provider as user, agrees to
+// the consent page, and returns the text of tokentray's callback page.
+func (b *Browser) SignIn(t testing.TB, authURL, user string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 60*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Navigate(authURL)); err != nil {
+		t.Fatalf("open the sign-in URL: %v", err)
+	}
+	return b.finish(t, ctx, user)
+}
+
+// Visit opens a URL and returns the page's text, e.g. a callback forged by
+// a test.
+func (b *Browser) Visit(t testing.TB, u string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Navigate(u)); err != nil {
+		t.Fatalf("open %s: %v", u, err)
+	}
+	st, err := chromedp.Run(ctx, chromedp.Evaluate[pageState](probe))
+	if err != nil {
+		t.Fatalf("read the page: %v", err)
+	}
+	return st.Text
+}
+
+func (b *Browser) finish(t testing.TB, ctx context.Context, user string) string {
+	t.Helper()
+	last := ""
+	for ctx.Err() == nil {
+		st, err := chromedp.Run(ctx, chromedp.Evaluate[pageState](probe))
+		if err != nil {
+			// A navigation destroyed the page mid-probe; look again.
+			time.Sleep(50 * time.Millisecond)
+			continue
+		}
+		key := st.Href + " " + st.Kind
+		if key == last && st.Kind != "done" {
+			time.Sleep(50 * time.Millisecond)
+			continue
+		}
+		switch st.Kind {
+		case "done":
+			return st.Title + "\n" + st.Text
+		case "login":
+			last = key
+			err = chromedp.Do(ctx,
+				chromedp.SendKeys(chromedp.CSS("input[name=login]"), user),
+				chromedp.SendKeys(chromedp.CSS("input[name=password]"), "any-password"),
+				chromedp.Click(chromedp.CSS("button[type=submit]")),
+			)
+		case "consent":
+			last = key
+			err = chromedp.Do(ctx, chromedp.Click(chromedp.CSS("button[type=submit]")))
+		default:
+			time.Sleep(50 * time.Millisecond)
+		}
+		if err != nil && ctx.Err() == nil {
+			t.Logf("browser step on %s: %v", st.Href, err)
+		}
+	}
+	t.Fatalf("the sign-in did not reach tokentray's callback page within a minute")
+	return ""
+}

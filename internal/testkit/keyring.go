@@ -1,0 +1,27 @@
+//go:build linux
+
+package testkit
+
+import (
+	"os"
+	"testing"
+
+	"github.com/zalando/go-keyring"
+)
+
+// RequireSecretService fails the test unless a real, unlocked Secret Service
+// answers on the session bus. `make test` provides one: gnome-keyring under
+// dbus-run-session.
+func RequireSecretService(t testing.TB) {
+	t.Helper()
+	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
+		t.Fatal("no D-Bus session bus: run the tests with `make test`, which starts dbus-run-session and gnome-keyring")
+	}
+	const svc, user = "tokentray-test-probe", "probe"
+	if err := keyring.Set(svc, user, "x"); err != nil {
+		t.Fatalf("the Secret Service does not work (%v): run the tests with `make test`", err)
+	}
+	if err := keyring.Delete(svc, user); err != nil {
+		t.Fatalf("the Secret Service does not work (%v)", err)
+	}
+}

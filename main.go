@@ -1,0 +1,477 @@
+// Command tokentray keeps OAuth2 access tokens current: sign in once in the
+// browser, keep the tokens in the OS keychain, and hand out live access
+// tokens to people and scripts.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/pkg/browser"
+	"golang.org/x/term"
+
+	"github.com/tokentray/tokentray/auth"
+)
+
+var version = "dev"
+
+// Exit codes scripts can rely on.
+const (
+	exitOK          = 0
+	exitError       = 1
+	exitUsage       = 2
+	exitSignIn      = 3
+	exitUnreachable = 4
+)
+
+const usage = `tokentray keeps OAuth2 access tokens current.
+
+Usage:
+  tokentray login    [PROFILE] [--no-browser] [--timeout 5m]
+  tokentray token    [PROFILE] [--min-valid 60s] [--header | --json]
+  tokentray status   [--json]
+  tokentray logout   [PROFILE]
+  tokentray profiles
+  tokentray secret set|delete PROFILE     (set reads the secret from standard input)
+  tokentray version
+
+Every command takes --config PATH (default: $TOKENTRAY_CONFIG, else
+%s).
+PROFILE may be left out when the file has one profile or sets default = "NAME".
+
+Exit codes: 0 ok, 1 error, 2 usage or profile file, 3 sign-in needed,
+4 provider unreachable and no valid access token.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// cli carries what every command needs.
+type cli struct {
+	ctx    context.Context
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	config string
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	c := &cli{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
+	global := flag.NewFlagSet("tokentray", flag.ContinueOnError)
+	global.SetOutput(io.Discard)
+	global.StringVar(&c.config, "config", "", "profile file")
+	if err := global.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			c.usage(stdout)
+			return exitOK
+		}
+		return c.fail(usageError(err.Error()))
+	}
+	args = global.Args()
+	if len(args) == 0 {
+		c.usage(stderr)
+		return exitUsage
+	}
+	cmds := map[string]func([]string) error{
+		"login":    c.login,
+		"token":    c.token,
+		"status":   c.status,
+		"logout":   c.logout,
+		"profiles": c.profiles,
+		"secret":   c.secret,
+	}
+	switch args[0] {
+	case "help", "-h", "--help":
+		c.usage(stdout)
+		return exitOK
+	case "version", "--version":
+		fmt.Fprintln(stdout, "tokentray", version)
+		return exitOK
+	}
+	cmd, ok := cmds[args[0]]
+	if !ok {
+		return c.fail(usageError(fmt.Sprintf("unknown command %q; run `tokentray help`", args[0])))
+	}
+	if err := cmd(args[1:]); err != nil {
+		return c.fail(err)
+	}
+	return exitOK
+}
+
+func (c *cli) usage(w io.Writer) {
+	path, err := auth.DefaultConfigPath()
+	if err != nil {
+		path = "<config dir>/tokentray/profiles.toml"
+	}
+	fmt.Fprintf(w, usage, path)
+}
+
+type usageError string
+
+func (e usageError) Error() string { return string(e) }
+
+// parse accepts flags before and after positional arguments, so both
+// `token --min-valid 5m work` and `token work --min-valid 5m` work.
+func (c *cli) parse(fs *flag.FlagSet, args []string, maxPos int) ([]string, error) {
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&c.config, "config", c.config, "profile file")
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, usageError(fmt.Sprintf("%s: %v", fs.Name(), err))
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			break
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+	if len(pos) > maxPos {
+		return nil, usageError(fmt.Sprintf("%s: too many arguments: %s", fs.Name(), strings.Join(pos, " ")))
+	}
+	return pos, nil
+}
+
+func (c *cli) loadConfig() (*auth.Config, error) {
+	path := c.config
+	if path == "" {
+		var err error
+		if path, err = auth.DefaultConfigPath(); err != nil {
+			return nil, err
+		}
+	}
+	return auth.LoadConfig(path)
+}
+
+// session opens the named (or default) profile.
+func (c *cli) session(pos []string) (*auth.Session, error) {
+	cfg, err := c.loadConfig()
+	if err != nil {
+		return nil, err
+	}
+	name := ""
+	if len(pos) > 0 {
+		name = pos[0]
+	}
+	p, err := cfg.Profile(name)
+	if err != nil {
+		return nil, err
+	}
+	return auth.NewSession(p, auth.Options{})
+}
+
+func (c *cli) login(args []string) error {
+	fs := flag.NewFlagSet("login", flag.ContinueOnError)
+	noBrowser := fs.Bool("no-browser", false, "print the sign-in URL instead of opening a browser")
+	timeout := fs.Duration("timeout", 5*time.Minute, "how long to wait for the browser")
+	pos, err := c.parse(fs, args, 1)
+	if err != nil {
+		return err
+	}
+	s, err := c.session(pos)
+	if err != nil {
+		return err
+	}
+	name := s.Profile().Name
+	open := func(u string) error {
+		if *noBrowser {
+			// Alone on its line so a script can read it.
+			fmt.Fprintln(c.stdout, u)
+			return nil
+		}
+		fmt.Fprintf(c.stderr, "Opening your browser to sign in to %s…\n", name)
+		// xdg-open and friends chatter on stdout, which belongs to scripts.
+		browser.Stdout, browser.Stderr = c.stderr, c.stderr
+		if err := browser.OpenURL(u); err != nil {
+			fmt.Fprintf(c.stderr, "No browser could be opened (%v). Open this address yourself:\n%s\n", err, u)
+		}
+		return nil
+	}
+	rec, err := s.Login(c.ctx, auth.LoginOptions{Open: open, Timeout: *timeout})
+	if err != nil {
+		return err
+	}
+	who := rec.Who()
+	if who == "" {
+		who = "your account"
+	}
+	fmt.Fprintf(c.stderr, "Signed in to %s as %s.%s\n", name, who, expiryNote(rec.Expiry, rec.RefreshToken != ""))
+	return nil
+}
+
+func expiryNote(exp time.Time, refresh bool) string {
+	if exp.IsZero() {
+		return ""
+	}
+	note := fmt.Sprintf(" The access token is valid until %s", exp.Local().Format("15:04"))
+	if refresh {
+		return note + "; tokentray refreshes it when needed."
+	}
+	return note + "; the provider gave no refresh token, so you will have to sign in again then."
+}
+
+func (c *cli) token(args []string) error {
+	fs := flag.NewFlagSet("token", flag.ContinueOnError)
+	minValid := fs.Duration("min-valid", auth.DefaultMinValid, "refresh first unless the token is valid at least this long")
+	header := fs.Bool("header", false, "print an Authorization header")
+	asJSON := fs.Bool("json", false, "print access_token, token_type and expiry as JSON")
+	pos, err := c.parse(fs, args, 1)
+	if err != nil {
+		return err
+	}
+	if *header && *asJSON {
+		return usageError("token: --header and --json exclude each other")
+	}
+	s, err := c.session(pos)
+	if err != nil {
+		return err
+	}
+	res, err := s.Get(c.ctx, *minValid)
+	if err != nil {
+		return err
+	}
+	if res.Warning != nil {
+		fmt.Fprintf(c.stderr, "tokentray: warning: %v\n", res.Warning)
+	}
+	tok := res.Token
+	switch {
+	case *header:
+		fmt.Fprintf(c.stdout, "Authorization: %s %s\n", tok.Type(), tok.AccessToken)
+	case *asJSON:
+		out := struct {
+			AccessToken string `json:"access_token"`
+			TokenType   string `json:"token_type"`
+			Expiry      string `json:"expiry,omitempty"`
+		}{tok.AccessToken, tok.Type(), ""}
+		if !tok.Expiry.IsZero() {
+			out.Expiry = tok.Expiry.Format(time.RFC3339)
+		}
+		return json.NewEncoder(c.stdout).Encode(out)
+	default:
+		fmt.Fprintln(c.stdout, tok.AccessToken)
+	}
+	return nil
+}
+
+func (c *cli) status(args []string) error {
+	fs := flag.NewFlagSet("status", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "print JSON")
+	if _, err := c.parse(fs, args, 0); err != nil {
+		return err
+	}
+	cfg, err := c.loadConfig()
+	if err != nil {
+		return err
+	}
+	store := auth.NewStore()
+	list := make([]auth.Status, 0, len(cfg.Names))
+	for _, name := range cfg.Names {
+		s, err := auth.NewSession(cfg.Profiles[name], auth.Options{Store: store})
+		if err != nil {
+			list = append(list, auth.Status{Profile: name, Error: err.Error()})
+			continue
+		}
+		list = append(list, s.Status())
+	}
+	if *asJSON {
+		enc := json.NewEncoder(c.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(list)
+	}
+	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "PROFILE\tSTATE\tWHO\tACCESS TOKEN\tREFRESH TOKEN")
+	now := time.Now()
+	for _, st := range list {
+		state, exp, rt := "signed out", "-", "-"
+		switch {
+		case st.Error != "":
+			state = "error: " + st.Error
+		case st.SignedIn:
+			state = "signed in"
+			exp = describeExpiry(st.Expiry, now)
+			rt = "no"
+			if st.HasRefreshToken {
+				rt = "yes"
+			}
+		}
+		who := st.Who
+		if who == "" {
+			who = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", st.Profile, state, who, exp, rt)
+	}
+	return tw.Flush()
+}
+
+func describeExpiry(exp, now time.Time) string {
+	if exp.IsZero() {
+		return "no expiry given"
+	}
+	d := exp.Sub(now).Round(time.Second)
+	if d <= 0 {
+		return "expired " + exp.Local().Format("2006-01-02 15:04")
+	}
+	return fmt.Sprintf("valid %s (until %s)", d, exp.Local().Format("15:04"))
+}
+
+func (c *cli) logout(args []string) error {
+	fs := flag.NewFlagSet("logout", flag.ContinueOnError)
+	pos, err := c.parse(fs, args, 1)
+	if err != nil {
+		return err
+	}
+	s, err := c.session(pos)
+	if err != nil {
+		return err
+	}
+	name := s.Profile().Name
+	res, err := s.Logout(c.ctx)
+	if err != nil {
+		return err
+	}
+	switch {
+	case !res.WasSignedIn:
+		fmt.Fprintf(c.stderr, "%s was not signed in; nothing to do.\n", name)
+	case res.Revoked:
+		fmt.Fprintf(c.stderr, "Signed out of %s: the provider revoked the tokens and the keychain no longer holds them.\n", name)
+	default:
+		fmt.Fprintf(c.stderr, "Signed out of %s on this computer; the keychain no longer holds its tokens.\n", name)
+		fmt.Fprintf(c.stderr, "tokentray: warning: the provider was not told to revoke them: %v\n", res.RevokeErr)
+	}
+	return nil
+}
+
+func (c *cli) profiles(args []string) error {
+	fs := flag.NewFlagSet("profiles", flag.ContinueOnError)
+	if _, err := c.parse(fs, args, 0); err != nil {
+		return err
+	}
+	cfg, err := c.loadConfig()
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "PROFILE\tPROVIDER\tCLIENT")
+	for _, name := range cfg.Names {
+		p := cfg.Profiles[name]
+		where := p.Issuer
+		if where == "" {
+			where = p.AuthURL
+		}
+		mark := ""
+		if name == cfg.Default {
+			mark = " (default)"
+		}
+		fmt.Fprintf(tw, "%s%s\t%s\t%s\n", name, mark, where, p.ClientID)
+	}
+	return tw.Flush()
+}
+
+func (c *cli) secret(args []string) error {
+	fs := flag.NewFlagSet("secret", flag.ContinueOnError)
+	pos, err := c.parse(fs, args, 2)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 || (pos[0] != "set" && pos[0] != "delete") {
+		return usageError("usage: tokentray secret set|delete PROFILE")
+	}
+	cfg, err := c.loadConfig()
+	if err != nil {
+		return err
+	}
+	p, err := cfg.Profile(pos[1])
+	if err != nil {
+		return err
+	}
+	store := auth.NewStore()
+	if pos[0] == "delete" {
+		if err := store.DeleteSecret(p.Name); err != nil && !errors.Is(err, auth.ErrNotFound) {
+			return err
+		}
+		fmt.Fprintf(c.stderr, "The keychain no longer holds a client secret for %s.\n", p.Name)
+		return nil
+	}
+	secret, err := c.readSecret(p.Name)
+	if err != nil {
+		return err
+	}
+	if err := store.SetSecret(p.Name, secret); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stderr, "Saved the client secret for %s in %s.\n", p.Name, auth.KeychainName)
+	return nil
+}
+
+// readSecret reads one secret from standard input, without echo on a
+// terminal.
+func (c *cli) readSecret(name string) (string, error) {
+	if f, ok := c.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprintf(c.stderr, "Client secret for %s: ", name)
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(c.stderr)
+		if err != nil {
+			return "", fmt.Errorf("read the secret: %w", err)
+		}
+		return strings.TrimSpace(string(b)), nil
+	}
+	b, err := io.ReadAll(io.LimitReader(c.stdin, 64<<10))
+	if err != nil {
+		return "", fmt.Errorf("read the secret from standard input: %w", err)
+	}
+	s := strings.TrimRight(string(b), "\r\n")
+	if s == "" {
+		return "", usageError("secret set: standard input was empty; pipe the secret in, e.g. `pass show x | tokentray secret set " + name + "`")
+	}
+	return s, nil
+}
+
+// fail prints one plain sentence, then the detail, and picks the exit code.
+func (c *cli) fail(err error) int {
+	var (
+		ue usageError
+		ce *auth.ConfigError
+		ke *auth.KeychainError
+	)
+	headline, code := "", exitError
+	switch {
+	case errors.As(err, &ue), errors.Is(err, auth.ErrNoProfile):
+		headline, code = "The command was not understood.", exitUsage
+	case errors.As(err, &ce):
+		headline, code = "The profile file has a problem.", exitUsage
+	case errors.Is(err, auth.ErrSignInNeeded):
+		headline, code = "You need to sign in again: run `tokentray login`.", exitSignIn
+	case errors.As(err, &ke):
+		headline = fmt.Sprintf("%s is not available.", upperFirst(auth.KeychainName))
+	case errors.Is(err, auth.ErrProviderUnreachable):
+		headline, code = "The provider could not be reached, and there is no valid access token.", exitUnreachable
+	case errors.Is(err, context.Canceled):
+		headline = "Cancelled."
+	default:
+		headline = "It did not work."
+	}
+	fmt.Fprintf(c.stderr, "tokentray: %s\n  %v\n", headline, err)
+	return code
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}

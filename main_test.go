@@ -1,0 +1,465 @@
+//go:build linux
+
+// End-to-end tests of the tokentray command as a user runs it: a real OpenID
+// provider (oidc-provider), real headless Chromium, a real Secret Service
+// (gnome-keyring on a private D-Bus session — `make test` sets it up).
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/internal/testkit"
+)
+
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "tokentray-e2e")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "tokentray")
+	build := exec.Command("go", "build", "-o", binary, ".")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "build tokentray:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+type result struct {
+	stdout, stderr string
+	code           int
+	took           time.Duration
+}
+
+// tokentray runs the binary with the given profile file and environment
+// additions.
+func tokentray(t *testing.T, config string, env []string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(binary, append([]string{"--config", config}, args...)...)
+	cmd.Env = append(os.Environ(), env...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	start := time.Now()
+	err := cmd.Run()
+	r := result{stdout: out.String(), stderr: errb.String(), took: time.Since(start)}
+	if ee, ok := err.(*exec.ExitError); ok {
+		r.code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("run tokentray %v: %v", args, err)
+	}
+	return r
+}
+
+func writeConfig(t *testing.T, body string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "profiles.toml")
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// login runs `tokentray login --no-browser`, hands the printed URL to
+// Chromium, and returns the callback page's text and the command's result.
+func login(t *testing.T, b *testkit.Browser, config, profile, user string) (string, result) {
+	t.Helper()
+	cmd := exec.Command(binary, "--config", config, "login", profile, "--no-browser", "--timeout", "2m")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	rd := bufio.NewReader(stdout)
+	line, err := rd.ReadString('\n')
+	if err != nil {
+		_ = cmd.Wait()
+		t.Fatalf("login printed no URL: %v; stderr: %s", err, errb.String())
+	}
+	authURL := strings.TrimSpace(line)
+	if _, err := url.ParseRequestURI(authURL); err != nil {
+		t.Fatalf("login printed %q, not a URL", line)
+	}
+	page := b.SignIn(t, authURL, user)
+	rest, _ := io.ReadAll(rd)
+	err = cmd.Wait()
+	r := result{stdout: line + string(rest), stderr: errb.String()}
+	if ee, ok := err.(*exec.ExitError); ok {
+		r.code = ee.ExitCode()
+	}
+	return page, r
+}
+
+// keychainItems lists the keychain items tokentray holds for a profile,
+// through libsecret's own tool rather than tokentray's code.
+func keychainItems(t *testing.T, profile string) []string {
+	t.Helper()
+	out, err := exec.Command("secret-tool", "search", "--all", "--unlock", "service", "tokentray").CombinedOutput()
+	if err != nil && len(out) > 0 && !strings.Contains(string(out), "No matching") {
+		// secret-tool exits 1 when nothing matches.
+		t.Logf("secret-tool: %v: %s", err, out)
+	}
+	var items []string
+	for _, l := range strings.Split(string(out), "\n") {
+		if v, ok := strings.CutPrefix(l, "attribute.username = "); ok && (v == profile || strings.HasPrefix(v, profile+"/")) {
+			items = append(items, v)
+		}
+	}
+	return items
+}
+
+// refreshDirect presents a refresh token to the provider without tokentray.
+func refreshDirect(t *testing.T, p *testkit.Provider, client, rt string) (int, string) {
+	t.Helper()
+	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {rt}, "client_id": {client}}
+	if client != "public" {
+		form.Set("client_secret", client+"-secret")
+	}
+	resp, err := http.PostForm(p.Issuer+"/token", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var body struct {
+		Error string `json:"error"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&body)
+	return resp.StatusCode, body.Error
+}
+
+func TestSignInLifecycle(t *testing.T) {
+	testkit.RequireSecretService(t)
+	p := testkit.StartProvider(t, testkit.ProviderOptions{AccessTTL: 5 * time.Minute})
+	b := testkit.NewBrowser(t)
+	store := auth.NewStore()
+
+	for _, client := range []string{"public", "basic", "post"} {
+		t.Run(client, func(t *testing.T) {
+			profile := "life-" + client
+			cfg := writeConfig(t, p.Profile(profile, client))
+			before := p.Stats(t)
+
+			page, r := login(t, b, cfg, profile, "alice")
+			if r.code != 0 || !strings.Contains(page, "You are signed in") {
+				t.Fatalf("login: exit %d, page %q, stderr %s", r.code, page, r.stderr)
+			}
+			if lines := strings.Split(strings.TrimSpace(r.stdout), "\n"); len(lines) != 1 {
+				t.Errorf("login --no-browser printed %d lines on stdout, want only the URL", len(lines))
+			}
+
+			// Twice within the lifetime: the same token and no provider call.
+			t1 := tokentray(t, cfg, nil, "token", profile)
+			t2 := tokentray(t, cfg, nil, "token", profile)
+			if t1.code != 0 || t2.code != 0 {
+				t.Fatalf("token: exit %d/%d: %s%s", t1.code, t2.code, t1.stderr, t2.stderr)
+			}
+			if t1.stdout != t2.stdout || strings.Count(t1.stdout, "\n") != 1 {
+				t.Errorf("token twice gave %q and %q, want the same single line", t1.stdout, t2.stdout)
+			}
+			st := p.Stats(t)
+			if got := st.Token["refresh_token"] - before.Token["refresh_token"]; got != 0 {
+				t.Errorf("token within the lifetime made %d refresh calls, want 0", got)
+			}
+			access := strings.TrimSpace(t1.stdout)
+
+			// The provider accepts it.
+			if email := userinfo(t, p, access); email != "alice@example.test" {
+				t.Errorf("userinfo email = %q, want alice@example.test", email)
+			}
+
+			// Past the lifetime (forced with --min-valid longer than it): a new
+			// token, and the keychain holds the rotated refresh token.
+			old, err := store.Load(profile)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t3 := tokentray(t, cfg, nil, "token", "--min-valid", "10m", profile)
+			if t3.code != 0 {
+				t.Fatalf("token --min-valid 10m: exit %d: %s", t3.code, t3.stderr)
+			}
+			if strings.TrimSpace(t3.stdout) == access {
+				t.Error("a forced refresh returned the old access token")
+			}
+			cur, err := store.Load(profile)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cur.RefreshToken == old.RefreshToken {
+				t.Error("the keychain still holds the refresh token the provider rotated away")
+			}
+			if cur.AccessToken != strings.TrimSpace(t3.stdout) {
+				t.Error("the keychain does not hold the access token that was printed")
+			}
+			if got := p.Stats(t).Token["refresh_token"] - before.Token["refresh_token"]; got != 1 {
+				t.Errorf("forced refresh: %d refresh calls, want 1", got)
+			}
+			// Flags after the profile work the same; the new token is reused.
+			t4 := tokentray(t, cfg, nil, "token", profile, "--header")
+			if t4.stdout != "Authorization: Bearer "+cur.AccessToken+"\n" {
+				t.Errorf("token --header printed %q", t4.stdout)
+			}
+			t5 := tokentray(t, cfg, nil, "token", "--json", profile)
+			var js struct {
+				AccessToken string `json:"access_token"`
+				TokenType   string `json:"token_type"`
+				Expiry      string `json:"expiry"`
+			}
+			if err := json.Unmarshal([]byte(t5.stdout), &js); err != nil || js.AccessToken != cur.AccessToken || js.TokenType != "Bearer" {
+				t.Errorf("token --json printed %q", t5.stdout)
+			}
+			if _, err := time.Parse(time.RFC3339, js.Expiry); err != nil {
+				t.Errorf("token --json expiry %q is not RFC 3339", js.Expiry)
+			}
+
+			s := tokentray(t, cfg, nil, "status", "--json")
+			var list []auth.Status
+			if err := json.Unmarshal([]byte(s.stdout), &list); err != nil || len(list) != 1 {
+				t.Fatalf("status --json: %q (%v)", s.stdout, err)
+			}
+			if !list[0].SignedIn || list[0].Who != "alice@example.test" || !list[0].HasRefreshToken || list[0].Expiry.Before(time.Now()) {
+				t.Errorf("status = %+v", list[0])
+			}
+
+			// Sign out: revoked at the provider, nothing left in the keychain.
+			lo := tokentray(t, cfg, nil, "logout", profile)
+			if lo.code != 0 || strings.Contains(lo.stderr, "warning") {
+				t.Fatalf("logout: exit %d: %s", lo.code, lo.stderr)
+			}
+			if code, e := refreshDirect(t, p, client, cur.RefreshToken); code != 400 || e != "invalid_grant" {
+				t.Errorf("after logout the provider answered %d %q to the old refresh token, want 400 invalid_grant", code, e)
+			}
+			if items := keychainItems(t, profile); len(items) != 0 {
+				t.Errorf("after logout the keychain still holds %v", items)
+			}
+			if r := tokentray(t, cfg, nil, "token", profile); r.code != 3 {
+				t.Errorf("token after logout: exit %d, want 3 (sign-in needed): %s", r.code, r.stderr)
+			}
+			if got := p.Stats(t).Revoked - before.Revoked; got != 1 {
+				t.Errorf("logout revoked %d tokens at the provider, want 1", got)
+			}
+			for _, out := range []string{r.stderr, t1.stderr, t3.stderr, lo.stderr, s.stdout} {
+				if strings.Contains(out, cur.RefreshToken) || strings.Contains(out, access) {
+					t.Error("a token appeared in tokentray's messages")
+				}
+			}
+		})
+	}
+}
+
+func userinfo(t *testing.T, p *testkit.Provider, access string) string {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, p.Issuer+"/me", nil)
+	req.Header.Set("Authorization", "Bearer "+access)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var c struct{ Email string }
+	if resp.StatusCode != 200 {
+		t.Fatalf("userinfo: HTTP %d", resp.StatusCode)
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&c)
+	return c.Email
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// A provider that demands one exact redirect, as LightFi's Cognito does with
+// http://localhost:3000/.
+func TestFixedLocalhostRedirect(t *testing.T) {
+	testkit.RequireSecretService(t)
+	p := testkit.StartProvider(t, testkit.ProviderOptions{})
+	b := testkit.NewBrowser(t)
+	port := freePort(t)
+	cfg := writeConfig(t, p.Profile("fixed", "post", fmt.Sprintf("redirect_url = \"http://localhost:%d/\"", port)))
+
+	page, r := login(t, b, cfg, "fixed", "bob")
+	if r.code != 0 || !strings.Contains(page, "You are signed in") {
+		t.Fatalf("login: exit %d, page %q, stderr %s", r.code, page, r.stderr)
+	}
+	u, _ := url.Parse(strings.TrimSpace(r.stdout))
+	if got, want := u.Query().Get("redirect_uri"), fmt.Sprintf("http://localhost:%d/", port); got != want {
+		t.Errorf("redirect_uri = %q, want exactly %q", got, want)
+	}
+
+	// The port taken by another program: a clear error naming port and
+	// profile, at once.
+	l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	busy := tokentray(t, cfg, nil, "login", "fixed", "--no-browser")
+	if busy.code != 1 || !strings.Contains(busy.stderr, fmt.Sprintf("port %d", port)) || !strings.Contains(busy.stderr, "fixed") {
+		t.Errorf("login with the port taken: exit %d, stderr %q", busy.code, busy.stderr)
+	}
+	if busy.stdout != "" {
+		t.Errorf("login with the port taken printed %q on stdout", busy.stdout)
+	}
+	tokentray(t, cfg, nil, "logout", "fixed")
+}
+
+func TestLoginCancelledByCtrlC(t *testing.T) {
+	testkit.RequireSecretService(t)
+	p := testkit.StartProvider(t, testkit.ProviderOptions{})
+	cfg := writeConfig(t, p.Profile("cancel", "public"))
+	cmd := exec.Command(binary, "--config", cfg, "login", "--no-browser")
+	stdout, _ := cmd.StdoutPipe()
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, _ := bufio.NewReader(stdout).ReadString('\n')
+	u, err := url.Parse(strings.TrimSpace(line))
+	if err != nil || u.Query().Get("code_challenge_method") != "S256" || u.Query().Get("state") == "" || u.Query().Get("nonce") == "" {
+		t.Errorf("authorization URL %q lacks PKCE S256, state or nonce", line)
+	}
+	if u.Query().Get("prompt") != "consent" {
+		t.Errorf("offline_access requested without prompt=consent: %q", line)
+	}
+	redirect := u.Query().Get("redirect_uri")
+	_ = cmd.Process.Signal(syscall.SIGINT)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		ee, ok := err.(*exec.ExitError)
+		if !ok || ee.ExitCode() != 1 || !strings.Contains(errb.String(), "Cancelled") {
+			t.Errorf("after Ctrl-C: %v, stderr %q", err, errb.String())
+		}
+	case <-time.After(10 * time.Second):
+		_ = cmd.Process.Kill()
+		t.Fatal("login did not end after Ctrl-C")
+	}
+	// The callback listener is gone with it.
+	if resp, err := http.Get(redirect); err == nil {
+		resp.Body.Close()
+		t.Errorf("the callback still answers after Ctrl-C")
+	}
+}
+
+// startBus runs a private D-Bus session daemon with the given configuration
+// and returns its address.
+func startBus(t *testing.T, config string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "bus.conf")
+	if err := os.WriteFile(path, []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	bus := exec.Command("dbus-daemon", "--config-file="+path, "--nofork", "--print-address=1")
+	out, _ := bus.StdoutPipe()
+	if err := bus.Start(); err != nil {
+		t.Fatalf("start a private D-Bus daemon: %v", err)
+	}
+	t.Cleanup(func() { _ = bus.Process.Kill(); _ = bus.Wait() })
+	addr, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		t.Fatalf("dbus-daemon printed no address: %v", err)
+	}
+	return strings.TrimSpace(addr)
+}
+
+// A session bus that can start nothing: no Secret Service on it.
+const bareBus = `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:tmpdir=/tmp</listen>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>`
+
+// With no usable Secret Service, `token` fails fast and says which keychain
+// and what to do; it never falls back to a file.
+func TestKeychainUnavailable(t *testing.T) {
+	cfg := writeConfig(t, "[profile.w]\nissuer = \"https://id.example.test\"\nclient_id = \"x\"\n")
+	home := t.TempDir()
+	cases := []struct {
+		name string
+		env  []string
+		want string
+	}{
+		{"no session bus at all", []string{"DBUS_SESSION_BUS_ADDRESS=", "XDG_RUNTIME_DIR=" + t.TempDir(), "DISPLAY="}, "no D-Bus session"},
+		{"bus without Secret Service", []string{"DBUS_SESSION_BUS_ADDRESS=" + startBus(t, bareBus)}, "no Secret Service is running"},
+		// The system's session configuration activates gnome-keyring on
+		// demand; with no login keyring and no display to prompt on, it never
+		// answers, as a locked keyring behind an unanswered prompt would not.
+		{"keyring that never answers", []string{"DBUS_SESSION_BUS_ADDRESS=" + startBus(t, strings.Replace(bareBus, "<type>session</type>", "<type>session</type><standard_session_servicedirs/>", 1)), "XDG_DATA_HOME=" + t.TempDir(), "DISPLAY="}, "did not answer within 3s"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := tokentray(t, cfg, append(c.env, "HOME="+home), "token", "w")
+			t.Logf("failed after %s: %s", r.took.Round(time.Millisecond), r.stderr)
+			if r.code != 1 || !strings.Contains(r.stderr, "Secret Service") || !strings.Contains(r.stderr, c.want) || r.stdout != "" {
+				t.Errorf("exit %d, stdout %q, stderr %q; want exit 1 naming the Secret Service and %q", r.code, r.stdout, r.stderr, c.want)
+			}
+			// A bound, not a benchmark: keychain calls have a 3 s deadline.
+			if r.took > 15*time.Second {
+				t.Errorf("took %s; keychain calls must give up after about 3 s", r.took)
+			}
+		})
+	}
+	entries, _ := os.ReadDir(home)
+	if len(entries) != 0 {
+		t.Errorf("tokentray wrote %d entries into HOME with no keychain; it must never fall back to files", len(entries))
+	}
+}
+
+func TestStillValidTokenServedDuringOutage(t *testing.T) {
+	testkit.RequireSecretService(t)
+	p := testkit.StartProvider(t, testkit.ProviderOptions{AccessTTL: 5 * time.Minute})
+	b := testkit.NewBrowser(t)
+	cfg := writeConfig(t, p.Profile("outage", "public"))
+	if page, r := login(t, b, cfg, "outage", "carol"); r.code != 0 {
+		t.Fatalf("login: exit %d, %q, %s", r.code, page, r.stderr)
+	}
+	defer tokentray(t, cfg, nil, "logout", "outage")
+	before := tokentray(t, cfg, nil, "token", "outage")
+	p.Stop()
+	// It wants 10 minutes but the provider is gone: the still-valid token,
+	// with a warning, not a sign-out.
+	r := tokentray(t, cfg, nil, "token", "outage", "--min-valid", "30m")
+	if r.code != 0 || r.stdout != before.stdout || !strings.Contains(r.stderr, "warning") {
+		t.Errorf("outage with a valid token: exit %d, same token %t, stderr %q", r.code, r.stdout == before.stdout, r.stderr)
+	}
+	s := tokentray(t, cfg, nil, "status", "--json")
+	if !strings.Contains(s.stdout, `"signed_in": true`) {
+		t.Errorf("an outage signed the user out: %s", s.stdout)
+	}
+}

@@ -1,0 +1,100 @@
+// A real, certified OpenID provider (panva/oidc-provider) for tokentray's
+// end-to-end tests. It listens on 127.0.0.1 only, on a free port, and prints
+// one JSON line {"issuer": "..."} on standard output once it accepts
+// connections. Configuration comes from the environment so each test can pick
+// lifetimes:
+//   ACCESS_TTL   access-token lifetime in seconds (default 120)
+//   PORT         fixed port (default 0: any free port)
+//
+// Clients (all PKCE S256, refresh tokens rotate on every use, reuse of a
+// rotated refresh token revokes the whole grant):
+//   public  token_endpoint_auth_method none
+//   basic   client_secret_basic, secret "basic-secret"
+//   post    client_secret_post,  secret "post-secret"
+//
+// GET /test/stats answers counters the tests assert on: token-endpoint calls
+// by grant type, refresh-token reuse detections, successful revocation
+// requests, grants revoked (by revocation or by reuse detection).
+import http from 'node:http';
+import Provider, { errors } from 'oidc-provider';
+
+const accessTTL = Number(process.env.ACCESS_TTL || 120);
+const port = Number(process.env.PORT || 0);
+
+const stats = { token: {}, reuse: 0, revoked: 0, grantsRevoked: 0, grantErrors: {} };
+
+const loopbackRedirects = ['http://127.0.0.1/callback', 'http://localhost/', 'http://localhost/callback', 'http://[::1]/callback'];
+const common = {
+  grant_types: ['authorization_code', 'refresh_token'],
+  response_types: ['code'],
+  application_type: 'native',
+  redirect_uris: loopbackRedirects,
+};
+
+const server = http.createServer();
+server.listen(port, '127.0.0.1', () => {
+  const issuer = `http://127.0.0.1:${server.address().port}`;
+  const provider = new Provider(issuer, {
+    clients: [
+      { ...common, client_id: 'public', token_endpoint_auth_method: 'none' },
+      { ...common, client_id: 'basic', client_secret: 'basic-secret', token_endpoint_auth_method: 'client_secret_basic' },
+      { ...common, client_id: 'post', client_secret: 'post-secret', token_endpoint_auth_method: 'client_secret_post' },
+    ],
+    async findAccount(ctx, sub) {
+      return {
+        accountId: sub,
+        async claims() {
+          return { sub, email: `${sub}@example.test`, email_verified: true, name: `Test ${sub}` };
+        },
+      };
+    },
+    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+    scopes: ['openid', 'offline_access', 'email', 'profile'],
+    features: {
+      devInteractions: { enabled: true },
+      revocation: { enabled: true },
+      introspection: { enabled: true },
+      userinfo: { enabled: true },
+    },
+    pkce: { required: () => true },
+    rotateRefreshToken: true,
+    ttl: {
+      AccessToken: accessTTL,
+      IdToken: 3600,
+      RefreshToken: 14 * 24 * 3600,
+      Grant: 14 * 24 * 3600,
+      Session: 14 * 24 * 3600,
+      Interaction: 3600,
+      AuthorizationCode: 60,
+    },
+    cookies: { keys: ['tokentray-test-only-cookie-key'] },
+  });
+  provider.proxy = false;
+
+  provider.on('grant.success', (ctx) => {
+    const gt = ctx.oidc.params.grant_type;
+    stats.token[gt] = (stats.token[gt] || 0) + 1;
+  });
+  provider.on('grant.error', (ctx, err) => {
+    const key = `${err.error}: ${err.error_description}`;
+    stats.grantErrors[key] = (stats.grantErrors[key] || 0) + 1;
+    if (err instanceof errors.InvalidGrant && /already used/.test(err.error_description)) stats.reuse += 1;
+  });
+  provider.on('grant.revoked', () => { stats.grantsRevoked += 1; });
+
+  const callback = provider.callback();
+  server.on('request', (req, res) => {
+    if (req.url === '/test/stats') {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify(stats));
+      return;
+    }
+    if (req.method === 'POST' && req.url === '/token/revocation') {
+      res.on('finish', () => { if (res.statusCode === 200) stats.revoked += 1; });
+    }
+    callback(req, res);
+  });
+  process.stdout.write(`${JSON.stringify({ issuer })}\n`);
+});
+
+process.on('SIGTERM', () => process.exit(0));
