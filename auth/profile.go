@@ -313,7 +313,11 @@ func decodeError(path string, err error) error {
 	var de *toml.DecodeError
 	if errors.As(err, &de) {
 		line, _ := de.Position()
-		return keyError(path, line, de.Key(), de.Error())
+		msg := strings.TrimPrefix(de.Error(), "toml: ")
+		if len(de.Key()) == 0 {
+			msg = "not valid TOML: " + msg
+		}
+		return keyError(path, line, de.Key(), msg)
 	}
 	var pe *unstable.ParserError
 	if errors.As(err, &pe) {

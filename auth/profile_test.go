@@ -1,0 +1,124 @@
+package auth
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestParseConfigValid(t *testing.T) {
+	src := `default = "work"
+
+[profile.work]
+issuer = "https://id.example.com"
+client_id = "abc"
+scopes = ["openid", "offline_access"]
+auth_params = { audience = "https://api.example.com" }
+
+[profile.lightfi]
+auth_url = "https://lightfiv2.auth.eu-west-2.amazoncognito.com/oauth2/authorize"
+token_url = "https://lightfiv2.auth.eu-west-2.amazoncognito.com/oauth2/token"
+client_id = "xyz"
+client_secret = "s3cret"
+client_auth = "post"
+redirect_url = "http://localhost:3000/"
+ca_file = "corp.pem"
+`
+	cfg, err := ParseConfig("/etc/tt/profiles.toml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(cfg.Names, ","); got != "work,lightfi" {
+		t.Errorf("names = %s, want file order work,lightfi", got)
+	}
+	p, err := cfg.Profile("")
+	if err != nil || p.Name != "work" {
+		t.Fatalf("default profile = %v, %v", p, err)
+	}
+	if p.AuthParams["audience"] != "https://api.example.com" || !p.HasScope("offline_access") {
+		t.Errorf("work = %+v", p)
+	}
+	l := cfg.Profiles["lightfi"]
+	if l.CAFile != "/etc/tt/corp.pem" {
+		t.Errorf("relative ca_file resolved to %q, want next to the profile file", l.CAFile)
+	}
+	if _, err := cfg.Profile("nope"); !errors.Is(err, ErrNoProfile) {
+		t.Errorf("unknown profile: %v", err)
+	}
+}
+
+func TestProfileChoice(t *testing.T) {
+	one, _ := ParseConfig("p.toml", []byte("[profile.only]\nissuer = \"https://a.example\"\nclient_id = \"x\"\n"))
+	if p, err := one.Profile(""); err != nil || p.Name != "only" {
+		t.Errorf("single profile not implied: %v %v", p, err)
+	}
+	two, _ := ParseConfig("p.toml", []byte("[profile.a]\nissuer = \"https://a.example\"\nclient_id = \"x\"\n[profile.b]\nissuer = \"https://a.example\"\nclient_id = \"y\"\n"))
+	if _, err := two.Profile(""); !errors.Is(err, ErrNoProfile) || !strings.Contains(err.Error(), "a, b") {
+		t.Errorf("two profiles, no default: %v", err)
+	}
+}
+
+// Every broken shape names the file, the line, the profile and the key.
+func TestParseConfigErrors(t *testing.T) {
+	const ok = "issuer = \"https://id.example.com\"\nclient_id = \"abc\"\n"
+	cases := []struct {
+		name, src string
+		line      int
+		profile   string
+		key       string
+		msg       string
+	}{
+		{"unknown key", "[profile.w]\n" + ok + "client_sercet = \"x\"\n", 4, "w", "client_sercet", "unknown key"},
+		{"unknown top-level key", "defualt = \"w\"\n[profile.w]\n" + ok, 1, "", "defualt", "unknown key"},
+		{"wrong type", "[profile.w]\n" + ok + "scopes = \"openid\"\n", 4, "w", "scopes", "cannot decode"},
+		{"not TOML", "[profile.w\n" + ok, 1, "", "", "not valid TOML"},
+		{"missing client_id", "[profile.w]\nissuer = \"https://id.example.com\"\n", 1, "w", "client_id", "missing"},
+		{"no endpoints", "[profile.w]\nclient_id = \"x\"\n", 1, "w", "issuer", "auth_url and token_url"},
+		{"token_url alone", "[profile.w]\nclient_id = \"x\"\ntoken_url = \"https://a.example/t\"\n", 1, "w", "auth_url", "both"},
+		{"bad client_auth", "[profile.w]\n" + ok + "client_auth = \"bsic\"\n", 4, "w", "client_auth", "\"bsic\""},
+		{"none with secret", "[profile.w]\n" + ok + "client_auth = \"none\"\nclient_secret = \"s\"\n", 4, "w", "client_auth", "remove the secret"},
+		{"plain http issuer", "[profile.w]\nissuer = \"http://id.example.com\"\nclient_id = \"x\"\n", 2, "w", "issuer", "plain http"},
+		{"relative url", "[profile.w]\nclient_id = \"x\"\nauth_url = \"/authorize\"\ntoken_url = \"https://a.example/t\"\n", 3, "w", "auth_url", "not an absolute"},
+		{"redirect not loopback", "[profile.w]\n" + ok + "redirect_url = \"http://example.com:3000/\"\n", 4, "w", "redirect_url", "127.0.0.1, [::1] or localhost"},
+		{"redirect https", "[profile.w]\n" + ok + "redirect_url = \"https://localhost:3000/\"\n", 4, "w", "redirect_url", "http://"},
+		{"redirect with query", "[profile.w]\n" + ok + "redirect_url = \"http://localhost:3000/?a=b\"\n", 4, "w", "redirect_url", "without user, query or fragment"},
+		{"reserved auth param", "[profile.w]\n" + ok + "[profile.w.auth_params]\nstate = \"fixed\"\n", 4, "w", "auth_params", "set by tokentray"},
+		{"scope with space", "[profile.w]\n" + ok + "scopes = [\"openid email\"]\n", 4, "w", "scopes", "not a valid scope"},
+		{"openid without issuer", "[profile.w]\nclient_id = \"x\"\nauth_url = \"https://a.example/a\"\ntoken_url = \"https://a.example/t\"\nscopes = [\"openid\"]\n", 5, "w", "scopes", "needs issuer"},
+		{"discovery URL as issuer", "[profile.w]\nissuer = \"https://a.example/.well-known/openid-configuration\"\nclient_id = \"x\"\n", 2, "w", "issuer", "without /.well-known"},
+		{"bad profile name", "[profile.\"my work\"]\n" + ok, 1, "my work", "", "letters, digits"},
+		{"default names nothing", "default = \"x\"\n[profile.w]\n" + ok, 1, "", "default", "no profile named"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := ParseConfig("profiles.toml", []byte(c.src))
+			var ce *ConfigError
+			if !errors.As(err, &ce) {
+				t.Fatalf("got %v, want a *ConfigError", err)
+			}
+			if ce.File != "profiles.toml" || ce.Line != c.line || ce.Profile != c.profile || ce.Key != c.key || !strings.Contains(ce.Msg, c.msg) {
+				t.Errorf("got %+v\nwant line %d, profile %q, key %q, message with %q", *ce, c.line, c.profile, c.key, c.msg)
+			}
+			if c.line > 0 && !strings.HasPrefix(ce.Error(), "profiles.toml:") {
+				t.Errorf("message %q does not start with file:line", ce.Error())
+			}
+		})
+	}
+}
+
+func TestLoadConfigMissingFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "none.toml")
+	_, err := LoadConfig(path)
+	var ce *ConfigError
+	if !errors.As(err, &ce) || !strings.Contains(err.Error(), path) {
+		t.Errorf("missing file: %v", err)
+	}
+	if err := os.WriteFile(path, []byte("[profile.a]\nissuer = \"https://a.example\"\nclient_id = \"x\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadConfig(path); err != nil {
+		t.Errorf("LoadConfig: %v", err)
+	}
+}

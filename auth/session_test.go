@@ -1,0 +1,325 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+func login(t *testing.T, s *Session) *Record {
+	t.Helper()
+	open, pages := browserSim(t)
+	rec, err := s.Login(context.Background(), LoginOptions{Open: open, Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatalf("login: %v", err)
+	}
+	if page := <-pages; !strings.HasPrefix(page, "200 ") || !strings.Contains(page, "You are signed in") {
+		t.Errorf("callback page: %q", page)
+	}
+	return rec
+}
+
+// Client credentials go exactly where the profile says, on every request:
+// code exchange, refresh and revocation.
+func TestClientAuthPlacement(t *testing.T) {
+	for _, method := range []string{"none", "basic", "post"} {
+		t.Run(method, func(t *testing.T) {
+			p := newStrictProvider(t, method)
+			kr := newMemKeyring(0)
+			s, clock := newTestSession(t, p, kr)
+			login(t, s)
+			clock.Add(2 * time.Hour)
+			if _, err := s.Get(context.Background(), time.Minute); err != nil {
+				t.Fatalf("refresh: %v (provider saw %v)", err, p.errors)
+			}
+			res, err := s.Logout(context.Background())
+			if err != nil || !res.Revoked {
+				t.Fatalf("logout: %+v, %v (provider saw %v)", res, err, p.errors)
+			}
+			if len(p.errors) != 0 {
+				t.Errorf("provider rejected: %v", p.errors)
+			}
+			if n := len(kr.names()); n != 0 {
+				t.Errorf("logout left %d keychain items", n)
+			}
+		})
+	}
+}
+
+// A profile that puts the secret in the wrong place gets a plain-words
+// configuration error, not "sign in again".
+func TestWrongClientAuthSaysSo(t *testing.T) {
+	p := newStrictProvider(t, "post")
+	prof := p.profile("work")
+	prof.ClientAuth = "basic"
+	s, err := NewSession(prof, Options{Store: memStore(newMemKeyring(0))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	open, pages := browserSim(t)
+	_, err = s.Login(context.Background(), LoginOptions{Open: open, Timeout: 10 * time.Second})
+	if err == nil || errors.Is(err, ErrSignInNeeded) || !strings.Contains(err.Error(), "client_auth") {
+		t.Errorf("login with basic against a post-only provider: %v", err)
+	}
+	if page := <-pages; !strings.Contains(page, "could not sign you in") {
+		t.Errorf("callback page: %q", page)
+	}
+}
+
+func TestLoginProviderRefusal(t *testing.T) {
+	p := newStrictProvider(t, "none")
+	p.authError = "access_denied"
+	s, _ := newTestSession(t, p, newMemKeyring(0))
+	open, pages := browserSim(t)
+	_, err := s.Login(context.Background(), LoginOptions{Open: open, Timeout: 10 * time.Second})
+	var pe *ProviderError
+	if !errors.As(err, &pe) || pe.Code != "access_denied" || !strings.Contains(err.Error(), "declined") {
+		t.Errorf("login refused by the provider: %v", err)
+	}
+	page := <-pages
+	if strings.Contains(page, "<b>refusal</b>") || !strings.Contains(page, "&lt;b&gt;refusal&lt;/b&gt;") {
+		t.Errorf("the provider's description must be shown escaped: %q", page)
+	}
+}
+
+func TestLoginFixedRedirectSentVerbatim(t *testing.T) {
+	p := newStrictProvider(t, "post")
+	port := freeTCPPort(t)
+	p.redirectURI = "http://localhost:" + port // no trailing slash: a different string to Cognito
+	prof := p.profile("work")
+	prof.RedirectURL = p.redirectURI
+	s, err := NewSession(prof, Options{Store: memStore(newMemKeyring(0))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	login(t, s)
+	if len(p.errors) != 0 {
+		t.Errorf("provider rejected: %v", p.errors)
+	}
+}
+
+func TestTokenReusesUntilMinValid(t *testing.T) {
+	p := newStrictProvider(t, "none")
+	s, clock := newTestSession(t, p, newMemKeyring(0))
+	first := login(t, s)
+	for range 3 {
+		r, err := s.Get(context.Background(), time.Minute)
+		if err != nil || r.Refreshed || r.Token.AccessToken != first.AccessToken {
+			t.Fatalf("within the lifetime: %+v, %v", r, err)
+		}
+	}
+	if n := p.count("refresh_token"); n != 0 {
+		t.Fatalf("%d refreshes within the lifetime, want 0", n)
+	}
+	clock.Add(59*time.Minute + 30*time.Second) // 30 s left, less than the minute asked for
+	r, err := s.Get(context.Background(), time.Minute)
+	if err != nil || !r.Refreshed || r.Token.AccessToken == first.AccessToken {
+		t.Fatalf("near expiry: %+v, %v", r, err)
+	}
+	if n := p.count("refresh_token"); n != 1 {
+		t.Errorf("%d refreshes near expiry, want 1", n)
+	}
+}
+
+func TestRotatedRefreshTokenStoredFirst(t *testing.T) {
+	p := newStrictProvider(t, "none")
+	kr := newMemKeyring(0)
+	s, clock := newTestSession(t, p, kr)
+	login(t, s)
+	for i := range 20 {
+		clock.Add(2 * time.Hour)
+		r, err := s.Get(context.Background(), time.Minute)
+		if err != nil {
+			t.Fatalf("cycle %d: %v", i, err)
+		}
+		rec, _ := s.store.Load("work")
+		if rec.AccessToken != r.Token.AccessToken || !p.refresh[rec.RefreshToken] {
+			t.Fatalf("cycle %d: the keychain does not hold the newest tokens", i)
+		}
+	}
+}
+
+// When the rotated refresh token cannot be stored, the new access token is
+// not handed out and the stored record stays as it was.
+func TestRotationNotUsedWhenStoreFails(t *testing.T) {
+	p := newStrictProvider(t, "none")
+	kr := newMemKeyring(0)
+	s, clock := newTestSession(t, p, kr)
+	before := login(t, s)
+	clock.Add(2 * time.Hour)
+	kr.failSetAfter = kr.sets
+	_, err := s.Get(context.Background(), time.Minute)
+	if err == nil || !strings.Contains(err.Error(), "could not be stored") {
+		t.Fatalf("store failure: %v", err)
+	}
+	rec, _ := s.store.Load("work")
+	if rec.RefreshToken != before.RefreshToken || rec.AccessToken != before.AccessToken {
+		t.Error("a failed save changed the stored record")
+	}
+}
+
+// Cognito answers a refresh without a refresh token: keep the old one.
+func TestRefreshWithoutNewRefreshTokenKeepsOld(t *testing.T) {
+	p := newStrictProvider(t, "post")
+	p.rotate = false
+	s, clock := newTestSession(t, p, newMemKeyring(0))
+	first := login(t, s)
+	clock.Add(2 * time.Hour)
+	if _, err := s.Get(context.Background(), time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	rec, _ := s.store.Load("work")
+	if rec.RefreshToken != first.RefreshToken || rec.AccessToken == first.AccessToken {
+		t.Errorf("after a refresh without a new refresh token: %v", rec)
+	}
+}
+
+func TestRefreshFailures(t *testing.T) {
+	cases := []struct {
+		name     string
+		fail     func(w http.ResponseWriter) bool
+		expired  bool
+		wantErr  error // nil: the still-valid token with a warning
+		wantText string
+	}{
+		{"invalid_grant signs out", rejectWith(400, `{"error":"invalid_grant","error_description":"revoked"}`), true, ErrSignInNeeded, "no longer accepts"},
+		{"invalid_grant even with time left", rejectWith(400, `{"error":"invalid_grant"}`), false, ErrSignInNeeded, "invalid_grant"},
+		{"503 with an expired token", rejectWith(503, `<html>down</html>`), true, ErrProviderUnreachable, "HTTP 503"},
+		{"503 with time left", rejectWith(503, `oops`), false, nil, "HTTP 503"},
+		{"garbage 200", rejectWith(200, `{"access_token": 12`), true, ErrProviderUnreachable, ""},
+		{"200 without access_token", rejectWith(200, `{"token_type":"bearer"}`), true, ErrProviderUnreachable, ""},
+		{"invalid_client is a configuration error", rejectWith(401, `{"error":"invalid_client"}`), true, nil, "client"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := newStrictProvider(t, "none")
+			s, clock := newTestSession(t, p, newMemKeyring(0))
+			rec := login(t, s)
+			p.fail = c.fail
+			if c.expired {
+				clock.Add(2 * time.Hour)
+			} else {
+				clock.Add(59 * time.Minute)
+			}
+			r, err := s.Get(context.Background(), 5*time.Minute)
+			switch {
+			case c.wantErr != nil:
+				if !errors.Is(err, c.wantErr) || !strings.Contains(err.Error(), c.wantText) {
+					t.Errorf("got %v, want %v mentioning %q", err, c.wantErr, c.wantText)
+				}
+			case c.name == "invalid_client is a configuration error":
+				if err == nil || errors.Is(err, ErrSignInNeeded) || errors.Is(err, ErrProviderUnreachable) || !strings.Contains(err.Error(), c.wantText) {
+					t.Errorf("got %v, want a configuration error", err)
+				}
+			default:
+				if err != nil || r.Token.AccessToken != rec.AccessToken || r.Warning == nil || !strings.Contains(r.Warning.Error(), c.wantText) {
+					t.Errorf("got %+v, %v; want the still-valid token and a warning", r, err)
+				}
+			}
+			if err != nil && (strings.Contains(err.Error(), rec.RefreshToken) || strings.Contains(err.Error(), rec.AccessToken)) {
+				t.Errorf("error shows a token: %v", err)
+			}
+			if st := s.Status(); !st.SignedIn {
+				t.Error("a failed refresh deleted the stored sign-in")
+			}
+		})
+	}
+}
+
+func rejectWith(status int, body string) func(w http.ResponseWriter) bool {
+	return func(w http.ResponseWriter) bool {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		_, _ = w.Write([]byte(body))
+		return true
+	}
+}
+
+func TestNotSignedIn(t *testing.T) {
+	p := newStrictProvider(t, "none")
+	s, _ := newTestSession(t, p, newMemKeyring(0))
+	if _, err := s.Token(); !errors.Is(err, ErrSignInNeeded) {
+		t.Errorf("Token before login: %v", err)
+	}
+	res, err := s.Logout(context.Background())
+	if err != nil || res.WasSignedIn {
+		t.Errorf("Logout before login: %+v %v", res, err)
+	}
+}
+
+// Without a refresh token, the access token is served until it expires, then
+// sign-in is needed; no refresh is attempted.
+func TestNoRefreshToken(t *testing.T) {
+	p := newStrictProvider(t, "none")
+	kr := newMemKeyring(0)
+	s, clock := newTestSession(t, p, kr)
+	login(t, s)
+	rec, _ := s.store.Load("work")
+	rec.RefreshToken = ""
+	if err := s.store.Save("work", rec); err != nil {
+		t.Fatal(err)
+	}
+	clock.Add(58 * time.Minute)
+	r, err := s.Get(context.Background(), 5*time.Minute)
+	if err != nil || r.Warning == nil {
+		t.Errorf("2 minutes left, no refresh token: %+v %v", r, err)
+	}
+	clock.Add(5 * time.Minute)
+	if _, err := s.Get(context.Background(), time.Minute); !errors.Is(err, ErrSignInNeeded) {
+		t.Errorf("expired without refresh token: %v", err)
+	}
+	if n := p.count("refresh_token"); n != 0 {
+		t.Errorf("%d refresh attempts without a refresh token", n)
+	}
+}
+
+func TestLogoutWhenRevocationFails(t *testing.T) {
+	p := newStrictProvider(t, "none")
+	kr := newMemKeyring(0)
+	s, _ := newTestSession(t, p, kr)
+	login(t, s)
+	p.srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "down", http.StatusServiceUnavailable)
+	})
+	res, err := s.Logout(context.Background())
+	if err != nil || res.Revoked || res.RevokeErr == nil || !res.WasSignedIn {
+		t.Errorf("logout with the provider down: %+v %v", res, err)
+	}
+	if n := len(kr.names()); n != 0 {
+		t.Errorf("the tokens must be deleted locally anyway; %d items left", n)
+	}
+}
+
+func TestLogoutWithoutRevocationEndpoint(t *testing.T) {
+	p := newStrictProvider(t, "none")
+	prof := p.profile("work")
+	prof.RevocationURL = ""
+	kr := newMemKeyring(0)
+	s, err := NewSession(prof, Options{Store: memStore(kr)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	login(t, s)
+	res, err := s.Logout(context.Background())
+	if err != nil || !errors.Is(res.RevokeErr, ErrNoRevocation) || len(kr.names()) != 0 {
+		t.Errorf("logout without revocation endpoint: %+v %v", res, err)
+	}
+}
+
+func TestClientSecretFromKeychainWins(t *testing.T) {
+	p := newStrictProvider(t, "post")
+	prof := p.profile("work")
+	prof.ClientSecret = "stale-secret-from-file"
+	kr := newMemKeyring(0)
+	s, err := NewSession(prof, Options{Store: memStore(kr)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.store.SetSecret("work", p.secret); err != nil {
+		t.Fatal(err)
+	}
+	login(t, s)
+}

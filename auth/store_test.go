@@ -1,0 +1,249 @@
+package auth
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/zalando/go-keyring"
+)
+
+// memKeyring is an in-memory keychain for fault injection and for the size
+// limits of keychains that cannot run here: Windows Credential Manager
+// refuses values over 2,560 bytes, macOS Keychain (through go-keyring's
+// command line) about 3,000.
+type memKeyring struct {
+	mu       sync.Mutex
+	items    map[string]string
+	maxValue int
+	// failSetAfter makes every Set after that many succeed fail, as a crash
+	// or a full keychain would; -1 never fails.
+	failSetAfter int
+	sets         int
+	block        chan struct{} // when set, every call waits on it
+}
+
+func newMemKeyring(maxValue int) *memKeyring {
+	return &memKeyring{items: map[string]string{}, maxValue: maxValue, failSetAfter: -1}
+}
+
+func (m *memKeyring) wait() {
+	if m.block != nil {
+		<-m.block
+	}
+}
+
+func (m *memKeyring) Get(service, user string) (string, error) {
+	m.wait()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	v, ok := m.items[service+"\x00"+user]
+	if !ok {
+		return "", keyring.ErrNotFound
+	}
+	return v, nil
+}
+
+func (m *memKeyring) Set(service, user, password string) error {
+	m.wait()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.maxValue > 0 && len(password) > m.maxValue {
+		return keyring.ErrSetDataTooBig
+	}
+	if m.failSetAfter >= 0 && m.sets >= m.failSetAfter {
+		return errors.New("injected keychain failure")
+	}
+	m.sets++
+	m.items[service+"\x00"+user] = password
+	return nil
+}
+
+func (m *memKeyring) Delete(service, user string) error {
+	m.wait()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	k := service + "\x00" + user
+	if _, ok := m.items[k]; !ok {
+		return keyring.ErrNotFound
+	}
+	delete(m.items, k)
+	return nil
+}
+
+func (m *memKeyring) names() []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []string
+	for k := range m.items {
+		out = append(out, strings.SplitN(k, "\x00", 2)[1])
+	}
+	return out
+}
+
+func memStore(kr Keyring) *Store {
+	return &Store{Keyring: kr, Service: "tokentray-test", Timeout: time.Second, ChunkSize: 2000}
+}
+
+// cognitoSized is a record as large as a Cognito sign-in: a 1.2 KB access
+// token and a 1.8 KB refresh token, with a name that is not ASCII.
+func cognitoSized(gen int) *Record {
+	return &Record{
+		AccessToken:  fmt.Sprintf("eyJ%d.%s", gen, strings.Repeat("a", 1200)),
+		TokenType:    "Bearer",
+		Expiry:       time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC),
+		RefreshToken: fmt.Sprintf("eyJjdHkiOiJKV1Qi%d.%s", gen, strings.Repeat("r", 1800)),
+		Name:         "Zoë Ångström " + strings.Repeat("é", 600),
+		Email:        "zoe@example.com",
+	}
+}
+
+func TestStoreSplitsWhatKeychainsLimit(t *testing.T) {
+	for _, limit := range []struct {
+		name string
+		max  int
+	}{{"windows", 2560}, {"macos", 3000}, {"unlimited", 0}} {
+		t.Run(limit.name, func(t *testing.T) {
+			kr := newMemKeyring(limit.max)
+			s := memStore(kr)
+			small := &Record{AccessToken: "at", RefreshToken: "rt", Expiry: time.Unix(1e9, 0).UTC()}
+			for gen, rec := range []*Record{cognitoSized(1), cognitoSized(2), small, cognitoSized(3)} {
+				if err := s.Save("work", rec); err != nil {
+					t.Fatalf("save %d: %v", gen, err)
+				}
+				got, err := s.Load("work")
+				if err != nil {
+					t.Fatalf("load %d: %v", gen, err)
+				}
+				if got.AccessToken != rec.AccessToken || got.RefreshToken != rec.RefreshToken || got.Name != rec.Name || !got.Expiry.Equal(rec.Expiry) {
+					t.Fatalf("record %d did not round-trip", gen)
+				}
+				// Exactly the header plus the chunks of the current slot.
+				items := kr.names()
+				want := 1
+				if head := kr.items["tokentray-test\x00work"]; strings.HasPrefix(head, chunkHeader) {
+					_, n, _ := parseHeader(head)
+					want += n
+				}
+				if len(items) != want {
+					t.Errorf("record %d: %d items %v, want %d", gen, len(items), items, want)
+				}
+			}
+			if err := s.Delete("work"); err != nil {
+				t.Fatal(err)
+			}
+			if items := kr.names(); len(items) != 0 {
+				t.Errorf("after Delete: %v", items)
+			}
+			if _, err := s.Load("work"); !errors.Is(err, ErrNotFound) {
+				t.Errorf("Load after Delete: %v", err)
+			}
+		})
+	}
+}
+
+// A failure at any moment of a save leaves the previous record readable:
+// never a mix of old and new parts.
+func TestStoreSaveIsAllOrNothing(t *testing.T) {
+	for failAt := 0; failAt < 6; failAt++ {
+		kr := newMemKeyring(2560)
+		s := memStore(kr)
+		old := cognitoSized(1)
+		if err := s.Save("work", old); err != nil {
+			t.Fatal(err)
+		}
+		kr.failSetAfter = kr.sets + failAt
+		err := s.Save("work", cognitoSized(2))
+		got, lerr := s.Load("work")
+		if lerr != nil {
+			t.Fatalf("fail after %d writes: load: %v", failAt, lerr)
+		}
+		switch {
+		case err != nil && got.RefreshToken != old.RefreshToken:
+			t.Errorf("fail after %d writes: save failed but the record changed", failAt)
+		case err == nil && got.RefreshToken != cognitoSized(2).RefreshToken:
+			t.Errorf("fail after %d writes: save succeeded but the old record is read", failAt)
+		}
+		// Logout still removes everything, leftovers of the failed save too.
+		kr.failSetAfter = -1
+		if err := s.Delete("work"); err != nil {
+			t.Fatal(err)
+		}
+		if items := kr.names(); len(items) != 0 {
+			t.Errorf("fail after %d writes: Delete left %v", failAt, items)
+		}
+	}
+}
+
+func TestStoreDetectsDamage(t *testing.T) {
+	kr := newMemKeyring(2560)
+	s := memStore(kr)
+	if err := s.Save("work", cognitoSized(1)); err != nil {
+		t.Fatal(err)
+	}
+	kr.items["tokentray-test\x00work/a/1"] = strings.Repeat("x", 10)
+	_, err := s.Load("work")
+	if err == nil || !strings.Contains(err.Error(), "damaged") {
+		t.Errorf("load with a changed part: %v", err)
+	}
+	delete(kr.items, "tokentray-test\x00work/a/1")
+	if _, err := s.Load("work"); err == nil || !strings.Contains(err.Error(), "incomplete") {
+		t.Errorf("load with a missing part: %v", err)
+	}
+	kr.items["tokentray-test\x00work"] = "{not json " + strings.Repeat("secret", 3)
+	_, err = s.Load("work")
+	if err == nil || strings.Contains(err.Error(), "secret") {
+		t.Errorf("load of garbage: %v (must not quote the item)", err)
+	}
+}
+
+// A keychain that never answers (a locked one behind an unlock prompt) gives
+// a KeychainError at the deadline instead of hanging.
+func TestStoreBoundsEveryCall(t *testing.T) {
+	kr := newMemKeyring(0)
+	kr.block = make(chan struct{})
+	defer close(kr.block)
+	s := memStore(kr)
+	s.Timeout = 50 * time.Millisecond
+	for name, call := range map[string]func() error{
+		"load":   func() error { _, err := s.Load("w"); return err },
+		"save":   func() error { return s.Save("w", &Record{AccessToken: "a"}) },
+		"delete": func() error { return s.Delete("w") },
+		"secret": func() error { _, err := s.Secret("w"); return err },
+	} {
+		err := call()
+		var ke *KeychainError
+		if !errors.As(err, &ke) || !strings.Contains(err.Error(), "did not answer") {
+			t.Errorf("%s: %v, want a KeychainError about no answer", name, err)
+		}
+	}
+}
+
+func TestRecordNeverPrintsTokens(t *testing.T) {
+	r := cognitoSized(1)
+	for _, s := range []string{fmt.Sprint(r), fmt.Sprintf("%v %+v %#v %s", *r, *r, *r, r)} {
+		if strings.Contains(s, r.AccessToken[:20]) || strings.Contains(s, r.RefreshToken[:20]) {
+			t.Errorf("formatting a Record shows a token: %s", s)
+		}
+	}
+}
+
+func TestSplitUTF8(t *testing.T) {
+	s := strings.Repeat("aé€😀", 50)
+	for n := 4; n < 20; n++ {
+		parts := splitUTF8(s, n)
+		if strings.Join(parts, "") != s {
+			t.Fatalf("n=%d: parts do not join back", n)
+		}
+		for _, p := range parts {
+			if len(p) > n || !strings.HasPrefix(s[strings.Index(s, p):], p) || !isValidUTF8(p) {
+				t.Fatalf("n=%d: bad part %q", n, p)
+			}
+		}
+	}
+}
+
+func isValidUTF8(s string) bool { return strings.ToValidUTF8(s, "\uFFFD") == s }
