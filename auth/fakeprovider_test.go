@@ -210,7 +210,7 @@ func (p *strictProvider) revoke(w http.ResponseWriter, r *http.Request) {
 func newTestSession(t *testing.T, p *strictProvider, kr *memKeyring) (*Session, *fakeClock) {
 	t.Helper()
 	clock := &fakeClock{now: time.Now()}
-	s, err := NewSession(p.profile("work"), Options{Store: memStore(kr), Now: clock.Now})
+	s, err := NewSession(p.profile("work"), Options{Store: memStore(kr), Clock: clock})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,6 +27,22 @@ type LoginOptions struct {
 // nonce and ID-token verification when the profile asks for openid, against
 // a loopback callback (RFC 8252). The tokens go to the keychain.
 func (s *Session) Login(ctx context.Context, opts LoginOptions) (*Record, error) {
+	prev := s.State()
+	s.pub.update(func(st *State) { st.Kind, st.Err = SigningIn, nil })
+	rec, err := s.login(ctx, opts)
+	if err != nil {
+		s.pub.update(func(st *State) { *st = prev })
+		return nil, err
+	}
+	s.mu.Lock()
+	s.deadRefresh = ""
+	s.mu.Unlock()
+	s.publishRecord(Valid, rec)
+	s.wake()
+	return rec, nil
+}
+
+func (s *Session) login(ctx context.Context, opts LoginOptions) (*Record, error) {
 	p := s.profile
 	timeout := opts.Timeout
 	if timeout <= 0 {
@@ -106,7 +122,7 @@ func (s *Session) finishLogin(ctx context.Context, cfg *oauth2.Config, ep endpoi
 	}
 	now := s.now()
 	rec := &Record{
-		AccessToken: tok.AccessToken, TokenType: tok.Type(), Expiry: tok.Expiry,
+		AccessToken: tok.AccessToken, TokenType: tok.Type(), Expiry: s.expiry(tok),
 		RefreshToken: tok.RefreshToken, SignedInAt: now, RefreshedAt: now,
 	}
 	if sc, ok := tok.Extra("scope").(string); ok {
@@ -139,6 +155,13 @@ func (s *Session) finishLogin(ctx context.Context, cfg *oauth2.Config, ep endpoi
 			rec.Subject, rec.Name, rec.Email = c.Subject, c.name(), clean(c.Email, 200)
 		}
 	}
+	// Not while another process refreshes the previous sign-in: its save
+	// would land on top of this one.
+	unlock, err := lockProfile(ctx, s.profile.Name)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	if err := s.store.Save(s.profile.Name, rec); err != nil {
 		return nil, err
 	}

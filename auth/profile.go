@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/pelletier/go-toml/v2"
 	"github.com/pelletier/go-toml/v2/unstable"
@@ -42,9 +43,28 @@ type Profile struct {
 	// CAFile is an extra trusted CA bundle (PEM) for this provider; relative
 	// paths are relative to the profile file.
 	CAFile string `toml:"ca_file"`
+	// RefreshMargin is how long before expiry the background refresh runs;
+	// zero means max(60 s, 15 % of the token's lifetime).
+	RefreshMargin Duration `toml:"refresh_margin"`
 
 	// line is where [profile.NAME] starts, for errors found after parsing.
 	line int
+}
+
+// Duration is a TOML string such as "5m" or "90s".
+type Duration struct{ time.Duration }
+
+// UnmarshalText parses a Go duration.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return fmt.Errorf("%q is not a duration such as \"90s\" or \"5m\"", b)
+	}
+	if v < 0 {
+		return fmt.Errorf("%q is negative", b)
+	}
+	d.Duration = v
+	return nil
 }
 
 // DefaultRedirectURL is the loopback callback used when a profile sets none:

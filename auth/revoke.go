@@ -56,6 +56,8 @@ func (s *Session) Logout(ctx context.Context) (LogoutResult, error) {
 	if err := s.store.Delete(name); err != nil && !errors.Is(err, ErrNotFound) {
 		return res, fmt.Errorf("sign out of %s: %w", name, err)
 	}
+	s.publishRecord(SignedOut, nil)
+	s.wake()
 	return res, nil
 }
 

@@ -31,34 +31,53 @@ type Options struct {
 	// HTTPClient talks to the provider; nil means one built from the
 	// profile (ca_file, proxies from the environment, timeouts).
 	HTTPClient *http.Client
-	// Now is the clock; nil means time.Now.
-	Now func() time.Time
+	// Clock is the wall clock; nil means the system's.
+	Clock Clock
+	// RetryMin and RetryMax bound the backoff between failed background
+	// refreshes; 0 means 1 s and 5 min.
+	RetryMin, RetryMax time.Duration
 }
 
 // Session is one profile's sign-in: it signs in, hands out access tokens,
-// refreshes them and signs out. It is an oauth2.TokenSource, safe for
-// concurrent use.
+// refreshes them (on demand, and ahead of expiry while Run runs) and signs
+// out. It is an oauth2.TokenSource, safe for concurrent use, and it
+// publishes its State to subscribers.
 type Session struct {
-	profile *Profile
-	store   *Store
-	hc      *http.Client
-	now     func() time.Time
-	disc    discovery
+	profile            *Profile
+	store              *Store
+	hc                 *http.Client
+	clock              Clock
+	retryMin, retryMax time.Duration
+	disc               discovery
+	pub                publisher
 
-	// mu makes refreshes single-flight within the process.
+	// mu makes refreshes single-flight within the process; lockProfile
+	// does the same across processes.
 	mu sync.Mutex
+	// deadRefresh is a refresh token the provider rejected (invalid_grant):
+	// it is not presented again.
+	deadRefresh string
+	// poke wakes Run after a sign-in, sign-out or "refresh now".
+	poke chan struct{}
 }
 
 var _ oauth2.TokenSource = (*Session)(nil)
 
 // NewSession prepares a session; it does not touch the network or keychain.
 func NewSession(p *Profile, opts Options) (*Session, error) {
-	s := &Session{profile: p, store: opts.Store, hc: opts.HTTPClient, now: opts.Now}
+	s := &Session{profile: p, store: opts.Store, hc: opts.HTTPClient, clock: opts.Clock,
+		retryMin: opts.RetryMin, retryMax: opts.RetryMax, poke: make(chan struct{}, 1)}
 	if s.store == nil {
 		s.store = NewStore()
 	}
-	if s.now == nil {
-		s.now = time.Now
+	if s.clock == nil {
+		s.clock = systemClock{}
+	}
+	if s.retryMin <= 0 {
+		s.retryMin = time.Second
+	}
+	if s.retryMax <= 0 {
+		s.retryMax = 5 * time.Minute
 	}
 	if s.hc == nil {
 		hc, err := newHTTPClient(p)
@@ -69,6 +88,8 @@ func NewSession(p *Profile, opts Options) (*Session, error) {
 	}
 	return s, nil
 }
+
+func (s *Session) now() time.Time { return s.clock.Now() }
 
 // Profile is the profile this session signs in to.
 func (s *Session) Profile() *Profile { return s.profile }
@@ -88,8 +109,9 @@ type TokenResult struct {
 	Token *oauth2.Token
 	// Refreshed is true when the provider was asked for this token.
 	Refreshed bool
-	// Warning is set when a refresh failed for a reason that does not sign
-	// anyone out and the still-valid stored token is returned instead.
+	// Warning is set when the token is still valid but could not be renewed
+	// for as long as asked: the refresh failed for a reason that signs no one
+	// out, or there is no refresh token.
 	Warning error
 }
 
@@ -99,27 +121,52 @@ type TokenResult struct {
 func (s *Session) Get(ctx context.Context, minValid time.Duration) (TokenResult, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	name := s.profile.Name
-	rec, err := s.store.Load(name)
-	if errors.Is(err, ErrNotFound) {
-		return TokenResult{}, fmt.Errorf("%s: %w: not signed in", name, ErrSignInNeeded)
-	}
+	rec, err := s.load()
 	if err != nil {
 		return TokenResult{}, err
 	}
+	if fresh(rec, s.now(), minValid) {
+		s.publishFresh(rec)
+		return TokenResult{Token: rec.token()}, nil
+	}
+	// Another process may be refreshing right now: take the profile's lock,
+	// then look again, since it may have rotated the refresh token already.
+	unlock, err := lockProfile(ctx, s.profile.Name)
+	if err != nil {
+		return TokenResult{}, err
+	}
+	defer unlock()
+	if rec, err = s.load(); err != nil {
+		return TokenResult{}, err
+	}
 	now := s.now()
-	if rec.AccessToken != "" && remaining(rec, now) > minValid {
+	if fresh(rec, now, minValid) {
+		s.publishFresh(rec)
 		return TokenResult{Token: rec.token()}, nil
 	}
 	stillValid := rec.AccessToken != "" && remaining(rec, now) > 0
-	if rec.RefreshToken == "" {
-		if stillValid {
-			return TokenResult{Token: rec.token(), Warning: fmt.Errorf("%s: the token expires in %s and the provider gave no refresh token; sign in again before then", name, remaining(rec, now).Round(time.Second))}, nil
+	name := s.profile.Name
+	if rec.RefreshToken == "" || rec.RefreshToken == s.deadRefresh {
+		why := fmt.Errorf("%s: %w: the access token expired and the provider gave no refresh token", name, ErrSignInNeeded)
+		if rec.RefreshToken != "" {
+			why = fmt.Errorf("%s: %w: the provider no longer accepts the saved sign-in", name, ErrSignInNeeded)
 		}
-		return TokenResult{}, fmt.Errorf("%s: %w: the access token expired and the provider gave no refresh token", name, ErrSignInNeeded)
+		if stillValid {
+			s.publishRecord(Valid, rec)
+			return TokenResult{Token: rec.token(), Warning: fmt.Errorf("%s: the token expires in %s and cannot be renewed; sign in again before then", name, remaining(rec, now).Round(time.Second))}, nil
+		}
+		s.publishFailure(NeedsSignIn, why)
+		return TokenResult{}, why
 	}
+	s.publishRecord(Refreshing, rec)
 	next, err := s.refresh(ctx, rec)
 	if err != nil {
+		if errors.Is(err, ErrSignInNeeded) {
+			s.deadRefresh = rec.RefreshToken
+			s.publishFailure(NeedsSignIn, err)
+			return TokenResult{}, err
+		}
+		s.publishFailure(Retrying, err)
 		if stillValid && errors.Is(err, ErrProviderUnreachable) {
 			return TokenResult{Token: rec.token(), Warning: err}, nil
 		}
@@ -128,9 +175,35 @@ func (s *Session) Get(ctx context.Context, minValid time.Duration) (TokenResult,
 	// The provider may have rotated the refresh token and forgotten the old
 	// one: it must be safely stored before anyone uses the new access token.
 	if err := s.store.Save(name, next); err != nil {
-		return TokenResult{}, fmt.Errorf("refresh %s: the new tokens could not be stored, so they are not used: %w", name, err)
+		err = fmt.Errorf("refresh %s: the new tokens could not be stored, so they are not used: %w", name, err)
+		s.publishFailure(Retrying, err)
+		return TokenResult{}, err
 	}
+	s.publishRecord(Valid, next)
 	return TokenResult{Token: next.token(), Refreshed: true}, nil
+}
+
+// load reads the record; no record means sign-in is needed.
+func (s *Session) load() (*Record, error) {
+	rec, err := s.store.Load(s.profile.Name)
+	if errors.Is(err, ErrNotFound) {
+		s.publishRecord(SignedOut, nil)
+		return nil, fmt.Errorf("%s: %w: not signed in", s.profile.Name, ErrSignInNeeded)
+	}
+	return rec, err
+}
+
+// Refresh renews the tokens now, whatever their lifetime ("Refresh now").
+func (s *Session) Refresh(ctx context.Context) error {
+	r, err := s.Get(ctx, 1<<62)
+	if err == nil && r.Warning != nil {
+		err = r.Warning
+	}
+	return err
+}
+
+func fresh(r *Record, now time.Time, minValid time.Duration) bool {
+	return r.AccessToken != "" && remaining(r, now) > minValid
 }
 
 // remaining is the lifetime left; a token without expiry counts as valid for
@@ -168,7 +241,7 @@ func (s *Session) refresh(ctx context.Context, rec *Record) (*Record, error) {
 		return nil, fmt.Errorf("refresh %s: %w", name, classify(err))
 	}
 	next := *rec
-	next.AccessToken, next.TokenType, next.Expiry = tok.AccessToken, tok.Type(), tok.Expiry
+	next.AccessToken, next.TokenType, next.Expiry = tok.AccessToken, tok.Type(), s.expiry(tok)
 	if tok.RefreshToken != "" { // Cognito and others keep the old one valid
 		next.RefreshToken = tok.RefreshToken
 	}
@@ -177,6 +250,15 @@ func (s *Session) refresh(ctx context.Context, rec *Record) (*Record, error) {
 	}
 	next.RefreshedAt = s.now()
 	return &next, nil
+}
+
+// expiry is computed on the session's clock from expires_in, so that plans
+// made on that clock (and tests that move it) agree with it.
+func (s *Session) expiry(tok *oauth2.Token) time.Time {
+	if tok.ExpiresIn > 0 {
+		return s.now().Add(time.Duration(tok.ExpiresIn) * time.Second)
+	}
+	return tok.Expiry
 }
 
 // classify turns a token-endpoint failure into ErrSignInNeeded (only for

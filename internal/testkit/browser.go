@@ -4,6 +4,8 @@ package testkit
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"os/exec"
 	"testing"
 	"time"
@@ -64,12 +66,21 @@ const probe = `(() => ({
 // the consent page, and returns the text of tokentray's callback page.
 func (b *Browser) SignIn(t testing.TB, authURL, user string) string {
 	t.Helper()
+	page, err := b.TrySignIn(authURL, user)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return page
+}
+
+// TrySignIn is SignIn for goroutines other than the test's.
+func (b *Browser) TrySignIn(authURL, user string) (string, error) {
 	ctx, cancel := context.WithTimeout(b.ctx, 60*time.Second)
 	defer cancel()
 	if err := chromedp.Do(ctx, chromedp.Navigate(authURL)); err != nil {
-		t.Fatalf("open the sign-in URL: %v", err)
+		return "", fmt.Errorf("open the sign-in URL: %w", err)
 	}
-	return b.finish(t, ctx, user)
+	return b.finish(ctx, user)
 }
 
 // Visit opens a URL and returns the page's text, e.g. a callback forged by
@@ -88,8 +99,7 @@ func (b *Browser) Visit(t testing.TB, u string) string {
 	return st.Text
 }
 
-func (b *Browser) finish(t testing.TB, ctx context.Context, user string) string {
-	t.Helper()
+func (b *Browser) finish(ctx context.Context, user string) (string, error) {
 	last := ""
 	for ctx.Err() == nil {
 		st, err := chromedp.Run(ctx, chromedp.Evaluate[pageState](probe))
@@ -105,24 +115,20 @@ func (b *Browser) finish(t testing.TB, ctx context.Context, user string) string 
 		}
 		switch st.Kind {
 		case "done":
-			return st.Title + "\n" + st.Text
+			return st.Title + "\n" + st.Text, nil
 		case "login":
 			last = key
-			err = chromedp.Do(ctx,
+			_ = chromedp.Do(ctx,
 				chromedp.SendKeys(chromedp.CSS("input[name=login]"), user),
 				chromedp.SendKeys(chromedp.CSS("input[name=password]"), "any-password"),
 				chromedp.Click(chromedp.CSS("button[type=submit]")),
 			)
 		case "consent":
 			last = key
-			err = chromedp.Do(ctx, chromedp.Click(chromedp.CSS("button[type=submit]")))
+			_ = chromedp.Do(ctx, chromedp.Click(chromedp.CSS("button[type=submit]")))
 		default:
 			time.Sleep(50 * time.Millisecond)
 		}
-		if err != nil && ctx.Err() == nil {
-			t.Logf("browser step on %s: %v", st.Href, err)
-		}
 	}
-	t.Fatalf("the sign-in did not reach tokentray's callback page within a minute")
-	return ""
+	return "", errors.New("the sign-in did not reach tokentray's callback page within a minute")
 }

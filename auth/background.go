@@ -1,0 +1,136 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"time"
+)
+
+// RefreshMargin is how long before expiry Run renews the access token: the
+// profile's refresh_margin, else max(60 s, 15 % of the token's lifetime).
+// It is never more than half the lifetime, so a short-lived token is not
+// renewed the moment it arrives.
+func (s *Session) RefreshMargin(rec *Record) time.Duration {
+	issued := rec.RefreshedAt
+	if issued.IsZero() {
+		issued = rec.SignedInAt
+	}
+	life := rec.Expiry.Sub(issued)
+	m := s.profile.RefreshMargin.Duration
+	if m <= 0 {
+		m = max(time.Minute, life*15/100)
+	}
+	if life > 0 && m > life/2 {
+		m = life / 2
+	}
+	return m
+}
+
+// wake makes Run look again at once.
+func (s *Session) wake() {
+	select {
+	case s.poke <- struct{}{}:
+	default:
+	}
+}
+
+// Run keeps the session's access token fresh until ctx ends: it refreshes
+// ahead of expiry, retries failures with exponential backoff and jitter
+// (serving the still-valid token meanwhile), and notices within seconds
+// when the machine wakes from sleep. Between refreshes it only waits.
+func (s *Session) Run(ctx context.Context) {
+	wakes, stop := watchWall(s.clock)
+	defer stop()
+	b := backoff{min: s.retryMin, max: s.retryMax}
+	for {
+		next := s.step(ctx, &b)
+		var timer *time.Timer
+		var fire <-chan time.Time
+		if !next.IsZero() {
+			timer = time.NewTimer(max(next.Sub(s.now()), 0))
+			fire = timer.C
+		}
+		select {
+		case <-ctx.Done():
+		case <-fire:
+		case <-wakes:
+		case <-s.poke:
+		}
+		if timer != nil {
+			timer.Stop()
+		}
+		if ctx.Err() != nil {
+			return
+		}
+	}
+}
+
+// step does what is due now and returns when to look again (zero: only
+// when poked or woken). A wake or a poke during a backoff retries at once:
+// after a resume or a sign-in, waiting out the old backoff helps no one.
+func (s *Session) step(ctx context.Context, b *backoff) time.Time {
+	rec, err := s.store.Load(s.profile.Name)
+	now := s.now()
+	switch {
+	case errors.Is(err, ErrNotFound):
+		b.reset()
+		if s.State().Kind != SigningIn {
+			s.publishRecord(SignedOut, nil)
+		}
+		return time.Time{}
+	case err != nil: // a keychain that is locked or gone: try again later
+		s.publishFailure(Retrying, err)
+		return b.next(now)
+	}
+	s.mu.Lock()
+	dead := rec.RefreshToken != "" && rec.RefreshToken == s.deadRefresh
+	s.mu.Unlock()
+	if rec.RefreshToken == "" || dead {
+		if remaining(rec, now) > 0 && !dead {
+			s.publishRecord(Valid, rec)
+			return rec.Expiry
+		}
+		if !dead {
+			s.publishFailure(NeedsSignIn, errors.New("the access token expired and the provider gives no refresh token"))
+		}
+		return time.Time{}
+	}
+	margin := s.RefreshMargin(rec)
+	due := rec.Expiry.Add(-margin)
+	if now.Before(due) && !b.failing() {
+		s.publishRecord(Valid, rec)
+		return due
+	}
+	res, err := s.Get(ctx, margin)
+	switch {
+	case errors.Is(err, ErrSignInNeeded):
+		b.reset()
+		return time.Time{}
+	case err != nil || res.Warning != nil:
+		return b.next(s.now())
+	}
+	b.reset()
+	return s.now() // look again at once: plan the next refresh from the new record
+}
+
+// backoff doubles from min to max, with jitter so that many clients coming
+// back from one outage do not all ask at once.
+type backoff struct {
+	min, max time.Duration
+	attempt  int
+}
+
+func (b *backoff) reset()        { b.attempt = 0 }
+func (b *backoff) failing() bool { return b.attempt > 0 }
+
+func (b *backoff) next(now time.Time) time.Time {
+	d := b.min << min(b.attempt, 20)
+	if d > b.max || d <= 0 {
+		d = b.max
+	}
+	b.attempt++
+	// Between half and all of d.
+	d = d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
+	return now.Add(d)
+}
