@@ -9,15 +9,19 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -461,5 +465,126 @@ func TestStillValidTokenServedDuringOutage(t *testing.T) {
 	s := tokentray(t, cfg, nil, "status", "--json")
 	if !strings.Contains(s.stdout, `"signed_in": true`) {
 		t.Errorf("an outage signed the user out: %s", s.stdout)
+	}
+}
+
+// Several processes force a refresh on every call at once: the per-profile
+// lock keeps them from ever presenting the same refresh token twice, which
+// the provider would punish by revoking the sign-in.
+func TestConcurrentProcessesShareRotation(t *testing.T) {
+	testkit.RequireSecretService(t)
+	p := testkit.StartProvider(t, testkit.ProviderOptions{AccessTTL: 5 * time.Minute})
+	b := testkit.NewBrowser(t)
+	cfg := writeConfig(t, p.Profile("multi", "public"))
+	if page, r := login(t, b, cfg, "multi", "dave"); r.code != 0 {
+		t.Fatalf("login: exit %d, %q, %s", r.code, page, r.stderr)
+	}
+	defer tokentray(t, cfg, nil, "logout", "multi")
+	before := p.Stats(t)
+	const procs, calls = 3, 100
+	failures := make(chan string, procs*calls)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range procs {
+		wg.Go(func() {
+			for range calls {
+				// --min-valid longer than the lifetime: every call refreshes.
+				if r := tokentray(t, cfg, nil, "token", "multi", "--min-valid", "10m"); r.code != 0 || r.stdout == "" {
+					failures <- fmt.Sprintf("exit %d: %s", r.code, r.stderr)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(failures)
+	after := p.Stats(t)
+	refreshes := after.Token["refresh_token"] - before.Token["refresh_token"]
+	t.Logf("%d processes × %d calls in %s: %d refreshes, %d reuse detections, %d failed calls",
+		procs, calls, time.Since(start).Round(time.Millisecond), refreshes, after.Reuse-before.Reuse, len(failures))
+	for f := range failures {
+		t.Errorf("a call failed: %s", f)
+	}
+	if after.Reuse != before.Reuse {
+		t.Errorf("the provider detected %d reused refresh tokens", after.Reuse-before.Reuse)
+	}
+	if refreshes != procs*calls {
+		t.Errorf("%d refreshes, want %d (one per call)", refreshes, procs*calls)
+	}
+}
+
+var killRuns = flag.Int("kill-runs", 200, "runs of TestKillDuringRefresh")
+
+// kill -9 at random moments of `tokentray token` refreshing. The only loss
+// allowed is a refresh the provider completed (rotating the refresh token)
+// whose answer died with the process: with rotation and reuse detection, no
+// client can recover from that. Every other moment must leave a working
+// sign-in behind.
+func TestKillDuringRefresh(t *testing.T) {
+	testkit.RequireSecretService(t)
+	p := testkit.StartProvider(t, testkit.ProviderOptions{AccessTTL: 5 * time.Minute})
+	b := testkit.NewBrowser(t)
+	cfg := writeConfig(t, p.Profile("kill", "public"))
+	store := auth.NewStore()
+	signIn := func() {
+		if page, r := login(t, b, cfg, "kill", "frank"); r.code != 0 {
+			t.Fatalf("login: exit %d, %q, %s", r.code, page, r.stderr)
+		}
+	}
+	signIn()
+	defer tokentray(t, cfg, nil, "logout", "kill")
+
+	// How long a forced refresh takes as a whole process, to spread the
+	// kills over it.
+	var durs []time.Duration
+	for range 5 {
+		durs = append(durs, tokentray(t, cfg, nil, "token", "kill", "--min-valid", "10m").took)
+	}
+	slices.Sort(durs)
+	span := durs[2] * 12 / 10
+
+	// SIGKILL can strike between the provider's rotation and the save;
+	// SIGINT and SIGTERM (Ctrl-C, shutdown) must never lose anything, since
+	// tokentray finishes a refresh it has sent before it exits.
+	type tally struct{ survived, lostInFlight, lostOther int }
+	results := map[os.Signal]*tally{os.Kill: {}, syscall.SIGTERM: {}, os.Interrupt: {}}
+	runs := map[os.Signal]int{os.Kill: *killRuns, syscall.SIGTERM: *killRuns / 4, os.Interrupt: *killRuns / 4}
+	for _, sig := range []os.Signal{os.Kill, syscall.SIGTERM, os.Interrupt} {
+		res := results[sig]
+		for i := range runs[sig] {
+			rec, err := store.Load("kill")
+			if err != nil {
+				t.Fatal(err)
+			}
+			reuseBefore := p.Stats(t).Reuse
+			cmd := exec.Command(binary, "--config", cfg, "token", "kill", "--min-valid", "10m")
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(time.Duration(rand.Int64N(int64(span))))
+			_ = cmd.Process.Signal(sig)
+			_ = cmd.Wait()
+			after, err := store.Load("kill")
+			if err != nil {
+				t.Fatalf("%v run %d: the keychain record is unreadable: %v", sig, i, err)
+			}
+			saved := after.RefreshToken != rec.RefreshToken
+			check := tokentray(t, cfg, nil, "token", "kill", "--min-valid", "10m")
+			// The provider calling the check's refresh token reused proves the
+			// killed process's refresh went through: its answer was lost.
+			reused := p.Stats(t).Reuse > reuseBefore
+			switch {
+			case check.code == 0:
+				res.survived++
+			case check.code == 3 && reused && !saved && sig == os.Kill:
+				res.lostInFlight++
+				signIn()
+			default:
+				res.lostOther++
+				t.Errorf("%v run %d: sign-in lost (exit %d, reuse detected %t, saved %t): %s", sig, i, check.code, reused, saved, check.stderr)
+				signIn()
+			}
+		}
+		t.Logf("%v during refresh, %d runs spread over %s: %d survived, %d lost in flight (provider rotated, answer died with the process), %d lost otherwise",
+			sig, runs[sig], span.Round(time.Millisecond), res.survived, res.lostInFlight, res.lostOther)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseConfigValid(t *testing.T) {
@@ -15,6 +16,7 @@ func TestParseConfigValid(t *testing.T) {
 issuer = "https://id.example.com"
 client_id = "abc"
 scopes = ["openid", "offline_access"]
+refresh_margin = "5m"
 auth_params = { audience = "https://api.example.com" }
 
 [profile.lightfi]
@@ -37,7 +39,7 @@ ca_file = "corp.pem"
 	if err != nil || p.Name != "work" {
 		t.Fatalf("default profile = %v, %v", p, err)
 	}
-	if p.AuthParams["audience"] != "https://api.example.com" || !p.HasScope("offline_access") {
+	if p.AuthParams["audience"] != "https://api.example.com" || !p.HasScope("offline_access") || p.RefreshMargin.Duration != 5*time.Minute {
 		t.Errorf("work = %+v", p)
 	}
 	l := cfg.Profiles["lightfi"]
@@ -88,6 +90,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"scope with space", "[profile.w]\n" + ok + "scopes = [\"openid email\"]\n", 4, "w", "scopes", "not a valid scope"},
 		{"openid without issuer", "[profile.w]\nclient_id = \"x\"\nauth_url = \"https://a.example/a\"\ntoken_url = \"https://a.example/t\"\nscopes = [\"openid\"]\n", 5, "w", "scopes", "needs issuer"},
 		{"discovery URL as issuer", "[profile.w]\nissuer = \"https://a.example/.well-known/openid-configuration\"\nclient_id = \"x\"\n", 2, "w", "issuer", "without /.well-known"},
+		{"bad refresh_margin", "[profile.w]\n" + ok + "refresh_margin = \"5 minutes\"\n", 4, "w", "refresh_margin", "not a duration"},
 		{"bad profile name", "[profile.\"my work\"]\n" + ok, 1, "my work", "", "letters, digits"},
 		{"default names nothing", "default = \"x\"\n[profile.w]\n" + ok, 1, "", "default", "no profile named"},
 	}

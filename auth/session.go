@@ -159,6 +159,11 @@ func (s *Session) Get(ctx context.Context, minValid time.Duration) (TokenResult,
 		return TokenResult{}, why
 	}
 	s.publishRecord(Refreshing, rec)
+	// Once sent, a refresh is seen through to the keychain even if the
+	// caller gives up (Ctrl-C, SIGTERM at shutdown): the provider may
+	// already have rotated, and an answer dropped here would lose the
+	// sign-in. The HTTP client's timeout still bounds it.
+	ctx = context.WithoutCancel(ctx)
 	next, err := s.refresh(ctx, rec)
 	if err != nil {
 		if errors.Is(err, ErrSignInNeeded) {

@@ -17,12 +17,12 @@ import (
 type Fault int32
 
 const (
-	Pass    Fault = iota // forward to the provider
-	Refuse               // drop the connection without an answer, as a dead host or a reset does
-	Status5xx            // 503 with an HTML error page, as a load balancer does
-	Hang                 // accept and never answer
-	Garbage              // 200 with a body that is not a token response
-	SlowDrip             // 200, then a valid-looking JSON start one byte a second
+	Pass      Fault = iota // forward to the provider
+	Refuse                 // drop the connection without an answer, as a dead host or a reset does
+	Status5xx              // 503 with an HTML error page, as a load balancer does
+	Hang                   // accept and never answer
+	Garbage                // 200 with a body that is not a token response
+	SlowDrip               // 200, then a valid-looking JSON start one byte a second
 )
 
 func (f Fault) String() string {

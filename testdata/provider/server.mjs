@@ -76,9 +76,11 @@ server.listen(port, '127.0.0.1', () => {
     stats.token[gt] = (stats.token[gt] || 0) + 1;
   });
   provider.on('grant.error', (ctx, err) => {
-    const key = `${err.error}: ${err.error_description}`;
+    // The answer's error_description is generic; error_detail says why.
+    const detail = err.error_detail || err.error_description;
+    const key = `${err.error}: ${detail}`;
     stats.grantErrors[key] = (stats.grantErrors[key] || 0) + 1;
-    if (err instanceof errors.InvalidGrant && /already used/.test(err.error_description)) stats.reuse += 1;
+    if (err instanceof errors.InvalidGrant && /already used/.test(detail)) stats.reuse += 1;
   });
   provider.on('grant.revoked', () => { stats.grantsRevoked += 1; });
 

@@ -1,0 +1,140 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+)
+
+func TestRefreshMargin(t *testing.T) {
+	issued := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+	cases := []struct {
+		life, override, want time.Duration
+	}{
+		{time.Hour, 0, 9 * time.Minute},               // 15 %
+		{4 * time.Hour, 0, 36 * time.Minute},          // Cognito's default lifetime
+		{5 * time.Minute, 0, time.Minute},             // at least a minute
+		{90 * time.Second, 0, 45 * time.Second},       // never more than half
+		{time.Hour, 5 * time.Minute, 5 * time.Minute}, // refresh_margin wins
+		{time.Hour, 50 * time.Minute, 30 * time.Minute},
+	}
+	for _, c := range cases {
+		s := &Session{profile: &Profile{RefreshMargin: Duration{c.override}}}
+		rec := &Record{RefreshedAt: issued, Expiry: issued.Add(c.life)}
+		if got := s.RefreshMargin(rec); got != c.want {
+			t.Errorf("lifetime %s, refresh_margin %s: margin %s, want %s", c.life, c.override, got, c.want)
+		}
+	}
+}
+
+func TestBackoff(t *testing.T) {
+	b := backoff{min: time.Second, max: 5 * time.Minute}
+	now := time.Now()
+	want := time.Second
+	for i := range 15 {
+		d := b.next(now).Sub(now)
+		if d < want/2 || d > want {
+			t.Fatalf("attempt %d: %s, want between %s and %s", i, d, want/2, want)
+		}
+		want = min(want*2, 5*time.Minute)
+	}
+	b.reset()
+	if d := b.next(now).Sub(now); d > time.Second {
+		t.Errorf("after reset: %s", d)
+	}
+}
+
+// runSession runs s in the background for the rest of the test.
+func runSession(t *testing.T, s *Session) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { s.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+}
+
+func waitState(t *testing.T, s *Session, want StateKind) State {
+	t.Helper()
+	return waitFor(t, s, want, func(State) bool { return true })
+}
+
+func waitFor(t *testing.T, s *Session, want StateKind, ok func(State) bool) State {
+	t.Helper()
+	ch, cancel := s.Subscribe()
+	defer cancel()
+	timeout := time.After(5 * time.Second)
+	for {
+		select {
+		case st := <-ch:
+			if st.Kind == want && ok(st) {
+				return st
+			}
+		case <-timeout:
+			t.Fatalf("state %s, want %s", s.State().Kind, want)
+		}
+	}
+}
+
+// invalid_grant in the background means NeedsSignIn, once: the rejected
+// refresh token is not presented again on every wake.
+func TestRunInvalidGrant(t *testing.T) {
+	p := newStrictProvider(t, "none")
+	s, clock := newTestSession(t, p, newMemKeyring(0))
+	login(t, s)
+	p.fail = rejectWith(400, `{"error":"invalid_grant"}`)
+	runSession(t, s)
+	clock.Add(55 * time.Minute)
+	s.wake()
+	st := waitState(t, s, NeedsSignIn)
+	if !errors.Is(st.Err, ErrSignInNeeded) {
+		t.Errorf("reason: %v", st.Err)
+	}
+	for range 3 {
+		s.wake()
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := p.count("refresh_token"); n != 1 {
+		t.Errorf("%d refresh attempts, want 1", n)
+	}
+	// A new sign-in clears it.
+	p.fail = nil
+	login(t, s)
+	waitState(t, s, Valid)
+}
+
+// Without a refresh token the session shows the expiry, then needs sign-in,
+// and never asks the provider.
+func TestRunWithoutRefreshToken(t *testing.T) {
+	p := newStrictProvider(t, "none")
+	s, clock := newTestSession(t, p, newMemKeyring(0))
+	login(t, s)
+	rec, _ := s.store.Load("work")
+	rec.RefreshToken = ""
+	if err := s.store.Save("work", rec); err != nil {
+		t.Fatal(err)
+	}
+	runSession(t, s)
+	st := waitFor(t, s, Valid, func(st State) bool { return !st.HasRefreshToken })
+	if !st.Until.Equal(rec.Expiry) {
+		t.Errorf("state %+v, want Valid until %s", st, rec.Expiry)
+	}
+	clock.Add(61 * time.Minute)
+	s.wake()
+	waitState(t, s, NeedsSignIn)
+	if n := p.count("refresh_token"); n != 0 {
+		t.Errorf("%d refresh attempts without a refresh token", n)
+	}
+}
+
+func TestRunSignedOutAndLogout(t *testing.T) {
+	p := newStrictProvider(t, "none")
+	s, _ := newTestSession(t, p, newMemKeyring(0))
+	runSession(t, s)
+	waitState(t, s, SignedOut)
+	login(t, s)
+	waitState(t, s, Valid)
+	if _, err := s.Logout(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	waitState(t, s, SignedOut)
+}
