@@ -41,7 +41,7 @@ Usage:
   tokentray token    [PROFILE] [--min-valid 60s] [--header | --json]
   tokentray status   [--json]
   tokentray logout   [PROFILE]
-  tokentray profiles
+  tokentray profiles [import FILE]
   tokentray secret set|delete PROFILE     (set reads the secret from standard input)
   tokentray version
 
@@ -67,6 +67,8 @@ type cli struct {
 	stdout io.Writer
 	stderr io.Writer
 	config string
+	// profile is the profile the command works on, once known.
+	profile string
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -147,13 +149,17 @@ func (c *cli) parse(fs *flag.FlagSet, args []string, maxPos int) ([]string, erro
 	return pos, nil
 }
 
+func (c *cli) configPath() (string, error) {
+	if c.config != "" {
+		return c.config, nil
+	}
+	return auth.DefaultConfigPath()
+}
+
 func (c *cli) loadConfig() (*auth.Config, error) {
-	path := c.config
-	if path == "" {
-		var err error
-		if path, err = auth.DefaultConfigPath(); err != nil {
-			return nil, err
-		}
+	path, err := c.configPath()
+	if err != nil {
+		return nil, err
 	}
 	return auth.LoadConfig(path)
 }
@@ -172,6 +178,7 @@ func (c *cli) session(pos []string) (*auth.Session, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.profile = p.Name
 	return auth.NewSession(p, auth.Options{})
 }
 
@@ -210,19 +217,25 @@ func (c *cli) login(args []string) error {
 	if who == "" {
 		who = "your account"
 	}
-	fmt.Fprintf(c.stderr, "Signed in to %s as %s.%s\n", name, who, expiryNote(rec.Expiry, rec.RefreshToken != ""))
+	fmt.Fprintf(c.stderr, "Signed in to %s as %s. %s\n", name, who, loginNote(s.Profile(), rec, time.Now()))
 	return nil
 }
 
-func expiryNote(exp time.Time, refresh bool) string {
-	if exp.IsZero() {
+// loginNote tells, at sign-in, how long it lasts: better now than a
+// surprise in an hour.
+func loginNote(p *auth.Profile, rec *auth.Record, now time.Time) string {
+	switch {
+	case p.JWTBearer():
+		return fmt.Sprintf("Token expires in %ds; a new one is made from the credentials when less than 60 s remain.", int(rec.Expiry.Sub(now).Seconds()))
+	case rec.Expiry.IsZero():
 		return ""
+	case rec.RefreshToken != "":
+		return fmt.Sprintf("The access token is valid until %s; tokentray renews it when needed.", rec.Expiry.Local().Format("15:04"))
 	}
-	note := fmt.Sprintf(" The access token is valid until %s", exp.Local().Format("15:04"))
-	if refresh {
-		return note + "; tokentray refreshes it when needed."
-	}
-	return note + "; the provider gave no refresh token, so you will have to sign in again then."
+	life := rec.Expiry.Sub(rec.SignedInAt).Round(time.Minute)
+	return fmt.Sprintf("The provider gave no refresh token, so you will have to sign in again every %s (next at %s). "+
+		"To stay signed in, add the provider's offline scope to scopes (\"offline_access\"; Frame.io calls it \"offline\").",
+		life, rec.Expiry.Local().Format("15:04"))
 }
 
 func (c *cli) token(args []string) error {
@@ -294,19 +307,26 @@ func (c *cli) status(args []string) error {
 		return enc.Encode(list)
 	}
 	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "PROFILE\tSTATE\tWHO\tACCESS TOKEN\tREFRESH TOKEN")
+	fmt.Fprintln(tw, "PROFILE\tSTATE\tWHO\tACCESS TOKEN\tRENEWS WITH")
 	now := time.Now()
 	for _, st := range list {
 		state, exp, rt := "signed out", "-", "-"
 		switch {
 		case st.Error != "":
 			state = "error: " + st.Error
+		case st.SignedIn && st.ServiceAccount:
+			state, rt = "signed in", "service account key"
+			// As DT's own example prints it.
+			exp = fmt.Sprintf("Token expires in %ds", max(0, int(st.Expiry.Sub(now).Seconds())))
 		case st.SignedIn:
 			state = "signed in"
 			exp = describeExpiry(st.Expiry, now)
-			rt = "no"
-			if st.HasRefreshToken {
-				rt = "yes"
+			rt = "nothing: sign in again when it expires"
+			switch {
+			case st.HasRefreshToken && !st.RefreshExpiry.IsZero():
+				rt = "refresh token until " + st.RefreshExpiry.Local().Format("2006-01-02")
+			case st.HasRefreshToken:
+				rt = "refresh token"
 			}
 		}
 		who := st.Who
@@ -358,8 +378,24 @@ func (c *cli) logout(args []string) error {
 
 func (c *cli) profiles(args []string) error {
 	fs := flag.NewFlagSet("profiles", flag.ContinueOnError)
-	if _, err := c.parse(fs, args, 0); err != nil {
+	pos, err := c.parse(fs, args, 2)
+	if err != nil {
 		return err
+	}
+	if len(pos) > 0 {
+		if pos[0] != "import" || len(pos) != 2 {
+			return usageError("usage: tokentray profiles [import FILE]")
+		}
+		dst, err := c.configPath()
+		if err != nil {
+			return err
+		}
+		names, err := auth.ImportProfiles(dst, pos[1])
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(c.stderr, "Added %s to %s. Sign in with `tokentray login %s`.\n", strings.Join(names, ", "), dst, names[0])
+		return nil
 	}
 	cfg, err := c.loadConfig()
 	if err != nil {
@@ -369,15 +405,18 @@ func (c *cli) profiles(args []string) error {
 	fmt.Fprintln(tw, "PROFILE\tPROVIDER\tCLIENT")
 	for _, name := range cfg.Names {
 		p := cfg.Profiles[name]
-		where := p.Issuer
+		where, client := p.Issuer, p.ClientID
 		if where == "" {
 			where = p.AuthURL
+		}
+		if p.JWTBearer() {
+			where, client = p.TokenURL, p.Email
 		}
 		mark := ""
 		if name == cfg.Default {
 			mark = " (default)"
 		}
-		fmt.Fprintf(tw, "%s%s\t%s\t%s\n", name, mark, where, p.ClientID)
+		fmt.Fprintf(tw, "%s%s\t%s\t%s\n", name, mark, where, client)
 	}
 	return tw.Flush()
 }
@@ -455,7 +494,7 @@ func (c *cli) fail(err error) int {
 	case errors.As(err, &ce):
 		headline, code = "The profile file has a problem.", exitUsage
 	case errors.Is(err, auth.ErrSignInNeeded):
-		headline, code = "You need to sign in again: run `tokentray login`.", exitSignIn
+		headline, code = fmt.Sprintf("You need to sign in: run `tokentray login %s`.", c.profile), exitSignIn
 	case errors.As(err, &ke):
 		headline = fmt.Sprintf("%s is not available.", upperFirst(auth.KeychainName))
 	case errors.Is(err, auth.ErrProviderUnreachable):

@@ -588,3 +588,154 @@ func TestKillDuringRefresh(t *testing.T) {
 			sig, runs[sig], span.Round(time.Millisecond), res.survived, res.lostInFlight, res.lostOther)
 	}
 }
+
+// fromExample is a shipped example profile with its provider's addresses
+// pointed at an emulation on loopback and the placeholders filled in.
+func fromExample(t *testing.T, name string, replace ...string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("examples", name+".toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.NewReplacer(replace...).Replace(string(data))
+	return writeConfig(t, text)
+}
+
+func setSecret(t *testing.T, cfg, profile, secret string) {
+	t.Helper()
+	cmd := exec.Command(binary, "--config", cfg, "secret", "set", profile)
+	cmd.Stdin = strings.NewReader(secret + "\n")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("secret set: %v: %s", err, out)
+	}
+}
+
+// LightFi's life cycle from examples/lightfi.toml against an emulation of
+// Cognito's documented behaviour, with the real browser and keychain.
+func TestExampleLightFi(t *testing.T) {
+	testkit.RequireSecretService(t)
+	port := freePort(t)
+	srv := testkit.EmulateCognito(t, fmt.Sprintf("http://localhost:%d/", port))
+	srv.AutoApprove = false
+	cfg := fromExample(t, "lightfi",
+		"https://lightfiv2.auth.eu-west-2.amazoncognito.com", srv.URL,
+		"YOUR-LIGHTFI-CLIENT-ID", srv.ClientID,
+		"localhost:3000", fmt.Sprintf("localhost:%d", port))
+	setSecret(t, cfg, "lightfi", srv.Secret)
+	defer tokentray(t, cfg, nil, "secret", "delete", "lightfi")
+	b := testkit.NewBrowser(t)
+
+	page, r := login(t, b, cfg, "lightfi", "gina")
+	if r.code != 0 || !strings.Contains(page, "You are signed in") {
+		t.Fatalf("login: exit %d, page %q, stderr %s; provider refused %v", r.code, page, r.stderr, srv.Rejections())
+	}
+	t1 := tokentray(t, cfg, nil, "token")
+	t2 := tokentray(t, cfg, nil, "token", "--header")
+	if t1.code != 0 || t2.stdout != "Authorization: Bearer "+t1.stdout {
+		t.Fatalf("token: %q / %q %s", t1.stdout, t2.stdout, t1.stderr)
+	}
+	if n := srv.Count("refresh_token"); n != 0 {
+		t.Errorf("%d refreshes within the lifetime", n)
+	}
+	rec, _ := auth.NewStore().Load("lightfi")
+	// Across expiry (1 h here): Cognito sends no new refresh token.
+	t3 := tokentray(t, cfg, nil, "token", "--min-valid", "2h")
+	after, _ := auth.NewStore().Load("lightfi")
+	if t3.code != 0 || t3.stdout == t1.stdout || after.RefreshToken != rec.RefreshToken {
+		t.Errorf("refresh across expiry: exit %d, new token %t, refresh token kept %t: %s", t3.code, t3.stdout != t1.stdout, after.RefreshToken == rec.RefreshToken, t3.stderr)
+	}
+	st := tokentray(t, cfg, nil, "status")
+	if !strings.Contains(st.stdout, "refresh token until") || !strings.Contains(st.stdout, "signed in") {
+		t.Errorf("status shows no refresh-token lifetime:\n%s", st.stdout)
+	}
+	lo := tokentray(t, cfg, nil, "logout")
+	if lo.code != 0 || srv.Count("revoke") != 1 || srv.Live(rec.RefreshToken) {
+		t.Errorf("logout: exit %d, %d revocations, refresh token still live %t: %s", lo.code, srv.Count("revoke"), srv.Live(rec.RefreshToken), lo.stderr)
+	}
+	if items := keychainItems(t, "lightfi"); len(items) != 1 || items[0] != "lightfi/client_secret" {
+		t.Errorf("after logout the keychain holds %v, want only the client secret", items)
+	}
+	if rej := srv.Rejections(); len(rej) != 0 {
+		t.Errorf("the emulation refused: %v", rej)
+	}
+}
+
+// Frame.io's life cycle from examples/frameio.toml: a public PKCE client,
+// "offline" for a refresh token, scope again on each refresh, a new refresh
+// token every time.
+func TestExampleFrameIO(t *testing.T) {
+	testkit.RequireSecretService(t)
+	port := freePort(t)
+	srv := testkit.EmulateFrameIO(t, "none")
+	srv.AutoApprove = false
+	srv.RedirectURI = fmt.Sprintf("http://127.0.0.1:%d/callback", port)
+	repl := []string{"https://applications.frame.io", srv.URL, "YOUR-FRAMEIO-CLIENT-ID", srv.ClientID, "127.0.0.1:8400", fmt.Sprintf("127.0.0.1:%d", port)}
+	cfg := fromExample(t, "frameio", repl...)
+	b := testkit.NewBrowser(t)
+
+	page, r := login(t, b, cfg, "frameio", "hana")
+	if r.code != 0 || !strings.Contains(page, "You are signed in") || !strings.Contains(r.stderr, "renews it") {
+		t.Fatalf("login: exit %d, page %q, stderr %s; provider refused %v", r.code, page, r.stderr, srv.Rejections())
+	}
+	store := auth.NewStore()
+	prev, _ := store.Load("frameio")
+	for i := range 3 {
+		r := tokentray(t, cfg, nil, "token", "--min-valid", "2h")
+		cur, _ := store.Load("frameio")
+		if r.code != 0 || cur.RefreshToken == prev.RefreshToken || !srv.Live(cur.RefreshToken) {
+			t.Fatalf("refresh %d: exit %d, rotated %t, stored one live %t: %s %v", i, r.code, cur.RefreshToken != prev.RefreshToken, srv.Live(cur.RefreshToken), r.stderr, srv.Rejections())
+		}
+		prev = cur
+	}
+	if lo := tokentray(t, cfg, nil, "logout"); lo.code != 0 || srv.Live(prev.RefreshToken) || len(keychainItems(t, "frameio")) != 0 {
+		t.Errorf("logout: exit %d, refresh token live %t: %s", lo.code, srv.Live(prev.RefreshToken), lo.stderr)
+	}
+
+	// Without "offline": told at sign-in that it lasts an hour.
+	noOffline := fromExample(t, "frameio", append(repl, `, "offline"]`, `]`)...)
+	page, r = login(t, b, noOffline, "frameio", "hana")
+	if r.code != 0 || !strings.Contains(r.stderr, "sign in again every 1h0m0s") || !strings.Contains(r.stderr, `"offline"`) {
+		t.Errorf("login without offline: exit %d, page %q, stderr %q", r.code, page, r.stderr)
+	}
+	tokentray(t, noOffline, nil, "logout")
+}
+
+// Disruptive Technologies' service account from examples/disruptive.toml:
+// no browser, a JWT assertion, no refresh token.
+func TestExampleDisruptive(t *testing.T) {
+	testkit.RequireSecretService(t)
+	const email = "robot@project.serviceaccount.d21s.com"
+	srv := testkit.EmulateDisruptive(t, "key-42", email, "dt-key-secret")
+	cfg := fromExample(t, "disruptive",
+		"https://identity.disruptive-technologies.com", srv.URL,
+		"YOUR-KEY-ID", "key-42",
+		"YOUR-SERVICE-ACCOUNT@YOUR-PROJECT.serviceaccount.d21s.com", email)
+
+	if r := tokentray(t, cfg, nil, "login"); r.code != 3 || !strings.Contains(r.stderr, "secret set") {
+		t.Errorf("login without a secret: exit %d: %s", r.code, r.stderr)
+	}
+	setSecret(t, cfg, "disruptive", "dt-key-secret")
+	r := tokentray(t, cfg, nil, "login")
+	if r.code != 0 || !strings.Contains(r.stderr, "Token expires in 3") {
+		t.Fatalf("login: exit %d: %s %v", r.code, r.stderr, srv.Rejections())
+	}
+	st := tokentray(t, cfg, nil, "status")
+	if !strings.Contains(st.stdout, "Token expires in 3") {
+		t.Errorf("status:\n%s", st.stdout)
+	}
+	t1 := tokentray(t, cfg, nil, "token")
+	t2 := tokentray(t, cfg, nil, "token", "--min-valid", "2h") // past the hour: a new assertion
+	if t1.code != 0 || t2.code != 0 || t1.stdout == t2.stdout {
+		t.Errorf("token: %q then %q: %s %s", t1.stdout, t2.stdout, t1.stderr, t2.stderr)
+	}
+	if n := srv.Count("urn:ietf:params:oauth:grant-type:jwt-bearer"); n != 2 {
+		t.Errorf("%d token requests, want 2 (sign-in, then past the hour)", n)
+	}
+	lo := tokentray(t, cfg, nil, "logout")
+	if lo.code != 0 || len(keychainItems(t, "disruptive")) != 0 {
+		t.Errorf("logout: exit %d, items %v: %s", lo.code, keychainItems(t, "disruptive"), lo.stderr)
+	}
+	if rej := srv.Rejections(); len(rej) != 0 {
+		t.Errorf("the emulation refused: %v", rej)
+	}
+}

@@ -18,7 +18,11 @@ func (s *Session) RefreshMargin(rec *Record) time.Duration {
 	}
 	life := rec.Expiry.Sub(issued)
 	m := s.profile.RefreshMargin.Duration
-	if m <= 0 {
+	switch {
+	case m > 0:
+	case s.profile.JWTBearer():
+		m = time.Minute // the buffer DT documents: a new assertion is cheap
+	default:
 		m = max(time.Minute, life*15/100)
 	}
 	if life > 0 && m > life/2 {
@@ -85,8 +89,9 @@ func (s *Session) step(ctx context.Context, b *backoff) time.Time {
 	}
 	s.mu.Lock()
 	dead := rec.RefreshToken != "" && rec.RefreshToken == s.deadRefresh
+	renewable := s.renewable(rec)
 	s.mu.Unlock()
-	if rec.RefreshToken == "" || dead {
+	if !renewable {
 		if remaining(rec, now) > 0 && !dead {
 			s.publishRecord(Valid, rec)
 			return rec.Expiry

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/tokentray/tokentray/internal/testkit"
 )
 
 func TestRefreshMargin(t *testing.T) {
@@ -78,10 +80,10 @@ func waitFor(t *testing.T, s *Session, want StateKind, ok func(State) bool) Stat
 // invalid_grant in the background means NeedsSignIn, once: the rejected
 // refresh token is not presented again on every wake.
 func TestRunInvalidGrant(t *testing.T) {
-	p := newStrictProvider(t, "none")
+	p := testkit.NewOAuthServer(t, "none")
 	s, clock := newTestSession(t, p, newMemKeyring(0))
 	login(t, s)
-	p.fail = rejectWith(400, `{"error":"invalid_grant"}`)
+	p.Fail = rejectWith(400, `{"error":"invalid_grant"}`)
 	runSession(t, s)
 	clock.Add(55 * time.Minute)
 	s.wake()
@@ -93,11 +95,11 @@ func TestRunInvalidGrant(t *testing.T) {
 		s.wake()
 		time.Sleep(20 * time.Millisecond)
 	}
-	if n := p.count("refresh_token"); n != 1 {
+	if n := p.Count("refresh_token"); n != 1 {
 		t.Errorf("%d refresh attempts, want 1", n)
 	}
 	// A new sign-in clears it.
-	p.fail = nil
+	p.Fail = nil
 	login(t, s)
 	waitState(t, s, Valid)
 }
@@ -105,7 +107,7 @@ func TestRunInvalidGrant(t *testing.T) {
 // Without a refresh token the session shows the expiry, then needs sign-in,
 // and never asks the provider.
 func TestRunWithoutRefreshToken(t *testing.T) {
-	p := newStrictProvider(t, "none")
+	p := testkit.NewOAuthServer(t, "none")
 	s, clock := newTestSession(t, p, newMemKeyring(0))
 	login(t, s)
 	rec, _ := s.store.Load("work")
@@ -121,13 +123,13 @@ func TestRunWithoutRefreshToken(t *testing.T) {
 	clock.Add(61 * time.Minute)
 	s.wake()
 	waitState(t, s, NeedsSignIn)
-	if n := p.count("refresh_token"); n != 0 {
+	if n := p.Count("refresh_token"); n != 0 {
 		t.Errorf("%d refresh attempts without a refresh token", n)
 	}
 }
 
 func TestRunSignedOutAndLogout(t *testing.T) {
-	p := newStrictProvider(t, "none")
+	p := testkit.NewOAuthServer(t, "none")
 	s, _ := newTestSession(t, p, newMemKeyring(0))
 	runSession(t, s)
 	waitState(t, s, SignedOut)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
@@ -44,6 +45,9 @@ func (s *Session) Login(ctx context.Context, opts LoginOptions) (*Record, error)
 
 func (s *Session) login(ctx context.Context, opts LoginOptions) (*Record, error) {
 	p := s.profile
+	if p.JWTBearer() {
+		return s.loginJWT(ctx)
+	}
 	timeout := opts.Timeout
 	if timeout <= 0 {
 		timeout = 5 * time.Minute
@@ -115,21 +119,16 @@ func (s *Session) finishLogin(ctx context.Context, cfg *oauth2.Config, ep endpoi
 	if res.err != nil {
 		return nil, res.err
 	}
-	hctx := context.WithValue(ctx, oauth2.HTTPClient, s.hc)
-	tok, err := cfg.Exchange(hctx, res.code, oauth2.VerifierOption(verifier))
+	form := url.Values{"grant_type": {"authorization_code"}, "code": {res.code},
+		"redirect_uri": {cfg.RedirectURL}, "code_verifier": {verifier}}
+	tr, err := s.postToken(ctx, cfg.Endpoint.TokenURL, form, credsOf(cfg))
 	if err != nil {
 		return nil, fmt.Errorf("exchange the authorization code: %w", classify(err))
 	}
-	now := s.now()
-	rec := &Record{
-		AccessToken: tok.AccessToken, TokenType: tok.Type(), Expiry: s.expiry(tok),
-		RefreshToken: tok.RefreshToken, SignedInAt: now, RefreshedAt: now,
-	}
-	if sc, ok := tok.Extra("scope").(string); ok {
-		rec.Scope = sc
-	}
+	rec := &Record{SignedInAt: s.now()}
+	s.apply(rec, tr)
 	if nonce != "" {
-		raw, _ := tok.Extra("id_token").(string)
+		raw := tr.IDToken
 		if raw == "" {
 			return nil, errors.New("the provider sent no ID token although openid was requested")
 		}

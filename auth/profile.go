@@ -44,8 +44,27 @@ type Profile struct {
 	// paths are relative to the profile file.
 	CAFile string `toml:"ca_file"`
 	// RefreshMargin is how long before expiry the background refresh runs;
-	// zero means max(60 s, 15 % of the token's lifetime).
+	// zero means max(60 s, 15 % of the token's lifetime), or 60 s for a
+	// JWT-bearer profile.
 	RefreshMargin Duration `toml:"refresh_margin"`
+	// ScopeOnRefresh sends scope again with every refresh (Frame.io wants it).
+	ScopeOnRefresh bool `toml:"scope_on_refresh"`
+	// RefreshTokenLifetime is shown when the provider does not say how long
+	// its refresh tokens last (Cognito: 30 days unless configured).
+	RefreshTokenLifetime Duration `toml:"refresh_token_lifetime"`
+
+	// Grant is "authorization_code" (the default: browser sign-in) or
+	// "jwt-bearer" (RFC 7523 service accounts, no browser).
+	Grant string `toml:"grant"`
+	// KeyID goes in the assertion's kid header; Email is its issuer (iss).
+	KeyID string `toml:"key_id"`
+	Email string `toml:"email"`
+	// JWTAlg is HS256 (a shared secret from the keychain, the default), or
+	// RS256/ES256 with PrivateKeyFile (PEM).
+	JWTAlg         string `toml:"jwt_alg"`
+	PrivateKeyFile string `toml:"private_key_file"`
+	// Audience is the assertion's aud; default token_url.
+	Audience string `toml:"audience"`
 
 	// line is where [profile.NAME] starts, for errors found after parsing.
 	line int
@@ -191,6 +210,9 @@ func ParseConfig(path string, data []byte) (*Config, error) {
 		if p.CAFile != "" && !filepath.IsAbs(p.CAFile) {
 			p.CAFile = filepath.Join(filepath.Dir(path), p.CAFile)
 		}
+		if p.PrivateKeyFile != "" && !filepath.IsAbs(p.PrivateKeyFile) {
+			p.PrivateKeyFile = filepath.Join(filepath.Dir(path), p.PrivateKeyFile)
+		}
 	}
 	if cfg.Default != "" {
 		if _, ok := cfg.Profiles[cfg.Default]; !ok {
@@ -232,6 +254,13 @@ var reservedParams = map[string]bool{
 // check returns the offending key and a message, or "" when the profile is
 // usable.
 func (p *Profile) check() (key, msg string) {
+	switch p.Grant {
+	case "", "authorization_code":
+	case "jwt-bearer":
+		return p.checkJWTBearer()
+	default:
+		return "grant", fmt.Sprintf("must be \"authorization_code\" or \"jwt-bearer\", not %q", p.Grant)
+	}
 	if p.ClientID == "" {
 		return "client_id", "missing: every profile needs the client id the provider gave you"
 	}
@@ -287,6 +316,42 @@ func (p *Profile) check() (key, msg string) {
 	}
 	return "", ""
 }
+
+func (p *Profile) checkJWTBearer() (key, msg string) {
+	switch {
+	case p.TokenURL == "":
+		return "token_url", "missing: a jwt-bearer profile posts its assertion to token_url"
+	case p.KeyID == "":
+		return "key_id", "missing: the service account's key id"
+	case p.Email == "":
+		return "email", "missing: the service account's email, the assertion's issuer"
+	}
+	if msg := checkProviderURL(p.TokenURL); msg != "" {
+		return "token_url", msg
+	}
+	switch p.JWTAlg {
+	case "", "HS256":
+		if p.PrivateKeyFile != "" {
+			return "private_key_file", "is for jwt_alg RS256 or ES256; HS256 uses the secret from `tokentray secret set`"
+		}
+	case "RS256", "ES256":
+		if p.PrivateKeyFile == "" {
+			return "private_key_file", "missing: jwt_alg " + p.JWTAlg + " signs with a private key file (PEM)"
+		}
+	default:
+		return "jwt_alg", fmt.Sprintf("must be \"HS256\", \"RS256\" or \"ES256\", not %q", p.JWTAlg)
+	}
+	for _, k := range []struct{ key, val string }{{"auth_url", p.AuthURL}, {"issuer", p.Issuer}, {"redirect_url", p.RedirectURL}} {
+		if k.val != "" {
+			return k.key, "has no use in a jwt-bearer profile (there is no browser sign-in)"
+		}
+	}
+	return "", ""
+}
+
+// JWTBearer tells whether the profile signs in with a JWT assertion (a
+// service account) instead of the browser.
+func (p *Profile) JWTBearer() bool { return p.Grant == "jwt-bearer" }
 
 // HasScope reports whether the profile requests scope s.
 func (p *Profile) HasScope(s string) bool {

@@ -91,6 +91,12 @@ func TestParseConfigErrors(t *testing.T) {
 		{"openid without issuer", "[profile.w]\nclient_id = \"x\"\nauth_url = \"https://a.example/a\"\ntoken_url = \"https://a.example/t\"\nscopes = [\"openid\"]\n", 5, "w", "scopes", "needs issuer"},
 		{"discovery URL as issuer", "[profile.w]\nissuer = \"https://a.example/.well-known/openid-configuration\"\nclient_id = \"x\"\n", 2, "w", "issuer", "without /.well-known"},
 		{"bad refresh_margin", "[profile.w]\n" + ok + "refresh_margin = \"5 minutes\"\n", 4, "w", "refresh_margin", "not a duration"},
+		{"unknown grant", "[profile.w]\n" + ok + "grant = \"password\"\n", 4, "w", "grant", "jwt-bearer"},
+		{"jwt-bearer without key_id", "[profile.w]\ngrant = \"jwt-bearer\"\ntoken_url = \"https://id.example/t\"\nemail = \"a@b\"\n", 1, "w", "key_id", "missing"},
+		{"jwt-bearer without email", "[profile.w]\ngrant = \"jwt-bearer\"\ntoken_url = \"https://id.example/t\"\nkey_id = \"k\"\n", 1, "w", "email", "missing"},
+		{"jwt-bearer with a browser key", "[profile.w]\ngrant = \"jwt-bearer\"\ntoken_url = \"https://id.example/t\"\nkey_id = \"k\"\nemail = \"a@b\"\nredirect_url = \"http://localhost:3000/\"\n", 6, "w", "redirect_url", "no use"},
+		{"jwt-bearer RS256 without key", "[profile.w]\ngrant = \"jwt-bearer\"\ntoken_url = \"https://id.example/t\"\nkey_id = \"k\"\nemail = \"a@b\"\njwt_alg = \"RS256\"\n", 1, "w", "private_key_file", "missing"},
+		{"jwt-bearer bad alg", "[profile.w]\ngrant = \"jwt-bearer\"\ntoken_url = \"https://id.example/t\"\nkey_id = \"k\"\nemail = \"a@b\"\njwt_alg = \"none\"\n", 6, "w", "jwt_alg", "HS256"},
 		{"bad profile name", "[profile.\"my work\"]\n" + ok, 1, "my work", "", "letters, digits"},
 		{"default names nothing", "default = \"x\"\n[profile.w]\n" + ok, 1, "", "default", "no profile named"},
 	}

@@ -150,6 +150,11 @@ func (s *Session) oauthConfig(ctx context.Context, redirectURI string) (*oauth2.
 	}, ep, nil
 }
 
+// credsOf is where cfg's client authentication goes on a form request.
+func credsOf(cfg *oauth2.Config) clientCreds {
+	return clientCreds{id: cfg.ClientID, secret: cfg.ClientSecret, style: cfg.Endpoint.AuthStyle}
+}
+
 // newHTTPClient trusts the system roots plus the profile's CA file, takes
 // proxies from the environment, and never waits for ever.
 func newHTTPClient(p *Profile) (*http.Client, error) {

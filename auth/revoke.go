@@ -8,10 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
-
-	"golang.org/x/oauth2"
 )
 
 // LogoutResult says what signing out achieved.
@@ -31,7 +28,8 @@ var ErrNoRevocation = errors.New("the provider offers no way to revoke tokens (n
 
 // Logout revokes the refresh token (or the access token when there is none)
 // at the provider (RFC 7009), then deletes the profile's tokens from the
-// keychain, whether or not the revocation worked.
+// keychain, whether or not the revocation worked. For a service account
+// (jwt-bearer) the key secret goes too: it is what signs it in.
 func (s *Session) Logout(ctx context.Context) (LogoutResult, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -56,6 +54,12 @@ func (s *Session) Logout(ctx context.Context) (LogoutResult, error) {
 	if err := s.store.Delete(name); err != nil && !errors.Is(err, ErrNotFound) {
 		return res, fmt.Errorf("sign out of %s: %w", name, err)
 	}
+	if s.profile.JWTBearer() {
+		// A service account's key secret is its sign-in.
+		if err := s.store.DeleteSecret(name); err != nil && !errors.Is(err, ErrNotFound) {
+			return res, fmt.Errorf("sign out of %s: %w", name, err)
+		}
+	}
 	s.publishRecord(SignedOut, nil)
 	s.wake()
 	return res, nil
@@ -79,20 +83,9 @@ func (s *Session) revoke(ctx context.Context, rec *Record) error {
 		return ErrNoRevocation
 	}
 	form := url.Values{"token": {token}, "token_type_hint": {hint}}
-	if cfg.Endpoint.AuthStyle == oauth2.AuthStyleInParams {
-		form.Set("client_id", cfg.ClientID)
-		if cfg.ClientSecret != "" {
-			form.Set("client_secret", cfg.ClientSecret)
-		}
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, ep.Revocation, strings.NewReader(form.Encode()))
+	req, err := newFormRequest(ctx, ep.Revocation, form, credsOf(cfg))
 	if err != nil {
 		return fmt.Errorf("revoke: %w", err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	if cfg.Endpoint.AuthStyle == oauth2.AuthStyleInHeader {
-		// RFC 6749 §2.3.1: form-encode id and secret before Basic encoding.
-		req.SetBasicAuth(url.QueryEscape(cfg.ClientID), url.QueryEscape(cfg.ClientSecret))
 	}
 	resp, err := s.hc.Do(req)
 	if err != nil {

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -146,7 +148,7 @@ func (s *Session) Get(ctx context.Context, minValid time.Duration) (TokenResult,
 	}
 	stillValid := rec.AccessToken != "" && remaining(rec, now) > 0
 	name := s.profile.Name
-	if rec.RefreshToken == "" || rec.RefreshToken == s.deadRefresh {
+	if !s.renewable(rec) {
 		why := fmt.Errorf("%s: %w: the access token expired and the provider gave no refresh token", name, ErrSignInNeeded)
 		if rec.RefreshToken != "" {
 			why = fmt.Errorf("%s: %w: the provider no longer accepts the saved sign-in", name, ErrSignInNeeded)
@@ -186,6 +188,13 @@ func (s *Session) Get(ctx context.Context, minValid time.Duration) (TokenResult,
 	}
 	s.publishRecord(Valid, next)
 	return TokenResult{Token: next.token(), Refreshed: true}, nil
+}
+
+// renewable tells whether the session can get a new access token without
+// the user: with a live refresh token, or a service account's credentials.
+// Callers hold s.mu.
+func (s *Session) renewable(rec *Record) bool {
+	return s.profile.JWTBearer() || (rec.RefreshToken != "" && rec.RefreshToken != s.deadRefresh)
 }
 
 // load reads the record; no record means sign-in is needed.
@@ -236,34 +245,53 @@ func (r *Record) token() *oauth2.Token {
 // refresh asks the provider for new tokens; it returns the record to store.
 func (s *Session) refresh(ctx context.Context, rec *Record) (*Record, error) {
 	name := s.profile.Name
+	if s.profile.JWTBearer() {
+		next, err := s.jwtBearerToken(ctx, rec)
+		if err != nil {
+			return nil, fmt.Errorf("refresh %s: %w", name, err)
+		}
+		return next, nil
+	}
 	cfg, _, err := s.oauthConfig(ctx, "")
 	if err != nil {
 		return nil, fmt.Errorf("refresh %s: %w", name, err)
 	}
-	ctx = context.WithValue(ctx, oauth2.HTTPClient, s.hc)
-	tok, err := cfg.TokenSource(ctx, &oauth2.Token{RefreshToken: rec.RefreshToken}).Token()
+	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {rec.RefreshToken}}
+	if s.profile.ScopeOnRefresh && len(s.profile.Scopes) > 0 {
+		form.Set("scope", strings.Join(s.profile.Scopes, " "))
+	}
+	tr, err := s.postToken(ctx, cfg.Endpoint.TokenURL, form, credsOf(cfg))
 	if err != nil {
 		return nil, fmt.Errorf("refresh %s: %w", name, classify(err))
 	}
 	next := *rec
-	next.AccessToken, next.TokenType, next.Expiry = tok.AccessToken, tok.Type(), s.expiry(tok)
-	if tok.RefreshToken != "" { // Cognito and others keep the old one valid
-		next.RefreshToken = tok.RefreshToken
-	}
-	if sc, ok := tok.Extra("scope").(string); ok && sc != "" {
-		next.Scope = sc
-	}
-	next.RefreshedAt = s.now()
+	s.apply(&next, tr)
 	return &next, nil
 }
 
-// expiry is computed on the session's clock from expires_in, so that plans
-// made on that clock (and tests that move it) agree with it.
-func (s *Session) expiry(tok *oauth2.Token) time.Time {
-	if tok.ExpiresIn > 0 {
-		return s.now().Add(time.Duration(tok.ExpiresIn) * time.Second)
+// apply puts a token answer into a record. A missing refresh token keeps the
+// old one: Cognito and others leave it valid and send none.
+func (s *Session) apply(rec *Record, tr *tokenResponse) {
+	now := s.now()
+	rec.AccessToken, rec.TokenType = tr.AccessToken, tr.TokenType
+	rec.Expiry = time.Time{}
+	if tr.ExpiresIn > 0 {
+		rec.Expiry = now.Add(time.Duration(tr.ExpiresIn) * time.Second)
 	}
-	return tok.Expiry
+	if tr.RefreshToken != "" {
+		rec.RefreshToken = tr.RefreshToken
+		rec.RefreshExpiry = time.Time{}
+		switch {
+		case tr.RefreshExpiresIn > 0:
+			rec.RefreshExpiry = now.Add(time.Duration(tr.RefreshExpiresIn) * time.Second)
+		case s.profile.RefreshTokenLifetime.Duration > 0:
+			rec.RefreshExpiry = now.Add(s.profile.RefreshTokenLifetime.Duration)
+		}
+	}
+	if tr.Scope != "" {
+		rec.Scope = tr.Scope
+	}
+	rec.RefreshedAt = now
 }
 
 // classify turns a token-endpoint failure into ErrSignInNeeded (only for

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tokentray/tokentray/internal/testkit"
 )
 
 func login(t *testing.T, s *Session) *Record {
@@ -27,20 +29,20 @@ func login(t *testing.T, s *Session) *Record {
 func TestClientAuthPlacement(t *testing.T) {
 	for _, method := range []string{"none", "basic", "post"} {
 		t.Run(method, func(t *testing.T) {
-			p := newStrictProvider(t, method)
+			p := testkit.NewOAuthServer(t, method)
 			kr := newMemKeyring(0)
 			s, clock := newTestSession(t, p, kr)
 			login(t, s)
 			clock.Add(2 * time.Hour)
 			if _, err := s.Get(context.Background(), time.Minute); err != nil {
-				t.Fatalf("refresh: %v (provider saw %v)", err, p.errors)
+				t.Fatalf("refresh: %v (provider saw %v)", err, p.Rejections())
 			}
 			res, err := s.Logout(context.Background())
 			if err != nil || !res.Revoked {
-				t.Fatalf("logout: %+v, %v (provider saw %v)", res, err, p.errors)
+				t.Fatalf("logout: %+v, %v (provider saw %v)", res, err, p.Rejections())
 			}
-			if len(p.errors) != 0 {
-				t.Errorf("provider rejected: %v", p.errors)
+			if len(p.Rejections()) != 0 {
+				t.Errorf("provider rejected: %v", p.Rejections())
 			}
 			if n := len(kr.names()); n != 0 {
 				t.Errorf("logout left %d keychain items", n)
@@ -52,8 +54,8 @@ func TestClientAuthPlacement(t *testing.T) {
 // A profile that puts the secret in the wrong place gets a plain-words
 // configuration error, not "sign in again".
 func TestWrongClientAuthSaysSo(t *testing.T) {
-	p := newStrictProvider(t, "post")
-	prof := p.profile("work")
+	p := testkit.NewOAuthServer(t, "post")
+	prof := serverProfile(p, "work")
 	prof.ClientAuth = "basic"
 	s, err := NewSession(prof, Options{Store: memStore(newMemKeyring(0))})
 	if err != nil {
@@ -70,8 +72,8 @@ func TestWrongClientAuthSaysSo(t *testing.T) {
 }
 
 func TestLoginProviderRefusal(t *testing.T) {
-	p := newStrictProvider(t, "none")
-	p.authError = "access_denied"
+	p := testkit.NewOAuthServer(t, "none")
+	p.AuthError = "access_denied"
 	s, _ := newTestSession(t, p, newMemKeyring(0))
 	open, pages := browserSim(t)
 	_, err := s.Login(context.Background(), LoginOptions{Open: open, Timeout: 10 * time.Second})
@@ -86,23 +88,23 @@ func TestLoginProviderRefusal(t *testing.T) {
 }
 
 func TestLoginFixedRedirectSentVerbatim(t *testing.T) {
-	p := newStrictProvider(t, "post")
+	p := testkit.NewOAuthServer(t, "post")
 	port := freeTCPPort(t)
-	p.redirectURI = "http://localhost:" + port // no trailing slash: a different string to Cognito
-	prof := p.profile("work")
-	prof.RedirectURL = p.redirectURI
+	p.RedirectURI = "http://localhost:" + port // no trailing slash: a different string to Cognito
+	prof := serverProfile(p, "work")
+	prof.RedirectURL = p.RedirectURI
 	s, err := NewSession(prof, Options{Store: memStore(newMemKeyring(0))})
 	if err != nil {
 		t.Fatal(err)
 	}
 	login(t, s)
-	if len(p.errors) != 0 {
-		t.Errorf("provider rejected: %v", p.errors)
+	if len(p.Rejections()) != 0 {
+		t.Errorf("provider rejected: %v", p.Rejections())
 	}
 }
 
 func TestTokenReusesUntilMinValid(t *testing.T) {
-	p := newStrictProvider(t, "none")
+	p := testkit.NewOAuthServer(t, "none")
 	s, clock := newTestSession(t, p, newMemKeyring(0))
 	first := login(t, s)
 	for range 3 {
@@ -111,7 +113,7 @@ func TestTokenReusesUntilMinValid(t *testing.T) {
 			t.Fatalf("within the lifetime: %+v, %v", r, err)
 		}
 	}
-	if n := p.count("refresh_token"); n != 0 {
+	if n := p.Count("refresh_token"); n != 0 {
 		t.Fatalf("%d refreshes within the lifetime, want 0", n)
 	}
 	clock.Add(59*time.Minute + 30*time.Second) // 30 s left, less than the minute asked for
@@ -119,13 +121,13 @@ func TestTokenReusesUntilMinValid(t *testing.T) {
 	if err != nil || !r.Refreshed || r.Token.AccessToken == first.AccessToken {
 		t.Fatalf("near expiry: %+v, %v", r, err)
 	}
-	if n := p.count("refresh_token"); n != 1 {
+	if n := p.Count("refresh_token"); n != 1 {
 		t.Errorf("%d refreshes near expiry, want 1", n)
 	}
 }
 
 func TestRotatedRefreshTokenStoredFirst(t *testing.T) {
-	p := newStrictProvider(t, "none")
+	p := testkit.NewOAuthServer(t, "none")
 	kr := newMemKeyring(0)
 	s, clock := newTestSession(t, p, kr)
 	login(t, s)
@@ -136,7 +138,7 @@ func TestRotatedRefreshTokenStoredFirst(t *testing.T) {
 			t.Fatalf("cycle %d: %v", i, err)
 		}
 		rec, _ := s.store.Load("work")
-		if rec.AccessToken != r.Token.AccessToken || !p.refresh[rec.RefreshToken] {
+		if rec.AccessToken != r.Token.AccessToken || !p.Live(rec.RefreshToken) {
 			t.Fatalf("cycle %d: the keychain does not hold the newest tokens", i)
 		}
 	}
@@ -145,7 +147,7 @@ func TestRotatedRefreshTokenStoredFirst(t *testing.T) {
 // When the rotated refresh token cannot be stored, the new access token is
 // not handed out and the stored record stays as it was.
 func TestRotationNotUsedWhenStoreFails(t *testing.T) {
-	p := newStrictProvider(t, "none")
+	p := testkit.NewOAuthServer(t, "none")
 	kr := newMemKeyring(0)
 	s, clock := newTestSession(t, p, kr)
 	before := login(t, s)
@@ -163,8 +165,8 @@ func TestRotationNotUsedWhenStoreFails(t *testing.T) {
 
 // Cognito answers a refresh without a refresh token: keep the old one.
 func TestRefreshWithoutNewRefreshTokenKeepsOld(t *testing.T) {
-	p := newStrictProvider(t, "post")
-	p.rotate = false
+	p := testkit.NewOAuthServer(t, "post")
+	p.Rotate = false
 	s, clock := newTestSession(t, p, newMemKeyring(0))
 	first := login(t, s)
 	clock.Add(2 * time.Hour)
@@ -195,10 +197,10 @@ func TestRefreshFailures(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			p := newStrictProvider(t, "none")
+			p := testkit.NewOAuthServer(t, "none")
 			s, clock := newTestSession(t, p, newMemKeyring(0))
 			rec := login(t, s)
-			p.fail = c.fail
+			p.Fail = c.fail
 			if c.expired {
 				clock.Add(2 * time.Hour)
 			} else {
@@ -239,7 +241,7 @@ func rejectWith(status int, body string) func(w http.ResponseWriter) bool {
 }
 
 func TestNotSignedIn(t *testing.T) {
-	p := newStrictProvider(t, "none")
+	p := testkit.NewOAuthServer(t, "none")
 	s, _ := newTestSession(t, p, newMemKeyring(0))
 	if _, err := s.Token(); !errors.Is(err, ErrSignInNeeded) {
 		t.Errorf("Token before login: %v", err)
@@ -253,7 +255,7 @@ func TestNotSignedIn(t *testing.T) {
 // Without a refresh token, the access token is served until it expires, then
 // sign-in is needed; no refresh is attempted.
 func TestNoRefreshToken(t *testing.T) {
-	p := newStrictProvider(t, "none")
+	p := testkit.NewOAuthServer(t, "none")
 	kr := newMemKeyring(0)
 	s, clock := newTestSession(t, p, kr)
 	login(t, s)
@@ -271,19 +273,19 @@ func TestNoRefreshToken(t *testing.T) {
 	if _, err := s.Get(context.Background(), time.Minute); !errors.Is(err, ErrSignInNeeded) {
 		t.Errorf("expired without refresh token: %v", err)
 	}
-	if n := p.count("refresh_token"); n != 0 {
+	if n := p.Count("refresh_token"); n != 0 {
 		t.Errorf("%d refresh attempts without a refresh token", n)
 	}
 }
 
 func TestLogoutWhenRevocationFails(t *testing.T) {
-	p := newStrictProvider(t, "none")
+	p := testkit.NewOAuthServer(t, "none")
 	kr := newMemKeyring(0)
 	s, _ := newTestSession(t, p, kr)
 	login(t, s)
-	p.srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	p.Handle(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "down", http.StatusServiceUnavailable)
-	})
+	}))
 	res, err := s.Logout(context.Background())
 	if err != nil || res.Revoked || res.RevokeErr == nil || !res.WasSignedIn {
 		t.Errorf("logout with the provider down: %+v %v", res, err)
@@ -294,8 +296,8 @@ func TestLogoutWhenRevocationFails(t *testing.T) {
 }
 
 func TestLogoutWithoutRevocationEndpoint(t *testing.T) {
-	p := newStrictProvider(t, "none")
-	prof := p.profile("work")
+	p := testkit.NewOAuthServer(t, "none")
+	prof := serverProfile(p, "work")
 	prof.RevocationURL = ""
 	kr := newMemKeyring(0)
 	s, err := NewSession(prof, Options{Store: memStore(kr)})
@@ -310,15 +312,15 @@ func TestLogoutWithoutRevocationEndpoint(t *testing.T) {
 }
 
 func TestClientSecretFromKeychainWins(t *testing.T) {
-	p := newStrictProvider(t, "post")
-	prof := p.profile("work")
+	p := testkit.NewOAuthServer(t, "post")
+	prof := serverProfile(p, "work")
 	prof.ClientSecret = "stale-secret-from-file"
 	kr := newMemKeyring(0)
 	s, err := NewSession(prof, Options{Store: memStore(kr)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.store.SetSecret("work", p.secret); err != nil {
+	if err := s.store.SetSecret("work", p.Secret); err != nil {
 		t.Fatal(err)
 	}
 	login(t, s)

@@ -13,13 +13,18 @@ type Status struct {
 	Who             string    `json:"who,omitempty"`
 	Expiry          time.Time `json:"expiry,omitzero"`
 	HasRefreshToken bool      `json:"refresh_token"`
+	// RefreshExpiry is when the refresh token ends, when known.
+	RefreshExpiry time.Time `json:"refresh_expiry,omitzero"`
+	// ServiceAccount is true for JWT-bearer profiles: they renew with their
+	// credentials, not a refresh token.
+	ServiceAccount bool `json:"service_account,omitempty"`
 	// Error is set when the keychain could not be read.
 	Error string `json:"error,omitempty"`
 }
 
 // Status reads the profile's stored sign-in.
 func (s *Session) Status() Status {
-	st := Status{Profile: s.profile.Name}
+	st := Status{Profile: s.profile.Name, ServiceAccount: s.profile.JWTBearer()}
 	rec, err := s.store.Load(s.profile.Name)
 	switch {
 	case errors.Is(err, ErrNotFound):
@@ -30,6 +35,7 @@ func (s *Session) Status() Status {
 		st.Who = rec.Who()
 		st.Expiry = rec.Expiry
 		st.HasRefreshToken = rec.RefreshToken != ""
+		st.RefreshExpiry = rec.RefreshExpiry
 	}
 	return st
 }

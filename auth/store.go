@@ -20,6 +20,9 @@ type Record struct {
 	TokenType    string    `json:"token_type,omitempty"`
 	Expiry       time.Time `json:"expiry,omitzero"`
 	RefreshToken string    `json:"refresh_token,omitempty"`
+	// RefreshExpiry is when the refresh token ends, when known (the
+	// provider's refresh_expires_in, or the profile's refresh_token_lifetime).
+	RefreshExpiry time.Time `json:"refresh_expiry,omitzero"`
 	// Scope is what the provider granted, when it said.
 	Scope string `json:"scope,omitempty"`
 	// Who the tokens belong to, from the verified ID token or userinfo.

@@ -1,0 +1,116 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"golang.org/x/oauth2"
+)
+
+// jwtBearerGrant is RFC 7523's grant type: a signed assertion instead of a
+// browser sign-in, as service accounts (Disruptive Technologies) use.
+const jwtBearerGrant = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+
+// assertionLifetime is the assertion's exp - iat, as DT documents.
+const assertionLifetime = time.Hour
+
+// assertion signs a fresh JWT: header kid = key_id; claims iat = now,
+// exp = now + 1 h, aud = audience (default token_url), iss = email.
+func (s *Session) assertion() (string, error) {
+	p := s.profile
+	now := s.now()
+	aud := p.Audience
+	if aud == "" {
+		aud = p.TokenURL
+	}
+	claims := jwt.MapClaims{"iat": now.Unix(), "exp": now.Add(assertionLifetime).Unix(), "aud": aud, "iss": p.Email}
+	var (
+		method jwt.SigningMethod
+		key    any
+	)
+	switch p.JWTAlg {
+	case "", "HS256":
+		secret, err := s.clientSecret()
+		if err != nil {
+			return "", err
+		}
+		if secret == "" {
+			return "", fmt.Errorf("%w: the keychain holds no secret for service account %s; run `tokentray secret set %s`", ErrSignInNeeded, p.Name, p.Name)
+		}
+		method, key = jwt.SigningMethodHS256, []byte(secret)
+	case "RS256", "ES256":
+		pem, err := os.ReadFile(p.PrivateKeyFile)
+		if err != nil {
+			return "", fmt.Errorf("read private_key_file: %w", err)
+		}
+		if p.JWTAlg == "RS256" {
+			method = jwt.SigningMethodRS256
+			key, err = jwt.ParseRSAPrivateKeyFromPEM(pem)
+		} else {
+			method = jwt.SigningMethodES256
+			key, err = jwt.ParseECPrivateKeyFromPEM(pem)
+		}
+		if err != nil {
+			return "", fmt.Errorf("private_key_file %s holds no %s private key", p.PrivateKeyFile, p.JWTAlg)
+		}
+	}
+	tok := jwt.NewWithClaims(method, claims)
+	tok.Header["kid"] = p.KeyID
+	signed, err := tok.SignedString(key)
+	if err != nil {
+		return "", fmt.Errorf("sign the assertion: %w", err)
+	}
+	return signed, nil
+}
+
+// jwtBearerToken gets a new access token with a new assertion. There is no
+// refresh token: the credentials themselves renew it.
+func (s *Session) jwtBearerToken(ctx context.Context, prev *Record) (*Record, error) {
+	a, err := s.assertion()
+	if err != nil {
+		return nil, err
+	}
+	form := url.Values{"grant_type": {jwtBearerGrant}, "assertion": {a}}
+	if len(s.profile.Scopes) > 0 {
+		form.Set("scope", strings.Join(s.profile.Scopes, " "))
+	}
+	// The assertion is the client authentication; DT's token endpoint
+	// takes nothing else.
+	tr, err := s.postToken(ctx, s.profile.TokenURL, form, clientCreds{style: oauth2.AuthStyleInParams, omitID: true})
+	if err != nil {
+		err = classify(err)
+		if errors.Is(err, ErrSignInNeeded) {
+			err = fmt.Errorf("%w: the provider refused the service account's credentials (key_id, email or secret)", err)
+		}
+		return nil, err
+	}
+	next := *prev
+	s.apply(&next, tr)
+	next.RefreshToken = "" // never used: a new assertion does its job
+	next.Email = s.profile.Email
+	return &next, nil
+}
+
+// loginJWT is "sign in" for a service account: prove the credentials work by
+// getting a token, then keep it.
+func (s *Session) loginJWT(ctx context.Context) (*Record, error) {
+	rec, err := s.jwtBearerToken(ctx, &Record{SignedInAt: s.now()})
+	if err != nil {
+		return nil, fmt.Errorf("sign in to %s: %w", s.profile.Name, err)
+	}
+	unlock, err := lockProfile(ctx, s.profile.Name)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	if err := s.store.Save(s.profile.Name, rec); err != nil {
+		return nil, err
+	}
+	return rec, nil
+}

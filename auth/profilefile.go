@@ -1,0 +1,110 @@
+package auth
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// ImportProfiles adds the profiles of the file at src (one that IT sent, or
+// one of tokentray's examples) to the profile file at dst, creating it if
+// needed. Comments are kept; a profile that exists already is an error, not
+// an overwrite. It returns the names added.
+func ImportProfiles(dst, src string) ([]string, error) {
+	in, err := LoadConfig(src)
+	if err != nil {
+		return nil, err
+	}
+	srcText, _ := os.ReadFile(src)
+	dstText, err := os.ReadFile(dst)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, &ConfigError{File: dst, Msg: fmt.Sprintf("cannot read the profile file: %v", err)}
+	}
+	cur := &Config{Profiles: map[string]*Profile{}}
+	if len(dstText) > 0 {
+		if cur, err = ParseConfig(dst, dstText); err != nil {
+			return nil, fmt.Errorf("fix the profile file before importing into it: %w", err)
+		}
+	}
+	for _, name := range in.Names {
+		if _, ok := cur.Profiles[name]; ok {
+			return nil, &ConfigError{File: dst, Profile: name, Msg: fmt.Sprintf("already exists; remove it first, or rename it in %s", src)}
+		}
+	}
+	var out bytes.Buffer
+	body := string(srcText)
+	if in.Default != "" {
+		// A top-level key must come before every table: move it to the top.
+		idx, _ := indexKeys(srcText)
+		body = dropLine(body, idx.lines["default"])
+		if cur.Default == "" {
+			fmt.Fprintf(&out, "default = %q\n", in.Default)
+		}
+	}
+	out.Write(dstText)
+	if len(dstText) > 0 && !bytes.HasSuffix(dstText, []byte("\n")) {
+		out.WriteByte('\n')
+	}
+	if out.Len() > 0 {
+		out.WriteByte('\n')
+	}
+	fmt.Fprintf(&out, "# Imported from %s on %s\n", filepath.Base(src), time.Now().Format("2006-01-02"))
+	out.WriteString(body)
+	if _, err := ParseConfig(dst, out.Bytes()); err != nil {
+		return nil, fmt.Errorf("the merged profile file would not be valid, so nothing was changed: %w", err)
+	}
+	if err := WriteFileAtomic(dst, out.Bytes()); err != nil {
+		return nil, err
+	}
+	return in.Names, nil
+}
+
+func dropLine(text string, line int) string {
+	if line <= 0 {
+		return text
+	}
+	lines := strings.SplitAfter(text, "\n")
+	if line > len(lines) {
+		return text
+	}
+	return strings.Join(append(lines[:line-1:line-1], lines[line:]...), "")
+}
+
+// WriteFileAtomic writes data to path readable by the user only, in a
+// user-only directory, so that a crash or a full disk leaves the old file or
+// the new one, never half of one.
+func WriteFileAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("create %s: %w", dir, err)
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp) // a no-op after the rename
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,191 @@
+package auth
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tokentray/tokentray/internal/testkit"
+)
+
+// LightFi's Cognito: secret in the body, the redirect compared as a string,
+// refresh answers without a refresh token.
+func TestCognitoEmulation(t *testing.T) {
+	port := freeTCPPort(t)
+	for _, redirect := range []string{"http://localhost:" + port + "/", "http://localhost:" + port} {
+		t.Run(redirect, func(t *testing.T) {
+			p := testkit.EmulateCognito(t, "http://localhost:"+port+"/")
+			prof := serverProfile(p, "lightfi")
+			prof.RedirectURL = redirect
+			s, err := NewSession(prof, Options{Store: memStore(newMemKeyring(2560))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			open, pages := browserSim(t)
+			_, err = s.Login(context.Background(), LoginOptions{Open: open, Timeout: time.Second})
+			if redirect != p.RedirectURI {
+				// One character off: Cognito refuses, and so must the emulation.
+				if err == nil {
+					t.Fatal("a redirect one character off was accepted")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("login: %v (%v)", err, p.Rejections())
+			}
+			<-pages
+			first, _ := s.store.Load("lightfi")
+			if err := s.Refresh(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			cur, _ := s.store.Load("lightfi")
+			if cur.RefreshToken != first.RefreshToken || cur.AccessToken == first.AccessToken {
+				t.Error("after a refresh without a refresh token the old one must stay")
+			}
+		})
+	}
+}
+
+// Frame.io: "offline" is what yields a refresh token, and scope must come
+// again with each refresh.
+func TestFrameIOEmulation(t *testing.T) {
+	for _, c := range []struct {
+		name           string
+		method         string
+		scopes         []string
+		scopeOnRefresh bool
+		wantRT         bool
+		refreshErr     string
+	}{
+		{"public with offline", "none", []string{"asset.read", "offline"}, true, true, ""},
+		{"confidential with offline", "basic", []string{"asset.read", "offline"}, true, true, ""},
+		{"without offline", "none", []string{"asset.read"}, true, false, "cannot be renewed"},
+		{"scope not resent", "none", []string{"asset.read", "offline"}, false, true, "scopes"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := testkit.EmulateFrameIO(t, c.method)
+			prof := serverProfile(p, "frameio")
+			prof.Scopes, prof.ScopeOnRefresh = c.scopes, c.scopeOnRefresh
+			s, err := NewSession(prof, Options{Store: memStore(newMemKeyring(0))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec := login(t, s)
+			if (rec.RefreshToken != "") != c.wantRT {
+				t.Fatalf("refresh token after sign-in: %t, want %t", rec.RefreshToken != "", c.wantRT)
+			}
+			for range 3 {
+				err = s.Refresh(context.Background())
+				if err != nil {
+					break
+				}
+				cur, _ := s.store.Load("frameio")
+				if cur.RefreshToken == rec.RefreshToken || !p.Live(cur.RefreshToken) {
+					t.Fatal("a new refresh token comes every time and must be stored")
+				}
+				rec = cur
+			}
+			if c.refreshErr == "" && err != nil {
+				t.Errorf("refresh: %v (%v)", err, p.Rejections())
+			}
+			if c.refreshErr != "" && (err == nil || !strings.Contains(err.Error(), c.refreshErr)) {
+				t.Errorf("refresh: %v, want an error about %q", err, c.refreshErr)
+			}
+		})
+	}
+}
+
+// Disruptive Technologies service accounts: an HS256 assertion with the
+// documented header and claims, nothing else accepted.
+func TestDisruptiveEmulation(t *testing.T) {
+	keyPEM := ecKeyFile(t)
+	cases := []struct {
+		name    string
+		change  func(p *Profile, secret *string)
+		wantErr string
+	}{
+		{"as documented", func(*Profile, *string) {}, ""},
+		{"wrong secret", func(_ *Profile, s *string) { *s = "not-it" }, "refused the service account"},
+		{"wrong kid", func(p *Profile, _ *string) { p.KeyID = "other" }, "refused the service account"},
+		{"wrong iss", func(p *Profile, _ *string) { p.Email = "else@example.test" }, "refused the service account"},
+		{"wrong aud", func(p *Profile, _ *string) { p.Audience = "https://elsewhere.example/token" }, "refused the service account"},
+		{"wrong alg", func(p *Profile, _ *string) { p.JWTAlg, p.PrivateKeyFile = "ES256", keyPEM }, "refused the service account"},
+		{"no secret", func(_ *Profile, s *string) { *s = "" }, "secret set"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := testkit.EmulateDisruptive(t, "key-1", "sa@project.serviceaccount.d21s.com", "dt-secret")
+			prof := &Profile{Name: "dt", Grant: "jwt-bearer", TokenURL: p.URL + "/oauth2/token", KeyID: "key-1", Email: "sa@project.serviceaccount.d21s.com"}
+			secret := "dt-secret"
+			c.change(prof, &secret)
+			kr := newMemKeyring(0)
+			clock := &fakeClock{now: time.Now()}
+			p.Now = clock.Now
+			s, err := NewSession(prof, Options{Store: memStore(kr), Clock: clock})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if secret != "" {
+				if err := s.store.SetSecret("dt", secret); err != nil {
+					t.Fatal(err)
+				}
+			}
+			rec, err := s.Login(context.Background(), LoginOptions{})
+			if c.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), c.wantErr) || !errors.Is(err, ErrSignInNeeded) {
+					t.Fatalf("got %v, want sign-in needed with %q", err, c.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("login: %v (%v)", err, p.Rejections())
+			}
+			if rec.RefreshToken != "" || rec.Expiry.Sub(clock.Now()) != time.Hour {
+				t.Errorf("record %v", rec)
+			}
+			// Reused while more than 60 s remain; a new assertion after.
+			clock.Add(58 * time.Minute)
+			if r, err := s.Get(context.Background(), DefaultMinValid); err != nil || r.Refreshed {
+				t.Fatalf("2 minutes left: %+v %v", r, err)
+			}
+			clock.Add(90 * time.Second)
+			r, err := s.Get(context.Background(), DefaultMinValid)
+			if err != nil || !r.Refreshed || r.Token.AccessToken == rec.AccessToken {
+				t.Fatalf("30 s left: %+v %v", r, err)
+			}
+			if n := p.Count("urn:ietf:params:oauth:grant-type:jwt-bearer"); n != 2 {
+				t.Errorf("%d token requests, want 2", n)
+			}
+			if m := s.RefreshMargin(rec); m != time.Minute {
+				t.Errorf("background margin %s, want the documented 60 s", m)
+			}
+		})
+	}
+}
+
+// ecKeyFile writes an ES256 private key: a valid key of the wrong kind for
+// a provider that wants HS256.
+func ecKeyFile(t *testing.T) string {
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalECPrivateKey(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "key.pem")
+	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}

@@ -1,0 +1,194 @@
+package auth
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"golang.org/x/oauth2"
+)
+
+// maxTokenResponse caps what is read from a token endpoint: real answers are
+// a few kilobytes, and a hostile or broken one must not fill memory.
+const maxTokenResponse = 1 << 20
+
+// tokenResponse is a successful token-endpoint answer (RFC 6749 §5.1).
+type tokenResponse struct {
+	AccessToken  string
+	TokenType    string
+	RefreshToken string
+	ExpiresIn    int64 // seconds; 0 when the provider did not say
+	Scope        string
+	IDToken      string
+	// RefreshExpiresIn is Keycloak's refresh_expires_in, when given.
+	RefreshExpiresIn int64
+}
+
+// clientCreds is where a request's client authentication goes.
+type clientCreds struct {
+	id, secret string
+	style      oauth2.AuthStyle // InHeader: HTTP Basic; InParams: in the body
+	// omitID leaves client_id out of the body (JWT-bearer grants carry the
+	// client in the assertion).
+	omitID bool
+}
+
+// newFormRequest is a POST of form to endpoint with the client's
+// credentials where the profile says: HTTP Basic, or the body.
+func newFormRequest(ctx context.Context, endpoint string, form url.Values, c clientCreds) (*http.Request, error) {
+	form = cloneValues(form)
+	if c.style != oauth2.AuthStyleInHeader && !c.omitID {
+		form.Set("client_id", c.id)
+		if c.secret != "" {
+			form.Set("client_secret", c.secret)
+		}
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(form.Encode()))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "application/json")
+	if c.style == oauth2.AuthStyleInHeader {
+		// RFC 6749 §2.3.1: form-encode id and secret before Basic encoding.
+		req.SetBasicAuth(url.QueryEscape(c.id), url.QueryEscape(c.secret))
+	}
+	return req, nil
+}
+
+func cloneValues(v url.Values) url.Values {
+	out := make(url.Values, len(v)+2)
+	for k, vs := range v {
+		out[k] = append([]string(nil), vs...)
+	}
+	return out
+}
+
+// postToken sends a token request and parses the answer. Provider refusals
+// come back as *oauth2.RetrieveError, so classify can tell invalid_grant from
+// the rest.
+func (s *Session) postToken(ctx context.Context, endpoint string, form url.Values, c clientCreds) (*tokenResponse, error) {
+	req, err := newFormRequest(ctx, endpoint, form, c)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := s.hc.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxTokenResponse+1))
+	if err != nil {
+		return nil, fmt.Errorf("read the token endpoint's answer: %w", err)
+	}
+	if len(body) > maxTokenResponse {
+		return nil, errors.New("the token endpoint's answer is larger than 1 MB")
+	}
+	return parseTokenResponse(resp, body)
+}
+
+// parseTokenResponse accepts JSON (and the form encoding some old providers
+// use) and rejects anything tokentray could not use safely. Error messages
+// never quote the body: it may hold tokens.
+func parseTokenResponse(resp *http.Response, body []byte) (*tokenResponse, error) {
+	fields, err := decodeTokenBody(resp.Header.Get("Content-Type"), body)
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		re := &oauth2.RetrieveError{Response: resp, Body: body}
+		if err == nil {
+			re.ErrorCode, re.ErrorDescription, re.ErrorURI = fields.str("error"), fields.str("error_description"), fields.str("error_uri")
+		}
+		return nil, re
+	}
+	if err != nil {
+		return nil, err
+	}
+	tr := &tokenResponse{
+		AccessToken:  fields.str("access_token"),
+		TokenType:    fields.str("token_type"),
+		RefreshToken: fields.str("refresh_token"),
+		Scope:        fields.str("scope"),
+		IDToken:      fields.str("id_token"),
+	}
+	if tr.AccessToken == "" {
+		return nil, errors.New("the token endpoint's answer has no access_token")
+	}
+	if len(tr.AccessToken) > 64<<10 || len(tr.RefreshToken) > 64<<10 || len(tr.IDToken) > 64<<10 {
+		return nil, errors.New("the token endpoint's answer holds a token longer than 64 KB")
+	}
+	switch strings.ToLower(tr.TokenType) {
+	case "bearer":
+		tr.TokenType = "Bearer"
+	case "":
+		tr.TokenType = "Bearer" // some providers leave it out; bearer is what they mean
+	default:
+		return nil, fmt.Errorf("the token endpoint issued a %q token; tokentray handles bearer tokens only", clean(tr.TokenType, 32))
+	}
+	if tr.ExpiresIn, err = fields.seconds("expires_in"); err != nil {
+		return nil, err
+	}
+	if tr.RefreshExpiresIn, err = fields.seconds("refresh_expires_in"); err != nil {
+		return nil, err
+	}
+	return tr, nil
+}
+
+// tokenFields are the top-level members of a token answer.
+type tokenFields map[string]any
+
+func decodeTokenBody(contentType string, body []byte) (tokenFields, error) {
+	mt, _, _ := mime.ParseMediaType(contentType)
+	if mt == "application/x-www-form-urlencoded" || mt == "text/plain" {
+		vals, err := url.ParseQuery(string(body))
+		if err != nil {
+			return nil, errors.New("the token endpoint's answer is not a valid form")
+		}
+		f := tokenFields{}
+		for k := range vals {
+			f[k] = vals.Get(k)
+		}
+		return f, nil
+	}
+	var f tokenFields
+	dec := json.NewDecoder(strings.NewReader(string(body)))
+	dec.UseNumber()
+	if err := dec.Decode(&f); err != nil || f == nil {
+		return nil, errors.New("the token endpoint's answer is not a JSON object")
+	}
+	return f, nil
+}
+
+func (f tokenFields) str(k string) string {
+	s, _ := f[k].(string)
+	return s
+}
+
+// seconds reads a lifetime given as a number or a numeric string (both are
+// seen in the wild); absent is 0, anything not positive is refused.
+func (f tokenFields) seconds(k string) (int64, error) {
+	var s string
+	switch v := f[k].(type) {
+	case nil:
+		return 0, nil
+	case json.Number:
+		s = v.String()
+	case string:
+		s = v
+	default:
+		return 0, fmt.Errorf("the token endpoint's %s is not a number", k)
+	}
+	n, err := strconv.ParseFloat(s, 64)
+	if err != nil || n != n {
+		return 0, fmt.Errorf("the token endpoint's %s is not a number", k)
+	}
+	if n <= 0 || n > 100*365*24*3600 {
+		return 0, fmt.Errorf("the token endpoint's %s (%g s) is not a usable lifetime", k, n)
+	}
+	return int64(n), nil
+}

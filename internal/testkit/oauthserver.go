@@ -1,0 +1,363 @@
+package testkit
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// OAuthServer is a strict OAuth2 server for fault injection and for
+// emulating what a provider documents. It enforces exactly one client
+// authentication method, an exact redirect URI and PKCE S256, and rejects
+// everything else — stricter than the real test provider (oidc-provider
+// accepts basic or post alike). It is an emulation for tests, not a
+// provider: see the Emulate* constructors for the documented behaviours it
+// stands in for.
+type OAuthServer struct {
+	URL string
+
+	ClientID, Secret string
+	Method           string // "none", "basic" or "post"
+	RedirectURI      string // exact match; "" accepts any loopback URI
+	Rotate           bool   // a new refresh token on every refresh
+	RefreshSendsRT   bool   // without Rotate: send the same refresh token back
+	Lifetime         time.Duration
+	// OfflineScope, when set, is the scope without which no refresh token
+	// is issued (Frame.io's "offline").
+	OfflineScope string
+	// ScopeOnRefresh requires scope on refresh, equal to what was granted.
+	ScopeOnRefresh bool
+	// AutoApprove answers /authorize with an immediate redirect; otherwise
+	// a sign-in page with a form, for a real browser.
+	AutoApprove bool
+
+	// JWT-bearer service accounts: the assertion must be HS256 with this
+	// kid, signed with JWTSecret, iss = JWTIssuer, aud = the token URL, and
+	// live at most an hour.
+	JWTKeyID, JWTIssuer, JWTSecret string
+	// TokenPath is the token endpoint's path, for aud.
+	TokenPath string
+	// Now is the clock assertions are checked against; nil is time.Now.
+	Now func() time.Time
+
+	// AuthError makes /authorize refuse with this error code.
+	AuthError string
+	// Fail, when set and returning true, has answered the token request.
+	Fail func(w http.ResponseWriter) bool
+
+	srv     *httptest.Server
+	mu      sync.Mutex
+	codes   map[string]codeGrant
+	refresh map[string]string // live refresh token → granted scope
+	used    map[string]bool   // rotated-away refresh tokens
+	seq     int
+	calls   map[string]int // by grant type, and "revoke"
+	errors  []string
+}
+
+type codeGrant struct{ challenge, redirect, scope string }
+
+// NewOAuthServer starts a strict server for one client.
+func NewOAuthServer(t testing.TB, method string) *OAuthServer {
+	s := &OAuthServer{ClientID: "cid", Method: method, Rotate: true, Lifetime: time.Hour,
+		AutoApprove: true, TokenPath: "/token",
+		codes: map[string]codeGrant{}, refresh: map[string]string{}, used: map[string]bool{}, calls: map[string]int{}}
+	if method != "none" {
+		s.Secret = "s3cr:t/+" // characters Basic auth must form-encode
+	}
+	mux := http.NewServeMux()
+	for _, path := range []string{"/authorize", "/oauth2/authorize", "/oauth2/auth"} {
+		mux.HandleFunc(path, s.authorize)
+	}
+	mux.HandleFunc("/approve", s.approve)
+	for _, path := range []string{"/token", "/oauth2/token"} {
+		mux.HandleFunc(path, s.token)
+	}
+	for _, path := range []string{"/revoke", "/oauth2/revoke"} {
+		mux.HandleFunc(path, s.revoke)
+	}
+	s.srv = httptest.NewServer(mux)
+	t.Cleanup(s.srv.Close)
+	s.URL = s.srv.URL
+	return s
+}
+
+// EmulateCognito behaves as AWS Cognito's hosted UI documents, as LightFi
+// uses it: client_secret_post, PKCE, the redirect URI compared as an exact
+// string, and refresh answers without a refresh token.
+func EmulateCognito(t testing.TB, redirectURI string) *OAuthServer {
+	s := NewOAuthServer(t, "post")
+	s.RedirectURI, s.Rotate, s.TokenPath = redirectURI, false, "/oauth2/token"
+	return s
+}
+
+// EmulateFrameIO behaves as Frame.io's OAuth documents: a refresh token only
+// with the "offline" scope, expires_in 3600, a new refresh token on every
+// refresh, scope sent again on refresh; public PKCE clients put client_id
+// in the body, confidential ones use HTTP Basic.
+func EmulateFrameIO(t testing.TB, method string) *OAuthServer {
+	s := NewOAuthServer(t, method)
+	s.OfflineScope, s.ScopeOnRefresh, s.TokenPath = "offline", true, "/oauth2/token"
+	return s
+}
+
+// EmulateDisruptive behaves as Disruptive Technologies documents for
+// service accounts: a JWT-bearer grant with an HS256 assertion (kid = key
+// id, iss = email, aud = token URL, one hour), expires_in 3600, no refresh
+// token.
+func EmulateDisruptive(t testing.TB, keyID, email, secret string) *OAuthServer {
+	s := NewOAuthServer(t, "none")
+	s.JWTKeyID, s.JWTIssuer, s.JWTSecret, s.TokenPath = keyID, email, secret, "/oauth2/token"
+	return s
+}
+
+// Count is how many requests of a grant type (or "revoke") arrived.
+func (s *OAuthServer) Count(kind string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.calls[kind]
+}
+
+// Rejections lists every refusal, for diagnosis.
+func (s *OAuthServer) Rejections() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.errors)
+}
+
+// Live tells whether a refresh token is currently accepted.
+func (s *OAuthServer) Live(rt string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.refresh[rt]
+	return ok
+}
+
+// Handle replaces the whole server's behaviour, e.g. to take it down.
+func (s *OAuthServer) Handle(h http.Handler) { s.srv.Config.Handler = h }
+
+func (s *OAuthServer) reject(w http.ResponseWriter, status int, code, why string) {
+	s.errors = append(s.errors, code+": "+why)
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]string{"error": code, "error_description": why})
+}
+
+func isLoopback(h string) bool {
+	ip := net.ParseIP(h)
+	return h == "localhost" || (ip != nil && ip.IsLoopback())
+}
+
+var signInPage = template.Must(template.New("").Parse(`<!doctype html><title>Sign in (emulated provider)</title>
+<form method="get" action="/approve">{{range $k, $v := .}}<input type="hidden" name="{{$k}}" value="{{index $v 0}}">{{end}}
+<input name="login" placeholder="user"> <input name="password" type="password"> <button type="submit">Sign in</button></form>`))
+
+func (s *OAuthServer) authorize(w http.ResponseWriter, r *http.Request) {
+	if s.AutoApprove {
+		s.approve(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	_ = signInPage.Execute(w, r.URL.Query())
+}
+
+func (s *OAuthServer) approve(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	redirect := q.Get("redirect_uri")
+	u, err := url.Parse(redirect)
+	if err != nil || (s.RedirectURI != "" && redirect != s.RedirectURI) || !isLoopback(u.Hostname()) {
+		s.mu.Lock()
+		s.errors = append(s.errors, "redirect_uri mismatch: "+redirect)
+		s.mu.Unlock()
+		http.Error(w, "redirect_mismatch: the redirect URI is not registered", http.StatusBadRequest)
+		return
+	}
+	back := u.Query()
+	back.Set("state", q.Get("state"))
+	switch {
+	case s.AuthError != "":
+		back.Set("error", s.AuthError)
+		back.Set("error_description", "emulated <b>refusal</b>")
+	case q.Get("client_id") != s.ClientID || q.Get("response_type") != "code":
+		back.Set("error", "unauthorized_client")
+	case q.Get("code_challenge_method") != "S256" || q.Get("code_challenge") == "" || q.Get("state") == "":
+		back.Set("error", "invalid_request")
+		back.Set("error_description", "PKCE S256 and state are required")
+	default:
+		s.mu.Lock()
+		s.seq++
+		code := fmt.Sprintf("code-%d", s.seq)
+		s.codes[code] = codeGrant{challenge: q.Get("code_challenge"), redirect: redirect, scope: q.Get("scope")}
+		s.mu.Unlock()
+		back.Set("code", code)
+	}
+	u.RawQuery = back.Encode()
+	http.Redirect(w, r, u.String(), http.StatusFound)
+}
+
+// clientAuth enforces the one configured method.
+func (s *OAuthServer) clientAuth(w http.ResponseWriter, r *http.Request) bool {
+	user, pass, hasBasic := r.BasicAuth()
+	bodyID, bodySecret := r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
+	ok := false
+	switch s.Method {
+	case "none":
+		ok = !hasBasic && bodyID == s.ClientID && bodySecret == ""
+	case "basic":
+		u, _ := url.QueryUnescape(user)
+		p, _ := url.QueryUnescape(pass)
+		ok = hasBasic && u == s.ClientID && p == s.Secret && bodySecret == ""
+	case "post":
+		ok = !hasBasic && bodyID == s.ClientID && bodySecret == s.Secret
+	}
+	if !ok {
+		s.reject(w, http.StatusUnauthorized, "invalid_client", "client authentication must be "+s.Method)
+	}
+	return ok
+}
+
+func (s *OAuthServer) token(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost || r.ParseForm() != nil {
+		s.reject(w, 400, "invalid_request", "POST a form")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	grant := r.PostForm.Get("grant_type")
+	s.calls[grant]++
+	if s.Fail != nil && s.Fail(w) {
+		return
+	}
+	if grant == "urn:ietf:params:oauth:grant-type:jwt-bearer" {
+		s.jwtBearer(w, r)
+		return
+	}
+	if !s.clientAuth(w, r) {
+		return
+	}
+	resp := map[string]any{"token_type": "Bearer", "expires_in": int(s.Lifetime / time.Second)}
+	s.seq++
+	switch grant {
+	case "authorization_code":
+		c, ok := s.codes[r.PostForm.Get("code")]
+		delete(s.codes, r.PostForm.Get("code"))
+		sum := sha256.Sum256([]byte(r.PostForm.Get("code_verifier")))
+		switch {
+		case !ok:
+			s.reject(w, 400, "invalid_grant", "unknown code")
+			return
+		case r.PostForm.Get("redirect_uri") != c.redirect:
+			s.reject(w, 400, "invalid_grant", "redirect_uri differs from the authorization request")
+			return
+		case base64.RawURLEncoding.EncodeToString(sum[:]) != c.challenge:
+			s.reject(w, 400, "invalid_grant", "PKCE verification failed")
+			return
+		}
+		if s.OfflineScope == "" || slices.Contains(strings.Fields(c.scope), s.OfflineScope) {
+			rt := fmt.Sprintf("rt-%d", s.seq)
+			s.refresh[rt] = c.scope
+			resp["refresh_token"] = rt
+		}
+		resp["scope"] = c.scope
+	case "refresh_token":
+		rt := r.PostForm.Get("refresh_token")
+		if s.used[rt] {
+			// Reuse detection: the whole family dies.
+			s.refresh = map[string]string{}
+			s.reject(w, 400, "invalid_grant", "refresh token reused")
+			return
+		}
+		scope, ok := s.refresh[rt]
+		if !ok {
+			s.reject(w, 400, "invalid_grant", "unknown refresh token")
+			return
+		}
+		if s.ScopeOnRefresh && r.PostForm.Get("scope") != scope {
+			s.reject(w, 400, "invalid_scope", "scope must be sent again on refresh")
+			return
+		}
+		switch {
+		case s.Rotate:
+			delete(s.refresh, rt)
+			s.used[rt] = true
+			next := fmt.Sprintf("rt-%d", s.seq)
+			s.refresh[next] = scope
+			resp["refresh_token"] = next
+		case s.RefreshSendsRT:
+			resp["refresh_token"] = rt
+		}
+	default:
+		s.reject(w, 400, "unsupported_grant_type", grant)
+		return
+	}
+	resp["access_token"] = fmt.Sprintf("at-%d", s.seq)
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(resp)
+}
+
+func (s *OAuthServer) jwtBearer(w http.ResponseWriter, r *http.Request) {
+	if s.JWTKeyID == "" {
+		s.reject(w, 400, "unsupported_grant_type", "no service accounts here")
+		return
+	}
+	if r.PostForm.Get("client_id") != "" || r.PostForm.Get("client_secret") != "" {
+		s.reject(w, 400, "invalid_request", "the assertion is the only credential")
+		return
+	}
+	aud := s.URL + s.TokenPath
+	tok, err := jwt.Parse(r.PostForm.Get("assertion"), func(t *jwt.Token) (any, error) {
+		if t.Header["kid"] != s.JWTKeyID {
+			return nil, fmt.Errorf("unknown kid %v", t.Header["kid"])
+		}
+		return []byte(s.JWTSecret), nil
+	}, jwt.WithValidMethods([]string{"HS256"}), jwt.WithAudience(aud), jwt.WithIssuer(s.JWTIssuer),
+		jwt.WithIssuedAt(), jwt.WithExpirationRequired(), jwt.WithLeeway(5*time.Second), jwt.WithTimeFunc(s.now))
+	if err != nil {
+		s.reject(w, 400, "invalid_grant", "bad assertion: "+err.Error())
+		return
+	}
+	iat, _ := tok.Claims.GetIssuedAt()
+	exp, _ := tok.Claims.GetExpirationTime()
+	if iat == nil || exp.Sub(iat.Time) > time.Hour {
+		s.reject(w, 400, "invalid_grant", "the assertion must live at most an hour")
+		return
+	}
+	s.seq++
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(map[string]any{"access_token": fmt.Sprintf("dt-at-%d", s.seq), "token_type": "bearer", "expires_in": 3600})
+}
+
+func (s *OAuthServer) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+func (s *OAuthServer) revoke(w http.ResponseWriter, r *http.Request) {
+	if r.ParseForm() != nil {
+		s.reject(w, 400, "invalid_request", "form")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls["revoke"]++
+	if !s.clientAuth(w, r) {
+		return
+	}
+	delete(s.refresh, r.PostForm.Get("token"))
+	w.WriteHeader(http.StatusOK)
+}
