@@ -9,7 +9,10 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # Service (GNOME Keyring) on a private D-Bus session.
 TEST_DEBS   := chromium gnome-keyring libsecret-tools dbus-daemon ca-certificates
 
-.PHONY: build run test test-deps lint crossbuild clean
+FUZZTIME    ?= 15s
+FUZZ        := FuzzCallback FuzzParseTokenResponse FuzzParseConfig
+
+.PHONY: build run test test-deps lint crossbuild fuzz clean
 
 build:
 	$(GO) build -o $(BIN) .
@@ -40,6 +43,11 @@ lint:
 # auth/ is pure Go: it must build without cgo wherever tokentray runs.
 crossbuild:
 	for os in linux darwin windows; do CGO_ENABLED=0 GOOS=$$os $(GO) build ./auth/ || exit 1; done
+
+# Each fuzz target for FUZZTIME (CI: a short fixed time; see
+# docs/RELIABILITY.md for long runs: FUZZTIME=1000000x).
+fuzz:
+	for f in $(FUZZ); do $(GO) test -run XXX -fuzz "^$$f$$" -fuzztime $(FUZZTIME) ./auth || exit 1; done
 
 clean:
 	rm -f $(BIN)

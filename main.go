@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"strings"
@@ -46,7 +47,9 @@ Usage:
   tokentray version
 
 Every command takes --config PATH (default: $TOKENTRAY_CONFIG, else
-%s).
+%s)
+and --verbose (or TOKENTRAY_DEBUG=1): a log of what tokentray does on
+standard error, never with a token in it.
 PROFILE may be left out when the file has one profile or sets default = "NAME".
 
 Exit codes: 0 ok, 1 error, 2 usage or profile file, 3 sign-in needed,
@@ -69,6 +72,7 @@ type cli struct {
 	config string
 	// profile is the profile the command works on, once known.
 	profile string
+	verbose bool
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -76,6 +80,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	global := flag.NewFlagSet("tokentray", flag.ContinueOnError)
 	global.SetOutput(io.Discard)
 	global.StringVar(&c.config, "config", "", "profile file")
+	global.BoolVar(&c.verbose, "verbose", os.Getenv("TOKENTRAY_DEBUG") != "", "log what tokentray does to standard error")
 	if err := global.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			c.usage(stdout)
@@ -131,6 +136,7 @@ func (e usageError) Error() string { return string(e) }
 func (c *cli) parse(fs *flag.FlagSet, args []string, maxPos int) ([]string, error) {
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&c.config, "config", c.config, "profile file")
+	fs.BoolVar(&c.verbose, "verbose", c.verbose, "log to standard error")
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -156,6 +162,15 @@ func (c *cli) configPath() (string, error) {
 	return auth.DefaultConfigPath()
 }
 
+// logger writes debug logs to standard error with --verbose or
+// TOKENTRAY_DEBUG=1; the auth package never logs a token or secret.
+func (c *cli) logger() *slog.Logger {
+	if !c.verbose {
+		return nil
+	}
+	return slog.New(slog.NewTextHandler(c.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
 func (c *cli) loadConfig() (*auth.Config, error) {
 	path, err := c.configPath()
 	if err != nil {
@@ -179,7 +194,7 @@ func (c *cli) session(pos []string) (*auth.Session, error) {
 		return nil, err
 	}
 	c.profile = p.Name
-	return auth.NewSession(p, auth.Options{})
+	return auth.NewSession(p, auth.Options{Log: c.logger()})
 }
 
 func (c *cli) login(args []string) error {

@@ -26,6 +26,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/godbus/dbus/v5"
+	"github.com/zalando/go-keyring"
+
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/internal/testkit"
 )
@@ -737,5 +740,179 @@ func TestExampleDisruptive(t *testing.T) {
 	}
 	if rej := srv.Rejections(); len(rej) != 0 {
 		t.Errorf("the emulation refused: %v", rej)
+	}
+}
+
+// After a whole life cycle — sign in, refreshes, status, sign out — with the
+// most verbose logging, no token and no client secret appears in anything
+// tokentray printed (but the token command's own output) or in any file it
+// wrote; the files it writes are user-only.
+func TestSecretHygiene(t *testing.T) {
+	testkit.RequireSecretService(t)
+	p := testkit.StartProvider(t, testkit.ProviderOptions{AccessTTL: 5 * time.Minute})
+	b := testkit.NewBrowser(t)
+	root := t.TempDir()
+	env := []string{"TOKENTRAY_DEBUG=1", "HOME=" + root + "/home", "XDG_CONFIG_HOME=" + root + "/config",
+		"XDG_CACHE_HOME=" + root + "/cache", "XDG_RUNTIME_DIR=" + root + "/run", "TMPDIR=" + root + "/tmp"}
+	for _, d := range []string{"home", "config", "cache", "run", "tmp"} {
+		if err := os.MkdirAll(filepath.Join(root, d), 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := filepath.Join(root, "config", "profiles.toml")
+	if err := os.WriteFile(cfg, []byte(strings.Replace(p.Profile("hygiene", "post"), "client_secret = \"post-secret\"\n", "", 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	store := auth.NewStore()
+	secrets := map[string]bool{"post-secret": true}
+	var said []string // everything tokentray printed that must be clean
+	remember := func() {
+		if rec, err := store.Load("hygiene"); err == nil {
+			secrets[rec.AccessToken], secrets[rec.RefreshToken] = true, true
+		}
+	}
+	run := func(args ...string) result {
+		r := tokentray(t, cfg, env, args...)
+		said = append(said, r.stderr)
+		if args[0] != "token" {
+			said = append(said, r.stdout)
+		} else {
+			secrets[strings.TrimSpace(strings.TrimPrefix(r.stdout, "Authorization: Bearer "))] = true
+		}
+		remember()
+		return r
+	}
+
+	cmd := exec.Command(binary, "--config", cfg, "secret", "set", "hygiene")
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stdin = strings.NewReader("post-secret")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("secret set: %v %s", err, out)
+	}
+	said = append(said, string(out))
+	defer tokentray(t, cfg, nil, "secret", "delete", "hygiene")
+
+	lc := exec.Command(binary, "--config", cfg, "login", "--no-browser")
+	lc.Env = append(os.Environ(), env...)
+	stdout, _ := lc.StdoutPipe()
+	var lerr bytes.Buffer
+	lc.Stderr = &lerr
+	if err := lc.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, _ := bufio.NewReader(stdout).ReadString('\n')
+	b.SignIn(t, strings.TrimSpace(line), "ivan")
+	if err := lc.Wait(); err != nil {
+		t.Fatalf("login: %v: %s", err, lerr.String())
+	}
+	said = append(said, lerr.String())
+	remember()
+	run("token")
+	run("token", "--header")
+	for range 3 {
+		run("token", "--min-valid", "10m")
+	}
+	run("status")
+	run("status", "--json")
+	if r := run("logout"); r.code != 0 {
+		t.Fatalf("logout: %s", r.stderr)
+	}
+	delete(secrets, "")
+
+	log := strings.Join(said, "\n")
+	if !strings.Contains(log, "token request") || !strings.Contains(log, "refreshed and stored") {
+		t.Fatalf("the verbose log says too little to be worth scanning:\n%s", log)
+	}
+	for s := range secrets {
+		if strings.Contains(log, s) {
+			t.Errorf("a secret (%d chars) appears in tokentray's output", len(s))
+		}
+	}
+	files := 0
+	err = filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		info, _ := d.Info()
+		if d.IsDir() {
+			if strings.Contains(path, "tokentray") && info.Mode().Perm() != 0o700 {
+				t.Errorf("directory %s has mode %v, want 0700", path, info.Mode().Perm())
+			}
+			return nil
+		}
+		files++
+		if info.Mode().Perm()&0o077 != 0 {
+			t.Errorf("file %s has mode %v, readable by others", path, info.Mode().Perm())
+		}
+		data, _ := os.ReadFile(path)
+		for s := range secrets {
+			if bytes.Contains(data, []byte(s)) && path != cfg {
+				t.Errorf("a secret (%d chars) is in %s", len(s), path)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("scanned %d bytes of output and %d files for %d secrets", len(log), files, len(secrets))
+}
+
+// A locked keychain with nobody to type the password (no display for the
+// unlock prompt) is a clear error within seconds, not a hang. It runs in a
+// keyring session of its own: a locked collection cannot be unlocked again
+// without a person, and the other tests need theirs.
+func TestLockedKeychain(t *testing.T) {
+	if os.Getenv("TOKENTRAY_LOCKED_HELPER") != "" {
+		lockedKeychainHelper(t)
+		return
+	}
+	cmd := exec.Command("testdata/keyring-session.sh", os.Args[0], "-test.run=^TestLockedKeychain$", "-test.v", "-test.count=1")
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "TOKENTRAY_IN_KEYRING_SESSION=") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Env = append(cmd.Env, "TOKENTRAY_LOCKED_HELPER=1", "TOKENTRAY_BINARY="+binary)
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "--- PASS: TestLockedKeychain") {
+		t.Fatalf("the locked-keychain run failed: %v\n%s", err, out)
+	}
+	for _, l := range strings.Split(string(out), "\n") {
+		if strings.Contains(l, "locked:") {
+			t.Log(strings.TrimSpace(l))
+		}
+	}
+}
+
+func lockedKeychainHelper(t *testing.T) {
+	testkit.RequireSecretService(t)
+	if err := keyring.Set("tokentray-lock-probe", "x", "y"); err != nil { // the default collection now exists
+		t.Fatal(err)
+	}
+	conn, err := dbus.SessionBus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := conn.Object("org.freedesktop.secrets", "/org/freedesktop/secrets")
+	var coll dbus.ObjectPath
+	if err := svc.Call("org.freedesktop.Secret.Service.ReadAlias", 0, "default").Store(&coll); err != nil {
+		t.Fatal(err)
+	}
+	var locked []dbus.ObjectPath
+	var prompt dbus.ObjectPath
+	if err := svc.Call("org.freedesktop.Secret.Service.Lock", 0, []dbus.ObjectPath{coll}).Store(&locked, &prompt); err != nil || len(locked) != 1 {
+		t.Fatalf("lock %s: %v %v", coll, locked, err)
+	}
+	cfg := writeConfig(t, "[profile.w]\nissuer = \"https://id.example.test\"\nclient_id = \"x\"\n")
+	binary = os.Getenv("TOKENTRAY_BINARY")
+	r := tokentray(t, cfg, []string{"DISPLAY=", "WAYLAND_DISPLAY="}, "token", "w")
+	t.Logf("locked: exit %d after %s: %s", r.code, r.took.Round(time.Millisecond), strings.ReplaceAll(r.stderr, "\n", " "))
+	if r.code != 1 || !strings.Contains(r.stderr, "locked") || r.stdout != "" {
+		t.Errorf("exit %d, stdout %q, stderr %q; want exit 1 saying the keychain is locked", r.code, r.stdout, r.stderr)
+	}
+	if r.took > 15*time.Second {
+		t.Errorf("took %s", r.took)
 	}
 }

@@ -59,6 +59,7 @@ func (s *Session) Run(ctx context.Context) {
 		case <-ctx.Done():
 		case <-fire:
 		case <-wakes:
+			s.log.Debug("the wall clock jumped (wake from sleep?); looking again")
 		case <-s.poke:
 		}
 		if timer != nil {
@@ -105,6 +106,7 @@ func (s *Session) step(ctx context.Context, b *backoff) time.Time {
 	due := rec.Expiry.Add(-margin)
 	if now.Before(due) && !b.failing() {
 		s.publishRecord(Valid, rec)
+		s.log.Debug("next refresh planned", "at", due, "margin", margin)
 		return due
 	}
 	res, err := s.Get(ctx, margin)
@@ -113,7 +115,9 @@ func (s *Session) step(ctx context.Context, b *backoff) time.Time {
 		b.reset()
 		return time.Time{}
 	case err != nil || res.Warning != nil:
-		return b.next(s.now())
+		at := b.next(s.now())
+		s.log.Debug("retry planned", "at", at, "attempt", b.attempt)
+		return at
 	}
 	b.reset()
 	return s.now() // look again at once: plan the next refresh from the new record

@@ -94,6 +94,7 @@ func (s *Session) login(ctx context.Context, opts LoginOptions) (*Record, error)
 		authOpts = append(authOpts, oauth2.SetAuthURLParam(k, v))
 	}
 	authURL := cfg.AuthCodeURL(state, authOpts...)
+	s.log.Debug("waiting for the browser", "redirect_uri", cs.uri, "timeout", timeout)
 	if opts.Open != nil {
 		_ = opts.Open(authURL)
 	}
@@ -107,6 +108,7 @@ func (s *Session) login(ctx context.Context, opts LoginOptions) (*Record, error)
 		}
 		return nil, fmt.Errorf("sign in to %s: %w", p.Name, ctx.Err())
 	}
+	s.log.Debug("callback received", "has_code", res.code != "", "err", res.err)
 	rec, err := s.finishLogin(ctx, cfg, ep, res, verifier, nonce)
 	res.reply <- err
 	if err != nil {

@@ -73,6 +73,8 @@ func (s *Session) discover(ctx context.Context) (endpoints, error) {
 			*o.dst = o.val
 		}
 	}
+	s.log.Debug("endpoints", "issuer", ep.Issuer, "authorize", ep.Auth, "token", ep.Token,
+		"revocation", ep.Revocation, "userinfo", ep.Userinfo, "auth_methods", ep.AuthMethods)
 	if ep.Auth == "" || ep.Token == "" {
 		return ep, fmt.Errorf("the provider at %s publishes no authorization or token endpoint; set auth_url and token_url", p.Issuer)
 	}

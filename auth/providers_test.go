@@ -8,6 +8,9 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -188,4 +191,85 @@ func ecKeyFile(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// ID tokens are checked: signature, issuer, audience, expiry and nonce. A
+// bad one ends the sign-in with an error and stores nothing.
+func TestIDTokenVerification(t *testing.T) {
+	for _, tamper := range []string{"", "iss", "aud", "nonce", "signature", "expired"} {
+		t.Run("tamper="+tamper, func(t *testing.T) {
+			p := testkit.NewOAuthServer(t, "basic")
+			p.EnableOpenID(t)
+			p.IDTokenTamper = tamper
+			prof := &Profile{Name: "oidc", Issuer: p.URL, ClientID: p.ClientID, ClientSecret: p.Secret, Scopes: []string{"openid", "email"}}
+			kr := newMemKeyring(0)
+			s, err := NewSession(prof, Options{Store: memStore(kr)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			open, pages := browserSim(t)
+			rec, err := s.Login(context.Background(), LoginOptions{Open: open, Timeout: 5 * time.Second})
+			page := <-pages
+			if tamper == "" {
+				if err != nil || rec.Email != "user@example.test" || rec.Subject != "user-1" {
+					t.Fatalf("good ID token: %v %v", rec, err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("an ID token with a bad %s was accepted", tamper)
+			}
+			if !strings.Contains(page, "could not sign you in") {
+				t.Errorf("the browser was told %q", page)
+			}
+			if n := len(kr.names()); n != 0 {
+				t.Errorf("a rejected sign-in stored %d items", n)
+			}
+			t.Logf("%s: %v", tamper, err)
+		})
+	}
+}
+
+// A provider behind a private CA: trusted through ca_file, and without it a
+// TLS failure is an outage, never a sign-out.
+func TestCAFile(t *testing.T) {
+	p := testkit.NewOAuthServer(t, "none")
+	target, _ := url.Parse(p.URL)
+	tlsSrv := httptest.NewTLSServer(httputil.NewSingleHostReverseProxy(target))
+	defer tlsSrv.Close()
+	caPath := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(caPath, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: tlsSrv.Certificate().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	kr := newMemKeyring(0)
+	prof := serverProfile(p, "work")
+	s, _ := NewSession(prof, Options{Store: memStore(kr)})
+	login(t, s) // sign in over plain loopback, then move the token endpoint behind TLS
+
+	tlsProf := *prof
+	tlsProf.TokenURL = tlsSrv.URL + "/token"
+	untrusted, err := NewSession(&tlsProf, Options{Store: memStore(kr)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = untrusted.Refresh(context.Background())
+	if !errors.Is(err, ErrProviderUnreachable) || !strings.Contains(err.Error(), "certificate") {
+		t.Errorf("without ca_file: %v, want an unreachable provider over a certificate error", err)
+	}
+	if st := untrusted.Status(); !st.SignedIn {
+		t.Error("a TLS failure signed the user out")
+	}
+	tlsProf.CAFile = caPath
+	trusted, err := NewSession(&tlsProf, Options{Store: memStore(kr)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := trusted.Refresh(context.Background()); err != nil {
+		t.Errorf("with ca_file: %v", err)
+	}
+	bad := tlsProf
+	bad.CAFile = filepath.Join(t.TempDir(), "missing.pem")
+	if _, err := NewSession(&bad, Options{Store: memStore(kr)}); err == nil || !strings.Contains(err.Error(), "ca_file") {
+		t.Errorf("a missing ca_file: %v", err)
+	}
 }

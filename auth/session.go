@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -38,6 +39,9 @@ type Options struct {
 	// RetryMin and RetryMax bound the backoff between failed background
 	// refreshes; 0 means 1 s and 5 min.
 	RetryMin, RetryMax time.Duration
+	// Log receives what the session does, for troubleshooting; nil logs
+	// nothing. Tokens, codes and secrets are never logged.
+	Log *slog.Logger
 }
 
 // Session is one profile's sign-in: it signs in, hands out access tokens,
@@ -50,6 +54,7 @@ type Session struct {
 	hc                 *http.Client
 	clock              Clock
 	retryMin, retryMax time.Duration
+	log                *slog.Logger
 	disc               discovery
 	pub                publisher
 
@@ -68,7 +73,11 @@ var _ oauth2.TokenSource = (*Session)(nil)
 // NewSession prepares a session; it does not touch the network or keychain.
 func NewSession(p *Profile, opts Options) (*Session, error) {
 	s := &Session{profile: p, store: opts.Store, hc: opts.HTTPClient, clock: opts.Clock,
-		retryMin: opts.RetryMin, retryMax: opts.RetryMax, poke: make(chan struct{}, 1)}
+		retryMin: opts.RetryMin, retryMax: opts.RetryMax, log: opts.Log, poke: make(chan struct{}, 1)}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	s.log = s.log.With("profile", p.Name)
 	if s.store == nil {
 		s.store = NewStore()
 	}
@@ -133,11 +142,13 @@ func (s *Session) Get(ctx context.Context, minValid time.Duration) (TokenResult,
 	}
 	// Another process may be refreshing right now: take the profile's lock,
 	// then look again, since it may have rotated the refresh token already.
+	lockStart := time.Now()
 	unlock, err := lockProfile(ctx, s.profile.Name)
 	if err != nil {
 		return TokenResult{}, err
 	}
 	defer unlock()
+	s.log.Debug("took the refresh lock", "waited", time.Since(lockStart).Round(time.Millisecond))
 	if rec, err = s.load(); err != nil {
 		return TokenResult{}, err
 	}
@@ -160,6 +171,7 @@ func (s *Session) Get(ctx context.Context, minValid time.Duration) (TokenResult,
 		s.publishFailure(NeedsSignIn, why)
 		return TokenResult{}, why
 	}
+	s.log.Debug("refreshing", "remaining", remaining(rec, now).Round(time.Second), "min_valid", minValid)
 	s.publishRecord(Refreshing, rec)
 	// Once sent, a refresh is seen through to the keychain even if the
 	// caller gives up (Ctrl-C, SIGTERM at shutdown): the provider may
@@ -173,6 +185,7 @@ func (s *Session) Get(ctx context.Context, minValid time.Duration) (TokenResult,
 			s.publishFailure(NeedsSignIn, err)
 			return TokenResult{}, err
 		}
+		s.log.Debug("refresh failed", "err", err)
 		s.publishFailure(Retrying, err)
 		if stillValid && errors.Is(err, ErrProviderUnreachable) {
 			return TokenResult{Token: rec.token(), Warning: err}, nil
@@ -186,6 +199,7 @@ func (s *Session) Get(ctx context.Context, minValid time.Duration) (TokenResult,
 		s.publishFailure(Retrying, err)
 		return TokenResult{}, err
 	}
+	s.log.Debug("refreshed and stored", "expiry", next.Expiry, "refresh_token_rotated", next.RefreshToken != rec.RefreshToken)
 	s.publishRecord(Valid, next)
 	return TokenResult{Token: next.token(), Refreshed: true}, nil
 }

@@ -1,11 +1,14 @@
 package testkit
 
 import (
+	"crypto/rand"
+	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -53,12 +56,17 @@ type OAuthServer struct {
 	// Now is the clock assertions are checked against; nil is time.Now.
 	Now func() time.Time
 
+	// IDTokenTamper, with OpenID enabled, spoils the ID token: "iss",
+	// "aud", "nonce", "signature" or "expired".
+	IDTokenTamper string
+
 	// AuthError makes /authorize refuse with this error code.
 	AuthError string
 	// Fail, when set and returning true, has answered the token request.
 	Fail func(w http.ResponseWriter) bool
 
 	srv     *httptest.Server
+	oidcKey *rsa.PrivateKey // set by EnableOpenID
 	mu      sync.Mutex
 	codes   map[string]codeGrant
 	refresh map[string]string // live refresh token → granted scope
@@ -68,7 +76,7 @@ type OAuthServer struct {
 	errors  []string
 }
 
-type codeGrant struct{ challenge, redirect, scope string }
+type codeGrant struct{ challenge, redirect, scope, nonce string }
 
 // NewOAuthServer starts a strict server for one client.
 func NewOAuthServer(t testing.TB, method string) *OAuthServer {
@@ -83,6 +91,8 @@ func NewOAuthServer(t testing.TB, method string) *OAuthServer {
 		mux.HandleFunc(path, s.authorize)
 	}
 	mux.HandleFunc("/approve", s.approve)
+	mux.HandleFunc("/.well-known/openid-configuration", s.discovery)
+	mux.HandleFunc("/jwks", s.jwks)
 	for _, path := range []string{"/token", "/oauth2/token"} {
 		mux.HandleFunc(path, s.token)
 	}
@@ -200,7 +210,7 @@ func (s *OAuthServer) approve(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		s.seq++
 		code := fmt.Sprintf("code-%d", s.seq)
-		s.codes[code] = codeGrant{challenge: q.Get("code_challenge"), redirect: redirect, scope: q.Get("scope")}
+		s.codes[code] = codeGrant{challenge: q.Get("code_challenge"), redirect: redirect, scope: q.Get("scope"), nonce: q.Get("nonce")}
 		s.mu.Unlock()
 		back.Set("code", code)
 	}
@@ -272,6 +282,9 @@ func (s *OAuthServer) token(w http.ResponseWriter, r *http.Request) {
 			resp["refresh_token"] = rt
 		}
 		resp["scope"] = c.scope
+		if s.oidcKey != nil && slices.Contains(strings.Fields(c.scope), "openid") {
+			resp["id_token"] = s.idToken(c.nonce)
+		}
 	case "refresh_token":
 		rt := r.PostForm.Get("refresh_token")
 		if s.used[rt] {
@@ -360,4 +373,66 @@ func (s *OAuthServer) revoke(w http.ResponseWriter, r *http.Request) {
 	}
 	delete(s.refresh, r.PostForm.Get("token"))
 	w.WriteHeader(http.StatusOK)
+}
+
+// EnableOpenID makes the server an OpenID provider too: discovery at its
+// URL, a JWKS, and an RS256 ID token when openid is requested.
+func (s *OAuthServer) EnableOpenID(t testing.TB) {
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.oidcKey = k
+}
+
+func (s *OAuthServer) discovery(w http.ResponseWriter, r *http.Request) {
+	if s.oidcKey == nil {
+		http.NotFound(w, r)
+		return
+	}
+	method := map[string]string{"none": "none", "basic": "client_secret_basic", "post": "client_secret_post"}[s.Method]
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(map[string]any{
+		"issuer": s.URL, "authorization_endpoint": s.URL + "/authorize", "token_endpoint": s.URL + "/token",
+		"jwks_uri": s.URL + "/jwks", "revocation_endpoint": s.URL + "/revoke",
+		"response_types_supported": []string{"code"}, "subject_types_supported": []string{"public"},
+		"id_token_signing_alg_values_supported": []string{"RS256"}, "token_endpoint_auth_methods_supported": []string{method},
+	})
+}
+
+func (s *OAuthServer) jwks(w http.ResponseWriter, r *http.Request) {
+	if s.oidcKey == nil {
+		http.NotFound(w, r)
+		return
+	}
+	pub := s.oidcKey.PublicKey
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(map[string]any{"keys": []map[string]string{{
+		"kty": "RSA", "kid": "k1", "use": "sig", "alg": "RS256",
+		"n": base64.RawURLEncoding.EncodeToString(pub.N.Bytes()),
+		"e": base64.RawURLEncoding.EncodeToString(big.NewInt(int64(pub.E)).Bytes()),
+	}}})
+}
+
+func (s *OAuthServer) idToken(nonce string) string {
+	now := s.now()
+	claims := jwt.MapClaims{"iss": s.URL, "aud": s.ClientID, "sub": "user-1", "email": "user@example.test",
+		"nonce": nonce, "iat": now.Unix(), "exp": now.Add(time.Hour).Unix()}
+	key := s.oidcKey
+	switch s.IDTokenTamper {
+	case "iss":
+		claims["iss"] = "https://evil.example"
+	case "aud":
+		claims["aud"] = "someone-else"
+	case "nonce":
+		claims["nonce"] = "replayed"
+	case "expired":
+		claims["iat"], claims["exp"] = now.Add(-2*time.Hour).Unix(), now.Add(-time.Hour).Unix()
+	case "signature":
+		key, _ = rsa.GenerateKey(rand.Reader, 2048)
+	}
+	tok := jwt.NewWithClaims(jwt.SigningMethodRS256, claims)
+	tok.Header["kid"] = "k1"
+	signed, _ := tok.SignedString(key)
+	return signed
 }
