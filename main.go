@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -21,6 +22,7 @@ import (
 	"github.com/pkg/browser"
 	"golang.org/x/term"
 
+	"github.com/tokentray/tokentray/app"
 	"github.com/tokentray/tokentray/auth"
 )
 
@@ -38,6 +40,7 @@ const (
 const usage = `tokentray keeps OAuth2 access tokens current.
 
 Usage:
+  tokentray                                (starts the tray)
   tokentray login    [PROFILE] [--no-browser] [--timeout 5m]
   tokentray token    [PROFILE] [--min-valid 60s] [--header | --json]
   tokentray status   [--json]
@@ -45,6 +48,9 @@ Usage:
   tokentray profiles [import FILE]
   tokentray secret set|delete PROFILE     (set reads the secret from standard input)
   tokentray version
+
+While the tray runs, login, token, status and logout go through it (it
+holds the sessions); otherwise they work on their own, with the same answers.
 
 Every command takes --config PATH (default: $TOKENTRAY_CONFIG, else
 %s)
@@ -90,10 +96,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	args = global.Args()
 	if len(args) == 0 {
-		c.usage(stderr)
-		return exitUsage
+		args = []string{"tray"}
 	}
 	cmds := map[string]func([]string) error{
+		"tray":     c.tray,
 		"login":    c.login,
 		"token":    c.token,
 		"status":   c.status,
@@ -179,8 +185,8 @@ func (c *cli) loadConfig() (*auth.Config, error) {
 	return auth.LoadConfig(path)
 }
 
-// session opens the named (or default) profile.
-func (c *cli) session(pos []string) (*auth.Session, error) {
+// profileArg resolves the named (or default) profile.
+func (c *cli) profileArg(pos []string) (*auth.Profile, error) {
 	cfg, err := c.loadConfig()
 	if err != nil {
 		return nil, err
@@ -194,7 +200,40 @@ func (c *cli) session(pos []string) (*auth.Session, error) {
 		return nil, err
 	}
 	c.profile = p.Name
-	return auth.NewSession(p, auth.Options{Log: c.logger()})
+	return p, nil
+}
+
+// backend runs commands through the tray when one runs for this profile
+// file, else in this process.
+func (c *cli) backend() (app.Backend, error) {
+	path, err := c.configPath()
+	if err != nil {
+		return nil, err
+	}
+	direct := func() *app.Local { return app.NewLocal(path, auth.Options{Log: c.logger()}) }
+	remote, err := app.NewClient(path)
+	if err != nil {
+		// No private runtime dir: no tray can be reached either.
+		return app.Auto{Local: direct}, nil
+	}
+	remote.Log = c.logger()
+	return app.Auto{Remote: remote, Local: direct}, nil
+}
+
+// tray starts the resident tray process.
+func (c *cli) tray(args []string) error {
+	fs := flag.NewFlagSet("tray", flag.ContinueOnError)
+	if _, err := c.parse(fs, args, 0); err != nil {
+		return err
+	}
+	path, err := c.configPath()
+	if err != nil {
+		return err
+	}
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	return app.RunResident(c.ctx, app.Options{Config: path, Log: c.logger(), Stderr: c.stderr})
 }
 
 func (c *cli) login(args []string) error {
@@ -205,11 +244,15 @@ func (c *cli) login(args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := c.session(pos)
+	p, err := c.profileArg(pos)
 	if err != nil {
 		return err
 	}
-	name := s.Profile().Name
+	b, err := c.backend()
+	if err != nil {
+		return err
+	}
+	name := p.Name
 	open := func(u string) error {
 		if *noBrowser {
 			// Alone on its line so a script can read it.
@@ -224,27 +267,27 @@ func (c *cli) login(args []string) error {
 		}
 		return nil
 	}
-	rec, err := s.Login(c.ctx, auth.LoginOptions{Open: open, Timeout: *timeout})
+	rec, err := b.Login(c.ctx, name, open, *timeout)
 	if err != nil {
 		return err
 	}
-	who := rec.Who()
+	who := rec.Who
 	if who == "" {
 		who = "your account"
 	}
-	fmt.Fprintf(c.stderr, "Signed in to %s as %s. %s\n", name, who, loginNote(s.Profile(), rec, time.Now()))
+	fmt.Fprintf(c.stderr, "Signed in to %s as %s. %s\n", name, who, loginNote(p, rec, time.Now()))
 	return nil
 }
 
 // loginNote tells, at sign-in, how long it lasts: better now than a
 // surprise in an hour.
-func loginNote(p *auth.Profile, rec *auth.Record, now time.Time) string {
+func loginNote(p *auth.Profile, rec app.LoginReply, now time.Time) string {
 	switch {
 	case p.JWTBearer():
 		return fmt.Sprintf("Token expires in %ds; a new one is made from the credentials when less than 60 s remain.", int(rec.Expiry.Sub(now).Seconds()))
 	case rec.Expiry.IsZero():
 		return ""
-	case rec.RefreshToken != "":
+	case rec.HasRefreshToken:
 		return fmt.Sprintf("The access token is valid until %s; tokentray renews it when needed.", rec.Expiry.Local().Format("15:04"))
 	}
 	life := rec.Expiry.Sub(rec.SignedInAt).Round(time.Minute)
@@ -265,27 +308,30 @@ func (c *cli) token(args []string) error {
 	if *header && *asJSON {
 		return usageError("token: --header and --json exclude each other")
 	}
-	s, err := c.session(pos)
+	p, err := c.profileArg(pos)
 	if err != nil {
 		return err
 	}
-	res, err := s.Get(c.ctx, *minValid)
+	b, err := c.backend()
 	if err != nil {
 		return err
 	}
-	if res.Warning != nil {
-		fmt.Fprintf(c.stderr, "tokentray: warning: %v\n", res.Warning)
+	tok, err := b.Token(c.ctx, p.Name, *minValid)
+	if err != nil {
+		return err
 	}
-	tok := res.Token
+	if tok.Warning != "" {
+		fmt.Fprintf(c.stderr, "tokentray: warning: %s\n", tok.Warning)
+	}
 	switch {
 	case *header:
-		fmt.Fprintf(c.stdout, "Authorization: %s %s\n", tok.Type(), tok.AccessToken)
+		fmt.Fprintf(c.stdout, "Authorization: %s %s\n", tok.TokenType, tok.AccessToken)
 	case *asJSON:
 		out := struct {
 			AccessToken string `json:"access_token"`
 			TokenType   string `json:"token_type"`
 			Expiry      string `json:"expiry,omitempty"`
-		}{tok.AccessToken, tok.Type(), ""}
+		}{tok.AccessToken, tok.TokenType, ""}
 		if !tok.Expiry.IsZero() {
 			out.Expiry = tok.Expiry.Format(time.RFC3339)
 		}
@@ -302,19 +348,16 @@ func (c *cli) status(args []string) error {
 	if _, err := c.parse(fs, args, 0); err != nil {
 		return err
 	}
-	cfg, err := c.loadConfig()
+	if _, err := c.loadConfig(); err != nil {
+		return err
+	}
+	b, err := c.backend()
 	if err != nil {
 		return err
 	}
-	store := auth.NewStore()
-	list := make([]auth.Status, 0, len(cfg.Names))
-	for _, name := range cfg.Names {
-		s, err := auth.NewSession(cfg.Profiles[name], auth.Options{Store: store})
-		if err != nil {
-			list = append(list, auth.Status{Profile: name, Error: err.Error()})
-			continue
-		}
-		list = append(list, s.Status())
+	list, err := b.Status(c.ctx)
+	if err != nil {
+		return err
 	}
 	if *asJSON {
 		enc := json.NewEncoder(c.stdout)
@@ -370,12 +413,16 @@ func (c *cli) logout(args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := c.session(pos)
+	p, err := c.profileArg(pos)
 	if err != nil {
 		return err
 	}
-	name := s.Profile().Name
-	res, err := s.Logout(c.ctx)
+	b, err := c.backend()
+	if err != nil {
+		return err
+	}
+	name := p.Name
+	res, err := b.Logout(c.ctx, name)
 	if err != nil {
 		return err
 	}
@@ -386,7 +433,7 @@ func (c *cli) logout(args []string) error {
 		fmt.Fprintf(c.stderr, "Signed out of %s: the provider revoked the tokens and the keychain no longer holds them.\n", name)
 	default:
 		fmt.Fprintf(c.stderr, "Signed out of %s on this computer; the keychain no longer holds its tokens.\n", name)
-		fmt.Fprintf(c.stderr, "tokentray: warning: the provider was not told to revoke them: %v\n", res.RevokeErr)
+		fmt.Fprintf(c.stderr, "tokentray: warning: the provider was not told to revoke them: %s\n", res.RevokeErr)
 	}
 	return nil
 }
@@ -497,27 +544,25 @@ func (c *cli) readSecret(name string) (string, error) {
 
 // fail prints one plain sentence, then the detail, and picks the exit code.
 func (c *cli) fail(err error) int {
-	var (
-		ue usageError
-		ce *auth.ConfigError
-		ke *auth.KeychainError
-	)
-	headline, code := "", exitError
-	switch {
-	case errors.As(err, &ue), errors.Is(err, auth.ErrNoProfile):
+	var ue usageError
+	kind := app.KindOf(err)
+	if errors.As(err, &ue) {
+		kind = app.KindUsage
+	}
+	headline, code := "It did not work.", exitError
+	switch kind {
+	case app.KindUsage:
 		headline, code = "The command was not understood.", exitUsage
-	case errors.As(err, &ce):
+	case app.KindConfig:
 		headline, code = "The profile file has a problem.", exitUsage
-	case errors.Is(err, auth.ErrSignInNeeded):
+	case app.KindSignIn:
 		headline, code = fmt.Sprintf("You need to sign in: run `tokentray login %s`.", c.profile), exitSignIn
-	case errors.As(err, &ke):
+	case app.KindKeychain:
 		headline = fmt.Sprintf("%s is not available.", upperFirst(auth.KeychainName))
-	case errors.Is(err, auth.ErrProviderUnreachable):
+	case app.KindUnreachable:
 		headline, code = "The provider could not be reached, and there is no valid access token.", exitUnreachable
-	case errors.Is(err, context.Canceled):
+	case app.KindCanceled:
 		headline = "Cancelled."
-	default:
-		headline = "It did not work."
 	}
 	fmt.Fprintf(c.stderr, "tokentray: %s\n  %v\n", headline, err)
 	return code

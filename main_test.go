@@ -36,12 +36,16 @@ import (
 var binary string
 
 func TestMain(m *testing.M) {
+	if text, ok := os.LookupEnv("TOKENTRAY_TEST_CLIPBOARD"); ok {
+		ownClipboard(text) // never returns
+	}
 	dir, err := os.MkdirTemp("", "tokentray-e2e")
 	if err != nil {
 		panic(err)
 	}
 	binary = filepath.Join(dir, "tokentray")
-	build := exec.Command("go", "build", "-o", binary, ".")
+	// The tray finds its window program next to it, as when installed.
+	build := exec.Command("go", "build", "-o", dir+"/", ".", "./cmd/tokentray-window")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "build tokentray:", err)
@@ -90,7 +94,14 @@ func writeConfig(t *testing.T, body string) string {
 // Chromium, and returns the callback page's text and the command's result.
 func login(t *testing.T, b *testkit.Browser, config, profile, user string) (string, result) {
 	t.Helper()
-	cmd := exec.Command(binary, "--config", config, "login", profile, "--no-browser", "--timeout", "2m")
+	return loginEnv(t, b, nil, config, profile, user)
+}
+
+// loginEnv is login with environment additions.
+func loginEnv(t *testing.T, b *testkit.Browser, env []string, config, profile, user string) (string, result) {
+	t.Helper()
+	cmd := exec.Command(binary, "--verbose", "--config", config, "login", profile, "--no-browser", "--timeout", "2m")
+	cmd.Env = append(os.Environ(), env...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -12,9 +12,11 @@ import (
 	"github.com/gofrs/flock"
 )
 
-// lockDir holds the per-profile refresh locks: the user's runtime dir where
-// there is one (it is private and cleared at logout), else the cache dir.
-func lockDir() (string, error) {
+// RuntimeDir is tokentray's private directory for locks and the control
+// socket: under the user's runtime dir where there is one (private, and
+// cleared at logout), else under the cache dir. It is created 0700, and
+// refused if another user owns it or others may enter it.
+func RuntimeDir() (string, error) {
 	base := ""
 	if runtime.GOOS == "linux" {
 		base = os.Getenv("XDG_RUNTIME_DIR")
@@ -26,7 +28,22 @@ func lockDir() (string, error) {
 		}
 		base = dir
 	}
-	dir := filepath.Join(base, "tokentray", "locks")
+	dir := filepath.Join(base, "tokentray")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	if err := checkPrivateDir(dir); err != nil {
+		return "", err
+	}
+	return dir, nil
+}
+
+func lockDir() (string, error) {
+	dir, err := RuntimeDir()
+	if err != nil {
+		return "", err
+	}
+	dir = filepath.Join(dir, "locks")
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", err
 	}

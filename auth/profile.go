@@ -92,9 +92,12 @@ const DefaultRedirectURL = "http://127.0.0.1:0/callback"
 
 // Config is a parsed profile file.
 type Config struct {
-	Path     string
-	Default  string
-	Profiles map[string]*Profile
+	Path    string
+	Default string
+	// ClipboardClear is how long a token copied by the tray stays on the
+	// clipboard (clipboard_clear, in seconds; default 60, 0 = never).
+	ClipboardClear time.Duration
+	Profiles       map[string]*Profile
 	// Names lists the profiles in file order.
 	Names []string
 }
@@ -142,9 +145,14 @@ func DefaultConfigPath() (string, error) {
 	return filepath.Join(dir, "tokentray", "profiles.toml"), nil
 }
 
+// DefaultClipboardClear is how long a copied token stays on the clipboard
+// unless clipboard_clear says otherwise.
+const DefaultClipboardClear = 60 * time.Second
+
 type fileShape struct {
-	Default string              `toml:"default"`
-	Profile map[string]*Profile `toml:"profile"`
+	Default        string              `toml:"default"`
+	ClipboardClear *int                `toml:"clipboard_clear"`
+	Profile        map[string]*Profile `toml:"profile"`
 }
 
 var profileNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
@@ -173,7 +181,13 @@ func ParseConfig(path string, data []byte) (*Config, error) {
 	if err != nil {
 		return nil, decodeError(path, err)
 	}
-	cfg := &Config{Path: path, Default: shape.Default, Profiles: map[string]*Profile{}}
+	cfg := &Config{Path: path, Default: shape.Default, ClipboardClear: DefaultClipboardClear, Profiles: map[string]*Profile{}}
+	if c := shape.ClipboardClear; c != nil {
+		if *c < 0 || *c > 86400 {
+			return nil, &ConfigError{File: path, Line: idx.lines["clipboard_clear"], Key: "clipboard_clear", Msg: "give seconds from 0 (never clear) to 86400"}
+		}
+		cfg.ClipboardClear = time.Duration(*c) * time.Second
+	}
 	for _, name := range idx.tables {
 		p, ok := shape.Profile[name]
 		if !ok || p == nil {

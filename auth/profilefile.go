@@ -108,3 +108,89 @@ func WriteFileAtomic(path string, data []byte) error {
 	}
 	return nil
 }
+
+// SetDefault makes name the profile used when a command names none.
+func SetDefault(path, name string) error {
+	return editConfig(path, func(cfg *Config, text string, idx keyIndex) (string, error) {
+		if _, ok := cfg.Profiles[name]; !ok {
+			return "", &ConfigError{File: path, Key: "default", Msg: fmt.Sprintf("there is no profile named %q", name)}
+		}
+		return setTopLevel(text, idx, "default", fmt.Sprintf("%q", name)), nil
+	})
+}
+
+// SetClipboardClear sets clipboard_clear, in whole seconds (0 = never).
+func SetClipboardClear(path string, d time.Duration) error {
+	return editConfig(path, func(_ *Config, text string, idx keyIndex) (string, error) {
+		return setTopLevel(text, idx, "clipboard_clear", fmt.Sprint(int(d/time.Second))), nil
+	})
+}
+
+// RemoveProfile deletes a profile's table from the file (and the default
+// line when it named that profile). The keychain is not touched: sign out
+// first to revoke and delete the tokens.
+func RemoveProfile(path, name string) error {
+	return editConfig(path, func(cfg *Config, text string, idx keyIndex) (string, error) {
+		if _, ok := cfg.Profiles[name]; !ok {
+			return "", &ConfigError{File: path, Profile: name, Msg: "no such profile"}
+		}
+		start := idx.lines["profile."+name]
+		lines := strings.SplitAfter(text, "\n")
+		end := len(lines) // the last line of the profile, 1-based
+		for key, line := range idx.lines {
+			mine := key == "profile."+name || strings.HasPrefix(key, "profile."+name+".")
+			if !mine && line > start && line-1 < end {
+				end = line - 1
+			}
+		}
+		// Comments just above a table belong to it.
+		isComment := func(n int) bool { return strings.HasPrefix(strings.TrimSpace(lines[n-1]), "#") }
+		for end > start && end < len(lines) && isComment(end) {
+			end--
+		}
+		for start > 1 && isComment(start-1) {
+			start--
+		}
+		lines = append(lines[:start-1:start-1], lines[end:]...)
+		text = strings.Join(lines, "")
+		if cfg.Default == name {
+			text = dropLine(text, idx.lines["default"])
+		}
+		return text, nil
+	})
+}
+
+// editConfig applies edit to the profile file's text, checks that the result
+// is still a valid profile file, and replaces the file atomically; on any
+// error the file is left as it was.
+func editConfig(path string, edit func(cfg *Config, text string, idx keyIndex) (string, error)) error {
+	data, err := os.ReadFile(path)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return &ConfigError{File: path, Msg: fmt.Sprintf("cannot read the profile file: %v", err)}
+	}
+	cfg, err := ParseConfig(path, data)
+	if err != nil {
+		return fmt.Errorf("fix the profile file first: %w", err)
+	}
+	idx, _ := indexKeys(data)
+	text, err := edit(cfg, string(data), idx)
+	if err != nil {
+		return err
+	}
+	if _, err := ParseConfig(path, []byte(text)); err != nil {
+		return fmt.Errorf("the edited profile file would not be valid, so nothing was changed: %w", err)
+	}
+	return WriteFileAtomic(path, []byte(text))
+}
+
+// setTopLevel replaces the line of a top-level key, or adds the key at the
+// top, where TOML wants top-level keys (before any table).
+func setTopLevel(text string, idx keyIndex, key, value string) string {
+	line := fmt.Sprintf("%s = %s\n", key, value)
+	if n := idx.lines[key]; n > 0 {
+		lines := strings.SplitAfter(text, "\n")
+		lines[n-1] = line
+		return strings.Join(lines, "")
+	}
+	return line + text
+}

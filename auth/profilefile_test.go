@@ -102,3 +102,77 @@ func TestWriteFileAtomicUnwritable(t *testing.T) {
 		t.Error("the old file changed")
 	}
 }
+
+// The settings window's edits: each keeps the rest of the file, comments
+// included, and a bad edit changes nothing.
+func TestConfigEdits(t *testing.T) {
+	const orig = `# my profiles
+clipboard_clear = 30
+
+# first one
+[profile.a]
+issuer = "https://a.example.test"
+client_id = "a"
+scopes = [
+  "openid",
+]
+
+# Imported from b.toml
+[profile.b]
+issuer = "https://b.example.test"
+client_id = "b"
+[profile.b.auth_params]
+audience = "x"
+`
+	path := filepath.Join(t.TempDir(), "profiles.toml")
+	if err := os.WriteFile(path, []byte(orig), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := SetDefault(path, "b"); err != nil {
+		t.Fatal(err)
+	}
+	if err := SetDefault(path, "nope"); err == nil {
+		t.Error("SetDefault accepted a profile that does not exist")
+	}
+	if err := SetClipboardClear(path, 0); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := LoadConfig(path)
+	if err != nil || cfg.Default != "b" || cfg.ClipboardClear != 0 {
+		t.Fatalf("after edits: %+v, %v", cfg, err)
+	}
+	if err := RemoveProfile(path, "b"); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(path)
+	cfg, err = ParseConfig(path, data)
+	if err != nil || cfg.Default != "" || len(cfg.Names) != 1 || cfg.Names[0] != "a" {
+		t.Fatalf("after removing b: %+v, %v\n%s", cfg, err, data)
+	}
+	for _, want := range []string{"# my profiles", "# first one", `"openid",`} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("lost %q:\n%s", want, data)
+		}
+	}
+	if strings.Contains(string(data), "b.toml") || strings.Contains(string(data), "audience") {
+		t.Errorf("b is not entirely gone:\n%s", data)
+	}
+	if err := RemoveProfile(path, "a"); err != nil {
+		t.Fatal(err)
+	}
+	if cfg, err := LoadConfig(path); err != nil || len(cfg.Names) != 0 {
+		t.Fatalf("after removing a: %+v, %v", cfg, err)
+	}
+}
+
+func TestClipboardClearChecked(t *testing.T) {
+	_, err := ParseConfig("p.toml", []byte("clipboard_clear = -1\n"))
+	var ce *ConfigError
+	if !errors.As(err, &ce) || ce.Key != "clipboard_clear" || ce.Line != 1 {
+		t.Fatalf("got %v, want an error at line 1, key clipboard_clear", err)
+	}
+	cfg, err := ParseConfig("p.toml", nil)
+	if err != nil || cfg.ClipboardClear != DefaultClipboardClear {
+		t.Fatalf("default: %v %v", cfg.ClipboardClear, err)
+	}
+}

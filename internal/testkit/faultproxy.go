@@ -112,3 +112,21 @@ func (p *FaultProxy) Count(f Fault) int {
 	defer p.mu.Unlock()
 	return p.count[f]
 }
+
+// StartTimingProxy forwards to target and reports how long each upstream
+// answer took, so a benchmark can subtract the provider's own time.
+func StartTimingProxy(t testing.TB, target string, took func(time.Duration)) string {
+	t.Helper()
+	u, err := url.Parse(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rp := httputil.NewSingleHostReverseProxy(u)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rp.ServeHTTP(w, r)
+		took(time.Since(start))
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}

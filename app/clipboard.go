@@ -1,0 +1,53 @@
+package app
+
+import (
+	"fmt"
+	"sync"
+	"time"
+
+	"golang.design/x/clipboard"
+)
+
+// clipboardOwner puts text on the system clipboard and, when asked, clears
+// it later — but only if the clipboard still holds that text: anything the
+// person copied since is theirs. On X11 the owner must stay alive for the
+// text to stay pasteable, which the resident does; golang.design/x/clipboard
+// sleeps in the X event loop until another program takes the clipboard.
+type clipboardOwner struct {
+	once    sync.Once
+	initErr error
+	mu      sync.Mutex
+	gen     int
+}
+
+// Copy writes text; after clearAfter (0 = never) it clears the clipboard
+// unless something else was copied meanwhile.
+func (c *clipboardOwner) Copy(text string, clearAfter time.Duration) error {
+	c.once.Do(func() { c.initErr = clipboard.Init() })
+	if c.initErr != nil {
+		return fmt.Errorf("clipboard: %w", c.initErr)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	taken := clipboard.Write(clipboard.FmtText, []byte(text))
+	c.gen++
+	gen := c.gen
+	if clearAfter <= 0 {
+		return nil
+	}
+	go func() {
+		t := time.NewTimer(clearAfter)
+		defer t.Stop()
+		select {
+		case <-taken:
+			return // another program (or our own next copy) took over
+		case <-t.C:
+		}
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if c.gen == gen {
+			clipboard.Write(clipboard.FmtText, nil)
+		}
+	}()
+	return nil
+}

@@ -1,0 +1,270 @@
+package app
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"time"
+
+	"fyne.io/systray"
+
+	"github.com/tokentray/tokentray/assets"
+	"github.com/tokentray/tokentray/auth"
+)
+
+// tray renders Views into the system tray through fyne.io/systray: D-Bus
+// StatusNotifierItem on Linux, no GUI toolkit loop and no ticker, so it
+// costs nothing while nothing changes. Menu clicks call the Resident.
+type tray struct {
+	mu    sync.Mutex
+	ready bool
+	last  View
+	menu  *trayMenu
+	icon  []byte
+	// tick re-renders the "valid …" lines about once a minute, only
+	// while one shows a countdown.
+	tick *time.Timer
+	r    *Resident
+}
+
+type trayMenu struct {
+	names     []string
+	sections  map[string]*traySection
+	empty     *systray.MenuItem
+	settings  *systray.MenuItem
+	autostart *systray.MenuItem
+	quit      *systray.MenuItem
+	stop      context.CancelFunc
+}
+
+type traySection struct {
+	label, copy, header, refresh, sign *systray.MenuItem
+}
+
+func newTray() *tray { return &tray{} }
+
+// run shows the tray and blocks until Quit is chosen or ctx ends.
+func (t *tray) run(ctx context.Context, r *Resident) {
+	t.r = r
+	// A click on the icon copies the active profile's token. Set before the
+	// tray starts: whether the item is a plain menu is decided then.
+	systray.SetOnTapped(func() { go t.tapped() })
+	stop := context.AfterFunc(ctx, systray.Quit)
+	defer stop()
+	systray.Run(func() {
+		systray.SetTitle("tokentray")
+		t.mu.Lock()
+		t.ready = true
+		v := t.last
+		t.mu.Unlock()
+		t.render(v)
+	}, nil)
+	t.mu.Lock()
+	if t.tick != nil {
+		t.tick.Stop()
+	}
+	t.mu.Unlock()
+}
+
+// tapped: a click on the icon.
+func (t *tray) tapped() {
+	t.mu.Lock()
+	v := t.last
+	t.mu.Unlock()
+	p, ok := v.Profile("")
+	switch {
+	case !ok:
+		t.r.show("settings", "")
+	case p.HasToken():
+		t.r.Copy(p.Name, false)
+	default:
+		// Nothing to copy: the sign-in window says what to do; it does not
+		// open the browser before the person asks.
+		t.r.openWindow("signin", p.Name)
+	}
+}
+
+// iconFor is the tray icon of a View: the most urgent state among the
+// profiles in use; signed out only when no profile is signed in.
+func iconFor(v View) []byte {
+	rank := func(k auth.StateKind) int {
+		switch k {
+		case auth.NeedsSignIn:
+			return 4
+		case auth.Retrying:
+			return 3
+		case auth.Refreshing, auth.SigningIn:
+			return 2
+		case auth.Valid:
+			return 1
+		}
+		return 0
+	}
+	worst := auth.SignedOut
+	for _, p := range v.Profiles {
+		if rank(p.State) > rank(worst) {
+			worst = p.State
+		}
+	}
+	switch worst {
+	case auth.Valid:
+		return assets.TrayValid
+	case auth.Refreshing, auth.SigningIn:
+		return assets.TrayRefreshing
+	case auth.Retrying:
+		return assets.TrayRetrying
+	}
+	return assets.TraySignedOut
+}
+
+// tooltipFor says in words what the icon says in colour.
+func tooltipFor(v View, now time.Time) string {
+	s := "tokentray"
+	for _, p := range v.Profiles {
+		s += "\n" + p.Name + ": " + StatusLine(p, now)
+	}
+	return s
+}
+
+// render shows v. The menu is rebuilt only when the profiles change; else
+// its items are updated in place.
+func (t *tray) render(v View) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.last = v
+	if !t.ready {
+		return
+	}
+	now := time.Now()
+	if icon := iconFor(v); &icon[0] != firstByte(t.icon) {
+		t.icon = icon
+		systray.SetIcon(icon)
+	}
+	systray.SetTooltip(tooltipFor(v, now))
+	names := make([]string, 0, len(v.Profiles))
+	for _, p := range v.Profiles {
+		names = append(names, p.Name)
+	}
+	if t.menu == nil || !slices.Equal(t.menu.names, names) {
+		t.build(names)
+	}
+	m := t.menu
+	countdown := false
+	for _, p := range v.Profiles {
+		s := m.sections[p.Name]
+		s.label.SetTitle(p.Name + ": " + StatusLine(p, now))
+		for _, it := range []*systray.MenuItem{s.copy, s.header} {
+			setEnabled(it, p.HasToken())
+		}
+		setEnabled(s.refresh, p.HasToken() && (p.HasRefreshToken || p.ServiceAccount))
+		if p.HasToken() {
+			s.sign.SetTitle("Sign out")
+		} else {
+			s.sign.SetTitle("Sign in…")
+		}
+		setEnabled(s.sign, p.State != auth.SigningIn)
+		countdown = countdown || (p.HasToken() && !p.Until.IsZero())
+	}
+	if v.ConfigErr != "" {
+		m.empty.SetTitle("The profile file has a problem: see Settings…")
+		m.empty.Show()
+	} else if len(v.Profiles) == 0 {
+		m.empty.SetTitle("No profile yet: import one in Settings…")
+		m.empty.Show()
+	} else {
+		m.empty.Hide()
+	}
+	if v.Autostart {
+		m.autostart.Check()
+	} else {
+		m.autostart.Uncheck()
+	}
+	if t.tick != nil {
+		t.tick.Stop()
+		t.tick = nil
+	}
+	if countdown {
+		t.tick = time.AfterFunc(time.Minute, func() {
+			t.mu.Lock()
+			v := t.last
+			t.mu.Unlock()
+			t.render(v)
+		})
+	}
+}
+
+func firstByte(b []byte) *byte {
+	if len(b) == 0 {
+		return nil
+	}
+	return &b[0]
+}
+
+func setEnabled(it *systray.MenuItem, on bool) {
+	if on {
+		it.Enable()
+	} else {
+		it.Disable()
+	}
+}
+
+// build lays out the menu for these profiles: a section each, then
+// Settings…, Start at login and Quit.
+func (t *tray) build(names []string) {
+	if t.menu != nil {
+		t.menu.stop()
+		systray.ResetMenu()
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	m := &trayMenu{names: names, sections: map[string]*traySection{}, stop: stop}
+	on := func(it *systray.MenuItem, f func()) {
+		go func() {
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case <-it.ClickedCh:
+					go f()
+				}
+			}
+		}()
+	}
+	r := t.r
+	for i, name := range names {
+		if i > 0 {
+			systray.AddSeparator()
+		}
+		s := &traySection{
+			label:   systray.AddMenuItem(name, ""),
+			copy:    systray.AddMenuItem("Copy access token", "Copy the access token to the clipboard"),
+			header:  systray.AddMenuItem("Copy as Authorization header", "Copy \"Authorization: Bearer …\""),
+			refresh: systray.AddMenuItem("Refresh now", "Get a new access token now"),
+			sign:    systray.AddMenuItem("Sign in…", ""),
+		}
+		s.label.Disable()
+		on(s.copy, func() { r.Copy(name, false) })
+		on(s.header, func() { r.Copy(name, true) })
+		on(s.refresh, func() { r.Refresh(name) })
+		on(s.sign, func() {
+			t.mu.Lock()
+			p, _ := t.last.Profile(name)
+			t.mu.Unlock()
+			if p.HasToken() {
+				r.SignOut(name)
+			} else {
+				r.SignIn(name)
+			}
+		})
+		m.sections[name] = s
+	}
+	m.empty = systray.AddMenuItem("", "")
+	m.empty.Disable()
+	systray.AddSeparator()
+	m.settings = systray.AddMenuItem("Settings…", "Profiles, clipboard, start at login")
+	m.autostart = systray.AddMenuItemCheckbox("Start at login", "Start tokentray when you log in", false)
+	m.quit = systray.AddMenuItem("Quit", "Quit tokentray")
+	on(m.settings, func() { r.openWindow("settings", "") })
+	on(m.autostart, func() { _ = r.SetAutostart(!m.autostart.Checked()) })
+	on(m.quit, systray.Quit)
+	t.menu = m
+}

@@ -1,0 +1,162 @@
+package window
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/tokentray/tokentray/app"
+)
+
+// settingsUI is the settings window: profiles (import the file IT sent,
+// remove, set the default), how long a copied token stays on the
+// clipboard, and start at login.
+type settingsUI struct {
+	ctx  context.Context
+	w    fyne.Window
+	tray Tray
+
+	profiles  *fyne.Container
+	fileLabel *widget.Label
+	problem   *widget.Label
+	clear     *widget.Select
+	autostart *widget.Check
+	// updating is set while update sets widgets, so their change
+	// callbacks do not send what the resident just told us.
+	updating bool
+}
+
+// clearChoices are the clipboard_clear choices offered.
+var clearChoices = []struct {
+	label string
+	d     time.Duration
+}{
+	{"after 30 seconds", 30 * time.Second},
+	{"after 1 minute", time.Minute},
+	{"after 2 minutes", 2 * time.Minute},
+	{"after 5 minutes", 5 * time.Minute},
+	{"never", 0},
+}
+
+func newSettings(ctx context.Context, a fyne.App, t Tray) *settingsUI {
+	u := &settingsUI{ctx: ctx, w: a.NewWindow("tokentray settings"), tray: t}
+	u.profiles = container.NewVBox()
+	u.fileLabel = widget.NewLabel("")
+	u.fileLabel.Importance = widget.LowImportance
+	u.fileLabel.Wrapping = fyne.TextWrapBreak
+	u.problem = widget.NewLabel("")
+	u.problem.Wrapping = fyne.TextWrapWord
+	u.problem.Importance = widget.DangerImportance
+	u.problem.Hide()
+	var labels []string
+	for _, c := range clearChoices {
+		labels = append(labels, c.label)
+	}
+	u.clear = widget.NewSelect(labels, func(s string) {
+		if u.updating {
+			return
+		}
+		for _, c := range clearChoices {
+			if c.label == s {
+				u.report(u.tray.SetClipboardClear(u.ctx, c.d))
+			}
+		}
+	})
+	u.autostart = widget.NewCheck("Start tokentray when I log in", func(on bool) {
+		if !u.updating {
+			u.report(u.tray.SetAutostart(u.ctx, on))
+		}
+	})
+	importBtn := widget.NewButton("Import profile file…", u.importFile)
+	u.w.SetContent(container.NewPadded(container.NewVBox(
+		widget.NewLabelWithStyle("Profiles", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		u.problem,
+		u.profiles,
+		container.NewHBox(importBtn, layout.NewSpacer()),
+		u.fileLabel,
+		widget.NewSeparator(),
+		container.NewHBox(widget.NewLabel("Clear a copied token from the clipboard"), u.clear),
+		u.autostart,
+	)))
+	u.w.Resize(fyne.NewSize(560, 380))
+	return u
+}
+
+// report shows a refusal in a dialog.
+func (u *settingsUI) report(err error) {
+	if err != nil {
+		dialog.ShowError(err, u.w)
+	}
+}
+
+func (u *settingsUI) importFile() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		path := r.URI().Path()
+		r.Close()
+		u.importPath(path)
+	}, u.w)
+	d.Show()
+}
+
+// importPath imports the profile file at path and says what was added.
+func (u *settingsUI) importPath(path string) {
+	names, err := u.tray.Import(u.ctx, path)
+	if err != nil {
+		u.report(err)
+		return
+	}
+	dialog.ShowInformation("Profile added",
+		fmt.Sprintf("Added %s. Choose Sign in… in the tray menu to sign in.", strings.Join(names, ", ")), u.w)
+}
+
+func (u *settingsUI) update(v app.View) {
+	u.updating = true
+	defer func() { u.updating = false }()
+	u.fileLabel.SetText("Profile file: " + v.ConfigPath)
+	if v.ConfigErr != "" {
+		u.problem.SetText("The profile file has a problem: " + v.ConfigErr)
+		u.problem.Show()
+	} else {
+		u.problem.Hide()
+	}
+	u.profiles.RemoveAll()
+	if len(v.Profiles) == 0 && v.ConfigErr == "" {
+		u.profiles.Add(widget.NewLabel("No profile yet. Import the profile file your IT team sent you."))
+	}
+	now := time.Now()
+	for _, p := range v.Profiles {
+		name := p.Name
+		def := widget.NewButton("Make default", func() { u.report(u.tray.SetDefault(u.ctx, name)) })
+		if name == v.Default || (v.Default == "" && len(v.Profiles) == 1) {
+			def.SetText("Default")
+			def.Disable()
+		}
+		remove := widget.NewButton("Remove", func() {
+			dialog.ShowConfirm("Remove "+name+"?",
+				"The profile is removed from this computer. Sign out first if you want the provider to revoke its tokens.",
+				func(ok bool) {
+					if ok {
+						u.report(u.tray.Remove(u.ctx, name))
+					}
+				}, u.w)
+		})
+		info := widget.NewLabel(fmt.Sprintf("%s — %s\n%s", name, p.Provider, app.StatusLine(p, now)))
+		u.profiles.Add(container.NewBorder(nil, nil, nil, container.NewHBox(def, remove), info))
+	}
+	for _, c := range clearChoices {
+		if c.d == v.ClipboardClear {
+			u.clear.SetSelected(c.label)
+		}
+	}
+	u.autostart.SetChecked(v.Autostart)
+}

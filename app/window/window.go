@@ -1,0 +1,79 @@
+// Package window is tokentray's windows: sign-in and settings, drawn with
+// Fyne. They run in a short-lived process of their own (tokentray-window),
+// started by the tray, so that Fyne's driver — which ticks at 60 Hz for as
+// long as the app lives, and links the GL libraries — costs nothing while
+// no window is open, and the tray and the command line stay small. They
+// show the tray's View and send its requests over the control socket; they
+// hold no token and no OAuth logic.
+package window
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"github.com/tokentray/tokentray/app"
+	"github.com/tokentray/tokentray/assets"
+)
+
+// Tray is what the windows ask of the tray; *app.Client does it over the
+// control socket.
+type Tray interface {
+	SignIn(ctx context.Context, profile string) error
+	CancelSignIn(ctx context.Context, profile string) error
+	CopySignInLink(ctx context.Context, profile string) error
+	Import(ctx context.Context, file string) ([]string, error)
+	Remove(ctx context.Context, profile string) error
+	SetDefault(ctx context.Context, profile string) error
+	SetClipboardClear(ctx context.Context, d time.Duration) error
+	SetAutostart(ctx context.Context, on bool) error
+}
+
+var _ Tray = (*app.Client)(nil)
+
+// Run shows one window ("signin" or "settings") until it is closed or the
+// tray goes away.
+func Run(ctx context.Context, config, kind, profile string) error {
+	c, err := app.NewClient(config)
+	if err != nil {
+		return err
+	}
+	if err := c.Ping(ctx); err != nil {
+		return fmt.Errorf("the tray is not running: %w", err)
+	}
+	a := fyneapp.NewWithID("io.github.tokentray")
+	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	w, update, err := New(ctx, a, c, kind, profile)
+	if err != nil {
+		return err
+	}
+	go func() {
+		// The tray streams every change; when it goes away, so do we.
+		_ = c.Watch(ctx, func(v app.View) { fyne.Do(func() { update(v) }) })
+		fyne.Do(a.Quit)
+	}()
+	w.SetOnClosed(cancel)
+	w.Show()
+	a.Run()
+	return nil
+}
+
+// New builds a window for any fyne.App (tests pass Fyne's test app) and
+// returns it with the function that shows a View in it.
+func New(ctx context.Context, a fyne.App, t Tray, kind, profile string) (fyne.Window, func(app.View), error) {
+	switch kind {
+	case "signin":
+		u := newSignIn(ctx, a, t, profile)
+		return u.w, u.update, nil
+	case "settings":
+		u := newSettings(ctx, a, t)
+		return u.w, u.update, nil
+	}
+	return nil, nil, errors.New("window: want signin or settings")
+}

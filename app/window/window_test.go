@@ -1,0 +1,231 @@
+package window
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/tokentray/tokentray/app"
+	"github.com/tokentray/tokentray/auth"
+)
+
+// recorder stands in for the tray: it records what the window asks. The
+// real control socket is exercised by the tray tests in package main.
+type recorder struct {
+	mu    sync.Mutex
+	calls []string
+}
+
+func (r *recorder) note(s string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.calls = append(r.calls, s)
+	return nil
+}
+
+func (r *recorder) SignIn(_ context.Context, p string) error         { return r.note("signin " + p) }
+func (r *recorder) CancelSignIn(_ context.Context, p string) error   { return r.note("cancel " + p) }
+func (r *recorder) CopySignInLink(_ context.Context, p string) error { return r.note("copylink " + p) }
+func (r *recorder) Import(_ context.Context, f string) ([]string, error) {
+	return []string{"new"}, r.note("import " + f)
+}
+func (r *recorder) Remove(_ context.Context, p string) error     { return r.note("remove " + p) }
+func (r *recorder) SetDefault(_ context.Context, p string) error { return r.note("default " + p) }
+func (r *recorder) SetClipboardClear(_ context.Context, d time.Duration) error {
+	return r.note("clear " + d.String())
+}
+func (r *recorder) SetAutostart(_ context.Context, on bool) error {
+	if on {
+		return r.note("autostart on")
+	}
+	return r.note("autostart off")
+}
+
+func (r *recorder) last() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.calls) == 0 {
+		return ""
+	}
+	return r.calls[len(r.calls)-1]
+}
+
+// texts lists the visible labels and buttons of a window.
+func texts(w fyne.Window) (labels, buttons []string) {
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if !o.Visible() {
+			return
+		}
+		switch x := o.(type) {
+		case *widget.Label:
+			labels = append(labels, x.Text)
+		case *widget.Button:
+			buttons = append(buttons, x.Text)
+		case *fyne.Container:
+			for _, c := range x.Objects {
+				walk(c)
+			}
+		}
+	}
+	walk(w.Content())
+	return labels, buttons
+}
+
+func button(t *testing.T, w fyne.Window, text string) *widget.Button {
+	t.Helper()
+	var found *widget.Button
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch x := o.(type) {
+		case *widget.Button:
+			if x.Text == text && x.Visible() {
+				found = x
+			}
+		case *fyne.Container:
+			for _, c := range x.Objects {
+				walk(c)
+			}
+		}
+	}
+	walk(w.Content())
+	if found == nil {
+		_, buttons := texts(w)
+		t.Fatalf("no button %q; buttons: %q", text, buttons)
+	}
+	return found
+}
+
+func view(p app.ProfileView) app.View {
+	if p.Name == "" {
+		p.Name = "work"
+	}
+	if p.Provider == "" {
+		p.Provider = "login.example.com"
+	}
+	return app.View{Profiles: []app.ProfileView{p}, ClipboardClear: time.Minute, ConfigPath: "/home/a/.config/tokentray/profiles.toml"}
+}
+
+func TestSignInWindow(t *testing.T) {
+	cases := []struct {
+		name        string
+		profile     app.ProfileView
+		message     string // a visible label contains it
+		buttons     []string
+		tap, wantOp string
+	}{
+		{"fresh start", app.ProfileView{State: auth.SignedOut},
+			"You are not signed in. Click Sign in: your browser opens at login.example.com.",
+			[]string{"Sign in"}, "Sign in", "signin work"},
+		{"waiting for the browser", app.ProfileView{State: auth.SigningIn, SignIn: app.SignInView{Active: true, URL: "http://x/auth"}},
+			"Finish signing in in your browser…",
+			[]string{"Copy sign-in link", "Cancel"}, "Cancel", "cancel work"},
+		{"copy the link", app.ProfileView{State: auth.SigningIn, SignIn: app.SignInView{Active: true, URL: "http://x/auth"}},
+			"If none did, click “Copy sign-in link”",
+			[]string{"Copy sign-in link", "Cancel"}, "Copy sign-in link", "copylink work"},
+		{"port in use", app.ProfileView{State: auth.SignedOut, SignIn: app.SignInView{ErrKind: app.KindPortInUse,
+			Err: "profile work: port 3000 is in use by another program, and the sign-in callback (localhost:3000) needs it"}},
+			"Another program is using port 3000, which the sign-in needs.",
+			[]string{"Try again"}, "Try again", "signin work"},
+		{"provider refused", app.ProfileView{State: auth.SignedOut, SignIn: app.SignInView{ErrKind: app.KindRefused,
+			Err: "the provider did not sign you in: the sign-in was declined or cancelled (access_denied)"}},
+			"The provider did not sign you in.", []string{"Try again"}, "", ""},
+		{"keychain locked", app.ProfileView{State: auth.SignedOut, SignIn: app.SignInView{ErrKind: app.KindKeychain, Err: "locked"}},
+			"Unlock your keychain", []string{"Try again"}, "", ""},
+		{"signed in", app.ProfileView{State: auth.Valid, Who: "alice@example.com", Until: time.Now().Add(time.Hour), SignIn: app.SignInView{Done: true}},
+			"You are signed in as alice@example.com.", []string{"Close"}, "", ""},
+		{"sign-in ended", app.ProfileView{State: auth.NeedsSignIn},
+			"Your sign-in has ended.", []string{"Sign in"}, "", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			a := test.NewTempApp(t)
+			rec := &recorder{}
+			w, update, err := New(context.Background(), a, rec, "signin", "work")
+			if err != nil {
+				t.Fatal(err)
+			}
+			update(view(c.profile))
+			labels, buttons := texts(w)
+			if !strings.Contains(strings.Join(labels, "\n"), c.message) {
+				t.Errorf("labels %q do not say %q", labels, c.message)
+			}
+			if strings.Join(buttons, ",") != strings.Join(c.buttons, ",") {
+				t.Errorf("buttons %q, want %q", buttons, c.buttons)
+			}
+			if c.tap != "" {
+				test.Tap(button(t, w, c.tap))
+				if got := rec.last(); got != c.wantOp {
+					t.Errorf("tapping %q asked %q, want %q", c.tap, got, c.wantOp)
+				}
+			}
+		})
+	}
+}
+
+func TestSettingsWindow(t *testing.T) {
+	a := test.NewTempApp(t)
+	rec := &recorder{}
+	w, update, err := New(context.Background(), a, rec, "settings", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := app.View{
+		Profiles: []app.ProfileView{
+			{Name: "lightfi", Provider: "lightfiv2.auth.eu-west-2.amazoncognito.com", State: auth.Valid, Who: "alice", Until: time.Now().Add(3 * time.Hour)},
+			{Name: "frameio", Provider: "ims-na1.adobelogin.com", State: auth.SignedOut},
+		},
+		Default: "lightfi", ClipboardClear: time.Minute, ConfigPath: "/home/a/.config/tokentray/profiles.toml",
+	}
+	update(v)
+	labels, buttons := texts(w)
+	all := strings.Join(labels, "\n")
+	for _, want := range []string{"lightfi — lightfiv2.auth.eu-west-2.amazoncognito.com", "frameio — ims-na1.adobelogin.com\nSigned out", "Profile file: /home/a/.config/tokentray/profiles.toml"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("settings do not show %q:\n%s", want, all)
+		}
+	}
+	if strings.Join(buttons, ",") != "Default,Remove,Make default,Remove,Import profile file…" {
+		t.Errorf("buttons %q", buttons)
+	}
+	if rec.last() != "" {
+		t.Errorf("showing the view sent %q to the tray", rec.last())
+	}
+	test.Tap(button(t, w, "Make default"))
+	if got := rec.last(); got != "default frameio" {
+		t.Errorf("Make default asked %q", got)
+	}
+	var sel *widget.Select
+	var check *widget.Check
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch x := o.(type) {
+		case *widget.Select:
+			sel = x
+		case *widget.Check:
+			check = x
+		case *fyne.Container:
+			for _, c := range x.Objects {
+				walk(c)
+			}
+		}
+	}
+	walk(w.Content())
+	if sel.Selected != "after 1 minute" {
+		t.Errorf("clipboard choice %q, want after 1 minute", sel.Selected)
+	}
+	sel.SetSelected("never")
+	if got := rec.last(); got != "clear 0s" {
+		t.Errorf("choosing never asked %q", got)
+	}
+	test.Tap(check)
+	if got := rec.last(); got != "autostart on" {
+		t.Errorf("the start-at-login box asked %q", got)
+	}
+}

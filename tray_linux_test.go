@@ -1,0 +1,419 @@
+// The tray, used as a person would use it, through its real interfaces: the
+// StatusNotifierItem and its dbusmenu on the session bus, the X11 clipboard
+// of a real X server (Xvfb), notifications on the bus, and the control
+// socket the command line hands over to.
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"image/png"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"golang.design/x/clipboard"
+
+	"github.com/tokentray/tokentray/assets"
+	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/internal/testkit"
+)
+
+// desktop is what a tray test runs in: an X server, a tray host and
+// notification server on the session bus, a private runtime dir (so the
+// control socket is this test's), and a stand-in for xdg-open that records
+// the addresses the tray opens instead of starting a browser window.
+type desktop struct {
+	display string
+	host    *testkit.TrayHost
+	env     []string
+	opened  string // file the xdg-open stand-in appends to
+	config  string
+	home    string
+}
+
+func newDesktop(t *testing.T, config string) *desktop {
+	t.Helper()
+	d := &desktop{display: testkit.StartXvfb(t), host: testkit.StartTrayHost(t), config: config}
+	bin := t.TempDir()
+	d.opened = filepath.Join(t.TempDir(), "opened")
+	script := "#!/bin/sh\nprintf '%s\\n' \"$1\" >> " + d.opened + "\n"
+	if err := os.WriteFile(filepath.Join(bin, "xdg-open"), []byte(script), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	run := t.TempDir()
+	d.home = t.TempDir()
+	d.env = []string{
+		"DISPLAY=" + d.display,
+		"XDG_RUNTIME_DIR=" + run,
+		"XDG_CONFIG_HOME=" + filepath.Join(d.home, ".config"),
+		"HOME=" + d.home,
+		"PATH=" + bin + ":" + os.Getenv("PATH"),
+		"LANG=en_US.UTF-8",
+	}
+	// The test reads the same X clipboard.
+	t.Setenv("DISPLAY", d.display)
+	if err := clipboard.Init(); err != nil {
+		t.Fatalf("clipboard: %v", err)
+	}
+	return d
+}
+
+// cli runs tokentray in the desktop's environment.
+func (d *desktop) cli(t *testing.T, args ...string) result {
+	t.Helper()
+	return tokentray(t, d.config, d.env, args...)
+}
+
+// resident is a running tray process.
+type resident struct {
+	cmd  *exec.Cmd
+	done chan struct{} // closed when it has exited
+}
+
+// tray starts the resident and waits for its item to register.
+func (d *desktop) tray(t *testing.T) (*resident, testkit.Item) {
+	t.Helper()
+	cmd := exec.Command(binary, "--config", d.config, "--verbose")
+	cmd.Env = append(os.Environ(), d.env...)
+	var logs bytes.Buffer
+	sw := &syncWriter{w: &logs}
+	cmd.Stdout, cmd.Stderr = sw, sw
+	// Window processes inherit the output pipe; do not wait on them.
+	cmd.WaitDelay = 5 * time.Second
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(done) }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		<-done
+		if t.Failed() {
+			sw.mu.Lock()
+			t.Logf("tray log:\n%s", logs.String())
+			sw.mu.Unlock()
+		}
+	})
+	return &resident{cmd, done}, d.host.WaitItem(t, 10*time.Second)
+}
+
+type syncWriter struct {
+	mu sync.Mutex
+	w  *bytes.Buffer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
+}
+
+// lastOpened waits for the tray to open an address and returns it.
+func (d *desktop) lastOpened(t *testing.T, after int) string {
+	t.Helper()
+	var lines []string
+	eventually(t, 10*time.Second, "the tray opened no address", func() bool {
+		b, _ := os.ReadFile(d.opened)
+		lines = strings.Fields(string(b))
+		return len(lines) > after
+	})
+	return lines[len(lines)-1]
+}
+
+func (d *desktop) openedCount() int {
+	b, _ := os.ReadFile(d.opened)
+	return len(strings.Fields(string(b)))
+}
+
+// windowOpen waits for an X window titled title.
+func (d *desktop) windowOpen(t *testing.T, title string) {
+	t.Helper()
+	eventually(t, 30*time.Second, "no window "+title, func() bool {
+		return slices.Contains(testkit.WindowTitles(t, d.display), title)
+	})
+}
+
+func eventually(t *testing.T, timeout time.Duration, msg string, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("after %s: %s", timeout, msg)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// copyElsewhere copies text from another program, as a person would. It is
+// a process of its own: Xlib ends a process whose X server goes away, and
+// the test's X server goes away before the test process.
+func (d *desktop) copyElsewhere(t *testing.T, text string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), "TOKENTRAY_TEST_CLIPBOARD="+text, "DISPLAY="+d.display)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	if _, err := out.Read(make([]byte, 1)); err != nil {
+		t.Fatalf("clipboard helper: %v", err)
+	}
+}
+
+// ownClipboard is the clipboard helper's body: copy text, say so, and
+// keep the clipboard until killed.
+func ownClipboard(text string) {
+	if err := clipboard.Init(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	clipboard.Write(clipboard.FmtText, []byte(text))
+	fmt.Println("ok")
+	select {}
+}
+
+func readClipboard() string { return string(clipboard.Read(clipboard.FmtText)) }
+
+// pixmapOf converts a PNG the way a tray item sends it: ARGB32, network
+// byte order.
+func pixmapOf(t *testing.T, b []byte) []byte {
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := img.Bounds()
+	out := make([]byte, 0, r.Dx()*r.Dy()*4)
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			cr, cg, cb, ca := img.At(x, y).RGBA()
+			out = append(out, byte(ca), byte(cr), byte(cg), byte(cb)) // as fyne.io/systray packs them
+		}
+	}
+	return out
+}
+
+// iconIs waits until the item shows the icon want.
+func iconIs(t *testing.T, it testkit.Item, name string, want []byte) {
+	t.Helper()
+	px := pixmapOf(t, want)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		w, h, got := it.IconPixmap(t)
+		if bytes.Equal(got, px) {
+			return
+		}
+		if time.Now().After(deadline) {
+			diff := -1
+			for i := range min(len(got), len(px)) {
+				if got[i] != px[i] {
+					diff = i
+					break
+				}
+			}
+			t.Fatalf("the icon is not %s: got %d×%d, %d bytes, first difference at %d", name, w, h, len(got), diff)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// label is the profile's status line in the menu.
+func label(t *testing.T, it testkit.Item, profile string) string {
+	return it.Find(t, profile+": ").Label
+}
+
+func TestTray(t *testing.T) {
+	testkit.RequireSecretService(t)
+	p := testkit.StartProvider(t, testkit.ProviderOptions{AccessTTL: 10 * time.Minute})
+	b := testkit.NewBrowser(t)
+	cfg := writeConfig(t, "clipboard_clear = 2\n"+p.Profile("work", "public"))
+	d := newDesktop(t, cfg)
+	tray, it := d.tray(t)
+
+	// A fresh start, signed out: the signed-out icon, the sign-in window
+	// open (not a browser), and the menu saying so.
+	iconIs(t, it, "signed out", assets.TraySignedOut)
+	d.windowOpen(t, "Sign in")
+	if d.openedCount() != 0 {
+		t.Error("the tray opened a browser by itself at start")
+	}
+	if got := label(t, it, "work"); got != "work: Signed out" {
+		t.Errorf("label = %q, want %q", got, "work: Signed out")
+	}
+	if mi := it.Find(t, "Copy access token"); mi.Enabled {
+		t.Error("Copy access token is enabled while signed out")
+	}
+
+	// `tokentray login` hands over to the tray: the tray's own session
+	// signs in (its icon turns at once, with no keychain polling).
+	page, r := loginEnv(t, b, d.env, cfg, "work", "alice")
+	if r.code != 0 || !strings.Contains(page, "You are signed in") || !strings.Contains(r.stderr, "answered by the tray") {
+		t.Fatalf("login through the tray: exit %d, %s\n%s", r.code, page, r.stderr)
+	}
+	iconIs(t, it, "signed in", assets.TrayValid)
+	if got := label(t, it, "work"); !strings.HasPrefix(got, "work: alice@example.test · valid ") {
+		t.Errorf("label = %q, want who and how long", got)
+	}
+
+	// A click on the icon copies the token the command line gives, and a
+	// notification says so.
+	tok := d.cli(t, "token", "work")
+	if tok.code != 0 {
+		t.Fatalf("token: %s", tok.stderr)
+	}
+	access := strings.TrimSpace(tok.stdout)
+	notes := len(d.host.Notifications())
+	it.Activate(t)
+	eventually(t, 10*time.Second, "the click copied nothing", func() bool { return readClipboard() == access })
+	n := d.host.WaitNotification(t, notes, "Access token copied", 5*time.Second)
+	if !strings.HasPrefix(n.Summary, "Access token copied — valid ") || n.Body != "Clipboard clears in 2 s." {
+		t.Errorf("notification %q / %q", n.Summary, n.Body)
+	}
+	if strings.Contains(n.Summary+n.Body, access) {
+		t.Error("the notification shows the token")
+	}
+	// …and the clipboard clears after clipboard_clear.
+	eventually(t, 10*time.Second, "the clipboard was not cleared", func() bool { return readClipboard() == "" })
+
+	// The header item; then something the person copies meanwhile is left alone.
+	it.Click(t, "Copy as Authorization header")
+	eventually(t, 10*time.Second, "no header copied", func() bool { return readClipboard() == "Authorization: Bearer "+access })
+	d.copyElsewhere(t, "mine")
+	time.Sleep(3 * time.Second)
+	if got := readClipboard(); got != "mine" {
+		t.Errorf("the auto-clear wiped what the person copied: %q", got)
+	}
+
+	// Refresh now: a new token, the same through the socket and directly.
+	before := p.Stats(t)
+	it.Click(t, "Refresh now")
+	eventually(t, 10*time.Second, "Refresh now made no refresh", func() bool {
+		return p.Stats(t).Token["refresh_token"] > before.Token["refresh_token"]
+	})
+	tok2 := d.cli(t, "token", "work")
+	if strings.TrimSpace(tok2.stdout) == access {
+		t.Error("token after Refresh now is the old one")
+	}
+	// Both paths give the same answers: through the tray, and directly
+	// (another runtime dir: no socket to find).
+	direct := append(slices.Clone(d.env), "XDG_RUNTIME_DIR="+t.TempDir())
+	for _, args := range [][]string{{"status", "--json"}, {"token", "work", "--json"}} {
+		viaTray := d.cli(t, append([]string{"--verbose"}, args...)...)
+		alone := tokentray(t, cfg, direct, args...)
+		if viaTray.stdout != alone.stdout || viaTray.code != 0 {
+			t.Errorf("%v through the tray:\n%s\ndirectly:\n%s", args, viaTray.stdout, alone.stdout)
+		}
+		if !strings.Contains(viaTray.stderr, "answered by the tray") {
+			t.Errorf("%v did not go through the tray:\n%s", args, viaTray.stderr)
+		}
+	}
+	// The socket is the user's alone, and only for its own profile file:
+	// another file's commands run directly.
+	run := filepath.Join(strings.TrimPrefix(d.env[1], "XDG_RUNTIME_DIR="), "tokentray")
+	if fi, err := os.Stat(run); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Errorf("runtime dir %s: %v %v, want 0700", run, fi.Mode(), err)
+	}
+	if fi, err := os.Stat(filepath.Join(run, "control.sock")); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("control socket: %v %v, want 0600", fi.Mode(), err)
+	}
+	other := writeConfig(t, p.Profile("work", "public"))
+	if r := tokentray(t, other, append(slices.Clone(d.env), "TOKENTRAY_DEBUG=1"), "token", "work"); r.code != exitSignIn || strings.Contains(r.stderr, "answered by the tray") {
+		t.Errorf("another profile file's token: exit %d, %s", r.code, r.stderr)
+	}
+
+	// Start at login.
+	it.Click(t, "Start at login")
+	desktopFile := filepath.Join(d.home, ".config", "autostart", "tokentray.desktop")
+	eventually(t, 5*time.Second, "no autostart entry", func() bool {
+		_, err := os.Stat(desktopFile)
+		return err == nil
+	})
+	entry, _ := os.ReadFile(desktopFile)
+	if !strings.Contains(string(entry), "Exec="+binary+" --config "+cfg) {
+		t.Errorf("autostart entry:\n%s", entry)
+	}
+	eventually(t, 5*time.Second, "Start at login is not checked", func() bool { return it.Find(t, "Start at login").Checked })
+
+	// The provider ends the sign-in behind the tray's back: the next
+	// refresh gets invalid_grant, the icon says so, and a notification
+	// offers to sign in again; clicking it starts the browser sign-in.
+	rec, err := auth.NewStore().Load("work")
+	if err != nil {
+		t.Fatal(err)
+	}
+	revoke(t, p, rec.RefreshToken)
+	notes = len(d.host.Notifications())
+	it.Click(t, "Refresh now")
+	iconIs(t, it, "needs sign-in", assets.TraySignedOut)
+	n = d.host.WaitNotification(t, notes, "Sign-in needed: work", 10*time.Second)
+	opened := d.openedCount()
+	d.host.Click(t, n)
+	authURL := d.lastOpened(t, opened)
+	if !strings.HasPrefix(authURL, p.Issuer) {
+		t.Fatalf("the tray opened %q", authURL)
+	}
+	if page := b.SignIn(t, authURL, "alice"); !strings.Contains(page, "You are signed in") {
+		t.Fatalf("sign-in from the notification: %s", page)
+	}
+	iconIs(t, it, "signed in", assets.TrayValid)
+
+	// Sign out from the menu revokes at the provider and empties the keychain.
+	before = p.Stats(t)
+	it.Click(t, "Sign out")
+	iconIs(t, it, "signed out", assets.TraySignedOut)
+	if got := p.Stats(t).Revoked - before.Revoked; got != 1 {
+		t.Errorf("Sign out made %d revocations, want 1", got)
+	}
+	if items := keychainItems(t, "work"); len(items) != 0 {
+		t.Errorf("keychain after Sign out: %v", items)
+	}
+
+	// A second launch hands over and exits 0; the first shows a window.
+	second := exec.Command(binary, "--config", cfg)
+	second.Env = append(os.Environ(), d.env...)
+	if out, err := second.CombinedOutput(); err != nil {
+		t.Fatalf("second launch: %v\n%s", err, out)
+	}
+
+	// Quit ends the tray cleanly and takes the socket with it; the command
+	// line then answers by itself, the same as through the tray.
+	it.Click(t, "Quit")
+	select {
+	case <-time.After(10 * time.Second):
+		_ = tray.cmd.Process.Signal(syscall.SIGQUIT) // its goroutines go to the log
+		time.Sleep(time.Second)
+		t.Fatal("Quit did not end the tray")
+	case <-tray.done:
+	}
+	if code := tray.cmd.ProcessState.ExitCode(); code != 0 {
+		t.Errorf("the tray exited with %d after Quit", code)
+	}
+	if _, err := os.Stat(filepath.Join(strings.TrimPrefix(d.env[1], "XDG_RUNTIME_DIR="), "tokentray", "control.sock")); err == nil {
+		t.Error("the control socket is still there after Quit")
+	}
+}
+
+// revoke ends a grant at the provider, as an administrator would.
+func revoke(t *testing.T, p *testkit.Provider, refresh string) {
+	t.Helper()
+	resp, err := http.PostForm(p.Issuer+"/token/revocation", url.Values{"token": {refresh}, "client_id": {"public"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("revocation: %s", resp.Status)
+	}
+}
