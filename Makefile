@@ -18,7 +18,7 @@ TEST_DEBS   := $(BUILD_DEBS) chromium gnome-keyring libsecret-tools dbus-daemon 
 FUZZTIME    ?= 15s
 FUZZ        := FuzzCallback FuzzParseTokenResponse FuzzParseConfig
 
-.PHONY: build build-deps run test test-deps lint crossbuild fuzz bench clean
+.PHONY: build build-deps run test test-deps lint crossbuild fuzz bench screenshots package windows windows-deps clean
 
 # Two programs: tokentray (tray, command line) and tokentray-window (the
 # Fyne windows, started by the tray on demand; it must sit next to it).
@@ -68,10 +68,40 @@ bench: test-deps
 		-perf-out $(CURDIR)/docs/PERFORMANCE.md
 	@cat docs/PERFORMANCE.md
 
+# The README's screenshots: the real windows under Xvfb.
+screenshots: test-deps
+	testdata/keyring-session.sh $(GO) test -count=1 -run '^TestWindowsRender$$' . -screenshots $(CURDIR)/docs/screenshots
+
+FYNE := fyne.io/tools/cmd/fyne@v1.7.4
+
+# Linux package: fyne package makes the tarball (binary, .desktop file,
+# icon, install Makefile) from FyneApp.toml; tokentray-window joins the
+# binary in it, since the tray starts it from its own directory.
+package: build
+	rm -f tokentray.tar.xz
+	$(GO) run $(FYNE) package -os linux -release
+	rm -rf .pkg && mkdir .pkg && tar -C .pkg -xJf tokentray.tar.xz
+	install -m 755 tokentray-window .pkg/usr/local/bin/
+	sed -i 's|^\(\s*\)install -Dm00755 usr/local/bin/tokentray .*|&\n\1install -Dm00755 usr/local/bin/tokentray-window $$(DESTDIR)$$(PREFIX)/bin/tokentray-window|' .pkg/Makefile
+	tar -C .pkg -cJf tokentray.tar.xz . && rm -rf .pkg
+	@tar -tJf tokentray.tar.xz
+
+# Windows: tokentray.exe is a console program (the command line needs one;
+# the tray lets go of a console made just for it), tokentray-window.exe a
+# GUI one built with mingw (the windows' GL driver needs cgo).
+windows: windows-deps
+	CGO_ENABLED=0 GOOS=windows GOARCH=amd64 $(GO) build -o dist/windows/ .
+	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc \
+		$(GO) build -ldflags "-H=windowsgui" -o dist/windows/ ./cmd/tokentray-window
+	@ls -l dist/windows
+
+windows-deps:
+	@$(call apt_missing,gcc-mingw-w64-x86-64)
+
 # Each fuzz target for FUZZTIME (CI: a short fixed time; see
 # docs/RELIABILITY.md for long runs: FUZZTIME=1000000x).
 fuzz:
 	for f in $(FUZZ); do $(GO) test -run XXX -fuzz "^$$f$$" -fuzztime $(FUZZTIME) ./auth || exit 1; done
 
 clean:
-	rm -f $(BIN) tokentray-window
+	rm -rf $(BIN) tokentray-window tokentray.tar.xz dist

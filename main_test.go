@@ -39,6 +39,9 @@ func TestMain(m *testing.M) {
 	if text, ok := os.LookupEnv("TOKENTRAY_TEST_CLIPBOARD"); ok {
 		ownClipboard(text) // never returns
 	}
+	if sock, ok := os.LookupEnv("TOKENTRAY_TEST_DIAL"); ok {
+		dialAndPing(sock) // never returns
+	}
 	dir, err := os.MkdirTemp("", "tokentray-e2e")
 	if err != nil {
 		panic(err)

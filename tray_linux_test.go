@@ -5,9 +5,12 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
+	"flag"
 	"fmt"
 	"image/png"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -32,6 +35,7 @@ import (
 // control socket is this test's), and a stand-in for xdg-open that records
 // the addresses the tray opens instead of starting a browser window.
 type desktop struct {
+	x       *testkit.Xvfb
 	display string
 	host    *testkit.TrayHost
 	env     []string
@@ -42,7 +46,8 @@ type desktop struct {
 
 func newDesktop(t *testing.T, config string) *desktop {
 	t.Helper()
-	d := &desktop{display: testkit.StartXvfb(t), host: testkit.StartTrayHost(t), config: config}
+	x := testkit.StartXvfb(t)
+	d := &desktop{x: x, display: x.Display, host: testkit.StartTrayHost(t), config: config}
 	bin := t.TempDir()
 	d.opened = filepath.Join(t.TempDir(), "opened")
 	script := "#!/bin/sh\nprintf '%s\\n' \"$1\" >> " + d.opened + "\n"
@@ -138,7 +143,7 @@ func (d *desktop) openedCount() int {
 func (d *desktop) windowOpen(t *testing.T, title string) {
 	t.Helper()
 	eventually(t, 30*time.Second, "no window "+title, func() bool {
-		return slices.Contains(testkit.WindowTitles(t, d.display), title)
+		return slices.Contains(d.x.WindowTitles(t), title)
 	})
 }
 
@@ -328,8 +333,9 @@ func TestTray(t *testing.T) {
 	if fi, err := os.Stat(filepath.Join(run, "control.sock")); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Errorf("control socket: %v %v, want 0600", fi.Mode(), err)
 	}
+	peerCheck(t, filepath.Join(run, "control.sock"))
 	other := writeConfig(t, p.Profile("work", "public"))
-	if r := tokentray(t, other, append(slices.Clone(d.env), "TOKENTRAY_DEBUG=1"), "token", "work"); r.code != exitSignIn || strings.Contains(r.stderr, "answered by the tray") {
+	if r := tokentray(t, other, append(slices.Clone(d.env), "TOKENTRAY_DEBUG=1"), "token", "work"); r.code != 0 || strings.Contains(r.stderr, "answered by the tray") {
 		t.Errorf("another profile file's token: exit %d, %s", r.code, r.stderr)
 	}
 
@@ -416,4 +422,127 @@ func revoke(t *testing.T, p *testkit.Provider, refresh string) {
 	if resp.StatusCode != 200 {
 		t.Fatalf("revocation: %s", resp.Status)
 	}
+}
+
+var screenshots = flag.String("screenshots", "", "also write the windows' screenshots to this directory (make screenshots: docs/screenshots)")
+
+// The windows render under a real X server with software GL; their
+// screenshots are the README's.
+func TestWindowsRender(t *testing.T) {
+	testkit.RequireSecretService(t)
+	p := testkit.StartProvider(t, testkit.ProviderOptions{AccessTTL: 10 * time.Minute})
+	cfg := writeConfig(t, p.Profile("work", "public"))
+	d := newDesktop(t, cfg)
+	for _, ex := range []string{"lightfi", "disruptive"} {
+		if r := d.cli(t, "profiles", "import", "examples/"+ex+".toml"); r.code != 0 {
+			t.Fatalf("import %s: %s", ex, r.stderr)
+		}
+	}
+	_, it := d.tray(t)
+	d.windowOpen(t, "Sign in") // a fresh start, signed out
+	it.Click(t, "Sign in…")
+	d.lastOpened(t, 0)
+	time.Sleep(2 * time.Second) // let it draw the new state
+	d.shot(t, "Sign in", "signin.png")
+	it.Click(t, "Settings…")
+	d.windowOpen(t, "tokentray settings")
+	time.Sleep(2 * time.Second)
+	d.shot(t, "tokentray settings", "settings.png")
+}
+
+// shot captures a window, checks that something was drawn, and keeps it.
+func (d *desktop) shot(t *testing.T, title, name string) {
+	t.Helper()
+	img := d.x.Screenshot(t, title)
+	colors := map[[3]uint32]bool{}
+	r := img.Bounds()
+	for y := r.Min.Y; y < r.Max.Y; y += 2 {
+		for x := r.Min.X; x < r.Max.X; x += 2 {
+			cr, cg, cb, _ := img.At(x, y).RGBA()
+			colors[[3]uint32{cr, cg, cb}] = true
+		}
+	}
+	if r.Dx() < 300 || r.Dy() < 150 || len(colors) < 20 {
+		t.Errorf("window %q looks empty: %v, %d colours", title, r, len(colors))
+	}
+	dir := *screenshots
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Create(filepath.Join(dir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, img); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// peerCheck: another user who reaches the socket (its directory opened up
+// for the test) is hung up on without an answer; the user is answered.
+func peerCheck(t *testing.T, sock string) {
+	t.Helper()
+	if os.Getuid() != 0 {
+		t.Fatal("the peer-credential check needs root to run a process as another user (CI runs as root)")
+	}
+	// Open the way to the socket for another user: every directory above it
+	// up to /tmp, and the socket itself; restored afterwards.
+	for p := filepath.Dir(sock); p != "/tmp" && p != "/"; p = filepath.Dir(p) {
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = os.Chmod(p, 0o755)
+		defer os.Chmod(p, fi.Mode().Perm())
+	}
+	_ = os.Chmod(sock, 0o666)
+	defer os.Chmod(sock, 0o600)
+	// The helper is this test binary, copied where another user may run it.
+	bin, err := os.ReadFile(os.Args[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	helperDir, err := os.MkdirTemp("", "tokentray-peer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(helperDir)
+	_ = os.Chmod(helperDir, 0o755)
+	helper := filepath.Join(helperDir, "helper")
+	if err := os.WriteFile(helper, bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		uid  uint32
+		want string
+	}{{65534, "refused"}, {0, "answered"}} {
+		cmd := exec.Command(helper)
+		cmd.Env = append(os.Environ(), "TOKENTRAY_TEST_DIAL="+sock)
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: c.uid, Gid: c.uid}}
+		out, _ := cmd.CombinedOutput()
+		if !strings.HasPrefix(string(out), c.want) {
+			t.Errorf("uid %d on the control socket: %q, want %s", c.uid, out, c.want)
+		}
+	}
+}
+
+// dialAndPing is the helper's body: connect, ask, and say what happened.
+func dialAndPing(sock string) {
+	c, err := net.Dial("unix", sock)
+	if err != nil {
+		fmt.Println("no connection:", err)
+		os.Exit(0)
+	}
+	fmt.Fprintln(c, `{"op":"ping"}`)
+	line, err := bufio.NewReader(c).ReadString('\n')
+	if err != nil || !strings.Contains(line, `"done":true`) {
+		fmt.Println("refused:", err, line)
+	} else {
+		fmt.Println("answered:", line)
+	}
+	os.Exit(0)
 }

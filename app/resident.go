@@ -99,6 +99,7 @@ func RunResident(ctx context.Context, opts Options) error {
 	defer os.Remove(sock)
 	defer ln.Close()
 
+	detachConsole()
 	r := newResident(ctx, opts)
 	go r.serve(ln)
 	r.sync()

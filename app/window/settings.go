@@ -82,7 +82,7 @@ func newSettings(ctx context.Context, a fyne.App, t Tray) *settingsUI {
 		container.NewHBox(importBtn, layout.NewSpacer()),
 		u.fileLabel,
 		widget.NewSeparator(),
-		container.NewHBox(widget.NewLabel("Clear a copied token from the clipboard"), u.clear),
+		container.NewBorder(nil, nil, widget.NewLabel("Clear a copied token from the clipboard"), nil, u.clear),
 		u.autostart,
 	)))
 	u.w.Resize(fyne.NewSize(560, 380))

@@ -42,7 +42,6 @@ func newSignIn(ctx context.Context, a fyne.App, t Tray, profile string) *signInU
 	u.message.Wrapping = fyne.TextWrapWord
 	u.detail = widget.NewLabel("")
 	u.detail.Wrapping = fyne.TextWrapWord
-	u.detail.Importance = widget.LowImportance
 	u.progress = widget.NewProgressBarInfinite()
 	u.signIn = widget.NewButton("Sign in", func() { u.report(u.tray.SignIn(u.ctx, u.profile)) })
 	u.signIn.Importance = widget.HighImportance

@@ -148,6 +148,21 @@ func (h *TrayHost) WaitItem(t testing.TB, timeout time.Duration) Item {
 	return it
 }
 
+// ItemCount is how many registrations the watcher has seen.
+func (h *TrayHost) ItemCount() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.items)
+}
+
+// WaitItems waits until the watcher has seen n registrations.
+func (h *TrayHost) WaitItems(t testing.TB, n int, timeout time.Duration) {
+	t.Helper()
+	if !h.wait(timeout, func() bool { return len(h.items) >= n }) {
+		t.Fatalf("%d tray registrations within %s, want %d", h.ItemCount(), timeout, n)
+	}
+}
+
 // Notifications returns every notification so far.
 func (h *TrayHost) Notifications() []Notification {
 	h.mu.Lock()

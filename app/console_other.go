@@ -1,0 +1,6 @@
+//go:build !windows
+
+package app
+
+// detachConsole matters on Windows only.
+func detachConsole() {}

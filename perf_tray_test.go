@@ -1,0 +1,180 @@
+//go:build linux
+
+// Whole-process measurements of the tray for BenchmarkReport: idle cost,
+// start-up to the item on D-Bus, and `tokentray token` through the socket.
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tokentray/tokentray/internal/testkit"
+)
+
+// procSample is a process's CPU ticks, context switches of all its threads,
+// and RSS, from /proc.
+type procSample struct {
+	at       time.Time
+	ticks    int64 // utime+stime, clock ticks (1/100 s)
+	switches int64
+	rssKB    int64
+}
+
+func sampleProc(tb testing.TB, pid int) procSample {
+	s := procSample{at: time.Now()}
+	dir := "/proc/" + strconv.Itoa(pid)
+	stat, err := os.ReadFile(dir + "/stat")
+	if err != nil {
+		tb.Fatalf("process %d: %v", pid, err)
+	}
+	// Fields after the command name (which may hold spaces) start at ") ".
+	f := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+2:]))
+	ut, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	s.ticks = ut + st
+	tasks, _ := filepath.Glob(dir + "/task/*/status")
+	for _, t := range tasks {
+		data, _ := os.ReadFile(t)
+		for _, l := range strings.Split(string(data), "\n") {
+			if v, ok := strings.CutPrefix(l, "voluntary_ctxt_switches:"); ok {
+				n, _ := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+				s.switches += n
+			}
+			if v, ok := strings.CutPrefix(l, "nonvoluntary_ctxt_switches:"); ok {
+				n, _ := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+				s.switches += n
+			}
+		}
+	}
+	status, _ := os.ReadFile(dir + "/status")
+	for _, l := range strings.Split(string(status), "\n") {
+		if v, ok := strings.CutPrefix(l, "VmRSS:"); ok {
+			s.rssKB, _ = strconv.ParseInt(strings.Fields(v)[0], 10, 64)
+		}
+	}
+	return s
+}
+
+// idleCost is CPU %, context switches per second and RSS (MB) between two
+// samples.
+type idleCost struct{ cpuPct, switchesPerSec, rssMB float64 }
+
+func costBetween(a, b procSample) idleCost {
+	secs := b.at.Sub(a.at).Seconds()
+	return idleCost{
+		cpuPct:         float64(b.ticks-a.ticks) / 100 / secs * 100,
+		switchesPerSec: float64(b.switches-a.switches) / secs,
+		rssMB:          float64(b.rssKB) / 1024,
+	}
+}
+
+// startProc starts a process in env and kills it when the test ends.
+func startProc(tb testing.TB, env []string, bin string, args ...string) *exec.Cmd {
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), env...)
+	cmd.WaitDelay = 3 * time.Second
+	if err := cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	return cmd
+}
+
+// buildGo builds a Go program from source text, or a package path when
+// src starts with "./".
+func buildGo(tb testing.TB, name, src string) string {
+	dir := tb.TempDir()
+	out := filepath.Join(dir, name)
+	pkg := src
+	if !strings.HasPrefix(src, "./") {
+		if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(src), 0o600); err != nil {
+			tb.Fatal(err)
+		}
+		pkg = filepath.Join(dir, "main.go")
+	}
+	cmd := exec.Command("go", "build", "-o", out, pkg)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		tb.Fatalf("build %s: %v\n%s", name, err, b)
+	}
+	return out
+}
+
+// trayFigures measures the resident signed in to one profile: idle for
+// idle, start-up over starts runs, and `token` through its socket (runs
+// runs), with their baselines.
+func trayFigures(tb testing.TB, e *perfEnv, idle time.Duration, starts, runs int, add func(perfRow)) {
+	display := testkit.StartXvfb(tb).Display
+	host := testkit.StartTrayHost(tb)
+	home := tb.TempDir()
+	env := []string{"DISPLAY=" + display, "XDG_RUNTIME_DIR=" + tb.TempDir(), "HOME=" + home,
+		"XDG_CONFIG_HOME=" + filepath.Join(home, ".config"), "LANG=en_US.UTF-8"}
+	cfg := writeConfigTB(tb, "[profile.perf-tray]\nissuer = \""+e.p.Issuer+"\"\nclient_id = \"public\"\nscopes = [\"openid\", \"offline_access\"]\n")
+	s := e.signedIn(tb, "perf-tray", nil)
+	tb.Cleanup(func() { _, _ = s.Logout(tb.Context()) })
+
+	// 5. Start-up, warm: exec → the item registers with the watcher.
+	var ups []time.Duration
+	for range starts {
+		n := host.ItemCount()
+		t0 := time.Now()
+		cmd := startProc(tb, env, binary, "--config", cfg)
+		host.WaitItems(tb, n+1, 10*time.Second)
+		ups = append(ups, time.Since(t0))
+		_ = cmd.Process.Signal(os.Interrupt)
+		_ = cmd.Wait()
+	}
+	add(perfRow{"Start-up: exec → tray item registered on D-Bus, warm, median of " + strconv.Itoa(starts), fmtDur(median(ups)), "—", "—", "≤ 300 ms"})
+
+	// 1. Idle: the resident, a Go program that only sleeps, and a minimal
+	// Fyne tray app, side by side for the same minute.
+	sleeper := buildGo(tb, "sleeper", "package main\n\nimport \"time\"\n\nfunc main() { time.Sleep(time.Hour) }\n")
+	fyneTray := buildGo(tb, "fynetray", "./testdata/bench/fynetray")
+	n := host.ItemCount()
+	resident := startProc(tb, env, binary, "--config", cfg)
+	host.WaitItems(tb, n+1, 10*time.Second)
+	sl := startProc(tb, env, sleeper)
+	ft := startProc(tb, env, fyneTray)
+	time.Sleep(5 * time.Second) // past start-up
+	a := []procSample{sampleProc(tb, resident.Process.Pid), sampleProc(tb, sl.Process.Pid), sampleProc(tb, ft.Process.Pid)}
+	time.Sleep(idle)
+	b := []procSample{sampleProc(tb, resident.Process.Pid), sampleProc(tb, sl.Process.Pid), sampleProc(tb, ft.Process.Pid)}
+	r, base, fy := costBetween(a[0], b[0]), costBetween(a[1], b[1]), costBetween(a[2], b[2])
+	secs := strconv.Itoa(int(idle.Seconds()))
+	add(perfRow{"Idle tray, signed in, " + secs + " s: CPU", fmtPct(r.cpuPct), "sleeping Go program: " + fmtPct(base.cpuPct) + "; minimal Fyne 2.7 tray: " + fmtPct(fy.cpuPct),
+		ratioF(r.cpuPct, fy.cpuPct) + " of Fyne's", "≤ 0.05 %"})
+	add(perfRow{"Idle tray, signed in, " + secs + " s: context switches/s (all threads)", strconv.FormatFloat(r.switchesPerSec, 'f', 2, 64),
+		"sleeping Go program: " + strconv.FormatFloat(base.switchesPerSec, 'f', 2, 64) + "; minimal Fyne tray: " + strconv.FormatFloat(fy.switchesPerSec, 'f', 0, 64),
+		ratioF(r.switchesPerSec, fy.switchesPerSec) + " of Fyne's", "≤ 1/s"})
+	add(perfRow{"Idle tray, signed in: RSS", strconv.FormatFloat(r.rssMB, 'f', 1, 64) + " MB",
+		"sleeping Go program: " + strconv.FormatFloat(base.rssMB, 'f', 1, 64) + " MB; minimal Fyne tray: " + strconv.FormatFloat(fy.rssMB, 'f', 0, 64) + " MB",
+		ratioF(r.rssMB, fy.rssMB) + " of Fyne's", "≤ 30 MB"})
+	_ = ft.Process.Kill()
+	_ = sl.Process.Kill()
+
+	// 2. `tokentray token` through the resident's socket vs a Go binary
+	// printing a constant, interleaved.
+	baseline := buildBaseline(tb)
+	var viaSocket, floor []time.Duration
+	for range runs {
+		viaSocket = append(viaSocket, timeRunEnv(tb, env, binary, "--config", cfg, "token", "perf-tray"))
+		floor = append(floor, timeRunEnv(tb, env, baseline))
+	}
+	ms, mb := median(viaSocket), median(floor)
+	add(perfRow{"`tokentray token` through the tray's socket, median of " + strconv.Itoa(runs), fmtDur(ms),
+		"Go binary printing a constant: " + fmtDur(mb), ratio(ms, mb), "≤ 1.5×"})
+	_ = resident.Process.Signal(os.Interrupt)
+}
+
+func fmtPct(p float64) string { return strconv.FormatFloat(p, 'f', 3, 64) + " %" }
+
+func ratioF(a, b float64) string {
+	if b == 0 {
+		return "—"
+	}
+	return strconv.FormatFloat(a/b, 'f', 3, 64) + "×"
+}
