@@ -82,6 +82,13 @@ func (d *desktop) cli(t *testing.T, args ...string) result {
 type resident struct {
 	cmd  *exec.Cmd
 	done chan struct{} // closed when it has exited
+	log  *syncWriter   // its standard output and error (--verbose)
+}
+
+func (r *resident) output() string {
+	r.log.mu.Lock()
+	defer r.log.mu.Unlock()
+	return r.log.w.String()
 }
 
 // tray starts the resident and waits for its item to register.
@@ -108,7 +115,7 @@ func (d *desktop) tray(t *testing.T) (*resident, testkit.Item) {
 			sw.mu.Unlock()
 		}
 	})
-	return &resident{cmd, done}, d.host.WaitItem(t, 10*time.Second)
+	return &resident{cmd, done, sw}, d.host.WaitItem(t, 10*time.Second)
 }
 
 type syncWriter struct {
@@ -308,6 +315,7 @@ func TestTray(t *testing.T) {
 		return p.Stats(t).Token["refresh_token"] > before.Token["refresh_token"]
 	})
 	tok2 := d.cli(t, "token", "work")
+	secrets := []string{access, strings.TrimSpace(tok2.stdout)}
 	if strings.TrimSpace(tok2.stdout) == access {
 		t.Error("token after Refresh now is the old one")
 	}
@@ -360,6 +368,7 @@ func TestTray(t *testing.T) {
 		t.Fatal(err)
 	}
 	revoke(t, p, rec.RefreshToken)
+	secrets = append(secrets, rec.RefreshToken)
 	notes = len(d.host.Notifications())
 	it.Click(t, "Refresh now")
 	iconIs(t, it, "needs sign-in", assets.TraySignedOut)
@@ -409,6 +418,22 @@ func TestTray(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(strings.TrimPrefix(d.env[1], "XDG_RUNTIME_DIR="), "tokentray", "control.sock")); err == nil {
 		t.Error("the control socket is still there after Quit")
 	}
+
+	// Secret hygiene: the tray's verbose log and every notification hold
+	// none of the tokens it handled.
+	var shown strings.Builder
+	for _, n := range d.host.Notifications() {
+		shown.WriteString(n.Summary + "\n" + n.Body + "\n")
+	}
+	for i, s := range secrets {
+		if s == "" {
+			t.Fatalf("secret %d is empty", i)
+		}
+		if strings.Contains(tray.output(), s) || strings.Contains(shown.String(), s) {
+			t.Errorf("secret %d appears in the tray's log or a notification", i)
+		}
+	}
+	t.Logf("hygiene: %d secrets against %d bytes of log and %d notifications", len(secrets), len(tray.output()), len(d.host.Notifications()))
 }
 
 // revoke ends a grant at the provider, as an administrator would.
