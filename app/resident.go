@@ -137,7 +137,7 @@ func newResident(ctx context.Context, opts Options) *Resident {
 	}
 	exe, _ := os.Executable()
 	r := &Resident{
-		local:    NewLocal(opts.Config, auth.Options{Log: log}),
+		local:    NewLocal(opts.Config, auth.Options{Log: log, TrustMemory: true}),
 		log:      log,
 		stderr:   opts.Stderr,
 		exe:      exe,

@@ -36,7 +36,7 @@ func (s *Session) Login(ctx context.Context, opts LoginOptions) (*Record, error)
 		return nil, err
 	}
 	s.mu.Lock()
-	s.deadRefresh = ""
+	s.deadRefresh, s.mem = "", rec
 	s.mu.Unlock()
 	s.publishRecord(Valid, rec)
 	s.wake()

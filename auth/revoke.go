@@ -35,6 +35,7 @@ func (s *Session) Logout(ctx context.Context) (LogoutResult, error) {
 	defer s.mu.Unlock()
 	var res LogoutResult
 	name := s.profile.Name
+	s.mem = nil
 	rec, err := s.store.Load(name)
 	switch {
 	case err == nil:

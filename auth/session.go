@@ -42,6 +42,13 @@ type Options struct {
 	// Log receives what the session does, for troubleshooting; nil logs
 	// nothing. Tokens, codes and secrets are never logged.
 	Log *slog.Logger
+	// TrustMemory lets Get hand out a fresh access token it read or stored
+	// before without reading the keychain again: for a long-lived process
+	// that serves many requests (the tray). A refresh always re-reads the
+	// keychain under the profile's lock, so another process's rotation is
+	// never missed; only a sign-out made by a process outside the tray
+	// goes unnoticed until the token would be renewed.
+	TrustMemory bool
 }
 
 // Session is one profile's sign-in: it signs in, hands out access tokens,
@@ -66,6 +73,10 @@ type Session struct {
 	deadRefresh string
 	// poke wakes Run after a sign-in, sign-out or "refresh now".
 	poke chan struct{}
+	// trustMemory: see Options.TrustMemory; mem is the record last read or
+	// stored (under mu).
+	trustMemory bool
+	mem         *Record
 }
 
 var _ oauth2.TokenSource = (*Session)(nil)
@@ -73,7 +84,8 @@ var _ oauth2.TokenSource = (*Session)(nil)
 // NewSession prepares a session; it does not touch the network or keychain.
 func NewSession(p *Profile, opts Options) (*Session, error) {
 	s := &Session{profile: p, store: opts.Store, hc: opts.HTTPClient, clock: opts.Clock,
-		retryMin: opts.RetryMin, retryMax: opts.RetryMax, log: opts.Log, poke: make(chan struct{}, 1)}
+		retryMin: opts.RetryMin, retryMax: opts.RetryMax, log: opts.Log, poke: make(chan struct{}, 1),
+		trustMemory: opts.TrustMemory}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -132,6 +144,9 @@ type TokenResult struct {
 func (s *Session) Get(ctx context.Context, minValid time.Duration) (TokenResult, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.trustMemory && s.mem != nil && fresh(s.mem, s.now(), minValid) {
+		return TokenResult{Token: s.mem.token()}, nil
+	}
 	rec, err := s.load()
 	if err != nil {
 		return TokenResult{}, err
@@ -199,6 +214,7 @@ func (s *Session) Get(ctx context.Context, minValid time.Duration) (TokenResult,
 		s.publishFailure(Retrying, err)
 		return TokenResult{}, err
 	}
+	s.mem = next
 	s.log.Debug("refreshed and stored", "expiry", next.Expiry, "refresh_token_rotated", next.RefreshToken != rec.RefreshToken)
 	s.publishRecord(Valid, next)
 	return TokenResult{Token: next.token(), Refreshed: true}, nil
@@ -211,9 +227,11 @@ func (s *Session) renewable(rec *Record) bool {
 	return s.profile.JWTBearer() || (rec.RefreshToken != "" && rec.RefreshToken != s.deadRefresh)
 }
 
-// load reads the record; no record means sign-in is needed.
+// load reads the record; no record means sign-in is needed. Callers hold
+// s.mu.
 func (s *Session) load() (*Record, error) {
 	rec, err := s.store.Load(s.profile.Name)
+	s.mem = rec
 	if errors.Is(err, ErrNotFound) {
 		s.publishRecord(SignedOut, nil)
 		return nil, fmt.Errorf("%s: %w: not signed in", s.profile.Name, ErrSignInNeeded)

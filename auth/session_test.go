@@ -325,3 +325,42 @@ func TestClientSecretFromKeychainWins(t *testing.T) {
 	}
 	login(t, s)
 }
+
+// With TrustMemory (the tray) a fresh token is served from memory, and a
+// refresh still starts from the keychain: another process's rotation is
+// used, not presented again.
+func TestTrustMemory(t *testing.T) {
+	p := testkit.NewOAuthServer(t, "none")
+	kr := newMemKeyring(0)
+	clock := &fakeClock{now: time.Now()}
+	tray, err := NewSession(serverProfile(p, "work"), Options{Store: memStore(kr), Clock: clock, TrustMemory: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, _ := NewSession(serverProfile(p, "work"), Options{Store: memStore(kr), Clock: clock})
+	first := login(t, tray)
+	if err := other.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	r, err := tray.Get(context.Background(), time.Minute)
+	if err != nil || r.Token.AccessToken != first.AccessToken {
+		t.Fatalf("a fresh token in memory was not served from memory: %+v, %v", r, err)
+	}
+	clock.Add(59*time.Minute + 30*time.Second)
+	r, err = tray.Get(context.Background(), time.Minute)
+	if err != nil || !r.Refreshed {
+		t.Fatalf("refresh after another process rotated: %+v, %v", r, err)
+	}
+	if n := p.Count("refresh_token"); n != 2 {
+		t.Errorf("%d refreshes, want 2", n)
+	}
+	if len(p.Rejections()) != 0 {
+		t.Errorf("the provider rejected: %v", p.Rejections())
+	}
+	if _, err := tray.Logout(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tray.Get(context.Background(), time.Minute); !errors.Is(err, ErrSignInNeeded) {
+		t.Errorf("after sign-out, memory still served a token: %v", err)
+	}
+}
