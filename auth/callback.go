@@ -269,15 +269,21 @@ func clean(s string, max int) string {
 	return strings.ToValidUTF8(s, "")
 }
 
-var pageTmpl = template.Must(template.New("page").Parse(`<!doctype html>
+// pageTmpl is parsed on first use: every tokentray process would pay for
+// it at start-up, and only a sign-in needs it.
+var pageTmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("page").Parse(pageHTML))
+})
+
+const pageHTML = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>tokentray: {{.Title}}</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:36em;margin:4em auto;padding:0 1em;color:#222}h1{font-size:1.4em}</style>
 </head><body><h1>{{.Title}}</h1><p>{{.Body}}</p></body></html>
-`))
+`
 
 func page(w http.ResponseWriter, status int, title, body string) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	_ = pageTmpl.Execute(w, struct{ Title, Body string }{title, body})
+	_ = pageTmpl().Execute(w, struct{ Title, Body string }{title, body})
 }
