@@ -214,7 +214,7 @@ func BenchmarkReport(b *testing.B) {
 	}
 	mt, mb := median(tt), median(base)
 	add(perfRow{"`tokentray token`, direct mode (keychain read), median of 200", fmtDur(mt),
-		"Go binary printing a constant: " + fmtDur(mb), ratio(mt, mb), "socket path ≤ 1.5× (the socket arrives with the tray)"})
+		"Go binary printing a constant: " + fmtDur(mb), ratio(mt, mb), "— (the goal is for the socket path, below)"})
 
 	// 3. Refresh cycle.
 	// Interleaved rounds, so drift on a shared machine hits both alike.
