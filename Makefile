@@ -81,9 +81,9 @@ package: build
 	rm -f tokentray.tar.xz
 	$(GO) run $(FYNE) package -os linux -release
 	rm -rf .pkg && mkdir .pkg && tar -C .pkg -xJf tokentray.tar.xz
-	install -m 755 tokentray-window .pkg/usr/local/bin/
-	sed -i 's|^\(\s*\)install -Dm00755 usr/local/bin/tokentray .*|&\n\1install -Dm00755 usr/local/bin/tokentray-window $$(DESTDIR)$$(PREFIX)/bin/tokentray-window|' .pkg/Makefile
-	tar -C .pkg -cJf tokentray.tar.xz . && rm -rf .pkg
+	install -m 755 tokentray-window .pkg/tokentray/usr/local/bin/
+	sed -i -e '/bin\/\$$(Exec)/{p;s/\$$(Exec)/tokentray-window/g;}' .pkg/tokentray/Makefile
+	tar -C .pkg -cJf tokentray.tar.xz tokentray && rm -rf .pkg
 	@tar -tJf tokentray.tar.xz
 
 # Windows: tokentray.exe is a console program (the command line needs one;
