@@ -19,7 +19,9 @@ func (systemClock) Now() time.Time { return time.Now() }
 // one. Go's timers run on the monotonic clock, which stops while the machine
 // sleeps: a timer due "in 50 minutes" before an 8-hour suspend still has 50
 // minutes to go after it. One cheap comparison every 5 s notices a wake
-// within 5 s, for all sessions of the process together.
+// within 5 s, for all sessions of the process together. On Linux the system
+// clock needs no polling: the kernel says when the wall clock moved
+// (wallChanges); the comparison is for other systems and for tests' clocks.
 const wakeCheckEvery = 5 * time.Second
 
 // wakeJump is how far wall time may run ahead of (or behind) monotonic time
@@ -48,7 +50,9 @@ func watchWall(clock Clock) (<-chan struct{}, func()) {
 	if w == nil {
 		w = &wallWatcher{clock: clock, subs: map[chan struct{}]struct{}{}, stop: make(chan struct{})}
 		watchers[clock] = w
-		go w.run()
+		if _, system := clock.(systemClock); !system || wallChanges(w.stop, w.notify) != nil {
+			go w.run()
+		}
 	}
 	ch := make(chan struct{}, 1)
 	w.mu.Lock()
@@ -82,14 +86,19 @@ func (w *wallWatcher) run() {
 		drift := nwall.Sub(wall) - nmono.Sub(mono)
 		wall, mono = nwall, nmono
 		if drift > wakeJump || drift < -wakeJump {
-			w.mu.Lock()
-			for ch := range w.subs {
-				select {
-				case ch <- struct{}{}:
-				default:
-				}
-			}
-			w.mu.Unlock()
+			w.notify()
+		}
+	}
+}
+
+// notify tells every subscriber that the wall clock jumped.
+func (w *wallWatcher) notify() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for ch := range w.subs {
+		select {
+		case ch <- struct{}{}:
+		default:
 		}
 	}
 }
