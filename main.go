@@ -348,9 +348,7 @@ func (c *cli) status(args []string) error {
 	if _, err := c.parse(fs, args, 0); err != nil {
 		return err
 	}
-	if _, err := c.loadConfig(); err != nil {
-		return err
-	}
+	// The backend reads the profile file itself (and reports its errors).
 	b, err := c.backend()
 	if err != nil {
 		return err

@@ -2,13 +2,9 @@ package app
 
 import (
 	"encoding/xml"
-	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
-
-	"github.com/tokentray/tokentray/auth"
 )
 
 // Start at login on macOS: a LaunchAgent that runs tokentray at load.
@@ -20,26 +16,7 @@ func autostartFile() (string, error) {
 	return filepath.Join(home, "Library", "LaunchAgents", "io.github.tokentray.plist"), nil
 }
 
-func autostartEnabled() bool {
-	path, err := autostartFile()
-	if err != nil {
-		return false
-	}
-	_, err = os.Stat(path)
-	return err == nil
-}
-
-func setAutostart(on bool, exe string, args []string) error {
-	path, err := autostartFile()
-	if err != nil {
-		return fmt.Errorf("start at login: %w", err)
-	}
-	if !on {
-		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("start at login: %w", err)
-		}
-		return nil
-	}
+func autostartEntry(exe string, args []string) []byte {
 	var b strings.Builder
 	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
@@ -52,8 +29,5 @@ func setAutostart(on bool, exe string, args []string) error {
 		b.WriteString("</string>")
 	}
 	b.WriteString("</array>\n<key>RunAtLoad</key><true/>\n<key>ProcessType</key><string>Interactive</string>\n</dict></plist>\n")
-	if err := auth.WriteFileAtomic(path, []byte(b.String())); err != nil {
-		return fmt.Errorf("start at login: %w", err)
-	}
-	return nil
+	return []byte(b.String())
 }

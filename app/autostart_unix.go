@@ -1,0 +1,40 @@
+//go:build linux || darwin
+
+package app
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/tokentray/tokentray/auth"
+)
+
+// Start at login on Linux and macOS is one file (autostartFile) whose
+// presence is the setting; autostartEntry says what goes in it.
+
+func autostartEnabled() bool {
+	path, err := autostartFile()
+	if err != nil {
+		return false
+	}
+	_, err = os.Stat(path)
+	return err == nil
+}
+
+func setAutostart(on bool, exe string, args []string) error {
+	path, err := autostartFile()
+	if err != nil {
+		return fmt.Errorf("start at login: %w", err)
+	}
+	if !on {
+		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("start at login: %w", err)
+		}
+		return nil
+	}
+	if err := auth.WriteFileAtomic(path, autostartEntry(exe, args)); err != nil {
+		return fmt.Errorf("start at login: %w", err)
+	}
+	return nil
+}
