@@ -57,7 +57,8 @@ const probe = `(() => ({
   href: location.href,
   title: document.title,
   text: document.body ? document.body.innerText : "",
-  kind: document.title.startsWith("tokentray:") ? "done"
+  // The title arrives before the body: done only once the page has loaded.
+  kind: document.title.startsWith("tokentray:") ? (document.readyState === "complete" ? "done" : "other")
       : document.querySelector("input[name=login]") ? "login"
       : document.querySelector("button[type=submit]") ? "consent" : "other",
 }))()`
