@@ -207,9 +207,10 @@ func TestOutageNeverSignsOut(t *testing.T) {
 		AuthURL: p.Issuer + "/auth", TokenURL: proxy.URL + "/token", RevocationURL: proxy.URL + "/token/revocation"}
 	clock := &fakeClock{now: time.Now()}
 	// Compressed time: backoff from 20 ms to 400 ms stands for 1 s to 5 min,
-	// and a hanging provider is given up on after 300 ms instead of 30 s.
+	// and a hanging or dripping provider is given up on after 300 ms instead
+	// of 30 s, by the same per-request bound as in use.
 	const retryMax = 400 * time.Millisecond
-	hc := &http.Client{Timeout: 300 * time.Millisecond}
+	hc := &http.Client{Transport: requestTimeout{http.DefaultTransport, 300 * time.Millisecond}}
 	s := signedIn(t, prof, Options{Clock: clock, HTTPClient: hc, RetryMin: 20 * time.Millisecond, RetryMax: retryMax})
 	first, _ := s.store.Load("outage")
 	w := watchStates(t, s)

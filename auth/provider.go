@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"slices"
@@ -177,5 +178,36 @@ func newHTTPClient(p *Profile) (*http.Client, error) {
 		tr.TLSClientConfig.RootCAs = pool
 	}
 	tr.ResponseHeaderTimeout = 20 * time.Second
-	return &http.Client{Transport: tr, Timeout: 30 * time.Second}, nil
+	return &http.Client{Transport: requestTimeout{tr, 30 * time.Second}}, nil
+}
+
+// requestTimeout bounds each request, reading its body included, as
+// http.Client.Timeout would, but with a context deadline the transport
+// already watches: Client.Timeout starts a goroutine per request, two more
+// thread wake-ups in every refresh.
+type requestTimeout struct {
+	next http.RoundTripper
+	d    time.Duration
+}
+
+func (t requestTimeout) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx, cancel := context.WithTimeout(req.Context(), t.d)
+	resp, err := t.next.RoundTrip(req.WithContext(ctx))
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	resp.Body = cancelOnClose{resp.Body, cancel}
+	return resp, nil
+}
+
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b cancelOnClose) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
 }

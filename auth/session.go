@@ -147,13 +147,17 @@ func (s *Session) Get(ctx context.Context, minValid time.Duration) (TokenResult,
 	if s.trustMemory && s.mem != nil && fresh(s.mem, s.now(), minValid) {
 		return TokenResult{Token: s.mem.token()}, nil
 	}
-	rec, err := s.load()
-	if err != nil {
-		return TokenResult{}, err
-	}
-	if fresh(rec, s.now(), minValid) {
-		s.publishFresh(rec)
-		return TokenResult{Token: rec.token()}, nil
+	// The keychain may hold a token another process renewed; when the last
+	// one seen is already too old, the look under the lock below will do.
+	if s.mem == nil || fresh(s.mem, s.now(), minValid) {
+		rec, err := s.load()
+		if err != nil {
+			return TokenResult{}, err
+		}
+		if fresh(rec, s.now(), minValid) {
+			s.publishFresh(rec)
+			return TokenResult{Token: rec.token()}, nil
+		}
 	}
 	// Another process may be refreshing right now: take the profile's lock,
 	// then look again, since it may have rotated the refresh token already.
@@ -164,7 +168,8 @@ func (s *Session) Get(ctx context.Context, minValid time.Duration) (TokenResult,
 	}
 	defer unlock()
 	s.log.Debug("took the refresh lock", "waited", time.Since(lockStart).Round(time.Millisecond))
-	if rec, err = s.load(); err != nil {
+	rec, err := s.load()
+	if err != nil {
 		return TokenResult{}, err
 	}
 	now := s.now()

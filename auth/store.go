@@ -32,7 +32,19 @@ type Record struct {
 
 	SignedInAt  time.Time `json:"signed_in_at,omitzero"`
 	RefreshedAt time.Time `json:"refreshed_at,omitzero"`
+
+	// stored is where Load found the record (see Store.Save); copies keep it.
+	stored storedAt
 }
+
+// storedAt is a record's place in the keychain: unknown, one item, or the
+// chunk slot "a" or "b".
+type storedAt string
+
+const (
+	storedUnknown storedAt = ""
+	storedSingle  storedAt = "single"
+)
 
 // String keeps tokens out of anything that formats a Record.
 func (r Record) String() string {
@@ -153,7 +165,10 @@ func (s *Store) Load(profile string) (*Record, error) {
 			return nil, err
 		}
 	}
-	var r Record
+	r := Record{stored: storedSingle}
+	if slot, _, _ := parseHeader(head); slot != "" {
+		r.stored = storedAt(slot)
+	}
 	if err := json.Unmarshal([]byte(raw), &r); err != nil {
 		// The message of a JSON error can quote the input: keep it out.
 		return nil, fmt.Errorf("the keychain item for %s is damaged; sign in again", profile)
@@ -162,7 +177,10 @@ func (s *Store) Load(profile string) (*Record, error) {
 }
 
 // Save writes the record so that a reader, or a crash at any moment, sees
-// either the old record or the new one, never a mix.
+// either the old record or the new one, never a mix. A record from Load (or
+// a copy), saved while the caller holds the profile's lock since that Load,
+// is written without reading the keychain again to find its chunk slot;
+// every writer of records takes that lock.
 func (s *Store) Save(profile string, r *Record) error {
 	data, err := json.Marshal(r)
 	if err != nil {
@@ -170,10 +188,16 @@ func (s *Store) Save(profile string, r *Record) error {
 	}
 	op := "save the tokens of " + profile
 	oldSlot := ""
-	if head, err := s.get(op, profile); err == nil {
-		oldSlot, _, _ = parseHeader(head)
-	} else if !errors.Is(err, ErrNotFound) {
-		return err
+	switch r.stored {
+	case storedUnknown:
+		if head, err := s.get(op, profile); err == nil {
+			oldSlot, _, _ = parseHeader(head)
+		} else if !errors.Is(err, ErrNotFound) {
+			return err
+		}
+	case storedSingle:
+	default:
+		oldSlot = string(r.stored)
 	}
 	value := string(data)
 	if len(value) > s.ChunkSize {

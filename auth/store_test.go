@@ -22,7 +22,7 @@ type memKeyring struct {
 	// failSetAfter makes every Set after that many succeed fail, as a crash
 	// or a full keychain would; -1 never fails.
 	failSetAfter int
-	sets         int
+	sets, gets   int
 	block        chan struct{} // when set, every call waits on it
 }
 
@@ -40,6 +40,7 @@ func (m *memKeyring) Get(service, user string) (string, error) {
 	m.wait()
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.gets++
 	v, ok := m.items[service+"\x00"+user]
 	if !ok {
 		return "", keyring.ErrNotFound
@@ -142,6 +143,44 @@ func TestStoreSplitsWhatKeychainsLimit(t *testing.T) {
 				t.Errorf("Load after Delete: %v", err)
 			}
 		})
+	}
+}
+
+// The refresh path saves a copy of the record it loaded under the profile
+// lock: Save then knows the chunk slot without reading the header again, and
+// must still alternate slots and leave nothing behind.
+func TestStoreSaveOfLoadedRecord(t *testing.T) {
+	kr := newMemKeyring(2560)
+	s := memStore(kr)
+	if err := s.Save("work", cognitoSized(0)); err != nil {
+		t.Fatal(err)
+	}
+	small := &Record{AccessToken: "at", RefreshToken: "rt"}
+	for gen, want := range []*Record{cognitoSized(1), cognitoSized(2), small, small, cognitoSized(3), cognitoSized(4)} {
+		prev, err := s.Load("work")
+		if err != nil {
+			t.Fatalf("load before %d: %v", gen, err)
+		}
+		next := *prev
+		next.AccessToken, next.RefreshToken, next.Name = want.AccessToken, want.RefreshToken, want.Name
+		gets := kr.gets
+		if err := s.Save("work", &next); err != nil {
+			t.Fatalf("save %d: %v", gen, err)
+		}
+		if kr.gets != gets {
+			t.Errorf("save %d read the keychain %d times", gen, kr.gets-gets)
+		}
+		got, err := s.Load("work")
+		if err != nil || got.RefreshToken != want.RefreshToken || got.Name != want.Name {
+			t.Fatalf("record %d did not round-trip (%v)", gen, err)
+		}
+		items, n := kr.names(), 1
+		if _, chunks, _ := parseHeader(kr.items["tokentray-test\x00work"]); chunks > 0 {
+			n += chunks
+		}
+		if len(items) != n {
+			t.Errorf("record %d: %d items %v, want %d", gen, len(items), items, n)
+		}
 	}
 }
 

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -163,7 +164,7 @@ func decodeTokenBody(contentType string, body []byte) (tokenFields, error) {
 		return f, nil
 	}
 	var f tokenFields
-	dec := json.NewDecoder(strings.NewReader(string(body)))
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	if err := dec.Decode(&f); err != nil || f == nil {
 		return nil, errors.New("the token endpoint's answer is not a JSON object")
