@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -129,5 +130,20 @@ func TestLoadConfigMissingFile(t *testing.T) {
 	}
 	if _, err := LoadConfig(path); err != nil {
 		t.Errorf("LoadConfig: %v", err)
+	}
+}
+
+// validProfileName is the rule the documentation states as a pattern.
+func TestValidProfileName(t *testing.T) {
+	rule := regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+	names := []string{"", "a", "work", "my-work_2.prod", ".hidden", "-x", "_x", "a/b", "a b", "é", "a\x00",
+		strings.Repeat("a", 64), strings.Repeat("a", 65), "A" + strings.Repeat(".", 63), "9", "a:b"}
+	for c := range 256 {
+		names = append(names, string([]byte{byte(c)}), "x"+string([]byte{byte(c)}))
+	}
+	for _, n := range names {
+		if got, want := validProfileName(n), rule.MatchString(n); got != want {
+			t.Errorf("validProfileName(%q) = %t, want %t", n, got, want)
+		}
 	}
 }
