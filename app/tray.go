@@ -21,8 +21,10 @@ type tray struct {
 	last  View
 	menu  *trayMenu
 	icon  []byte
-	// tick re-renders the "valid …" lines about once a minute, only
-	// while one shows a countdown.
+	// tooltip is the one last sent.
+	tooltip string
+	// tick re-renders when a "valid …" line next changes, only while one
+	// shows a countdown.
 	tick *time.Timer
 	r    *Resident
 }
@@ -30,15 +32,68 @@ type tray struct {
 type trayMenu struct {
 	names     []string
 	sections  map[string]*traySection
-	empty     *systray.MenuItem
-	settings  *systray.MenuItem
-	autostart *systray.MenuItem
-	quit      *systray.MenuItem
+	empty     *menuItem
+	settings  *menuItem
+	autostart *menuItem
+	quit      *menuItem
 	stop      context.CancelFunc
 }
 
 type traySection struct {
-	label, copy, header, refresh, sign *systray.MenuItem
+	label, copy, header, refresh, sign *menuItem
+}
+
+// menuItem is a menu item that is updated only when something changed:
+// each systray setter sends two D-Bus signals and has the host read the
+// whole menu again, changed or not.
+type menuItem struct {
+	*systray.MenuItem
+	title                     string
+	disabled, hidden, checked bool
+}
+
+func addItem(title, tooltip string) *menuItem {
+	return &menuItem{MenuItem: systray.AddMenuItem(title, tooltip), title: title}
+}
+
+func (m *menuItem) setTitle(title string) {
+	if title != m.title {
+		m.title = title
+		m.SetTitle(title)
+	}
+}
+
+func (m *menuItem) setEnabled(on bool) {
+	if on == m.disabled {
+		m.disabled = !on
+		if on {
+			m.Enable()
+		} else {
+			m.Disable()
+		}
+	}
+}
+
+func (m *menuItem) setShown(on bool) {
+	if on == m.hidden {
+		m.hidden = !on
+		if on {
+			m.Show()
+		} else {
+			m.Hide()
+		}
+	}
+}
+
+func (m *menuItem) setChecked(on bool) {
+	if on != m.checked {
+		m.checked = on
+		if on {
+			m.Check()
+		} else {
+			m.Uncheck()
+		}
+	}
 }
 
 func newTray() *tray { return &tray{} }
@@ -140,7 +195,10 @@ func (t *tray) render(v View) {
 		t.icon = icon
 		systray.SetIcon(icon)
 	}
-	systray.SetTooltip(tooltipFor(v, now))
+	if tip := tooltipFor(v, now); tip != t.tooltip {
+		t.tooltip = tip
+		systray.SetTooltip(tip)
+	}
 	names := make([]string, 0, len(v.Profiles))
 	for _, p := range v.Profiles {
 		names = append(names, p.Name)
@@ -149,42 +207,37 @@ func (t *tray) render(v View) {
 		t.build(names)
 	}
 	m := t.menu
-	countdown := false
+	var next time.Duration // until a countdown line changes
 	for _, p := range v.Profiles {
 		s := m.sections[p.Name]
-		s.label.SetTitle(p.Name + ": " + StatusLine(p, now))
-		for _, it := range []*systray.MenuItem{s.copy, s.header} {
-			setEnabled(it, p.HasToken())
-		}
-		setEnabled(s.refresh, p.HasToken() && (p.HasRefreshToken || p.ServiceAccount))
+		s.label.setTitle(p.Name + ": " + StatusLine(p, now))
+		s.copy.setEnabled(p.HasToken())
+		s.header.setEnabled(p.HasToken())
+		s.refresh.setEnabled(p.HasToken() && (p.HasRefreshToken || p.ServiceAccount))
 		if p.HasToken() {
-			s.sign.SetTitle("Sign out")
+			s.sign.setTitle("Sign out")
+			if d := NextChange(p.Until, now); d > 0 && (next == 0 || d < next) {
+				next = d
+			}
 		} else {
-			s.sign.SetTitle("Sign in…")
+			s.sign.setTitle("Sign in…")
 		}
-		setEnabled(s.sign, p.State != auth.SigningIn)
-		countdown = countdown || (p.HasToken() && !p.Until.IsZero())
+		s.sign.setEnabled(p.State != auth.SigningIn)
 	}
-	if v.ConfigErr != "" {
-		m.empty.SetTitle("The profile file has a problem: see Settings…")
-		m.empty.Show()
-	} else if len(v.Profiles) == 0 {
-		m.empty.SetTitle("No profile yet: import one in Settings…")
-		m.empty.Show()
-	} else {
-		m.empty.Hide()
+	switch {
+	case v.ConfigErr != "":
+		m.empty.setTitle("The profile file has a problem: see Settings…")
+	case len(v.Profiles) == 0:
+		m.empty.setTitle("No profile yet: import one in Settings…")
 	}
-	if v.Autostart {
-		m.autostart.Check()
-	} else {
-		m.autostart.Uncheck()
-	}
+	m.empty.setShown(v.ConfigErr != "" || len(v.Profiles) == 0)
+	m.autostart.setChecked(v.Autostart)
 	if t.tick != nil {
 		t.tick.Stop()
 		t.tick = nil
 	}
-	if countdown {
-		t.tick = time.AfterFunc(time.Minute, func() {
+	if next > 0 {
+		t.tick = time.AfterFunc(next, func() {
 			t.mu.Lock()
 			v := t.last
 			t.mu.Unlock()
@@ -200,14 +253,6 @@ func firstByte(b []byte) *byte {
 	return &b[0]
 }
 
-func setEnabled(it *systray.MenuItem, on bool) {
-	if on {
-		it.Enable()
-	} else {
-		it.Disable()
-	}
-}
-
 // build lays out the menu for these profiles: a section each, then
 // Settings…, Start at login and Quit.
 func (t *tray) build(names []string) {
@@ -217,7 +262,7 @@ func (t *tray) build(names []string) {
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	m := &trayMenu{names: names, sections: map[string]*traySection{}, stop: stop}
-	on := func(it *systray.MenuItem, f func()) {
+	on := func(it *menuItem, f func()) {
 		go func() {
 			for {
 				select {
@@ -235,13 +280,13 @@ func (t *tray) build(names []string) {
 			systray.AddSeparator()
 		}
 		s := &traySection{
-			label:   systray.AddMenuItem(name, ""),
-			copy:    systray.AddMenuItem("Copy access token", "Copy the access token to the clipboard"),
-			header:  systray.AddMenuItem("Copy as Authorization header", "Copy \"Authorization: Bearer …\""),
-			refresh: systray.AddMenuItem("Refresh now", "Get a new access token now"),
-			sign:    systray.AddMenuItem("Sign in…", ""),
+			label:   addItem(name, ""),
+			copy:    addItem("Copy access token", "Copy the access token to the clipboard"),
+			header:  addItem("Copy as Authorization header", "Copy \"Authorization: Bearer …\""),
+			refresh: addItem("Refresh now", "Get a new access token now"),
+			sign:    addItem("Sign in…", ""),
 		}
-		s.label.Disable()
+		s.label.setEnabled(false)
 		on(s.copy, func() { r.Copy(name, false) })
 		on(s.header, func() { r.Copy(name, true) })
 		on(s.refresh, func() { r.Refresh(name) })
@@ -257,12 +302,12 @@ func (t *tray) build(names []string) {
 		})
 		m.sections[name] = s
 	}
-	m.empty = systray.AddMenuItem("", "")
-	m.empty.Disable()
+	m.empty = addItem("", "")
+	m.empty.setEnabled(false)
 	systray.AddSeparator()
-	m.settings = systray.AddMenuItem("Settings…", "Profiles, clipboard, start at login")
-	m.autostart = systray.AddMenuItemCheckbox("Start at login", "Start tokentray when you log in", false)
-	m.quit = systray.AddMenuItem("Quit", "Quit tokentray")
+	m.settings = addItem("Settings…", "Profiles, clipboard, start at login")
+	m.autostart = &menuItem{MenuItem: systray.AddMenuItemCheckbox("Start at login", "Start tokentray when you log in", false)}
+	m.quit = addItem("Quit", "Quit tokentray")
 	on(m.settings, func() { r.openWindow("settings", "") })
 	on(m.autostart, func() { _ = r.SetAutostart(!m.autostart.Checked()) })
 	on(m.quit, systray.Quit)

@@ -103,6 +103,29 @@ func HumanDuration(d time.Duration) string {
 	return "0 s"
 }
 
+// countdownStep is how finely StatusLine shows the time left: to the
+// minute in the last ten minutes, in five-minute steps (rounded down)
+// before. The tray re-renders each time the line changes, and every
+// wake-up of the idle tray costs dozens of context switches, so this is a
+// dozen renders an hour rather than sixty.
+func countdownStep(left time.Duration) time.Duration {
+	if left < 10*time.Minute {
+		return time.Minute
+	}
+	return 5 * time.Minute
+}
+
+// NextChange is how long the time left that StatusLine shows for a token
+// valid until until stays the same; 0 once it has expired.
+func NextChange(until, now time.Time) time.Duration {
+	left := until.Sub(now)
+	if until.IsZero() || left <= 0 {
+		return 0
+	}
+	// Just past the boundary, where the rounded-down value drops.
+	return left - left.Truncate(countdownStep(left)) + time.Millisecond
+}
+
 // StatusLine is the one line the tray menu and the windows show for a
 // profile at time now.
 func StatusLine(p ProfileView, now time.Time) string {
@@ -113,16 +136,12 @@ func StatusLine(p ProfileView, now time.Time) string {
 	left := p.Until.Sub(now)
 	valid := ""
 	if !p.Until.IsZero() {
-		if left > 0 {
-			valid = "valid " + HumanDuration(left)
-			if left < time.Hour {
-				// Minutes are too coarse for the last hour.
-				valid = "valid " + HumanDuration(left.Truncate(time.Minute))
-				if left < time.Minute {
-					valid = "expires in less than a minute"
-				}
-			}
-		} else {
+		switch {
+		case left >= time.Minute:
+			valid = "valid " + HumanDuration(left.Truncate(countdownStep(left)))
+		case left > 0:
+			valid = "expires in less than a minute"
+		default:
 			valid = "expired"
 		}
 	}

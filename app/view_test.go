@@ -31,8 +31,9 @@ func TestStatusLine(t *testing.T) {
 		p    ProfileView
 		want string
 	}{
-		{ProfileView{State: auth.Valid, Who: "alice", Until: now.Add(3*time.Hour + 58*time.Minute)}, "alice · valid 3 h 58 min"},
-		{ProfileView{State: auth.Valid, Who: "alice", Until: now.Add(12*time.Minute + 50*time.Second)}, "alice · valid 12 min"},
+		{ProfileView{State: auth.Valid, Who: "alice", Until: now.Add(3*time.Hour + 58*time.Minute)}, "alice · valid 3 h 55 min"},
+		{ProfileView{State: auth.Valid, Who: "alice", Until: now.Add(12*time.Minute + 50*time.Second)}, "alice · valid 10 min"},
+		{ProfileView{State: auth.Valid, Who: "alice", Until: now.Add(9*time.Minute + 59*time.Second)}, "alice · valid 9 min"},
 		{ProfileView{State: auth.Valid, Until: now.Add(30 * time.Second)}, "signed in · expires in less than a minute"},
 		{ProfileView{State: auth.Retrying, Who: "alice", Until: now.Add(20 * time.Minute)}, "alice · offline, valid 20 min"},
 		{ProfileView{State: auth.Retrying, Who: "alice", Until: now.Add(-time.Minute)}, "alice · offline, token expired"},
@@ -45,6 +46,30 @@ func TestStatusLine(t *testing.T) {
 		if got := StatusLine(c.p, now); got != c.want {
 			t.Errorf("StatusLine(%v) = %q, want %q", c.p.State, got, c.want)
 		}
+	}
+}
+
+// NextChange lands just after the moment the line changes, and not before:
+// the tray re-renders then and only then.
+func TestNextChange(t *testing.T) {
+	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+	for _, left := range []time.Duration{3*time.Hour + 58*time.Minute + 7*time.Second, time.Hour, 12*time.Minute + 50*time.Second,
+		10 * time.Minute, 9*time.Minute + 59*time.Second, 61 * time.Second, 45 * time.Second, time.Millisecond} {
+		p := ProfileView{State: auth.Valid, Who: "alice", Until: now.Add(left)}
+		next := NextChange(p.Until, now)
+		if next <= 0 || next > 5*time.Minute+time.Second {
+			t.Fatalf("left %s: next change in %s", left, next)
+		}
+		line := StatusLine(p, now)
+		if before := StatusLine(p, now.Add(next-2*time.Millisecond)); before != line {
+			t.Errorf("left %s: the line changed before %s: %q → %q", left, next, line, before)
+		}
+		if after := StatusLine(p, now.Add(next)); after == line {
+			t.Errorf("left %s: the line did not change at %s: %q", left, next, line)
+		}
+	}
+	if next := NextChange(now.Add(-time.Second), now); next != 0 {
+		t.Errorf("expired: next change in %s, want none", next)
 	}
 }
 
