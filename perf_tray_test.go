@@ -98,6 +98,11 @@ func buildGo(tb testing.TB, name, src string) string {
 		pkg = filepath.Join(dir, "main.go")
 	}
 	cmd := exec.Command("go", "build", "-o", out, pkg)
+	if !strings.HasPrefix(src, "./") {
+		// Static, as a small client would ship: with cgo, net alone makes a
+		// Go binary load libc, a millisecond more per run.
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	}
 	if b, err := cmd.CombinedOutput(); err != nil {
 		tb.Fatalf("build %s: %v\n%s", name, err, b)
 	}
@@ -157,18 +162,54 @@ func trayFigures(tb testing.TB, e *perfEnv, idle time.Duration, starts, runs int
 	_ = sl.Process.Kill()
 
 	// 2. `tokentray token` through the resident's socket vs a Go binary
-	// printing a constant, interleaved.
-	baseline := buildBaseline(tb)
-	var viaSocket, floor []time.Duration
+	// printing a constant, interleaved; and the same request from the
+	// smallest Go client that can make it, to show where the time goes.
+	baseline, thin := buildBaseline(tb), buildGo(tb, "thinclient", thinClient)
+	var viaSocket, viaThin, floor []time.Duration
 	for range runs {
 		viaSocket = append(viaSocket, timeRunEnv(tb, env, binary, "--config", cfg, "token", "perf-tray"))
+		viaThin = append(viaThin, timeRunEnv(tb, env, thin, cfg, "perf-tray"))
 		floor = append(floor, timeRunEnv(tb, env, baseline))
 	}
-	ms, mb := median(viaSocket), median(floor)
+	ms, mt, mb := median(viaSocket), median(viaThin), median(floor)
 	add(perfRow{"`tokentray token` through the tray's socket, median of " + strconv.Itoa(runs), fmtDur(ms),
 		"Go binary printing a constant: " + fmtDur(mb), ratio(ms, mb), "≤ 1.5×"})
+	add(perfRow{"The same request from a minimal static Go client (net, encoding/json; not shipped), median of " + strconv.Itoa(runs), fmtDur(mt),
+		"Go binary printing a constant: " + fmtDur(mb), ratio(mt, mb), "— (the floor for any Go client)"})
 	_ = resident.Process.Signal(os.Interrupt)
 }
+
+// thinClient asks the resident for a token as `tokentray token` does, with
+// nothing else linked in: the tray's share of the socket path.
+const thinClient = `package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+)
+
+func main() {
+	c, err := net.Dial("unix", filepath.Join(os.Getenv("XDG_RUNTIME_DIR"), "tokentray", "control.sock"))
+	if err != nil {
+		panic(err)
+	}
+	if err := json.NewEncoder(c).Encode(map[string]string{"op": "token", "config": os.Args[1], "profile": os.Args[2]}); err != nil {
+		panic(err)
+	}
+	var m struct {
+		Token *struct {
+			AccessToken string ` + "`json:\"access_token\"`" + `
+		}
+	}
+	if err := json.NewDecoder(c).Decode(&m); err != nil || m.Token == nil {
+		panic(fmt.Sprint("no token: ", err))
+	}
+	fmt.Println(m.Token.AccessToken)
+}
+`
 
 func fmtPct(p float64) string { return strconv.FormatFloat(p, 'f', 3, 64) + " %" }
 
