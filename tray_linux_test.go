@@ -347,13 +347,29 @@ func TestTray(t *testing.T) {
 		t.Errorf("another profile file's token: exit %d, %s", r.code, r.stderr)
 	}
 
-	// Start at login.
-	it.Click(t, "Start at login")
+	// Start at login. The render that follows sends only what changed, the
+	// checkbox, rather than every item again (each update is two signals
+	// and makes the desktop read the whole menu).
 	desktopFile := filepath.Join(d.home, ".config", "autostart", "tokentray.desktop")
-	eventually(t, 5*time.Second, "no autostart entry", func() bool {
-		_, err := os.Stat(desktopFile)
-		return err == nil
+	sigs := it.Signals(t, time.Second, func() {
+		it.Click(t, "Start at login")
+		eventually(t, 5*time.Second, "no autostart entry", func() bool {
+			_, err := os.Stat(desktopFile)
+			return err == nil
+		})
 	})
+	t.Logf("signals of the render after Start at login: %v", sigs)
+	// One item update; a second only if the countdown line changed in the
+	// same second.
+	updates := 0
+	for _, s := range sigs {
+		if s == "ItemsPropertiesUpdated" {
+			updates++
+		}
+	}
+	if updates == 0 || updates > 2 {
+		t.Errorf("a render that checks one box made %d item updates: %v", updates, sigs)
+	}
 	entry, _ := os.ReadFile(desktopFile)
 	if !strings.Contains(string(entry), "Exec="+binary+" --config "+cfg) {
 		t.Errorf("autostart entry:\n%s", entry)

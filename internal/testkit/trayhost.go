@@ -336,6 +336,34 @@ func (it Item) Click(t testing.TB, label string) {
 	}
 }
 
+// Signals lists the signals the item's connection sends while do runs and
+// for settle after it (signals arrive asynchronously), by member name.
+func (it Item) Signals(t testing.TB, settle time.Duration, do func()) []string {
+	t.Helper()
+	conn := it.host.conn
+	match := dbus.WithMatchSender(it.Sender)
+	if err := conn.AddMatchSignal(match); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = conn.RemoveMatchSignal(match) }()
+	ch := make(chan *dbus.Signal, 1024)
+	conn.Signal(ch)
+	defer conn.RemoveSignal(ch)
+	do()
+	time.Sleep(settle)
+	var names []string
+	for {
+		select {
+		case s := <-ch:
+			if s.Sender == it.Sender {
+				names = append(names, s.Name[strings.LastIndexByte(s.Name, '.')+1:])
+			}
+		default:
+			return names
+		}
+	}
+}
+
 // FormatMenu renders a menu for failure messages.
 func FormatMenu(menu []MenuItem) string {
 	var b strings.Builder
