@@ -48,12 +48,16 @@ type traySection struct {
 // whole menu again, changed or not.
 type menuItem struct {
 	*systray.MenuItem
-	title                     string
-	disabled, hidden, checked bool
+	title                   string
+	enabled, shown, checked bool
+}
+
+func newItem(it *systray.MenuItem, title string) *menuItem {
+	return &menuItem{MenuItem: it, title: title, enabled: true, shown: true}
 }
 
 func addItem(title, tooltip string) *menuItem {
-	return &menuItem{MenuItem: systray.AddMenuItem(title, tooltip), title: title}
+	return newItem(systray.AddMenuItem(title, tooltip), title)
 }
 
 func (m *menuItem) setTitle(title string) {
@@ -63,36 +67,20 @@ func (m *menuItem) setTitle(title string) {
 	}
 }
 
-func (m *menuItem) setEnabled(on bool) {
-	if on == m.disabled {
-		m.disabled = !on
-		if on {
-			m.Enable()
-		} else {
-			m.Disable()
-		}
-	}
-}
+func (m *menuItem) setEnabled(on bool) { change(&m.enabled, on, m.Enable, m.Disable) }
+func (m *menuItem) setShown(on bool)   { change(&m.shown, on, m.Show, m.Hide) }
+func (m *menuItem) setChecked(on bool) { change(&m.checked, on, m.Check, m.Uncheck) }
 
-func (m *menuItem) setShown(on bool) {
-	if on == m.hidden {
-		m.hidden = !on
-		if on {
-			m.Show()
-		} else {
-			m.Hide()
-		}
+// change records on in *state and calls yes or no, unless it was so already.
+func change(state *bool, on bool, yes, no func()) {
+	if *state == on {
+		return
 	}
-}
-
-func (m *menuItem) setChecked(on bool) {
-	if on != m.checked {
-		m.checked = on
-		if on {
-			m.Check()
-		} else {
-			m.Uncheck()
-		}
+	*state = on
+	if on {
+		yes()
+	} else {
+		no()
 	}
 }
 
@@ -306,7 +294,7 @@ func (t *tray) build(names []string) {
 	m.empty.setEnabled(false)
 	systray.AddSeparator()
 	m.settings = addItem("Settings…", "Profiles, clipboard, start at login")
-	m.autostart = &menuItem{MenuItem: systray.AddMenuItemCheckbox("Start at login", "Start tokentray when you log in", false)}
+	m.autostart = newItem(systray.AddMenuItemCheckbox("Start at login", "Start tokentray when you log in", false), "Start at login")
 	m.quit = addItem("Quit", "Quit tokentray")
 	on(m.settings, func() { r.openWindow("settings", "") })
 	on(m.autostart, func() { _ = r.SetAutostart(!m.autostart.Checked()) })

@@ -61,7 +61,7 @@ func lockDir(again bool) (string, error) {
 	if lockDirs.base == base && !again {
 		return lockDirs.dir, nil
 	}
-	top, err := privateDir(filepath.Join(base, "tokentray"))
+	top, err := RuntimeDir()
 	if err != nil {
 		return "", err
 	}
