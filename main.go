@@ -4,6 +4,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -18,12 +19,14 @@ import (
 	"syscall"
 	"text/tabwriter"
 	"time"
+	"unicode"
 
 	"github.com/pkg/browser"
 	"golang.org/x/term"
 
 	"github.com/tokentray/tokentray/app"
 	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/internal/control"
 )
 
 var version = "dev"
@@ -45,7 +48,7 @@ Usage:
   tokentray token    [PROFILE] [--min-valid 60s] [--header | --json]
   tokentray status   [--json]
   tokentray logout   [PROFILE]
-  tokentray profiles [import FILE]
+  tokentray profiles [import FILE [--yes]]
   tokentray secret set|delete PROFILE     (set reads the secret from standard input)
   tokentray version
 
@@ -203,21 +206,21 @@ func (c *cli) profileArg(pos []string) (*auth.Profile, error) {
 	return p, nil
 }
 
-// backend runs commands through the tray when one runs for this profile
-// file, else in this process.
-func (c *cli) backend() (app.Backend, error) {
+// client runs commands through the tray when one runs for this profile
+// file, else in this process — the same code either way.
+func (c *cli) client() (*control.Client, error) {
 	path, err := c.configPath()
 	if err != nil {
 		return nil, err
 	}
-	direct := func() *app.Local { return app.NewLocal(path, auth.Options{Log: c.logger()}) }
-	remote, err := app.NewClient(path)
+	cl, err := control.NewClient(path)
 	if err != nil {
 		// No private runtime dir: no tray can be reached either.
-		return app.Auto{Local: direct}, nil
+		c.logger().Debug("no control socket", "err", err)
 	}
-	remote.Log = c.logger()
-	return app.Auto{Remote: remote, Local: direct}, nil
+	cl.Direct = app.Direct(path, auth.Options{Log: c.logger()})
+	cl.Log = c.logger()
+	return cl, nil
 }
 
 // tray starts the resident tray process.
@@ -248,7 +251,7 @@ func (c *cli) login(args []string) error {
 	if err != nil {
 		return err
 	}
-	b, err := c.backend()
+	b, err := c.client()
 	if err != nil {
 		return err
 	}
@@ -281,7 +284,7 @@ func (c *cli) login(args []string) error {
 
 // loginNote tells, at sign-in, how long it lasts: better now than a
 // surprise in an hour.
-func loginNote(p *auth.Profile, rec app.LoginReply, now time.Time) string {
+func loginNote(p *auth.Profile, rec control.LoginResult, now time.Time) string {
 	switch {
 	case p.JWTBearer():
 		return fmt.Sprintf("Token expires in %ds; a new one is made from the credentials when less than 60 s remain.", int(rec.Expiry.Sub(now).Seconds()))
@@ -312,7 +315,7 @@ func (c *cli) token(args []string) error {
 	if err != nil {
 		return err
 	}
-	b, err := c.backend()
+	b, err := c.client()
 	if err != nil {
 		return err
 	}
@@ -321,7 +324,7 @@ func (c *cli) token(args []string) error {
 		return err
 	}
 	if tok.Warning != "" {
-		fmt.Fprintf(c.stderr, "tokentray: warning: %s\n", tok.Warning)
+		fmt.Fprintf(c.stderr, "tokentray: warning: %s\n", terminalSafe(tok.Warning))
 	}
 	switch {
 	case *header:
@@ -348,61 +351,82 @@ func (c *cli) status(args []string) error {
 	if _, err := c.parse(fs, args, 0); err != nil {
 		return err
 	}
-	// The backend reads the profile file itself (and reports its errors).
-	b, err := c.backend()
+	b, err := c.client()
 	if err != nil {
 		return err
 	}
-	list, err := b.Status(c.ctx)
+	v, err := b.Status(c.ctx)
 	if err != nil {
 		return err
 	}
+	if v.ConfigErr != "" {
+		return &control.Error{Kind: control.KindConfig, Msg: v.ConfigErr}
+	}
+	now := time.Now()
 	if *asJSON {
 		enc := json.NewEncoder(c.stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(list)
+		return enc.Encode(v.Profiles)
 	}
 	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "PROFILE\tSTATE\tWHO\tACCESS TOKEN\tRENEWS WITH")
-	now := time.Now()
-	for _, st := range list {
-		state, exp, rt := "signed out", "-", "-"
-		switch {
-		case st.Error != "":
-			state = "error: " + st.Error
-		case st.SignedIn && st.ServiceAccount:
-			state, rt = "signed in", "service account key"
-			// As DT's own example prints it.
-			exp = fmt.Sprintf("Token expires in %ds", max(0, int(st.Expiry.Sub(now).Seconds())))
-		case st.SignedIn:
-			state = "signed in"
-			exp = describeExpiry(st.Expiry, now)
-			rt = "nothing: sign in again when it expires"
-			switch {
-			case st.HasRefreshToken && !st.RefreshExpiry.IsZero():
-				rt = "refresh token until " + st.RefreshExpiry.Local().Format("2006-01-02")
-			case st.HasRefreshToken:
-				rt = "refresh token"
-			}
+	for _, p := range v.Profiles {
+		state, exp, rt := describeState(p), "-", "-"
+		if p.HasToken() || p.State == control.NeedsSignIn {
+			exp = describeExpiry(p.Expiry, now)
 		}
-		who := st.Who
+		switch {
+		case !p.HasToken():
+		case p.ServiceAccount:
+			// As DT's own example prints it.
+			exp, rt = fmt.Sprintf("Token expires in %ds", max(0, int(p.Expiry.Sub(now).Seconds()))), "service account key"
+		case p.HasRefreshToken && !p.RefreshExpiry.IsZero():
+			rt = "refresh token until " + p.RefreshExpiry.Local().Format("2006-01-02")
+		case p.HasRefreshToken:
+			rt = "refresh token"
+		default:
+			rt = "nothing: sign in again when it expires"
+		}
+		who := p.Who
 		if who == "" {
 			who = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", st.Profile, state, who, exp, rt)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", p.Name, state, who, exp, rt)
 	}
 	return tw.Flush()
+}
+
+// describeState is a profile's state in the status table.
+func describeState(p control.ProfileView) string {
+	switch p.State {
+	case control.Valid:
+		return "signed in"
+	case control.Refreshing:
+		return "signed in, renewing"
+	case control.Retrying:
+		return "signed in, provider unreachable"
+	case control.NeedsSignIn:
+		return "sign-in needed"
+	case control.SigningIn:
+		return "signing in"
+	case control.SignedOut:
+		return "signed out"
+	}
+	if p.Err != nil {
+		return "error: " + control.Explain(p.Err).Headline
+	}
+	return "unknown"
 }
 
 func describeExpiry(exp, now time.Time) string {
 	if exp.IsZero() {
 		return "no expiry given"
 	}
-	d := exp.Sub(now).Round(time.Second)
+	d := exp.Sub(now)
 	if d <= 0 {
 		return "expired " + exp.Local().Format("2006-01-02 15:04")
 	}
-	return fmt.Sprintf("valid %s (until %s)", d, exp.Local().Format("15:04"))
+	return fmt.Sprintf("valid %s (until %s)", control.HumanDuration(d), exp.Local().Format("15:04"))
 }
 
 func (c *cli) logout(args []string) error {
@@ -415,7 +439,7 @@ func (c *cli) logout(args []string) error {
 	if err != nil {
 		return err
 	}
-	b, err := c.backend()
+	b, err := c.client()
 	if err != nil {
 		return err
 	}
@@ -431,31 +455,23 @@ func (c *cli) logout(args []string) error {
 		fmt.Fprintf(c.stderr, "Signed out of %s: the provider revoked the tokens and the keychain no longer holds them.\n", name)
 	default:
 		fmt.Fprintf(c.stderr, "Signed out of %s on this computer; the keychain no longer holds its tokens.\n", name)
-		fmt.Fprintf(c.stderr, "tokentray: warning: the provider was not told to revoke them: %s\n", res.RevokeErr)
+		fmt.Fprintf(c.stderr, "tokentray: warning: the provider was not told to revoke them: %s\n", terminalSafe(res.RevokeErr))
 	}
 	return nil
 }
 
 func (c *cli) profiles(args []string) error {
 	fs := flag.NewFlagSet("profiles", flag.ContinueOnError)
+	yes := fs.Bool("yes", false, "import without asking (the addresses are still shown)")
 	pos, err := c.parse(fs, args, 2)
 	if err != nil {
 		return err
 	}
 	if len(pos) > 0 {
 		if pos[0] != "import" || len(pos) != 2 {
-			return usageError("usage: tokentray profiles [import FILE]")
+			return usageError("usage: tokentray profiles [import FILE [--yes]]")
 		}
-		dst, err := c.configPath()
-		if err != nil {
-			return err
-		}
-		names, err := auth.ImportProfiles(dst, pos[1])
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(c.stderr, "Added %s to %s. Sign in with `tokentray login %s`.\n", strings.Join(names, ", "), dst, names[0])
-		return nil
+		return c.importProfiles(pos[1], *yes)
 	}
 	cfg, err := c.loadConfig()
 	if err != nil {
@@ -479,6 +495,39 @@ func (c *cli) profiles(args []string) error {
 		fmt.Fprintf(tw, "%s%s\t%s\t%s\n", name, mark, where, client)
 	}
 	return tw.Flush()
+}
+
+// importProfiles shows where each profile in file signs in and sends its
+// tokens, asks at a terminal, and imports.
+func (c *cli) importProfiles(file string, yes bool) error {
+	if abs, err := filepath.Abs(file); err == nil {
+		file = abs // the tray may run in another directory
+	}
+	b, err := c.client()
+	if err != nil {
+		return err
+	}
+	lines, err := b.PreviewImport(c.ctx, file)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stderr, "%s holds:\n", filepath.Base(file))
+	for _, l := range lines {
+		fmt.Fprintf(c.stderr, "  %s\n", l)
+	}
+	if f, ok := c.stdin.(*os.File); ok && !yes && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprint(c.stderr, "Add them? Only add a file your IT team sent you. [y/N] ")
+		answer, _ := bufio.NewReader(f).ReadString('\n')
+		if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
+			return &control.Error{Kind: control.KindCanceled, Msg: "nothing was imported"}
+		}
+	}
+	names, err := b.Import(c.ctx, file)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stderr, "Added %s to %s. Sign in with `tokentray login %s`.\n", strings.Join(names, ", "), b.Config, names[0])
+	return nil
 }
 
 func (c *cli) secret(args []string) error {
@@ -510,7 +559,7 @@ func (c *cli) secret(args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := store.SetSecret(p.Name, secret); err != nil {
+	if err := store.SetSecretFor(p, secret); err != nil {
 		return err
 	}
 	fmt.Fprintf(c.stderr, "Saved the client secret for %s in %s.\n", p.Name, auth.KeychainName)
@@ -540,35 +589,50 @@ func (c *cli) readSecret(name string) (string, error) {
 	return s, nil
 }
 
-// fail prints one plain sentence, then the detail, and picks the exit code.
+// fail prints one plain sentence with the next step, then the detail,
+// and picks the exit code.
 func (c *cli) fail(err error) int {
 	var ue usageError
-	kind := app.KindOf(err)
+	e := app.ErrorOf(err)
 	if errors.As(err, &ue) {
-		kind = app.KindUsage
+		e = &control.Error{Kind: control.KindUsage, Msg: ue.Error()}
 	}
-	headline, code := "It did not work.", exitError
-	switch kind {
-	case app.KindUsage:
-		headline, code = "The command was not understood.", exitUsage
-	case app.KindConfig:
-		headline, code = "The profile file has a problem.", exitUsage
-	case app.KindSignIn:
-		headline, code = fmt.Sprintf("You need to sign in: run `tokentray login %s`.", c.profile), exitSignIn
-	case app.KindKeychain:
-		headline = fmt.Sprintf("%s is not available.", upperFirst(auth.KeychainName))
-	case app.KindUnreachable:
-		headline, code = "The provider could not be reached, and there is no valid access token.", exitUnreachable
-	case app.KindCanceled:
-		headline = "Cancelled."
+	if e.Profile == "" {
+		e.Profile = c.profile
 	}
-	fmt.Fprintf(c.stderr, "tokentray: %s\n  %v\n", headline, err)
+	code := exitError
+	switch e.Kind {
+	case control.KindUsage, control.KindConfig, control.KindSecret:
+		code = exitUsage
+	case control.KindSignIn:
+		code = exitSignIn
+	case control.KindUnreachable:
+		code = exitUnreachable
+	}
+	w := control.Explain(e)
+	next := w.Next
+	if w.Command != "" {
+		next = "Run `" + w.Command + "`."
+	}
+	fmt.Fprintf(c.stderr, "tokentray: %s", w.Headline)
+	if next != "" {
+		fmt.Fprintf(c.stderr, " %s", next)
+	}
+	fmt.Fprintln(c.stderr)
+	if e.Kind != control.KindCanceled {
+		fmt.Fprintf(c.stderr, "  %s\n", terminalSafe(e.Msg))
+	}
 	return code
 }
 
-func upperFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
+// terminalSafe keeps a terminal's control sequences out of a message: the
+// detail may quote a provider, and a provider's text must not retitle the
+// window or recolour the prompt.
+func terminalSafe(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
 }

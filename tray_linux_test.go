@@ -94,6 +94,7 @@ func (r *resident) output() string {
 // tray starts the resident and waits for its item to register.
 func (d *desktop) tray(t *testing.T) (*resident, testkit.Item) {
 	t.Helper()
+	seen := d.host.ItemCount()
 	cmd := exec.Command(binary, "--config", d.config, "--verbose")
 	cmd.Env = append(os.Environ(), d.env...)
 	var logs bytes.Buffer
@@ -107,6 +108,14 @@ func (d *desktop) tray(t *testing.T) (*resident, testkit.Item) {
 	done := make(chan struct{})
 	go func() { _ = cmd.Wait(); close(done) }()
 	t.Cleanup(func() {
+		if t.Failed() {
+			// Its goroutines go to the log, for whoever reads the failure.
+			_ = cmd.Process.Signal(syscall.SIGQUIT)
+			select {
+			case <-done:
+			case <-time.After(2 * time.Second):
+			}
+		}
 		_ = cmd.Process.Kill()
 		<-done
 		if t.Failed() {
@@ -115,7 +124,24 @@ func (d *desktop) tray(t *testing.T) (*resident, testkit.Item) {
 			sw.mu.Unlock()
 		}
 	})
-	return &resident{cmd, done, sw}, d.host.WaitItem(t, 10*time.Second)
+	d.host.WaitItems(t, seen+1, 10*time.Second)
+	return &resident{cmd, done, sw}, d.host.WaitItem(t, time.Second)
+}
+
+// quit chooses Quit and waits for the tray to exit cleanly.
+func (r *resident) quit(t *testing.T, it testkit.Item) {
+	t.Helper()
+	it.Click(t, "Quit")
+	select {
+	case <-time.After(10 * time.Second):
+		_ = r.cmd.Process.Signal(syscall.SIGQUIT) // its goroutines go to the log
+		time.Sleep(time.Second)
+		t.Fatal("Quit did not end the tray")
+	case <-r.done:
+	}
+	if code := r.cmd.ProcessState.ExitCode(); code != 0 {
+		t.Errorf("the tray exited with %d after Quit", code)
+	}
 }
 
 type syncWriter struct {
@@ -164,6 +190,9 @@ func eventually(t *testing.T, timeout time.Duration, msg string, ok func() bool)
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// menuNow is the tray's menu as it is now, for a failure message.
+func menuNow(t *testing.T, it testkit.Item) string { return testkit.FormatMenu(it.Menu(t)) }
 
 // copyElsewhere copies text from another program, as a person would. It is
 // a process of its own: Xlib ends a process whose X server goes away, and
@@ -241,6 +270,16 @@ func iconIs(t *testing.T, it testkit.Item, name string, want []byte) {
 	}
 }
 
+// hasItem tells whether the menu shows an item labelled prefix….
+func hasItem(t *testing.T, it testkit.Item, prefix string) bool {
+	for _, mi := range it.Menu(t) {
+		if mi.Visible && strings.HasPrefix(mi.Label, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
 // label is the profile's status line in the menu.
 func label(t *testing.T, it testkit.Item, profile string) string {
 	return it.Find(t, profile+": ").Label
@@ -248,6 +287,7 @@ func label(t *testing.T, it testkit.Item, profile string) string {
 
 func TestTray(t *testing.T) {
 	testkit.RequireSecretService(t)
+	forget(t, "work")
 	p := testkit.StartProvider(t, testkit.ProviderOptions{AccessTTL: 10 * time.Minute})
 	b := testkit.NewBrowser(t)
 	cfg := writeConfig(t, "clipboard_clear = 2\n"+p.Profile("work", "public"))
@@ -257,7 +297,7 @@ func TestTray(t *testing.T) {
 	// A fresh start, signed out: the signed-out icon, the sign-in window
 	// open (not a browser), and the menu saying so.
 	iconIs(t, it, "signed out", assets.TraySignedOut)
-	d.windowOpen(t, "Sign in")
+	d.windowOpen(t, "Sign in to work")
 	if d.openedCount() != 0 {
 		t.Error("the tray opened a browser by itself at start")
 	}
@@ -306,6 +346,23 @@ func TestTray(t *testing.T) {
 	time.Sleep(3 * time.Second)
 	if got := readClipboard(); got != "mine" {
 		t.Errorf("the auto-clear wiped what the person copied: %q", got)
+	}
+	// A clipboard manager that takes the token over keeps it no longer
+	// than the tray would: what is cleared is the token, whoever holds it.
+	it.Click(t, "Copy access token")
+	eventually(t, 10*time.Second, "nothing copied", func() bool { return readClipboard() == access })
+	d.copyElsewhere(t, access)
+	eventually(t, 10*time.Second, "the token held by another program was not cleared", func() bool { return readClipboard() == "" })
+
+	// The tray holds tokens all day: no core dump of it.
+	limits, err := os.ReadFile(fmt.Sprintf("/proc/%d/limits", tray.cmd.Process.Pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range strings.Split(string(limits), "\n") {
+		if f := strings.Fields(l); strings.HasPrefix(l, "Max core file size") && (len(f) < 6 || f[4] != "0" || f[5] != "0") {
+			t.Errorf("the tray may dump core: %q", l)
+		}
 	}
 
 	// Refresh now: a new token, the same through the socket and directly.
@@ -389,6 +446,20 @@ func TestTray(t *testing.T) {
 	it.Click(t, "Refresh now")
 	iconIs(t, it, "needs sign-in", assets.TraySignedOut)
 	n = d.host.WaitNotification(t, notes, "Sign-in needed: work", 10*time.Second)
+	// One truth: the menu, `status` through the tray and `status` run on
+	// its own all say so, and the keychain no longer offers the dead token.
+	if got := label(t, it, "work"); got != "work: Sign-in needed" {
+		t.Errorf("label after invalid_grant = %q", got)
+	}
+	for _, env := range [][]string{d.env, direct} {
+		st := tokentray(t, cfg, env, "status", "--json")
+		if st.code != 0 || !strings.Contains(st.stdout, `"state": "needs-sign-in"`) || !strings.Contains(st.stdout, `"refresh_token": false`) {
+			t.Errorf("status --json after invalid_grant: exit %d\n%s", st.code, st.stdout)
+		}
+		if st := tokentray(t, cfg, env, "status"); !strings.Contains(st.stdout, "sign-in needed") {
+			t.Errorf("status after invalid_grant:\n%s", st.stdout)
+		}
+	}
 	opened := d.openedCount()
 	d.host.Click(t, n)
 	authURL := d.lastOpened(t, opened)
@@ -420,17 +491,7 @@ func TestTray(t *testing.T) {
 
 	// Quit ends the tray cleanly and takes the socket with it; the command
 	// line then answers by itself, the same as through the tray.
-	it.Click(t, "Quit")
-	select {
-	case <-time.After(10 * time.Second):
-		_ = tray.cmd.Process.Signal(syscall.SIGQUIT) // its goroutines go to the log
-		time.Sleep(time.Second)
-		t.Fatal("Quit did not end the tray")
-	case <-tray.done:
-	}
-	if code := tray.cmd.ProcessState.ExitCode(); code != 0 {
-		t.Errorf("the tray exited with %d after Quit", code)
-	}
+	tray.quit(t, it)
 	if _, err := os.Stat(filepath.Join(strings.TrimPrefix(d.env[1], "XDG_RUNTIME_DIR="), "tokentray", "control.sock")); err == nil {
 		t.Error("the control socket is still there after Quit")
 	}
@@ -452,6 +513,85 @@ func TestTray(t *testing.T) {
 	t.Logf("hygiene: %d secrets against %d bytes of log and %d notifications", len(secrets), len(tray.output()), len(d.host.Notifications()))
 }
 
+// The tray follows its profile file by itself, and every profile in it is
+// kept fresh however it arrived: an import while the tray runs shows in the
+// menu at once and its background refresh starts without any command; a
+// broken file shows, and leaves the profiles running. Sign-in windows are
+// per profile, and a restart with a signed-in default profile opens none.
+func TestTrayFollowsTheProfileFile(t *testing.T) {
+	testkit.RequireSecretService(t)
+	forget(t, "work", "spare", "third")
+	p := testkit.StartProvider(t, testkit.ProviderOptions{AccessTTL: 20 * time.Second})
+	b := testkit.NewBrowser(t)
+	cfg := filepath.Join(t.TempDir(), "profiles.toml") // no file yet: a first start
+	d := newDesktop(t, cfg)
+	// Signed in before, from a file IT sent that is not imported yet.
+	sent := writeConfig(t, p.Profile("work", "public")+p.Profile("spare", "public")+p.Profile("third", "public"))
+	if page, r := loginEnv(t, b, d.env, sent, "work", "alice"); r.code != 0 || !strings.Contains(page, "You are signed in") {
+		t.Fatalf("login: exit %d, %s\n%s", r.code, page, r.stderr)
+	}
+	tray, it := d.tray(t)
+	eventually(t, 5*time.Second, "no welcome line", func() bool { return hasItem(t, it, "No profile yet") })
+	d.windowOpen(t, "tokentray settings") // the first start's window, up and watching
+
+	before := p.Stats(t).Token["refresh_token"]
+	if r := d.cli(t, "profiles", "import", sent); r.code != 0 {
+		t.Fatalf("import: %s", r.stderr)
+	}
+	defer func() {
+		if t.Failed() {
+			t.Logf("menu at the end:\n%s", menuNow(t, it))
+		}
+	}()
+	start := time.Now()
+	eventually(t, 2*time.Second, "the imported profile is not in the menu", func() bool {
+		return hasItem(t, it, "work: alice@example.test · ")
+	})
+	t.Logf("the import showed in the menu after %s", time.Since(start).Round(time.Millisecond))
+	// A 20 s token is renewed 10 s after sign-in, by the tray alone.
+	eventually(t, 30*time.Second, "the imported profile was never refreshed in the background", func() bool {
+		return p.Stats(t).Token["refresh_token"] > before
+	})
+
+	// A mistake in the file shows at once; the profiles keep running.
+	good, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cfg, append(slices.Clone(good), "bogus = 1\n"...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 2*time.Second, "the broken file does not show", func() bool {
+		return hasItem(t, it, "The profile file has a problem")
+	})
+	if got := label(t, it, "work"); !strings.HasPrefix(got, "work: alice@example.test") {
+		t.Errorf("with the file broken, work shows %q", got)
+	}
+	if err := os.WriteFile(cfg, good, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 2*time.Second, "the mended file still shows a problem", func() bool {
+		return !hasItem(t, it, "The profile file has a problem")
+	})
+
+	// Sign in… for one profile, then for another: a window for each.
+	it.ClickIn(t, "spare: ", "Sign in…")
+	d.windowOpen(t, "Sign in to spare")
+	it.ClickIn(t, "third: ", "Sign in…")
+	d.windowOpen(t, "Sign in to third")
+
+	// Starting again with the default profile signed in opens no window.
+	tray.quit(t, it)
+	for i := range 2 {
+		tray, it = d.tray(t)
+		time.Sleep(2500 * time.Millisecond)
+		if titles := d.x.WindowTitles(t); slices.Contains(titles, "Sign in to work") || slices.Contains(titles, "Sign in") {
+			t.Errorf("start %d with work signed in opened %q", i+1, titles)
+		}
+		tray.quit(t, it)
+	}
+}
+
 // revoke ends a grant at the provider, as an administrator would.
 func revoke(t *testing.T, p *testkit.Provider, refresh string) {
 	t.Helper()
@@ -471,6 +611,7 @@ var screenshots = flag.String("screenshots", "", "also write the windows' screen
 // screenshots are the README's.
 func TestWindowsRender(t *testing.T) {
 	testkit.RequireSecretService(t)
+	forget(t, "work", "lightfi", "disruptive")
 	p := testkit.StartProvider(t, testkit.ProviderOptions{AccessTTL: 10 * time.Minute})
 	cfg := writeConfig(t, p.Profile("work", "public"))
 	d := newDesktop(t, cfg)
@@ -480,11 +621,11 @@ func TestWindowsRender(t *testing.T) {
 		}
 	}
 	_, it := d.tray(t)
-	d.windowOpen(t, "Sign in") // a fresh start, signed out
-	it.Click(t, "Sign in…")
+	d.windowOpen(t, "Sign in to work") // a fresh start, signed out
+	it.ClickIn(t, "work: ", "Sign in…")
 	d.lastOpened(t, 0)
 	time.Sleep(2 * time.Second) // let it draw the new state
-	d.shot(t, "Sign in", "signin.png")
+	d.shot(t, "Sign in to work", "signin.png")
 	it.Click(t, "Settings…")
 	d.windowOpen(t, "tokentray settings")
 	time.Sleep(2 * time.Second)

@@ -9,10 +9,11 @@ import (
 )
 
 // clipboardOwner puts text on the system clipboard and, when asked, clears
-// it later — but only if the clipboard still holds that text: anything the
-// person copied since is theirs. On X11 the owner must stay alive for the
-// text to stay pasteable, which the resident does; golang.design/x/clipboard
-// sleeps in the X event loop until another program takes the clipboard.
+// it later — if the clipboard still holds that text, whoever holds it: a
+// clipboard manager that took it over keeps a token as well as we do, while
+// anything the person copied since is theirs. On X11 the owner must stay
+// alive for the text to stay pasteable, which the resident does;
+// golang.design/x/clipboard sleeps in the X event loop meanwhile.
 type clipboardOwner struct {
 	once    sync.Once
 	initErr error
@@ -29,25 +30,19 @@ func (c *clipboardOwner) Copy(text string, clearAfter time.Duration) error {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	taken := clipboard.Write(clipboard.FmtText, []byte(text))
+	clipboard.Write(clipboard.FmtText, []byte(text))
 	c.gen++
 	gen := c.gen
 	if clearAfter <= 0 {
 		return nil
 	}
-	go func() {
-		t := time.NewTimer(clearAfter)
-		defer t.Stop()
-		select {
-		case <-taken:
-			return // another program (or our own next copy) took over
-		case <-t.C:
-		}
+	time.AfterFunc(clearAfter, func() {
 		c.mu.Lock()
 		defer c.mu.Unlock()
-		if c.gen == gen {
+		// Our own later copy clears itself; any other text is the person's.
+		if c.gen == gen && string(clipboard.Read(clipboard.FmtText)) == text {
 			clipboard.Write(clipboard.FmtText, nil)
 		}
-	}()
+	})
 	return nil
 }

@@ -8,31 +8,28 @@ import (
 
 	"fyne.io/systray"
 
-	"github.com/tokentray/tokentray/assets"
-	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/internal/control"
 )
 
-// tray renders Views into the system tray through fyne.io/systray: D-Bus
-// StatusNotifierItem on Linux, no GUI toolkit loop and no ticker, so it
-// costs nothing while nothing changes. Menu clicks call the Resident.
+// tray copies menu models into the system tray through fyne.io/systray:
+// D-Bus StatusNotifierItem on Linux, no GUI toolkit loop and no ticker, so
+// it costs nothing while nothing changes. Menu clicks call the Resident.
 type tray struct {
 	mu    sync.Mutex
 	ready bool
-	last  View
-	menu  *trayMenu
+	last  control.View
+	items *trayItems
 	icon  []byte
 	// tooltip is the one last sent.
 	tooltip string
-	// tick re-renders when a "valid …" line next changes, only while one
-	// shows a countdown.
-	tick *time.Timer
-	r    *Resident
+	r       *Resident
 }
 
-type trayMenu struct {
+// trayItems are the menu's items for one set of profiles.
+type trayItems struct {
 	names     []string
 	sections  map[string]*traySection
-	empty     *menuItem
+	notice    *menuItem
 	settings  *menuItem
 	autostart *menuItem
 	quit      *menuItem
@@ -67,6 +64,11 @@ func (m *menuItem) setTitle(title string) {
 	}
 }
 
+func (m *menuItem) set(it item) {
+	m.setTitle(it.title)
+	m.setEnabled(it.enabled)
+}
+
 func (m *menuItem) setEnabled(on bool) { change(&m.enabled, on, m.Enable, m.Disable) }
 func (m *menuItem) setShown(on bool)   { change(&m.shown, on, m.Show, m.Hide) }
 func (m *menuItem) setChecked(on bool) { change(&m.checked, on, m.Check, m.Uncheck) }
@@ -89,24 +91,29 @@ func newTray() *tray { return &tray{} }
 // run shows the tray and blocks until Quit is chosen or ctx ends.
 func (t *tray) run(ctx context.Context, r *Resident) {
 	t.r = r
-	// A click on the icon copies the active profile's token. Set before the
-	// tray starts: whether the item is a plain menu is decided then.
+	// A click on the icon copies the default profile's token. Set before
+	// the tray starts: whether the item is a plain menu is decided then.
 	systray.SetOnTapped(func() { go t.tapped() })
 	stop := context.AfterFunc(ctx, systray.Quit)
 	defer stop()
 	systray.Run(func() {
 		systray.SetTitle("tokentray")
+		// Draw at once, before fyne.io/systray exports the item on D-Bus:
+		// an icon set while it exports is lost. The loop draws what changed
+		// since.
 		t.mu.Lock()
 		t.ready = true
 		v := t.last
 		t.mu.Unlock()
-		t.render(v)
-	}, nil)
-	t.mu.Lock()
-	if t.tick != nil {
-		t.tick.Stop()
-	}
-	t.mu.Unlock()
+		t.render(v, time.Now())
+		r.changed()
+	}, func() {
+		// The tray's D-Bus connection closes right after this: nothing may
+		// be drawn into it any more.
+		t.mu.Lock()
+		t.ready = false
+		t.mu.Unlock()
+	})
 }
 
 // tapped: a click on the icon.
@@ -123,115 +130,51 @@ func (t *tray) tapped() {
 	default:
 		// Nothing to copy: the sign-in window says what to do; it does not
 		// open the browser before the person asks.
-		t.r.openWindow("signin", p.Name)
+		t.r.windows.open("signin", p.Name)
 	}
 }
 
-// iconFor is the tray icon of a View: the most urgent state among the
-// profiles in use; signed out only when no profile is signed in.
-func iconFor(v View) []byte {
-	rank := func(k auth.StateKind) int {
-		switch k {
-		case auth.NeedsSignIn:
-			return 4
-		case auth.Retrying:
-			return 3
-		case auth.Refreshing, auth.SigningIn:
-			return 2
-		case auth.Valid:
-			return 1
-		}
-		return 0
-	}
-	worst := auth.SignedOut
-	for _, p := range v.Profiles {
-		if rank(p.State) > rank(worst) {
-			worst = p.State
-		}
-	}
-	switch worst {
-	case auth.Valid:
-		return assets.TrayValid
-	case auth.Refreshing, auth.SigningIn:
-		return assets.TrayRefreshing
-	case auth.Retrying:
-		return assets.TrayRetrying
-	}
-	return assets.TraySignedOut
-}
-
-// tooltipFor says in words what the icon says in colour.
-func tooltipFor(v View, now time.Time) string {
-	s := "tokentray"
-	for _, p := range v.Profiles {
-		s += "\n" + p.Name + ": " + StatusLine(p, now)
-	}
-	return s
-}
-
-// render shows v. The menu is rebuilt only when the profiles change; else
-// its items are updated in place.
-func (t *tray) render(v View) {
+// render shows v at now, and says when a countdown line in it next
+// changes (0: none shows). The menu is rebuilt only when the profiles
+// change; else its items are updated in place.
+func (t *tray) render(v control.View, now time.Time) (next time.Duration) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.last = v
+	m := menu(v, now)
 	if !t.ready {
-		return
+		return m.next
 	}
-	now := time.Now()
-	if icon := iconFor(v); &icon[0] != firstByte(t.icon) {
-		t.icon = icon
-		systray.SetIcon(icon)
+	if &m.icon[0] != firstByte(t.icon) {
+		t.icon = m.icon
+		systray.SetIcon(m.icon)
 	}
-	if tip := tooltipFor(v, now); tip != t.tooltip {
-		t.tooltip = tip
-		systray.SetTooltip(tip)
+	if m.tooltip != t.tooltip {
+		t.tooltip = m.tooltip
+		systray.SetTooltip(m.tooltip)
 	}
-	names := make([]string, 0, len(v.Profiles))
-	for _, p := range v.Profiles {
-		names = append(names, p.Name)
+	names := make([]string, 0, len(m.profiles))
+	for _, p := range m.profiles {
+		names = append(names, p.name)
 	}
-	if t.menu == nil || !slices.Equal(t.menu.names, names) {
+	if t.items == nil || !slices.Equal(t.items.names, names) {
 		t.build(names)
 	}
-	m := t.menu
-	var next time.Duration // until a countdown line changes
-	for _, p := range v.Profiles {
-		s := m.sections[p.Name]
-		s.label.setTitle(p.Name + ": " + StatusLine(p, now))
-		s.copy.setEnabled(p.HasToken())
-		s.header.setEnabled(p.HasToken())
-		s.refresh.setEnabled(p.HasToken() && (p.HasRefreshToken || p.ServiceAccount))
-		if p.HasToken() {
-			s.sign.setTitle("Sign out")
-			if d := NextChange(p.Until, now); d > 0 && (next == 0 || d < next) {
-				next = d
-			}
-		} else {
-			s.sign.setTitle("Sign in…")
-		}
-		s.sign.setEnabled(p.State != auth.SigningIn)
+	items := t.items
+	for _, p := range m.profiles {
+		s := items.sections[p.name]
+		s.label.setTitle(p.label)
+		s.copy.set(p.copy)
+		s.header.set(p.header)
+		s.refresh.set(p.refresh)
+		s.sign.set(p.sign)
 	}
-	switch {
-	case v.ConfigErr != "":
-		m.empty.setTitle("The profile file has a problem: see Settings…")
-	case len(v.Profiles) == 0:
-		m.empty.setTitle("No profile yet: import one in Settings…")
+	if m.notice != "" {
+		items.notice.setTitle(m.notice)
 	}
-	m.empty.setShown(v.ConfigErr != "" || len(v.Profiles) == 0)
-	m.autostart.setChecked(v.Autostart)
-	if t.tick != nil {
-		t.tick.Stop()
-		t.tick = nil
-	}
-	if next > 0 {
-		t.tick = time.AfterFunc(next, func() {
-			t.mu.Lock()
-			v := t.last
-			t.mu.Unlock()
-			t.render(v)
-		})
-	}
+	items.notice.setShown(m.notice != "")
+	items.autostart.setChecked(m.autostart)
+	return m.next
 }
 
 func firstByte(b []byte) *byte {
@@ -244,12 +187,12 @@ func firstByte(b []byte) *byte {
 // build lays out the menu for these profiles: a section each, then
 // Settings…, Start at login and Quit.
 func (t *tray) build(names []string) {
-	if t.menu != nil {
-		t.menu.stop()
+	if t.items != nil {
+		t.items.stop()
 		systray.ResetMenu()
 	}
 	ctx, stop := context.WithCancel(context.Background())
-	m := &trayMenu{names: names, sections: map[string]*traySection{}, stop: stop}
+	items := &trayItems{names: names, sections: map[string]*traySection{}, stop: stop}
 	on := func(it *menuItem, f func()) {
 		go func() {
 			for {
@@ -288,16 +231,16 @@ func (t *tray) build(names []string) {
 				r.SignIn(name)
 			}
 		})
-		m.sections[name] = s
+		items.sections[name] = s
 	}
-	m.empty = addItem("", "")
-	m.empty.setEnabled(false)
+	items.notice = addItem("", "")
+	items.notice.setEnabled(false)
 	systray.AddSeparator()
-	m.settings = addItem("Settings…", "Profiles, clipboard, start at login")
-	m.autostart = newItem(systray.AddMenuItemCheckbox("Start at login", "Start tokentray when you log in", false), "Start at login")
-	m.quit = addItem("Quit", "Quit tokentray")
-	on(m.settings, func() { r.openWindow("settings", "") })
-	on(m.autostart, func() { _ = r.SetAutostart(!m.autostart.Checked()) })
-	on(m.quit, systray.Quit)
-	t.menu = m
+	items.settings = addItem("Settings…", "Profiles, clipboard, start at login")
+	items.autostart = newItem(systray.AddMenuItemCheckbox("Start at login", "Start tokentray when you log in", false), "Start at login")
+	items.quit = addItem("Quit", "Quit tokentray")
+	on(items.settings, func() { r.windows.open("settings", "") })
+	on(items.autostart, func() { _ = r.SetAutostart(!items.autostart.Checked()) })
+	on(items.quit, systray.Quit)
+	t.items = items
 }

@@ -1,72 +1,60 @@
 package app
 
 import (
-	"fmt"
 	"net/url"
 	"time"
 
 	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/internal/control"
 )
 
-// View is a snapshot of the resident for people: the tray renders it and
-// the windows receive it over the control socket.
-type View struct {
-	Profiles       []ProfileView `json:"profiles"`
-	Default        string        `json:"default,omitempty"`
-	ClipboardClear time.Duration `json:"clipboard_clear"`
-	Autostart      bool          `json:"autostart"`
-	ConfigPath     string        `json:"config_path"`
-	// ConfigErr is set when the profile file cannot be read.
-	ConfigErr string `json:"config_error,omitempty"`
-}
-
-// ProfileView is one profile in a View.
-type ProfileView struct {
-	Name            string         `json:"name"`
-	Provider        string         `json:"provider"`
-	Who             string         `json:"who,omitempty"`
-	State           auth.StateKind `json:"state"`
-	Until           time.Time      `json:"until,omitzero"`
-	HasRefreshToken bool           `json:"refresh_token,omitempty"`
-	ServiceAccount  bool           `json:"service_account,omitempty"`
-	// Since is when refreshes started failing (Retrying).
-	Since time.Time `json:"since,omitzero"`
-	// Err says why sign-in is needed or what the last refresh hit.
-	Err     string     `json:"error,omitempty"`
-	ErrKind Kind       `json:"error_kind,omitempty"`
-	SignIn  SignInView `json:"signin"`
-}
-
-// SignInView is the state of the latest browser sign-in of a profile.
-type SignInView struct {
-	Active bool   `json:"active,omitempty"`
-	URL    string `json:"url,omitempty"`
-	Done   bool   `json:"done,omitempty"`
-	Err    string `json:"error,omitempty"`
-	// ErrKind picks the advice the sign-in window gives.
-	ErrKind Kind `json:"error_kind,omitempty"`
-}
-
-// HasToken tells whether the profile holds an access token to copy.
-func (p ProfileView) HasToken() bool {
-	switch p.State {
-	case auth.Valid, auth.Refreshing, auth.Retrying:
-		return true
+// viewOf is the View of a profile file's sessions: each session's one
+// state, read from the keychain first where it has not been yet.
+func viewOf(sessions *auth.Sessions) control.View {
+	cfg, err := sessions.Config()
+	v := control.View{ConfigPath: sessions.Path(), Default: cfg.Default, ClipboardClear: cfg.ClipboardClear,
+		NoFile: sessions.Missing()}
+	if err != nil {
+		v.ConfigErr = err.Error()
 	}
-	return false
+	for _, s := range sessions.List() {
+		v.Profiles = append(v.Profiles, profileView(s.Profile(), s.Look()))
+	}
+	return v
 }
 
-// Profile finds a profile by name ("" = the default, else the first).
-func (v View) Profile(name string) (ProfileView, bool) {
-	if name == "" {
-		name = v.Default
+func profileView(p *auth.Profile, st auth.State) control.ProfileView {
+	pv := control.ProfileView{
+		Name: p.Name, Provider: providerName(p), State: stateName(st.Kind), Who: st.Who,
+		Expiry: sec(st.Until), HasRefreshToken: st.HasRefreshToken, RefreshExpiry: sec(st.RefreshUntil),
+		ServiceAccount: p.JWTBearer(), SignedInAt: sec(st.SignedInAt), RefreshedAt: sec(st.RefreshedAt), Since: sec(st.Since),
 	}
-	for _, p := range v.Profiles {
-		if p.Name == name || name == "" {
-			return p, true
-		}
+	if st.Err != nil {
+		pv.Err = errorFor(st.Err, p.Name)
 	}
-	return ProfileView{}, false
+	return pv
+}
+
+// sec is t to the second: what people and scripts are shown.
+func sec(t time.Time) time.Time { return t.Truncate(time.Second) }
+
+// stateName is a state's name on the wire.
+func stateName(k auth.StateKind) control.State {
+	switch k {
+	case auth.SignedOut:
+		return control.SignedOut
+	case auth.SigningIn:
+		return control.SigningIn
+	case auth.Valid:
+		return control.Valid
+	case auth.Refreshing:
+		return control.Refreshing
+	case auth.Retrying:
+		return control.Retrying
+	case auth.NeedsSignIn:
+		return control.NeedsSignIn
+	}
+	return control.Unknown
 }
 
 // providerName is how people know the provider: its host.
@@ -82,86 +70,4 @@ func providerName(p *auth.Profile) string {
 		return u.Host
 	}
 	return raw
-}
-
-// HumanDuration says how long, as people say it: "3 h 58 min", "12 min",
-// "45 s".
-func HumanDuration(d time.Duration) string {
-	switch {
-	case d >= time.Hour:
-		d = d.Round(time.Minute)
-		h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
-		if m == 0 {
-			return fmt.Sprintf("%d h", h)
-		}
-		return fmt.Sprintf("%d h %d min", h, m)
-	case d >= time.Minute:
-		return fmt.Sprintf("%d min", int(d.Round(time.Minute)/time.Minute))
-	case d > 0:
-		return fmt.Sprintf("%d s", int(d.Round(time.Second)/time.Second))
-	}
-	return "0 s"
-}
-
-// countdownStep is how finely StatusLine shows the time left: to the
-// minute in the last ten minutes, in five-minute steps (rounded down)
-// before. The tray re-renders each time the line changes, and every
-// wake-up of the idle tray costs dozens of context switches, so this is a
-// dozen renders an hour rather than sixty.
-func countdownStep(left time.Duration) time.Duration {
-	if left < 10*time.Minute {
-		return time.Minute
-	}
-	return 5 * time.Minute
-}
-
-// NextChange is how long the time left that StatusLine shows for a token
-// valid until until stays the same; 0 once it has expired.
-func NextChange(until, now time.Time) time.Duration {
-	left := until.Sub(now)
-	if until.IsZero() || left <= 0 {
-		return 0
-	}
-	// Just past the boundary, where the rounded-down value drops.
-	return left - left.Truncate(countdownStep(left)) + time.Millisecond
-}
-
-// StatusLine is the one line the tray menu and the windows show for a
-// profile at time now.
-func StatusLine(p ProfileView, now time.Time) string {
-	who := p.Who
-	if who == "" {
-		who = "signed in"
-	}
-	left := p.Until.Sub(now)
-	valid := ""
-	if !p.Until.IsZero() {
-		switch {
-		case left >= time.Minute:
-			valid = "valid " + HumanDuration(left.Truncate(countdownStep(left)))
-		case left > 0:
-			valid = "expires in less than a minute"
-		default:
-			valid = "expired"
-		}
-	}
-	switch p.State {
-	case auth.SigningIn:
-		return "Signing in…"
-	case auth.NeedsSignIn:
-		return "Sign-in needed"
-	case auth.SignedOut:
-		return "Signed out"
-	case auth.Refreshing:
-		return who + " · renewing…"
-	case auth.Retrying:
-		if left > 0 {
-			return who + " · offline, " + valid
-		}
-		return who + " · offline, token expired"
-	}
-	if valid == "" {
-		return who
-	}
-	return who + " · " + valid
 }

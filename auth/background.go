@@ -75,37 +75,40 @@ func (s *Session) Run(ctx context.Context) {
 // when poked or woken). A wake or a poke during a backoff retries at once:
 // after a resume or a sign-in, waiting out the old backoff helps no one.
 func (s *Session) step(ctx context.Context, b *backoff) time.Time {
-	rec, err := s.store.Load(s.profile.Name)
+	rec, err := s.read()
 	now := s.now()
 	switch {
 	case errors.Is(err, ErrNotFound):
 		b.reset()
 		if s.State().Kind != SigningIn {
-			s.publishRecord(SignedOut, nil)
+			s.publish(nil)
+		}
+		return time.Time{}
+	case errors.Is(err, errElsewhere):
+		b.reset()
+		if s.State().Kind != SigningIn {
+			s.publishFailure(NeedsSignIn, err)
 		}
 		return time.Time{}
 	case err != nil: // a keychain that is locked or gone: try again later
 		s.publishFailure(Retrying, err)
 		return b.next(now)
 	}
-	s.mu.Lock()
-	dead := rec.RefreshToken != "" && rec.RefreshToken == s.deadRefresh
-	renewable := s.renewable(rec)
-	s.mu.Unlock()
-	if !renewable {
-		if remaining(rec, now) > 0 && !dead {
-			s.publishRecord(Valid, rec)
-			return rec.Expiry
+	if !s.renewable(rec) {
+		// Valid until it expires, then sign-in needed (keeping the
+		// provider's own words, once it has said no).
+		if s.stateOf(rec, now).Kind != NeedsSignIn || s.State().Kind != NeedsSignIn {
+			s.publish(rec)
 		}
-		if !dead {
-			s.publishFailure(NeedsSignIn, errors.New("the access token expired and the provider gives no refresh token"))
+		if s.State().Kind == Valid {
+			return rec.Expiry
 		}
 		return time.Time{}
 	}
 	margin := s.RefreshMargin(rec)
 	due := rec.Expiry.Add(-margin)
 	if now.Before(due) && !b.failing() {
-		s.publishRecord(Valid, rec)
+		s.publish(rec)
 		s.log.Debug("next refresh planned", "at", due, "margin", margin)
 		return due
 	}

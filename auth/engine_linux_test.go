@@ -204,7 +204,8 @@ func TestOutageNeverSignsOut(t *testing.T) {
 	p := testkit.StartProvider(t, testkit.ProviderOptions{AccessTTL: 10 * time.Minute})
 	proxy := testkit.StartFaultProxy(t, p.Issuer)
 	prof := &Profile{Name: "outage", ClientID: "public", Scopes: []string{"offline_access"},
-		AuthURL: p.Issuer + "/auth", TokenURL: proxy.URL + "/token", RevocationURL: proxy.URL + "/token/revocation"}
+		AuthURL: p.Issuer + "/auth", TokenURL: proxy.URL + "/token", RevocationURL: proxy.URL + "/token/revocation",
+		SendTokensToOtherOrigins: []string{proxy.URL}} // the proxy stands between
 	clock := &fakeClock{now: time.Now()}
 	// Compressed time: backoff from 20 ms to 400 ms stands for 1 s to 5 min,
 	// and a hanging or dripping provider is given up on after 300 ms instead

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"os"
 	"strings"
 	"time"
 
@@ -41,11 +40,11 @@ func (s *Session) assertion() (string, error) {
 			return "", err
 		}
 		if secret == "" {
-			return "", fmt.Errorf("%w: the keychain holds no secret for service account %s; run `tokentray secret set %s`", ErrSignInNeeded, p.Name, p.Name)
+			return "", fmt.Errorf("%w: the keychain holds no key secret for service account %s; run `tokentray secret set %s`", ErrNoSecret, p.Name, p.Name)
 		}
 		method, key = jwt.SigningMethodHS256, []byte(secret)
 	case "RS256", "ES256":
-		pem, err := os.ReadFile(p.PrivateKeyFile)
+		pem, err := readSmallFile(p.PrivateKeyFile)
 		if err != nil {
 			return "", fmt.Errorf("read private_key_file: %w", err)
 		}
@@ -109,7 +108,7 @@ func (s *Session) loginJWT(ctx context.Context) (*Record, error) {
 		return nil, err
 	}
 	defer unlock()
-	if err := s.store.Save(s.profile.Name, rec); err != nil {
+	if err := s.save(rec); err != nil {
 		return nil, err
 	}
 	return rec, nil

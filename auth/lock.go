@@ -5,71 +5,36 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
-	"runtime"
 	"sync"
 	"time"
+
+	"github.com/tokentray/tokentray/internal/rundir"
 )
 
-// RuntimeDir is tokentray's private directory for locks and the control
-// socket: under the user's runtime dir where there is one (private, and
-// cleared at logout), else under the cache dir. It is created 0700, and
-// refused if another user owns it or others may enter it.
-func RuntimeDir() (string, error) {
-	base, err := runtimeBase()
-	if err != nil {
-		return "", err
-	}
-	return privateDir(filepath.Join(base, "tokentray"))
-}
-
-func runtimeBase() (string, error) {
-	if runtime.GOOS == "linux" {
-		if dir := os.Getenv("XDG_RUNTIME_DIR"); dir != "" {
-			return dir, nil
-		}
-	}
-	return os.UserCacheDir()
-}
-
-func privateDir(dir string) (string, error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", err
-	}
-	if err := checkPrivateDir(dir); err != nil {
-		return "", err
-	}
-	return dir, nil
-}
-
-// lockDirs remembers the lock directory made and checked for a runtime
-// base: a refresh then costs open, flock and close, not four more system
-// calls to look at directories again. One removed meanwhile is made again.
+// lockDirs remembers the lock directory once made and checked: a refresh
+// then costs open, flock and close, not four more system calls to look at
+// directories again. One removed meanwhile is made again.
 var lockDirs struct {
 	sync.Mutex
-	base, dir string
+	dir string
 }
 
+// userLockDir is rundir.LockDir; a test points it at a directory of its
+// own, so that removing it disturbs no other test's locks.
+var userLockDir = rundir.LockDir
+
 func lockDir(again bool) (string, error) {
-	base, err := runtimeBase()
-	if err != nil {
-		return "", err
-	}
 	lockDirs.Lock()
 	defer lockDirs.Unlock()
-	if lockDirs.base == base && !again {
+	if lockDirs.dir != "" && !again {
 		return lockDirs.dir, nil
 	}
-	top, err := RuntimeDir()
+	dir, err := userLockDir()
 	if err != nil {
 		return "", err
 	}
-	dir, err := privateDir(filepath.Join(top, "locks"))
-	if err != nil {
-		return "", err
-	}
-	lockDirs.base, lockDirs.dir = base, dir
+	lockDirs.dir = dir
 	return dir, nil
 }
 

@@ -8,6 +8,8 @@ import (
 	"runtime"
 	"testing"
 	"time"
+
+	"github.com/tokentray/tokentray/internal/rundir"
 )
 
 // The refresh lock excludes other holders (flock: even other descriptors in
@@ -15,7 +17,9 @@ import (
 // survives its directory being removed while the program runs.
 func TestLockProfile(t *testing.T) {
 	run := t.TempDir()
-	t.Setenv("XDG_RUNTIME_DIR", run)
+	userLockDir = func() (string, error) { return rundir.Private(filepath.Join(run, "tokentray", "locks")) }
+	lockDirs.dir = ""
+	t.Cleanup(func() { userLockDir, lockDirs.dir = rundir.LockDir, "" })
 	unlock, err := lockProfile(context.Background(), "work")
 	if err != nil {
 		t.Fatal(err)

@@ -36,9 +36,9 @@ func (s *Session) Login(ctx context.Context, opts LoginOptions) (*Record, error)
 		return nil, err
 	}
 	s.mu.Lock()
-	s.deadRefresh, s.mem = "", rec
+	s.mem = rec
 	s.mu.Unlock()
-	s.publishRecord(Valid, rec)
+	s.publish(rec)
 	s.wake()
 	return rec, nil
 }
@@ -137,7 +137,11 @@ func (s *Session) finishLogin(ctx context.Context, cfg *oauth2.Config, ep endpoi
 		if ep.verifier == nil {
 			return nil, errors.New("cannot verify the ID token without issuer discovery")
 		}
-		idt, err := ep.verifier.Verify(oidc.ClientContext(ctx, s.hc), raw)
+		hc, err := s.client()
+		if err != nil {
+			return nil, err
+		}
+		idt, err := ep.verifier.Verify(oidc.ClientContext(ctx, hc), raw)
 		if err != nil {
 			return nil, fmt.Errorf("the ID token is not valid: %w", err)
 		}
@@ -153,7 +157,7 @@ func (s *Session) finishLogin(ctx context.Context, cfg *oauth2.Config, ep endpoi
 		// Best effort: it names the account in status and the tray, where a
 		// bare subject id means little.
 		if c, err := s.userinfo(ctx, ep.Userinfo, rec); err == nil && (rec.Subject == "" || c.Subject == rec.Subject) {
-			rec.Subject, rec.Name, rec.Email = c.Subject, c.name(), clean(c.Email, 200)
+			rec.Subject, rec.Name, rec.Email = clean(c.Subject, 200), c.name(), clean(c.Email, 200)
 		}
 	}
 	// Not while another process refreshes the previous sign-in: its save
@@ -163,7 +167,7 @@ func (s *Session) finishLogin(ctx context.Context, cfg *oauth2.Config, ep endpoi
 		return nil, err
 	}
 	defer unlock()
-	if err := s.store.Save(s.profile.Name, rec); err != nil {
+	if err := s.save(rec); err != nil {
 		return nil, err
 	}
 	return rec, nil
@@ -196,7 +200,11 @@ func (s *Session) userinfo(ctx context.Context, endpoint string, rec *Record) (i
 		return c, err
 	}
 	rec.token().SetAuthHeader(req)
-	resp, err := s.hc.Do(req)
+	hc, err := s.client()
+	if err != nil {
+		return c, err
+	}
+	resp, err := hc.Do(req)
 	if err != nil {
 		return c, err
 	}

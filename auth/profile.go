@@ -65,8 +65,28 @@ type Profile struct {
 	// Audience is the assertion's aud; default token_url.
 	Audience string `toml:"audience"`
 
-	// line is where [profile.NAME] starts, for errors found after parsing.
-	line int
+	// SendTokensToOtherOrigins lists origins (https://host[:port]) that may
+	// receive codes, tokens or secrets although the sign-in page is on
+	// another one. Loudly named on purpose: a profile file from a phishing
+	// email would need it to send the user's tokens to its own server.
+	SendTokensToOtherOrigins []string `toml:"send_tokens_to_other_origins"`
+
+	// file, line and lines say where the profile was written, for errors
+	// found after parsing: the file, where [profile.NAME] starts, and where
+	// each key is.
+	file  string
+	line  int
+	lines map[string]int
+}
+
+// configError is a problem with one of the profile's keys, found when it is
+// used (a discovered endpoint, say), named by file, line and key.
+func (p *Profile) configError(key, msg string) *ConfigError {
+	line := p.lines["profile."+p.Name+"."+key]
+	if line == 0 {
+		line = p.line
+	}
+	return &ConfigError{File: p.file, Line: line, Profile: p.Name, Key: key, Msg: msg}
 }
 
 // Duration is a TOML string such as "5m" or "90s".
@@ -109,15 +129,21 @@ type ConfigError struct {
 	Profile string
 	Key     string
 	Msg     string
+	// Err is the cause, when there is one (fs.ErrNotExist: no file yet).
+	Err error
 }
+
+func (e *ConfigError) Unwrap() error { return e.Err }
 
 func (e *ConfigError) Error() string {
 	var b strings.Builder
-	b.WriteString(e.File)
-	if e.Line > 0 {
-		fmt.Fprintf(&b, ":%d", e.Line)
+	if e.File != "" {
+		b.WriteString(e.File)
+		if e.Line > 0 {
+			fmt.Fprintf(&b, ":%d", e.Line)
+		}
+		b.WriteString(": ")
 	}
-	b.WriteString(": ")
 	if e.Profile != "" {
 		fmt.Fprintf(&b, "profile %q: ", e.Profile)
 	}
@@ -173,10 +199,10 @@ func validProfileName(name string) bool {
 
 // LoadConfig reads and checks a profile file.
 func LoadConfig(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	data, err := readSmallFile(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return nil, &ConfigError{File: path, Msg: "no profile file here; create one (see the README) or pass --config"}
+			return nil, &ConfigError{File: path, Msg: "no profile file here yet; import the one your IT team sent (tokentray profiles import FILE) or pass --config", Err: err}
 		}
 		return nil, &ConfigError{File: path, Msg: fmt.Sprintf("cannot read the profile file: %v", err)}
 	}
@@ -207,7 +233,7 @@ func ParseConfig(path string, data []byte) (*Config, error) {
 		if !ok || p == nil {
 			continue
 		}
-		p.Name = name
+		p.Name, p.file, p.lines = name, path, idx.lines
 		p.line = idx.lines["profile."+name]
 		cfg.Profiles[name] = p
 		cfg.Names = append(cfg.Names, name)
@@ -215,7 +241,7 @@ func ParseConfig(path string, data []byte) (*Config, error) {
 	var rest []string // written as an inline table: no line of their own
 	for name, p := range shape.Profile {
 		if _, ok := cfg.Profiles[name]; !ok && p != nil {
-			p.Name = name
+			p.Name, p.file, p.lines = name, path, idx.lines
 			p.line = idx.lines["profile"]
 			cfg.Profiles[name] = p
 			rest = append(rest, name)
@@ -229,11 +255,7 @@ func ParseConfig(path string, data []byte) (*Config, error) {
 			return nil, &ConfigError{File: path, Line: p.line, Profile: name, Msg: "profile names may use letters, digits, '.', '_' and '-' only"}
 		}
 		if key, msg := p.check(); msg != "" {
-			line := idx.lines["profile."+name+"."+key]
-			if line == 0 {
-				line = p.line
-			}
-			return nil, &ConfigError{File: path, Line: line, Profile: name, Key: key, Msg: msg}
+			return nil, p.configError(key, msg)
 		}
 		if p.CAFile != "" && !filepath.IsAbs(p.CAFile) {
 			p.CAFile = filepath.Join(filepath.Dir(path), p.CAFile)
@@ -331,6 +353,16 @@ func (p *Profile) check() (key, msg string) {
 			return "auth_params", fmt.Sprintf("%q is set by tokentray itself and cannot be overridden", k)
 		}
 	}
+	if u, err := url.Parse(p.AuthURL); err == nil {
+		for k := range u.Query() {
+			if reservedParams[k] {
+				return "auth_url", fmt.Sprintf("its query sets %q, which tokentray sets itself; remove it from the URL", k)
+			}
+		}
+	}
+	if key, msg := p.checkOrigins(); msg != "" {
+		return key, msg
+	}
 	if p.RedirectURL != "" {
 		if _, err := parseRedirect(p.RedirectURL); err != nil {
 			return "redirect_url", err.Error()
@@ -356,6 +388,11 @@ func (p *Profile) checkJWTBearer() (key, msg string) {
 	}
 	if msg := checkProviderURL(p.TokenURL); msg != "" {
 		return "token_url", msg
+	}
+	// The assertion is good wherever its audience is: it must name where
+	// it is sent, or a profile could collect assertions for elsewhere.
+	if p.Audience != "" && origin(p.Audience) != origin(p.TokenURL) && !p.trusts(p.Audience) {
+		return "audience", fmt.Sprintf("%q is not where the assertion is sent (%s); the audience must be the token endpoint's own", p.Audience, origin(p.TokenURL))
 	}
 	switch p.JWTAlg {
 	case "", "HS256":

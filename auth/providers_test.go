@@ -6,8 +6,10 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/pem"
 	"errors"
+	"math/big"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
@@ -115,14 +117,15 @@ func TestDisruptiveEmulation(t *testing.T) {
 		name    string
 		change  func(p *Profile, secret *string)
 		wantErr string
+		wantIs  error
 	}{
-		{"as documented", func(*Profile, *string) {}, ""},
-		{"wrong secret", func(_ *Profile, s *string) { *s = "not-it" }, "refused the service account"},
-		{"wrong kid", func(p *Profile, _ *string) { p.KeyID = "other" }, "refused the service account"},
-		{"wrong iss", func(p *Profile, _ *string) { p.Email = "else@example.test" }, "refused the service account"},
-		{"wrong aud", func(p *Profile, _ *string) { p.Audience = "https://elsewhere.example/token" }, "refused the service account"},
-		{"wrong alg", func(p *Profile, _ *string) { p.JWTAlg, p.PrivateKeyFile = "ES256", keyPEM }, "refused the service account"},
-		{"no secret", func(_ *Profile, s *string) { *s = "" }, "secret set"},
+		{"as documented", func(*Profile, *string) {}, "", nil},
+		{"wrong secret", func(_ *Profile, s *string) { *s = "not-it" }, "refused the service account", ErrSignInNeeded},
+		{"wrong kid", func(p *Profile, _ *string) { p.KeyID = "other" }, "refused the service account", ErrSignInNeeded},
+		{"wrong iss", func(p *Profile, _ *string) { p.Email = "else@example.test" }, "refused the service account", ErrSignInNeeded},
+		{"wrong aud", func(p *Profile, _ *string) { p.Audience = "https://elsewhere.example/token" }, "refused the service account", ErrSignInNeeded},
+		{"wrong alg", func(p *Profile, _ *string) { p.JWTAlg, p.PrivateKeyFile = "ES256", keyPEM }, "refused the service account", ErrSignInNeeded},
+		{"no secret", func(_ *Profile, s *string) { *s = "" }, "secret set", ErrNoSecret},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -138,14 +141,14 @@ func TestDisruptiveEmulation(t *testing.T) {
 				t.Fatal(err)
 			}
 			if secret != "" {
-				if err := s.store.SetSecret("dt", secret); err != nil {
+				if err := s.store.SetSecretFor(s.Profile(), secret); err != nil {
 					t.Fatal(err)
 				}
 			}
 			rec, err := s.Login(context.Background(), LoginOptions{})
 			if c.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), c.wantErr) || !errors.Is(err, ErrSignInNeeded) {
-					t.Fatalf("got %v, want sign-in needed with %q", err, c.wantErr)
+				if err == nil || !strings.Contains(err.Error(), c.wantErr) || !errors.Is(err, c.wantIs) {
+					t.Fatalf("got %v, want %v with %q", err, c.wantIs, c.wantErr)
 				}
 				return
 			}
@@ -230,6 +233,21 @@ func TestIDTokenVerification(t *testing.T) {
 	}
 }
 
+// selfSigned is a new CA certificate (DER) that signed nothing.
+func selfSigned(t *testing.T) []byte {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "another CA"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), IsCA: true, BasicConstraintsValid: true}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return der
+}
+
 // A provider behind a private CA: trusted through ca_file, and without it a
 // TLS failure is an outage, never a sign-out.
 func TestCAFile(t *testing.T) {
@@ -242,34 +260,33 @@ func TestCAFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	kr := newMemKeyring(0)
-	prof := serverProfile(p, "work")
-	s, _ := NewSession(prof, Options{Store: memStore(kr)})
-	login(t, s) // sign in over plain loopback, then move the token endpoint behind TLS
-
-	tlsProf := *prof
+	tlsProf := *serverProfile(p, "work")
 	tlsProf.TokenURL = tlsSrv.URL + "/token"
+	tlsProf.SendTokensToOtherOrigins = []string{tlsSrv.URL}
+	tlsProf.CAFile = caPath
+	trusted, err := NewSession(&tlsProf, Options{Store: memStore(kr)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	login(t, trusted)
+	if err := trusted.Refresh(context.Background()); err != nil {
+		t.Errorf("with ca_file: %v", err)
+	}
+
+	// The CA file now holds another certificate: the provider's no longer
+	// verifies.
+	if err := os.WriteFile(caPath, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: selfSigned(t)}), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	untrusted, err := NewSession(&tlsProf, Options{Store: memStore(kr)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	err = untrusted.Refresh(context.Background())
 	if !errors.Is(err, ErrProviderUnreachable) || !strings.Contains(err.Error(), "certificate") {
-		t.Errorf("without ca_file: %v, want an unreachable provider over a certificate error", err)
+		t.Errorf("with an untrusted certificate: %v, want an unreachable provider over a certificate error", err)
 	}
-	if st := untrusted.Status(); !st.SignedIn {
-		t.Error("a TLS failure signed the user out")
-	}
-	tlsProf.CAFile = caPath
-	trusted, err := NewSession(&tlsProf, Options{Store: memStore(kr)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := trusted.Refresh(context.Background()); err != nil {
-		t.Errorf("with ca_file: %v", err)
-	}
-	bad := tlsProf
-	bad.CAFile = filepath.Join(t.TempDir(), "missing.pem")
-	if _, err := NewSession(&bad, Options{Store: memStore(kr)}); err == nil || !strings.Contains(err.Error(), "ca_file") {
-		t.Errorf("a missing ca_file: %v", err)
+	if st := untrusted.State(); st.Kind != Retrying || !st.HasRefreshToken {
+		t.Errorf("a TLS failure left the session %s, want %s with its refresh token", st.Kind, Retrying)
 	}
 }

@@ -36,13 +36,18 @@ func (s *Session) Logout(ctx context.Context) (LogoutResult, error) {
 	var res LogoutResult
 	name := s.profile.Name
 	s.mem = nil
-	rec, err := s.store.Load(name)
+	rec, err := s.read()
 	switch {
 	case err == nil:
 		res.WasSignedIn = true
 		res.RevokeErr = s.revoke(ctx, rec)
 		res.Revoked = res.RevokeErr == nil
 	case errors.Is(err, ErrNotFound):
+	case errors.Is(err, errElsewhere):
+		// Its tokens belong to other settings: revoking would send them
+		// where this profile points now. They are only forgotten here.
+		res.WasSignedIn = true
+		res.RevokeErr = errors.New("the saved sign-in was made for other settings of this profile, so it was not sent anywhere to be revoked")
 	default:
 		var ke *KeychainError
 		if errors.As(err, &ke) {
@@ -61,7 +66,7 @@ func (s *Session) Logout(ctx context.Context) (LogoutResult, error) {
 			return res, fmt.Errorf("sign out of %s: %w", name, err)
 		}
 	}
-	s.publishRecord(SignedOut, nil)
+	s.publish(nil)
 	s.wake()
 	return res, nil
 }
@@ -88,7 +93,11 @@ func (s *Session) revoke(ctx context.Context, rec *Record) error {
 	if err != nil {
 		return fmt.Errorf("revoke: %w", err)
 	}
-	resp, err := s.hc.Do(req)
+	hc, err := s.client()
+	if err != nil {
+		return err
+	}
+	resp, err := hc.Do(req)
 	if err != nil {
 		return fmt.Errorf("%w: revoke: %s", ErrProviderUnreachable, clean(err.Error(), 300))
 	}

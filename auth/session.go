@@ -58,19 +58,19 @@ type Options struct {
 type Session struct {
 	profile            *Profile
 	store              *Store
-	hc                 *http.Client
 	clock              Clock
 	retryMin, retryMax time.Duration
 	log                *slog.Logger
 	disc               discovery
 	pub                publisher
+	// hc talks to the provider; made on first use (see client).
+	hcOnce sync.Once
+	hc     *http.Client
+	hcErr  error
 
 	// mu makes refreshes single-flight within the process; lockProfile
 	// does the same across processes.
 	mu sync.Mutex
-	// deadRefresh is a refresh token the provider rejected (invalid_grant):
-	// it is not presented again.
-	deadRefresh string
 	// poke wakes Run after a sign-in, sign-out or "refresh now".
 	poke chan struct{}
 	// trustMemory: see Options.TrustMemory; mem is the record last read or
@@ -102,14 +102,18 @@ func NewSession(p *Profile, opts Options) (*Session, error) {
 	if s.retryMax <= 0 {
 		s.retryMax = 5 * time.Minute
 	}
-	if s.hc == nil {
-		hc, err := newHTTPClient(p)
-		if err != nil {
-			return nil, err
-		}
-		s.hc = hc
-	}
 	return s, nil
+}
+
+// client is the HTTP client for the provider, made when the provider is
+// first called: a command that only reads the keychain reads no ca_file.
+func (s *Session) client() (*http.Client, error) {
+	s.hcOnce.Do(func() {
+		if s.hc == nil {
+			s.hc, s.hcErr = newHTTPClient(s.profile)
+		}
+	})
+	return s.hc, s.hcErr
 }
 
 func (s *Session) now() time.Time { return s.clock.Now() }
@@ -180,19 +184,18 @@ func (s *Session) Get(ctx context.Context, minValid time.Duration) (TokenResult,
 	stillValid := rec.AccessToken != "" && remaining(rec, now) > 0
 	name := s.profile.Name
 	if !s.renewable(rec) {
-		why := fmt.Errorf("%s: %w: the access token expired and the provider gave no refresh token", name, ErrSignInNeeded)
-		if rec.RefreshToken != "" {
-			why = fmt.Errorf("%s: %w: the provider no longer accepts the saved sign-in", name, ErrSignInNeeded)
-		}
+		s.publish(rec)
 		if stillValid {
-			s.publishRecord(Valid, rec)
 			return TokenResult{Token: rec.token(), Warning: fmt.Errorf("%s: the token expires in %s and cannot be renewed; sign in again before then", name, remaining(rec, now).Round(time.Second))}, nil
 		}
-		s.publishFailure(NeedsSignIn, why)
-		return TokenResult{}, why
+		why := errExpiredNoRefresh
+		if !rec.Rejected.IsZero() {
+			why = errRejected
+		}
+		return TokenResult{}, fmt.Errorf("%s: %w", name, why)
 	}
 	s.log.Debug("refreshing", "remaining", remaining(rec, now).Round(time.Second), "min_valid", minValid)
-	s.publishRecord(Refreshing, rec)
+	s.publishRefreshing(rec)
 	// Once sent, a refresh is seen through to the keychain even if the
 	// caller gives up (Ctrl-C, SIGTERM at shutdown): the provider may
 	// already have rotated, and an answer dropped here would lose the
@@ -201,8 +204,7 @@ func (s *Session) Get(ctx context.Context, minValid time.Duration) (TokenResult,
 	next, err := s.refresh(ctx, rec)
 	if err != nil {
 		if errors.Is(err, ErrSignInNeeded) {
-			s.deadRefresh = rec.RefreshToken
-			s.publishFailure(NeedsSignIn, err)
+			s.reject(rec, err)
 			return TokenResult{}, err
 		}
 		s.log.Debug("refresh failed", "err", err)
@@ -214,34 +216,62 @@ func (s *Session) Get(ctx context.Context, minValid time.Duration) (TokenResult,
 	}
 	// The provider may have rotated the refresh token and forgotten the old
 	// one: it must be safely stored before anyone uses the new access token.
-	if err := s.store.Save(name, next); err != nil {
+	if err := s.save(next); err != nil {
 		err = fmt.Errorf("refresh %s: the new tokens could not be stored, so they are not used: %w", name, err)
 		s.publishFailure(Retrying, err)
 		return TokenResult{}, err
 	}
 	s.mem = next
 	s.log.Debug("refreshed and stored", "expiry", next.Expiry, "refresh_token_rotated", next.RefreshToken != rec.RefreshToken)
-	s.publishRecord(Valid, next)
+	s.publish(next)
 	return TokenResult{Token: next.token(), Refreshed: true}, nil
 }
 
 // renewable tells whether the session can get a new access token without
-// the user: with a live refresh token, or a service account's credentials.
-// Callers hold s.mu.
+// the user: with a refresh token, or a service account's credentials.
 func (s *Session) renewable(rec *Record) bool {
-	return s.profile.JWTBearer() || (rec.RefreshToken != "" && rec.RefreshToken != s.deadRefresh)
+	return s.profile.JWTBearer() || rec.RefreshToken != ""
+}
+
+// save writes rec to the keychain, bound to the profile as it is now.
+func (s *Session) save(rec *Record) error {
+	rec.Bound = s.profile.binding()
+	return s.store.Save(s.profile.Name, rec)
+}
+
+// reject records that the provider refused rec's refresh token, for why:
+// the dead token leaves the keychain and the mark tells every process that
+// sign-in is needed. Callers hold s.mu and the profile's lock.
+func (s *Session) reject(rec *Record, why error) {
+	ended := *rec
+	ended.RefreshToken, ended.RefreshExpiry, ended.Rejected = "", time.Time{}, s.now()
+	s.mem = &ended
+	if err := s.save(&ended); err != nil {
+		s.log.Warn("the rejected sign-in could not be marked in the keychain", "err", err)
+	}
+	st := s.stateOf(&ended, s.now())
+	st.Err = why // the provider's own words, not only ours
+	s.pub.update(func(cur *State) { *cur = st })
 }
 
 // load reads the record; no record means sign-in is needed. Callers hold
 // s.mu.
 func (s *Session) load() (*Record, error) {
-	rec, err := s.store.Load(s.profile.Name)
-	s.mem = rec
-	if errors.Is(err, ErrNotFound) {
-		s.publishRecord(SignedOut, nil)
+	rec, err := s.read()
+	switch {
+	case errors.Is(err, ErrNotFound):
+		s.mem = nil
+		s.publish(nil)
 		return nil, fmt.Errorf("%s: %w: not signed in", s.profile.Name, ErrSignInNeeded)
+	case errors.Is(err, errElsewhere):
+		s.mem = nil
+		s.publishFailure(NeedsSignIn, err)
+		return nil, err
+	case err != nil:
+		return nil, err
 	}
-	return rec, err
+	s.mem = rec
+	return rec, nil
 }
 
 // Refresh renews the tokens now, whatever their lifetime ("Refresh now").
@@ -328,7 +358,7 @@ func (s *Session) apply(rec *Record, tr *tokenResponse) {
 	if tr.Scope != "" {
 		rec.Scope = tr.Scope
 	}
-	rec.RefreshedAt = now
+	rec.RefreshedAt, rec.Rejected = now, time.Time{}
 }
 
 // classify turns a token-endpoint failure into ErrSignInNeeded (only for
@@ -348,7 +378,7 @@ func classify(err error) error {
 		status = re.Response.StatusCode
 	}
 	desc := clean(re.ErrorDescription, 200)
-	detail := re.ErrorCode
+	detail := clean(re.ErrorCode, 64)
 	if desc != "" {
 		detail += ": " + desc
 	}

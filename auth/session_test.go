@@ -198,7 +198,8 @@ func TestRefreshFailures(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			p := testkit.NewOAuthServer(t, "none")
-			s, clock := newTestSession(t, p, newMemKeyring(0))
+			kr := newMemKeyring(0)
+			s, clock := newTestSession(t, p, kr)
 			rec := login(t, s)
 			p.Fail = c.fail
 			if c.expired {
@@ -221,11 +222,30 @@ func TestRefreshFailures(t *testing.T) {
 					t.Errorf("got %+v, %v; want the still-valid token and a warning", r, err)
 				}
 			}
-			if err != nil && (strings.Contains(err.Error(), rec.RefreshToken) || strings.Contains(err.Error(), rec.AccessToken)) {
-				t.Errorf("error shows a token: %v", err)
+			for what, e := range map[string]error{"error": err, "warning": r.Warning} {
+				if e != nil && (strings.Contains(e.Error(), rec.RefreshToken) || strings.Contains(e.Error(), rec.AccessToken)) {
+					t.Errorf("the %s shows a token: %v", what, e)
+				}
 			}
-			if st := s.Status(); !st.SignedIn {
-				t.Error("a failed refresh deleted the stored sign-in")
+			// What another process sees afterwards: the same state as this
+			// one, from the keychain alone.
+			stored, lerr := memStore(kr).Load("work")
+			if lerr != nil {
+				t.Fatalf("a failed refresh deleted the stored sign-in: %v", lerr)
+			}
+			other, _ := newTestSession(t, p, kr)
+			rejected := errors.Is(c.wantErr, ErrSignInNeeded)
+			if got := other.Look().Kind; rejected && got != NeedsSignIn {
+				t.Errorf("another process sees %s after invalid_grant, want %s", got, NeedsSignIn)
+			}
+			if got := s.State().Kind; rejected != (got == NeedsSignIn) {
+				t.Errorf("state %s after the failure", got)
+			}
+			if rejected && (stored.RefreshToken != "" || stored.Who() != rec.Who()) {
+				t.Errorf("after invalid_grant the keychain holds refresh token %v, who %q; want the dead token gone, the account kept", stored.RefreshToken != "", stored.Who())
+			}
+			if !rejected && stored.RefreshToken != rec.RefreshToken {
+				t.Error("a failure that is no rejection dropped the refresh token")
 			}
 		})
 	}
@@ -320,7 +340,7 @@ func TestClientSecretFromKeychainWins(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.store.SetSecret("work", p.Secret); err != nil {
+	if err := s.store.SetSecretFor(s.Profile(), p.Secret); err != nil {
 		t.Fatal(err)
 	}
 	login(t, s)

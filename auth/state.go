@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -10,8 +11,10 @@ import (
 type StateKind int
 
 const (
+	// Unknown: the keychain has not been read yet (or could not be).
+	Unknown StateKind = iota
 	// SignedOut: no tokens in the keychain.
-	SignedOut StateKind = iota
+	SignedOut
 	// SigningIn: a browser sign-in is under way.
 	SigningIn
 	// Valid: the access token is good until State.Until.
@@ -29,6 +32,8 @@ const (
 
 func (k StateKind) String() string {
 	switch k {
+	case Unknown:
+		return "unknown"
 	case SignedOut:
 		return "signed out"
 	case SigningIn:
@@ -45,20 +50,51 @@ func (k StateKind) String() string {
 	return fmt.Sprintf("StateKind(%d)", int(k))
 }
 
-// State is a snapshot of a session for people: the tray renders it.
+// State is the one account of a session that everything shows — the tray
+// menu, `status`, the windows and the notifications. It holds no secret.
 type State struct {
 	Kind StateKind
 	// Who is signed in, when known.
 	Who string
-	// Until is when the access token expires (zero if there is none).
+	// Until is when the access token expires (zero if there is none, or
+	// the provider did not say).
 	Until time.Time
 	// HasRefreshToken tells whether the session can renew itself.
 	HasRefreshToken bool
+	// RefreshUntil is when the refresh token ends, when known.
+	RefreshUntil time.Time
+	// SignedInAt and RefreshedAt: the last sign-in and the last refresh.
+	SignedInAt, RefreshedAt time.Time
 	// Since is when refreshes started failing (Retrying).
 	Since time.Time
-	// Err is the last failure (Retrying) or why sign-in is needed
-	// (NeedsSignIn). It never holds a token.
+	// Err is the last failure (Retrying), why sign-in is needed
+	// (NeedsSignIn), or why the keychain could not be read (Unknown). It
+	// never holds a token.
 	Err error
+}
+
+// errRejected is why a record marked Rejected needs a sign-in.
+var errRejected = fmt.Errorf("%w: the provider no longer accepts the saved sign-in", ErrSignInNeeded)
+
+// errExpiredNoRefresh is why a record that cannot renew itself needs a
+// sign-in once its access token has expired.
+var errExpiredNoRefresh = fmt.Errorf("%w: the access token expired and the provider gives no refresh token", ErrSignInNeeded)
+
+// stateOf is what a stored record means at now: the one rule that turns
+// the keychain's contents into a State, in every process.
+func (s *Session) stateOf(rec *Record, now time.Time) State {
+	if rec == nil {
+		return State{Kind: SignedOut}
+	}
+	st := State{Kind: Valid, Who: rec.Who(), Until: rec.Expiry, HasRefreshToken: rec.RefreshToken != "",
+		RefreshUntil: rec.RefreshExpiry, SignedInAt: rec.SignedInAt, RefreshedAt: rec.RefreshedAt}
+	switch {
+	case !rec.Rejected.IsZero():
+		st.Kind, st.Err = NeedsSignIn, errRejected
+	case !s.renewable(rec) && remaining(rec, now) <= 0:
+		st.Kind, st.Err = NeedsSignIn, errExpiredNoRefresh
+	}
+	return st
 }
 
 // publisher fans states out to subscribers; a slow subscriber only ever
@@ -105,24 +141,54 @@ func (p *publisher) subscribe() (<-chan State, func()) {
 	}
 }
 
-// State is the session's current state.
+// State is the session's current state, as last published; Unknown until
+// the keychain has been read (see Look).
 func (s *Session) State() State { return s.pub.get() }
+
+// Look is the session's state, reading the keychain first if this session
+// has not read it yet. A keychain that cannot be read leaves it Unknown,
+// with the reason in Err, and is asked again next time.
+func (s *Session) Look() State {
+	if st := s.State(); st.Kind != Unknown {
+		return st
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if st := s.State(); st.Kind != Unknown {
+		return st
+	}
+	rec, err := s.read()
+	switch {
+	case errors.Is(err, ErrNotFound):
+		s.publish(nil)
+	case errors.Is(err, errElsewhere):
+		s.publishFailure(NeedsSignIn, err)
+	case err != nil:
+		s.pub.update(func(st *State) { *st = State{Kind: Unknown, Err: err} })
+	default:
+		s.mem = rec
+		s.publish(rec)
+	}
+	return s.State()
+}
 
 // Subscribe delivers the current state at once and every change after it,
 // until cancel is called. Only the newest state waits in the channel.
 func (s *Session) Subscribe() (states <-chan State, cancel func()) { return s.pub.subscribe() }
 
-func (s *Session) publishRecord(kind StateKind, rec *Record) {
-	s.pub.update(func(st *State) {
-		st.Kind, st.Err = kind, nil
-		if kind != Refreshing { // a retry's refresh still belongs to the outage
-			st.Since = time.Time{}
-		}
-		if rec == nil {
-			st.Who, st.Until, st.HasRefreshToken = "", time.Time{}, false
-			return
-		}
-		st.Who, st.Until, st.HasRefreshToken = rec.Who(), rec.Expiry, rec.RefreshToken != ""
+// publish shows what rec means (nil: signed out).
+func (s *Session) publish(rec *Record) {
+	st := s.stateOf(rec, s.now())
+	s.pub.update(func(cur *State) { *cur = st })
+}
+
+// publishRefreshing: a refresh of rec is in flight. A retry's refresh
+// still belongs to the outage, so Since stays.
+func (s *Session) publishRefreshing(rec *Record) {
+	st := s.stateOf(rec, s.now())
+	s.pub.update(func(cur *State) {
+		st.Kind, st.Since = Refreshing, cur.Since
+		*cur = st
 	})
 }
 
@@ -146,5 +212,5 @@ func (s *Session) publishFresh(rec *Record) {
 	if st := s.State(); (st.Kind == Retrying || st.Kind == Refreshing) && st.Until.Equal(rec.Expiry) {
 		return
 	}
-	s.publishRecord(Valid, rec)
+	s.publish(rec)
 }

@@ -32,6 +32,14 @@ type Record struct {
 
 	SignedInAt  time.Time `json:"signed_in_at,omitzero"`
 	RefreshedAt time.Time `json:"refreshed_at,omitzero"`
+	// Rejected is when the provider refused the refresh token
+	// (invalid_grant). The dead token is dropped; the mark stays until the
+	// next sign-in, so every process sees "sign-in needed", not only the one
+	// that was told.
+	Rejected time.Time `json:"rejected,omitzero"`
+	// Bound is the binding of the profile the record was made for (see
+	// binding.go): it is used for that profile's settings only.
+	Bound string `json:"bound,omitempty"`
 
 	// stored is where Load found the record (see Store.Save); copies keep it.
 	stored storedAt
@@ -237,14 +245,15 @@ func (s *Store) Delete(profile string) error {
 	return s.del(op, profile)
 }
 
-// Secret returns the client secret kept in the keychain, or ErrNotFound.
-func (s *Store) Secret(profile string) (string, error) {
+// secret reads the secret item of profile as saved (see SecretFor), or
+// ErrNotFound.
+func (s *Store) secret(profile string) (string, error) {
 	return s.get("read the client secret of "+profile, secretItem(profile))
 }
 
-// SetSecret keeps a client secret in the keychain.
-func (s *Store) SetSecret(profile, secret string) error {
-	return s.set("save the client secret of "+profile, secretItem(profile), secret)
+// setSecret writes the secret item of profile (see SetSecretFor).
+func (s *Store) setSecret(profile, value string) error {
+	return s.set("save the client secret of "+profile, secretItem(profile), value)
 }
 
 // DeleteSecret removes the client secret from the keychain.

@@ -31,10 +31,11 @@ func TestStoreOnSecretService(t *testing.T) {
 			t.Fatalf("generation %d did not round-trip", gen)
 		}
 	}
-	if err := s.SetSecret(profile, "client-secret"); err != nil {
+	prof := &Profile{Name: profile, ClientID: "c", Issuer: "https://id.example"}
+	if err := s.SetSecretFor(prof, "client-secret"); err != nil {
 		t.Fatal(err)
 	}
-	if v, err := s.Secret(profile); err != nil || v != "client-secret" {
+	if v, err := s.SecretFor(prof); err != nil || v != "client-secret" {
 		t.Errorf("secret = %q, %v", v, err)
 	}
 	if err := s.Delete(profile); err != nil {

@@ -251,7 +251,7 @@ func TestStoreBoundsEveryCall(t *testing.T) {
 		"load":   func() error { _, err := s.Load("w"); return err },
 		"save":   func() error { return s.Save("w", &Record{AccessToken: "a"}) },
 		"delete": func() error { return s.Delete("w") },
-		"secret": func() error { _, err := s.Secret("w"); return err },
+		"secret": func() error { _, err := s.secret("w"); return err },
 	} {
 		err := call()
 		var ke *KeychainError

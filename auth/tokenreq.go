@@ -81,8 +81,12 @@ func (s *Session) postToken(ctx context.Context, endpoint string, form url.Value
 	if err != nil {
 		return nil, err
 	}
+	hc, err := s.client()
+	if err != nil {
+		return nil, err
+	}
 	start := time.Now()
-	resp, err := s.hc.Do(req)
+	resp, err := hc.Do(req)
 	if err != nil {
 		s.log.Debug("token request failed", "grant", form.Get("grant_type"), "endpoint", endpoint, "err", err)
 		return nil, err

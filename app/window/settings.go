@@ -12,7 +12,7 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/tokentray/tokentray/app"
+	"github.com/tokentray/tokentray/internal/control"
 )
 
 // settingsUI is the settings window: profiles (import the file IT sent,
@@ -108,18 +108,32 @@ func (u *settingsUI) importFile() {
 	d.Show()
 }
 
-// importPath imports the profile file at path and says what was added.
+// importPath shows what the profile file at path would add — where each
+// profile signs in and where its tokens go — and imports it once the person
+// agrees. A file from a lookalike sender shows its own addresses here.
 func (u *settingsUI) importPath(path string) {
-	names, err := u.tray.Import(u.ctx, path)
+	lines, err := u.tray.PreviewImport(u.ctx, path)
 	if err != nil {
 		u.report(err)
 		return
 	}
-	dialog.ShowInformation("Profile added",
-		fmt.Sprintf("Added %s. Choose Sign in… in the tray menu to sign in.", strings.Join(names, ", ")), u.w)
+	msg := "Add these profiles?\n\n" + strings.Join(lines, "\n") +
+		"\n\nOnly add a profile file your IT team sent you, and check the addresses above."
+	dialog.ShowConfirm("Import profile file", msg, func(ok bool) {
+		if !ok {
+			return
+		}
+		names, err := u.tray.Import(u.ctx, path)
+		if err != nil {
+			u.report(err)
+			return
+		}
+		dialog.ShowInformation("Profile added",
+			fmt.Sprintf("Added %s. Choose Sign in… in the tray menu to sign in.", strings.Join(names, ", ")), u.w)
+	}, u.w)
 }
 
-func (u *settingsUI) update(v app.View) {
+func (u *settingsUI) update(v control.View) {
 	u.updating = true
 	defer func() { u.updating = false }()
 	u.fileLabel.SetText("Profile file: " + v.ConfigPath)
@@ -143,14 +157,22 @@ func (u *settingsUI) update(v app.View) {
 		}
 		remove := widget.NewButton("Remove", func() {
 			dialog.ShowConfirm("Remove "+name+"?",
-				"The profile is removed from this computer. Sign out first if you want the provider to revoke its tokens.",
+				"tokentray signs you out of "+name+" (the provider revokes its tokens) and forgets the profile and its client secret on this computer.",
 				func(ok bool) {
-					if ok {
-						u.report(u.tray.Remove(u.ctx, name))
+					if !ok {
+						return
+					}
+					res, err := u.tray.Remove(u.ctx, name)
+					switch {
+					case err != nil:
+						u.report(err)
+					case res.WasSignedIn && !res.Revoked:
+						dialog.ShowInformation("Removed "+name,
+							"The profile and its tokens are gone from this computer, but the provider was not told to revoke the tokens: "+res.RevokeErr, u.w)
 					}
 				}, u.w)
 		})
-		info := widget.NewLabel(fmt.Sprintf("%s — %s\n%s", name, p.Provider, app.StatusLine(p, now)))
+		info := widget.NewLabel(fmt.Sprintf("%s — %s\n%s", name, p.Provider, control.StatusLine(p, now)))
 		u.profiles.Add(container.NewBorder(nil, nil, nil, container.NewHBox(def, remove), info))
 	}
 	for _, c := range clearChoices {

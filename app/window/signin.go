@@ -10,8 +10,7 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/tokentray/tokentray/app"
-	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/internal/control"
 )
 
 // signInUI is the sign-in window, made for people who are not developers:
@@ -35,7 +34,7 @@ type signInUI struct {
 }
 
 func newSignIn(ctx context.Context, a fyne.App, t Tray, profile string) *signInUI {
-	u := &signInUI{ctx: ctx, w: a.NewWindow("Sign in"), tray: t, profile: profile}
+	u := &signInUI{ctx: ctx, w: a.NewWindow(signInTitle(profile)), tray: t, profile: profile}
 	u.title = widget.NewLabelWithStyle("Sign in", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	u.provider = widget.NewLabel("")
 	u.message = widget.NewLabel("")
@@ -78,7 +77,7 @@ type signInText struct {
 	closeOnly       bool
 }
 
-func signInTextFor(p app.ProfileView) signInText {
+func signInTextFor(p control.ProfileView) signInText {
 	s := p.SignIn
 	switch {
 	case s.Active && s.URL == "":
@@ -96,42 +95,36 @@ func signInTextFor(p app.ProfileView) signInText {
 			who = "your account"
 		}
 		return signInText{message: "You are signed in as " + who + ". You can close this window; tokentray keeps you signed in.", closeOnly: true}
-	case s.Err != "":
-		msg, todo := signInAdvice(s.ErrKind, s.Err)
+	case s.Err != nil:
+		msg, todo := signInAdvice(s.Err)
 		return signInText{message: msg, detail: todo, signIn: "Try again"}
 	case p.HasToken():
 		return signInText{message: "You are signed in as " + orDefault(p.Who, "your account") + ".", closeOnly: true}
-	case p.State == auth.NeedsSignIn:
+	case p.State == control.NeedsSignIn:
 		return signInText{message: "Your sign-in has ended. Click Sign in: your browser opens at " + p.Provider + ".", signIn: "Sign in"}
 	}
 	return signInText{message: "You are not signed in. Click Sign in: your browser opens at " + p.Provider + ".", signIn: "Sign in"}
 }
 
-// signInAdvice says what went wrong and what to do, in plain words.
-func signInAdvice(kind app.Kind, detail string) (msg, todo string) {
-	switch kind {
-	case app.KindPortInUse:
-		port := "the sign-in port"
-		if i := strings.Index(detail, "port "); i >= 0 {
-			port = "port " + strings.Fields(detail[i+5:])[0]
-		}
-		return "Another program is using " + port + ", which the sign-in needs.",
-			"Close that program (often an old sign-in script still running) and click Try again."
-	case app.KindRefused:
-		return "The provider did not sign you in.", detail + " If this keeps happening, ask your IT team."
-	case app.KindKeychain:
-		return "Your sign-in could not be saved: the keychain is locked or not available.",
-			"Unlock your keychain (on Linux: log out and in again, or open Passwords and Keys), then click Try again."
-	case app.KindTimeout:
-		return "The sign-in took too long, so it was stopped.", "Click Try again when you are ready."
-	case app.KindCanceled:
-		return "The sign-in was cancelled.", ""
-	case app.KindUnreachable:
-		return "The provider could not be reached.", "Check your network connection, then click Try again."
-	case app.KindConfig:
-		return "The profile has a problem.", detail + " Ask your IT team for a corrected profile file."
+// signInAdvice is what the window says about a failed sign-in: the
+// catalogue's words, and the detail where it is what tells what to fix.
+func signInAdvice(e *control.Error) (msg, todo string) {
+	w := control.Explain(e)
+	todo = w.Next
+	switch e.Kind {
+	case control.KindConfig, control.KindRefused, control.KindOther:
+		todo = strings.TrimSpace(todo + " (" + e.Msg + ")")
 	}
-	return "The sign-in did not work.", detail
+	return w.Headline, todo
+}
+
+// signInTitle names the window after its profile: with two open, the
+// taskbar tells them apart.
+func signInTitle(profile string) string {
+	if profile == "" {
+		return "Sign in"
+	}
+	return "Sign in to " + profile
 }
 
 func orDefault(s, def string) string {
@@ -141,14 +134,15 @@ func orDefault(s, def string) string {
 	return s
 }
 
-func (u *signInUI) update(v app.View) {
+func (u *signInUI) update(v control.View) {
 	p, ok := v.Profile(u.profile)
 	if !ok {
 		u.message.SetText("There is no profile named " + u.profile + ".")
 		return
 	}
 	u.profile = p.Name
-	u.title.SetText("Sign in to " + p.Name)
+	u.title.SetText(signInTitle(p.Name))
+	u.w.SetTitle(signInTitle(p.Name))
 	u.provider.SetText(fmt.Sprintf("Provider: %s", p.Provider))
 	if p.Who != "" {
 		u.provider.SetText(fmt.Sprintf("Provider: %s · Account: %s", p.Provider, p.Who))

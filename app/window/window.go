@@ -16,29 +16,30 @@ import (
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
-	"github.com/tokentray/tokentray/app"
 	"github.com/tokentray/tokentray/assets"
+	"github.com/tokentray/tokentray/internal/control"
 )
 
-// Tray is what the windows ask of the tray; *app.Client does it over the
+// Tray is what the windows ask of the tray; *control.Client does it over the
 // control socket.
 type Tray interface {
 	SignIn(ctx context.Context, profile string) error
 	CancelSignIn(ctx context.Context, profile string) error
 	CopySignInLink(ctx context.Context, profile string) error
+	PreviewImport(ctx context.Context, file string) ([]string, error)
 	Import(ctx context.Context, file string) ([]string, error)
-	Remove(ctx context.Context, profile string) error
+	Remove(ctx context.Context, profile string) (control.LogoutResult, error)
 	SetDefault(ctx context.Context, profile string) error
 	SetClipboardClear(ctx context.Context, d time.Duration) error
 	SetAutostart(ctx context.Context, on bool) error
 }
 
-var _ Tray = (*app.Client)(nil)
+var _ Tray = (*control.Client)(nil)
 
 // Run shows one window ("signin" or "settings") until it is closed or the
 // tray goes away.
 func Run(ctx context.Context, config, kind, profile string) error {
-	c, err := app.NewClient(config)
+	c, err := control.NewClient(config)
 	if err != nil {
 		return err
 	}
@@ -55,7 +56,7 @@ func Run(ctx context.Context, config, kind, profile string) error {
 	}
 	go func() {
 		// The tray streams every change; when it goes away, so do we.
-		_ = c.Watch(ctx, func(v app.View) { fyne.Do(func() { update(v) }) })
+		_ = c.Watch(ctx, func(v control.View) { fyne.Do(func() { update(v) }) })
 		fyne.Do(a.Quit)
 	}()
 	w.SetOnClosed(cancel)
@@ -66,7 +67,7 @@ func Run(ctx context.Context, config, kind, profile string) error {
 
 // New builds a window for any fyne.App (tests pass Fyne's test app) and
 // returns it with the function that shows a View in it.
-func New(ctx context.Context, a fyne.App, t Tray, kind, profile string) (fyne.Window, func(app.View), error) {
+func New(ctx context.Context, a fyne.App, t Tray, kind, profile string) (fyne.Window, func(control.View), error) {
 	switch kind {
 	case "signin":
 		u := newSignIn(ctx, a, t, profile)

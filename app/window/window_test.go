@@ -11,8 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/tokentray/tokentray/app"
-	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/internal/control"
 )
 
 // recorder stands in for the tray: it records what the window asks. The
@@ -35,7 +34,12 @@ func (r *recorder) CopySignInLink(_ context.Context, p string) error { return r.
 func (r *recorder) Import(_ context.Context, f string) ([]string, error) {
 	return []string{"new"}, r.note("import " + f)
 }
-func (r *recorder) Remove(_ context.Context, p string) error     { return r.note("remove " + p) }
+func (r *recorder) Remove(_ context.Context, p string) (control.LogoutResult, error) {
+	return control.LogoutResult{}, r.note("remove " + p)
+}
+func (r *recorder) PreviewImport(_ context.Context, f string) ([]string, error) {
+	return []string{"x: sign-in at https://id.example"}, r.note("preview " + f)
+}
 func (r *recorder) SetDefault(_ context.Context, p string) error { return r.note("default " + p) }
 func (r *recorder) SetClipboardClear(_ context.Context, d time.Duration) error {
 	return r.note("clear " + d.String())
@@ -102,45 +106,45 @@ func button(t *testing.T, w fyne.Window, text string) *widget.Button {
 	return found
 }
 
-func view(p app.ProfileView) app.View {
+func view(p control.ProfileView) control.View {
 	if p.Name == "" {
 		p.Name = "work"
 	}
 	if p.Provider == "" {
 		p.Provider = "login.example.com"
 	}
-	return app.View{Profiles: []app.ProfileView{p}, ClipboardClear: time.Minute, ConfigPath: "/home/a/.config/tokentray/profiles.toml"}
+	return control.View{Profiles: []control.ProfileView{p}, ClipboardClear: time.Minute, ConfigPath: "/home/a/.config/tokentray/profiles.toml"}
 }
 
 func TestSignInWindow(t *testing.T) {
 	cases := []struct {
 		name        string
-		profile     app.ProfileView
+		profile     control.ProfileView
 		message     string // a visible label contains it
 		buttons     []string
 		tap, wantOp string
 	}{
-		{"fresh start", app.ProfileView{State: auth.SignedOut},
+		{"fresh start", control.ProfileView{State: control.SignedOut},
 			"You are not signed in. Click Sign in: your browser opens at login.example.com.",
 			[]string{"Sign in"}, "Sign in", "signin work"},
-		{"waiting for the browser", app.ProfileView{State: auth.SigningIn, SignIn: app.SignInView{Active: true, URL: "http://x/auth"}},
+		{"waiting for the browser", control.ProfileView{State: control.SigningIn, SignIn: control.SignInView{Active: true, URL: "http://x/auth"}},
 			"Finish signing in in your browser…",
 			[]string{"Copy sign-in link", "Cancel"}, "Cancel", "cancel work"},
-		{"copy the link", app.ProfileView{State: auth.SigningIn, SignIn: app.SignInView{Active: true, URL: "http://x/auth"}},
+		{"copy the link", control.ProfileView{State: control.SigningIn, SignIn: control.SignInView{Active: true, URL: "http://x/auth"}},
 			"If none did, click “Copy sign-in link”",
 			[]string{"Copy sign-in link", "Cancel"}, "Copy sign-in link", "copylink work"},
-		{"port in use", app.ProfileView{State: auth.SignedOut, SignIn: app.SignInView{ErrKind: app.KindPortInUse,
-			Err: "profile work: port 3000 is in use by another program, and the sign-in callback (localhost:3000) needs it"}},
+		{"port in use", control.ProfileView{State: control.SignedOut, SignIn: control.SignInView{Err: &control.Error{Kind: control.KindPortInUse, Port: 3000,
+			Msg: "profile work: port 3000 is in use by another program, and the sign-in callback (localhost:3000) needs it"}}},
 			"Another program is using port 3000, which the sign-in needs.",
 			[]string{"Try again"}, "Try again", "signin work"},
-		{"provider refused", app.ProfileView{State: auth.SignedOut, SignIn: app.SignInView{ErrKind: app.KindRefused,
-			Err: "the provider did not sign you in: the sign-in was declined or cancelled (access_denied)"}},
+		{"provider refused", control.ProfileView{State: control.SignedOut, SignIn: control.SignInView{Err: &control.Error{Kind: control.KindRefused,
+			Msg: "the provider did not sign you in: the sign-in was declined or cancelled (access_denied)"}}},
 			"The provider did not sign you in.", []string{"Try again"}, "", ""},
-		{"keychain locked", app.ProfileView{State: auth.SignedOut, SignIn: app.SignInView{ErrKind: app.KindKeychain, Err: "locked"}},
-			"Unlock your keychain", []string{"Try again"}, "", ""},
-		{"signed in", app.ProfileView{State: auth.Valid, Who: "alice@example.com", Until: time.Now().Add(time.Hour), SignIn: app.SignInView{Done: true}},
+		{"keychain locked", control.ProfileView{State: control.SignedOut, SignIn: control.SignInView{Err: &control.Error{Kind: control.KindKeychain, Msg: "locked"}}},
+			"The keychain is locked or not available.", []string{"Try again"}, "", ""},
+		{"signed in", control.ProfileView{State: control.Valid, Who: "alice@example.com", Expiry: time.Now().Add(time.Hour), SignIn: control.SignInView{Done: true}},
 			"You are signed in as alice@example.com.", []string{"Close"}, "", ""},
-		{"sign-in ended", app.ProfileView{State: auth.NeedsSignIn},
+		{"sign-in ended", control.ProfileView{State: control.NeedsSignIn},
 			"Your sign-in has ended.", []string{"Sign in"}, "", ""},
 	}
 	for _, c := range cases {
@@ -176,10 +180,10 @@ func TestSettingsWindow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v := app.View{
-		Profiles: []app.ProfileView{
-			{Name: "lightfi", Provider: "lightfiv2.auth.eu-west-2.amazoncognito.com", State: auth.Valid, Who: "alice", Until: time.Now().Add(3 * time.Hour)},
-			{Name: "frameio", Provider: "ims-na1.adobelogin.com", State: auth.SignedOut},
+	v := control.View{
+		Profiles: []control.ProfileView{
+			{Name: "lightfi", Provider: "lightfiv2.auth.eu-west-2.amazoncognito.com", State: control.Valid, Who: "alice", Expiry: time.Now().Add(3 * time.Hour)},
+			{Name: "frameio", Provider: "ims-na1.adobelogin.com", State: control.SignedOut},
 		},
 		Default: "lightfi", ClipboardClear: time.Minute, ConfigPath: "/home/a/.config/tokentray/profiles.toml",
 	}

@@ -318,11 +318,42 @@ func (it Item) Find(t testing.TB, prefix string) MenuItem {
 	return MenuItem{}
 }
 
+// FindIn returns the first visible item whose label starts with prefix
+// in the section that starts with the item labelled section….
+func (it Item) FindIn(t testing.TB, section, prefix string) MenuItem {
+	t.Helper()
+	menu := it.Menu(t)
+	in := false
+	for _, mi := range menu {
+		switch {
+		case strings.HasPrefix(mi.Label, section):
+			in = true
+		case in && mi.Label == "---":
+			in = false
+		case in && mi.Visible && strings.HasPrefix(mi.Label, prefix):
+			return mi
+		}
+	}
+	t.Fatalf("no menu item %q under %q in %s", prefix, section, FormatMenu(menu))
+	return MenuItem{}
+}
+
 // Click clicks the menu item labelled label (found again by label: ids
 // change when the menu is rebuilt).
 func (it Item) Click(t testing.TB, label string) {
 	t.Helper()
-	mi := it.Find(t, label)
+	it.click(t, label, it.Find(t, label))
+}
+
+// ClickIn clicks the item labelled label in the section that starts with
+// the item labelled section….
+func (it Item) ClickIn(t testing.TB, section, label string) {
+	t.Helper()
+	it.click(t, label, it.FindIn(t, section, label))
+}
+
+func (it Item) click(t testing.TB, label string, mi MenuItem) {
+	t.Helper()
 	if !mi.Enabled {
 		t.Fatalf("menu item %q is disabled", label)
 	}

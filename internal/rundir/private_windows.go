@@ -1,4 +1,4 @@
-package auth
+package rundir
 
 // checkPrivateDir has nothing to check on Windows: the directory is under
 // %LocalAppData%, whose ACL admits only the user (and SYSTEM).

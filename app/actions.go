@@ -1,0 +1,93 @@
+package app
+
+import (
+	"context"
+	"path/filepath"
+	"time"
+
+	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/internal/control"
+)
+
+// What the tray's menu and icon do: each a small named action on the
+// sessions, saying how it went in a notification where that matters.
+
+// Copy puts the profile's access token (or an Authorization header) on
+// the clipboard, clears it after clipboard_clear, and says so.
+func (r *Resident) Copy(profile string, header bool) {
+	ctx, cancel := context.WithTimeout(r.ctx, 30*time.Second)
+	defer cancel()
+	tok, err := r.svc.token(ctx, profile, auth.DefaultMinValid)
+	if err != nil {
+		r.note.Notify("copy", "Nothing was copied", explainLine(err), nil)
+		return
+	}
+	text, what := tok.AccessToken, "Access token"
+	if header {
+		text, what = "Authorization: "+tok.TokenType+" "+tok.AccessToken, "Authorization header"
+	}
+	cfg, _ := r.sessions.Config()
+	clearAfter := cfg.ClipboardClear
+	if err := r.clip.Copy(text, clearAfter); err != nil {
+		r.log.Warn("clipboard", "err", err)
+		r.note.Notify("copy", "Nothing was copied", "The clipboard is not available: "+err.Error(), nil)
+		return
+	}
+	summary := what + " copied"
+	if !tok.Expiry.IsZero() {
+		summary += " — valid " + control.HumanDuration(time.Until(tok.Expiry))
+	}
+	body := "The clipboard is not cleared automatically."
+	if clearAfter > 0 {
+		body = "Clipboard clears in " + control.HumanDuration(clearAfter) + "."
+	}
+	r.note.Notify("copy", summary+".", body, nil)
+}
+
+// explainLine is an error as one headline and its next step, for a
+// notification.
+func explainLine(err error) string {
+	w := control.Explain(ErrorOf(err))
+	if w.Next == "" {
+		return w.Headline
+	}
+	return w.Headline + " " + w.Next
+}
+
+// Refresh renews the profile's access token now.
+func (r *Resident) Refresh(profile string) {
+	s, err := r.sessions.Session(profile)
+	if err != nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.ctx, time.Minute)
+	defer cancel()
+	if err := s.Refresh(ctx); err != nil {
+		r.log.Info("refresh now", "profile", profile, "err", err)
+	}
+}
+
+// SignOut revokes and deletes the profile's tokens.
+func (r *Resident) SignOut(profile string) {
+	ctx, cancel := context.WithTimeout(r.ctx, time.Minute)
+	defer cancel()
+	res, err := r.svc.logout(ctx, profile)
+	switch {
+	case err != nil:
+		r.note.Notify("signout-"+profile, "Sign-out did not finish", explainLine(err), nil)
+	case res.WasSignedIn && !res.Revoked:
+		r.note.Notify("signout-"+profile, "Signed out of "+profile+" on this computer",
+			"The provider was not told to revoke the tokens: "+res.RevokeErr, nil)
+	}
+}
+
+// SetAutostart turns start at login on or off.
+func (r *Resident) SetAutostart(on bool) error {
+	var extra []string
+	if def, err := auth.DefaultConfigPath(); err != nil || filepath.Clean(def) != filepath.Clean(r.sessions.Path()) {
+		extra = []string{"--config", r.sessions.Path()}
+	}
+	err := setAutostart(on, r.exe, extra)
+	r.changed()
+	return err
+}

@@ -1,0 +1,48 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/internal/control"
+)
+
+// An error keeps its kind and facts across the control protocol, so the
+// command line exits alike through the tray and directly, and a window
+// can name the port without reading the message.
+func TestErrorsCrossTheSocketTyped(t *testing.T) {
+	cases := []struct {
+		err  error
+		kind control.Kind
+		port int
+	}{
+		{fmt.Errorf("refresh w: %w", auth.ErrSignInNeeded), control.KindSignIn, 0},
+		{fmt.Errorf("refresh w: %w", auth.ErrProviderUnreachable), control.KindUnreachable, 0},
+		{&auth.ConfigError{File: "p.toml", Line: 3, Key: "issuer", Msg: "bad"}, control.KindConfig, 0},
+		{&auth.KeychainError{Op: "read", Hint: "unlock it", Err: errors.New("locked")}, control.KindKeychain, 0},
+		{&auth.PortInUseError{Profile: "w", Addr: "127.0.0.1:3000"}, control.KindPortInUse, 3000},
+		{&auth.ProviderError{Code: "access_denied"}, control.KindRefused, 0},
+		{context.Canceled, control.KindCanceled, 0},
+		{context.DeadlineExceeded, control.KindTimeout, 0},
+		{errors.New("something else"), control.KindOther, 0},
+	}
+	for _, c := range cases {
+		t.Run(string(c.kind), func(t *testing.T) {
+			svc := func(context.Context, control.Request, func(control.Message) error) (control.Message, error) {
+				return control.Message{}, c.err
+			}
+			cl := &control.Client{Direct: pipeTo(svc)}
+			err := cl.Ping(context.Background())
+			var e *control.Error
+			if !errors.As(err, &e) {
+				t.Fatalf("got %T %v, want a *control.Error", err, err)
+			}
+			if e.Kind != c.kind || e.Port != c.port || e.Msg != c.err.Error() {
+				t.Errorf("got kind %s port %d %q, want %s %d %q", e.Kind, e.Port, e.Msg, c.kind, c.port, c.err.Error())
+			}
+		})
+	}
+}

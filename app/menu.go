@@ -1,0 +1,108 @@
+package app
+
+import (
+	"time"
+
+	"github.com/tokentray/tokentray/assets"
+	"github.com/tokentray/tokentray/internal/control"
+)
+
+// menuModel is the tray for a View at a moment, as plain data: the icon,
+// the tooltip and what every menu item says. menu computes it; tray.go
+// only copies it into the system tray, so everything the tray shows is
+// tested here without D-Bus.
+type menuModel struct {
+	icon     []byte
+	tooltip  string
+	profiles []profileMenu
+	// notice is the line shown when there is nothing else ("" = hidden).
+	notice    string
+	autostart bool
+	// next is when a countdown line changes (0: no countdown shown).
+	next time.Duration
+}
+
+// profileMenu is one profile's section.
+type profileMenu struct {
+	name                  string
+	label                 string // disabled: who and how long
+	copy, header, refresh item
+	sign                  item // "Sign in…" or "Sign out"
+}
+
+type item struct {
+	title   string
+	enabled bool
+}
+
+// menu is the tray for v at now.
+func menu(v control.View, now time.Time) menuModel {
+	m := menuModel{icon: iconFor(v), tooltip: tooltipFor(v, now), autostart: v.Autostart}
+	for _, p := range v.Profiles {
+		has := p.HasToken()
+		pm := profileMenu{
+			name:    p.Name,
+			label:   p.Name + ": " + control.StatusLine(p, now),
+			copy:    item{"Copy access token", has},
+			header:  item{"Copy as Authorization header", has},
+			refresh: item{"Refresh now", has && (p.HasRefreshToken || p.ServiceAccount)},
+			sign:    item{"Sign in…", p.State != control.SigningIn},
+		}
+		if has {
+			pm.sign.title = "Sign out"
+			if d := control.NextChange(p.Expiry, now); d > 0 && (m.next == 0 || d < m.next) {
+				m.next = d
+			}
+		}
+		m.profiles = append(m.profiles, pm)
+	}
+	switch {
+	case v.ConfigErr != "":
+		m.notice = "The profile file has a problem: see Settings…"
+	case len(v.Profiles) == 0:
+		m.notice = "No profile yet: import one in Settings…"
+	}
+	return m
+}
+
+// iconFor is the tray icon of a View: the most urgent state among the
+// profiles in use; signed out only when no profile is signed in.
+func iconFor(v control.View) []byte {
+	rank := func(s control.State) int {
+		switch s {
+		case control.NeedsSignIn:
+			return 4
+		case control.Retrying:
+			return 3
+		case control.Refreshing, control.SigningIn:
+			return 2
+		case control.Valid:
+			return 1
+		}
+		return 0
+	}
+	worst := control.SignedOut
+	for _, p := range v.Profiles {
+		if rank(p.State) > rank(worst) {
+			worst = p.State
+		}
+	}
+	switch worst {
+	case control.Valid:
+		return assets.TrayValid
+	case control.Refreshing, control.SigningIn:
+		return assets.TrayRefreshing
+	case control.Retrying:
+		return assets.TrayRetrying
+	}
+	return assets.TraySignedOut
+}
+
+// tooltipFor says in words what the icon says in colour.
+func tooltipFor(v control.View, now time.Time) string {
+	s := "tokentray"
+	for _, p := range v.Profiles {
+		s += "\n" + p.Name + ": " + control.StatusLine(p, now)
+	}
+	return s
+}

@@ -1,0 +1,100 @@
+package app
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/tokentray/tokentray/assets"
+	"github.com/tokentray/tokentray/internal/control"
+)
+
+// The icon shows the most urgent state of the profiles in use.
+func TestIconFor(t *testing.T) {
+	v := func(states ...control.State) control.View {
+		var out control.View
+		for i, s := range states {
+			out.Profiles = append(out.Profiles, control.ProfileView{Name: fmt.Sprint(i), State: s})
+		}
+		return out
+	}
+	cases := []struct {
+		name string
+		v    control.View
+		want []byte
+	}{
+		{"no profile", v(), assets.TraySignedOut},
+		{"signed out", v(control.SignedOut), assets.TraySignedOut},
+		{"one signed in", v(control.Valid, control.SignedOut), assets.TrayValid},
+		{"one renewing", v(control.Valid, control.Refreshing), assets.TrayRefreshing},
+		{"one offline", v(control.Retrying, control.Refreshing), assets.TrayRetrying},
+		{"one needs sign-in", v(control.Valid, control.NeedsSignIn, control.Retrying), assets.TraySignedOut},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := iconFor(c.v); &got[0] != &c.want[0] {
+				t.Error("wrong icon")
+			}
+		})
+	}
+}
+
+// The menu, as data, for the states a profile can be in.
+func TestMenu(t *testing.T) {
+	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+	cases := []struct {
+		name string
+		p    control.ProfileView
+		// want: label, then copy/header/refresh enabled, then the sign item.
+		label                 string
+		copy, header, refresh bool
+		sign                  item
+		next                  time.Duration
+	}{
+		{"signed in", control.ProfileView{State: control.Valid, Who: "alice", Expiry: now.Add(12 * time.Minute), HasRefreshToken: true},
+			"work: alice · valid 10 min", true, true, true, item{"Sign out", true}, 2*time.Minute + time.Millisecond},
+		{"no refresh token", control.ProfileView{State: control.Valid, Who: "alice", Expiry: now.Add(3 * time.Minute)},
+			"work: alice · valid 3 min", true, true, false, item{"Sign out", true}, time.Millisecond},
+		{"service account", control.ProfileView{State: control.Valid, ServiceAccount: true, Expiry: now.Add(62 * time.Minute)},
+			"work: signed in · valid 1 h", true, true, true, item{"Sign out", true}, 2*time.Minute + time.Millisecond},
+		{"signed out", control.ProfileView{State: control.SignedOut},
+			"work: Signed out", false, false, false, item{"Sign in…", true}, 0},
+		{"needs sign-in", control.ProfileView{State: control.NeedsSignIn, Who: "alice", Expiry: now.Add(time.Hour)},
+			"work: Sign-in needed", false, false, false, item{"Sign in…", true}, 0},
+		{"signing in", control.ProfileView{State: control.SigningIn},
+			"work: Signing in…", false, false, false, item{"Sign in…", false}, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			c.p.Name = "work"
+			m := menu(control.View{Profiles: []control.ProfileView{c.p}}, now)
+			if len(m.profiles) != 1 {
+				t.Fatalf("%d sections", len(m.profiles))
+			}
+			p := m.profiles[0]
+			if p.label != c.label || p.copy.enabled != c.copy || p.header.enabled != c.header || p.refresh.enabled != c.refresh || p.sign != c.sign {
+				t.Errorf("got %q copy %t header %t refresh %t sign %+v", p.label, p.copy.enabled, p.header.enabled, p.refresh.enabled, p.sign)
+			}
+			if m.next != c.next {
+				t.Errorf("next render in %s, want %s", m.next, c.next)
+			}
+			if m.notice != "" {
+				t.Errorf("notice %q with a profile", m.notice)
+			}
+		})
+	}
+	for _, c := range []struct {
+		name string
+		v    control.View
+		want string
+	}{
+		{"no profile file", control.View{NoFile: true}, "No profile yet: import one in Settings…"},
+		{"broken file", control.View{ConfigErr: "p.toml:3: …"}, "The profile file has a problem: see Settings…"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := menu(c.v, now).notice; got != c.want {
+				t.Errorf("notice %q, want %q", got, c.want)
+			}
+		})
+	}
+}

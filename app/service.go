@@ -1,0 +1,207 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net"
+	"time"
+
+	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/internal/control"
+)
+
+// handler answers one request; send streams the messages before the last.
+type handler func(ctx context.Context, req control.Request, send func(control.Message) error) (control.Message, error)
+
+// service answers the requests that need no tray: the command line runs
+// one in its own process when no tray serves its profile file, and the tray
+// runs one for its life, adding its own requests on top. Each request has
+// this one implementation, whichever process runs it.
+type service struct {
+	sessions *auth.Sessions
+	// login runs a sign-in; the tray's also shows its progress.
+	login func(ctx context.Context, profile string, open func(string) error, timeout time.Duration) (control.LoginResult, error)
+}
+
+func newService(sessions *auth.Sessions) *service {
+	s := &service{sessions: sessions}
+	s.login = s.signIn
+	return s
+}
+
+// Direct connects the command line to a service in its own process, for
+// when no tray serves the profile file: the same requests, answered the
+// same way, without a socket.
+func Direct(config string, opts auth.Options) func() net.Conn {
+	svc := newService(auth.NewSessions(config, opts))
+	return func() net.Conn {
+		client, server := net.Pipe()
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			serveConn(context.Background(), server, svc.handle)
+		}()
+		return directConn{client, done}
+	}
+}
+
+// directConn's Close waits for the request to end: a command that is
+// interrupted must not exit while a refresh it sent is still on its way
+// to the keychain (the provider may have rotated already). The refresh
+// itself is bounded by its HTTP timeout.
+type directConn struct {
+	net.Conn
+	done <-chan struct{}
+}
+
+func (c directConn) Close() error {
+	err := c.Conn.Close()
+	<-c.done
+	return err
+}
+
+func (s *service) handle(ctx context.Context, req control.Request, send func(control.Message) error) (control.Message, error) {
+	path := s.sessions.Path()
+	switch req.Op {
+	case control.OpPing:
+		return control.Message{}, nil
+	case control.OpToken:
+		tok, err := s.token(ctx, req.Profile, req.MinValid)
+		return control.Message{Token: &tok}, err
+	case control.OpStatus:
+		v := viewOf(s.sessions)
+		return control.Message{View: &v}, nil
+	case control.OpLogin:
+		res, err := s.login(ctx, req.Profile, func(u string) error { return send(control.Message{URL: u}) }, req.Timeout)
+		return control.Message{Login: &res}, err
+	case control.OpLogout:
+		res, err := s.logout(ctx, req.Profile)
+		return control.Message{Logout: &res}, err
+	case control.OpImport:
+		if req.Preview {
+			lines, err := preview(req.File)
+			return control.Message{Lines: lines}, err
+		}
+		names, err := auth.ImportProfiles(path, req.File)
+		_, _ = s.sessions.Reload()
+		return control.Message{Names: names}, err
+	case control.OpRemove:
+		res, err := s.remove(ctx, req.Profile)
+		return control.Message{Logout: &res}, err
+	case control.OpDefault:
+		return s.edit(auth.SetDefault(path, req.Profile))
+	case control.OpClipboard:
+		return s.edit(auth.SetClipboardClear(path, time.Duration(req.Seconds)*time.Second))
+	}
+	return control.Message{}, control.Errorf(control.KindUsage, "%q needs the tray, and none is running", req.Op)
+}
+
+// edit answers a change of the profile file, which everyone sees at once.
+func (s *service) edit(err error) (control.Message, error) {
+	_, _ = s.sessions.Reload()
+	return control.Message{}, err
+}
+
+// preview says what importing file would add: per profile, where it signs
+// in and where its tokens go, for the person to confirm.
+func preview(file string) ([]string, error) {
+	cfg, err := auth.ReadImport(file)
+	if err != nil {
+		return nil, err
+	}
+	lines := make([]string, 0, len(cfg.Names))
+	for _, name := range cfg.Names {
+		lines = append(lines, name+": "+cfg.Profiles[name].Where())
+	}
+	return lines, nil
+}
+
+// remove takes a profile off this computer: signed out (the provider
+// revokes its tokens), its secret forgotten, its table deleted from the
+// file. A keychain that cannot be asked stops it before the file changes.
+func (s *service) remove(ctx context.Context, profile string) (control.LogoutResult, error) {
+	sess, err := s.sessions.Session(profile)
+	if err != nil {
+		return control.LogoutResult{}, err
+	}
+	res, err := s.logout(ctx, profile)
+	if err != nil {
+		return res, err
+	}
+	if err := s.sessions.Store().DeleteSecret(sess.Profile().Name); err != nil && !errors.Is(err, auth.ErrNotFound) {
+		return res, errorFor(err, profile)
+	}
+	_, err = s.edit(auth.RemoveProfile(s.sessions.Path(), sess.Profile().Name))
+	return res, err
+}
+
+func (s *service) token(ctx context.Context, profile string, minValid time.Duration) (control.Token, error) {
+	sess, err := s.sessions.Session(profile)
+	if err != nil {
+		return control.Token{}, err
+	}
+	res, err := sess.Get(ctx, minValid)
+	if err != nil {
+		return control.Token{}, errorFor(err, sess.Profile().Name)
+	}
+	t := control.Token{AccessToken: res.Token.AccessToken, TokenType: res.Token.Type(), Expiry: res.Token.Expiry}
+	if res.Warning != nil {
+		t.Warning = res.Warning.Error()
+	}
+	return t, nil
+}
+
+func (s *service) signIn(ctx context.Context, profile string, open func(string) error, timeout time.Duration) (control.LoginResult, error) {
+	sess, err := s.sessions.Session(profile)
+	if err != nil {
+		return control.LoginResult{}, err
+	}
+	rec, err := sess.Login(ctx, auth.LoginOptions{Open: open, Timeout: timeout})
+	if err != nil {
+		return control.LoginResult{}, errorFor(err, sess.Profile().Name)
+	}
+	return control.LoginResult{Who: rec.Who(), Expiry: rec.Expiry, SignedInAt: rec.SignedInAt, HasRefreshToken: rec.RefreshToken != ""}, nil
+}
+
+func (s *service) logout(ctx context.Context, profile string) (control.LogoutResult, error) {
+	sess, err := s.sessions.Session(profile)
+	if err != nil {
+		return control.LogoutResult{}, err
+	}
+	res, err := sess.Logout(ctx)
+	if err != nil {
+		return control.LogoutResult{}, errorFor(err, sess.Profile().Name)
+	}
+	r := control.LogoutResult{WasSignedIn: res.WasSignedIn, Revoked: res.Revoked}
+	if res.RevokeErr != nil {
+		r.RevokeErr = res.RevokeErr.Error()
+	}
+	return r, nil
+}
+
+// serveConn answers the one request of conn with h: the request's
+// messages, then the last one with Done set. The caller hanging up cancels
+// the request.
+func serveConn(ctx context.Context, conn net.Conn, h handler) {
+	defer conn.Close()
+	enc := json.NewEncoder(conn)
+	req, err := control.ReadRequest(conn)
+	if err != nil {
+		_ = enc.Encode(control.Message{Err: control.Errorf(control.KindUsage, "bad request: %v", err), Done: true})
+		return
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		_, _ = conn.Read(make([]byte, 1))
+		cancel()
+	}()
+	send := func(m control.Message) error { return enc.Encode(m) }
+	m, err := h(ctx, req, send)
+	if err != nil {
+		m = control.Message{Err: errorFor(err, req.Profile)}
+	}
+	m.Done = true
+	_ = send(m)
+}

@@ -1,0 +1,118 @@
+package app
+
+import (
+	"context"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/pkg/browser"
+
+	"github.com/tokentray/tokentray/internal/control"
+)
+
+// signIns are the browser sign-ins the tray runs, one per profile at most,
+// and how the latest of each went: the sign-in window shows it.
+type signIns struct {
+	mu   sync.Mutex
+	runs map[string]*signInRun
+}
+
+type signInRun struct {
+	cancel context.CancelFunc
+	view   control.SignInView
+}
+
+// begin registers a sign-in of profile, cancelling a waiting one (it holds
+// the callback port).
+func (s *signIns) begin(profile string, cancel context.CancelFunc) *signInRun {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.runs == nil {
+		s.runs = map[string]*signInRun{}
+	}
+	if old := s.runs[profile]; old != nil && old.view.Active {
+		old.cancel()
+	}
+	run := &signInRun{cancel: cancel, view: control.SignInView{Active: true}}
+	s.runs[profile] = run
+	return run
+}
+
+// update changes run's view.
+func (s *signIns) update(run *signInRun, f func(*control.SignInView)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f(&run.view)
+}
+
+// cancel stops the waiting sign-in of profile ("" = all).
+func (s *signIns) cancel(profile string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for name, run := range s.runs {
+		if (profile == "" || name == profile) && run.view.Active {
+			run.cancel()
+		}
+	}
+}
+
+// decorate puts each profile's latest sign-in into v.
+func (s *signIns) decorate(v *control.View) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, p := range v.Profiles {
+		if run := s.runs[p.Name]; run != nil {
+			v.Profiles[i].SignIn = run.view
+		}
+	}
+}
+
+// SignIn starts a browser sign-in at once and shows the sign-in window:
+// what "Sign in…" in the menu and the sign-in notification do.
+func (r *Resident) SignIn(profile string) {
+	r.startSignIn(profile)
+	r.windows.open("signin", profile)
+}
+
+// startSignIn starts a browser sign-in in the background.
+func (r *Resident) startSignIn(profile string) {
+	go func() {
+		if _, err := r.login(r.ctx, profile, openBrowser, 0); err != nil {
+			r.log.Info("sign-in did not finish", "profile", profile, "err", err)
+		}
+	}()
+}
+
+func openBrowser(u string) error {
+	// xdg-open chatters; none of it is for anyone.
+	browser.Stdout, browser.Stderr = io.Discard, io.Discard
+	return browser.OpenURL(u)
+}
+
+// login runs one sign-in of the tray's, from the menu, a window or the
+// command line, and shows its progress.
+func (r *Resident) login(ctx context.Context, profile string, open func(string) error, timeout time.Duration) (control.LoginResult, error) {
+	s, err := r.sessions.Session(profile)
+	if err != nil {
+		return control.LoginResult{}, err
+	}
+	name := s.Profile().Name
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	run := r.signIns.begin(name, cancel)
+	r.changed()
+	res, err := r.svc.signIn(ctx, name, func(u string) error {
+		r.signIns.update(run, func(v *control.SignInView) { v.URL = u })
+		r.changed()
+		return open(u)
+	}, timeout)
+	r.signIns.update(run, func(v *control.SignInView) {
+		*v = control.SignInView{Done: err == nil}
+		if err != nil {
+			v.Err = errorFor(err, name)
+		}
+	})
+	r.changed()
+	return res, err
+}

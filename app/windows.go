@@ -1,0 +1,108 @@
+package app
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+)
+
+// windows starts the window program (tokentray-window) on demand: one
+// process per window, which exits when its window closes, so Fyne's driver
+// costs nothing while no window is open.
+type windows struct {
+	exe, config string
+	stderr      io.Writer
+	log         *slog.Logger
+
+	mu    sync.Mutex
+	procs map[string]*exec.Cmd // by windowKey
+}
+
+func newWindows(exe, config string, stderr io.Writer, log *slog.Logger) *windows {
+	return &windows{exe: exe, config: config, stderr: stderr, log: log, procs: map[string]*exec.Cmd{}}
+}
+
+// windowKey: one settings window, one sign-in window per profile.
+func windowKey(kind, profile string) string {
+	if kind == "signin" {
+		return kind + "/" + profile
+	}
+	return kind
+}
+
+// open starts a window, unless that window is open already.
+func (w *windows) open(kind, profile string) {
+	key := windowKey(kind, profile)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.procs[key] != nil {
+		return
+	}
+	bin, err := windowBinary(w.exe)
+	if err != nil {
+		w.log.Warn("open window", "window", kind, "err", err)
+		return
+	}
+	args := []string{"--config", w.config, kind}
+	if profile != "" {
+		args = append(args, profile)
+	}
+	cmd := exec.Command(bin, args...)
+	cmd.Stdout, cmd.Stderr = w.stderr, w.stderr
+	cmd.Env = windowEnv(os.Environ())
+	if err := cmd.Start(); err != nil {
+		w.log.Warn("open window", "window", kind, "err", err)
+		return
+	}
+	w.log.Debug("window opened", "window", key, "pid", cmd.Process.Pid)
+	w.procs[key] = cmd
+	go func() {
+		_ = cmd.Wait()
+		w.mu.Lock()
+		delete(w.procs, key)
+		w.mu.Unlock()
+	}()
+}
+
+// closeAll ends every window.
+func (w *windows) closeAll() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, cmd := range w.procs {
+		_ = cmd.Process.Kill()
+	}
+}
+
+// windowBinary is tokentray-window next to this executable, as the
+// packages install it — only there: a program of that name elsewhere on
+// PATH is not ours to start.
+func windowBinary(exe string) (string, error) {
+	name := "tokentray-window"
+	if runtime.GOOS == "windows" {
+		name += ".exe"
+	}
+	next := filepath.Join(filepath.Dir(exe), name)
+	if _, err := os.Stat(next); err != nil {
+		return "", fmt.Errorf("%s is not installed next to %s; the windows need it", name, exe)
+	}
+	return next, nil
+}
+
+// windowEnv gives the window a locale Fyne can parse: under LANG=C it
+// logs an error at every start.
+func windowEnv(env []string) []string {
+	lang := os.Getenv("LC_ALL")
+	if lang == "" {
+		lang = os.Getenv("LANG")
+	}
+	if lang == "" || lang == "C" || lang == "POSIX" || strings.HasPrefix(lang, "C.") {
+		env = append(env, "LC_ALL=", "LANG=en_US.UTF-8")
+	}
+	return env
+}

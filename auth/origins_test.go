@@ -1,0 +1,124 @@
+package auth
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// The origin rule, on profiles as written.
+func TestCheckOrigins(t *testing.T) {
+	cases := []struct {
+		name string
+		p    Profile
+		key  string // "" = allowed
+	}{
+		{"one origin", Profile{AuthURL: "https://id.example/auth", TokenURL: "https://id.example/token", RevocationURL: "https://id.example/revoke"}, ""},
+		{"issuer only", Profile{Issuer: "https://id.example"}, ""},
+		{"token elsewhere", Profile{AuthURL: "https://id.example/auth", TokenURL: "https://evil.example/token"}, "token_url"},
+		{"revocation elsewhere", Profile{Issuer: "https://id.example", RevocationURL: "https://evil.example/r"}, "revocation_url"},
+		{"userinfo elsewhere", Profile{Issuer: "https://id.example", UserinfoURL: "https://evil.example/me"}, "userinfo_url"},
+		{"another port is another origin", Profile{AuthURL: "https://id.example/auth", TokenURL: "https://id.example:8443/token"}, "token_url"},
+		{"listed", Profile{AuthURL: "https://id.example/auth", TokenURL: "https://tokens.example/token", SendTokensToOtherOrigins: []string{"https://tokens.example"}}, ""},
+		{"the list holds origins only", Profile{AuthURL: "https://id.example/auth", TokenURL: "https://id.example/token", SendTokensToOtherOrigins: []string{"https://tokens.example/path"}}, "send_tokens_to_other_origins"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			key, msg := c.p.checkOrigins()
+			if key != c.key {
+				t.Errorf("key %q (%s), want %q", key, msg, c.key)
+			}
+		})
+	}
+}
+
+// serveDiscovery publishes doc (with the issuer filled in) and returns
+// the issuer.
+func serveDiscovery(t *testing.T, doc map[string]any, pad int) string {
+	var issuer string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		d := map[string]any{"issuer": issuer, "jwks_uri": issuer + "/jwks", "pad": strings.Repeat("x", pad)}
+		for k, v := range doc {
+			d[k] = strings.ReplaceAll(v.(string), "ISSUER", issuer)
+		}
+		_ = json.NewEncoder(w).Encode(d)
+	}))
+	t.Cleanup(srv.Close)
+	issuer = srv.URL
+	return issuer
+}
+
+// Endpoints found by discovery obey the rules a profile's own URLs do: no
+// plain http off loopback, the sign-in page's origin for whatever receives
+// codes and tokens unless the same document names both, and an answer of
+// bounded size.
+func TestDiscoveredEndpoints(t *testing.T) {
+	cases := []struct {
+		name  string
+		doc   map[string]any
+		extra func(p *Profile)
+		pad   int
+		want  string // in the error; "" = accepted
+	}{
+		{"all from the document", map[string]any{"authorization_endpoint": "ISSUER/auth", "token_endpoint": "ISSUER/token"}, nil, 0, ""},
+		{"the document's own pairing", map[string]any{"authorization_endpoint": "ISSUER/auth", "token_endpoint": "https://tokens.example/token"}, nil, 0, ""},
+		{"plain http off loopback", map[string]any{"authorization_endpoint": "ISSUER/auth", "token_endpoint": "http://tokens.example/token"}, nil, 0, "plain http"},
+		{"a genuine page with the document's token endpoint", map[string]any{"authorization_endpoint": "ISSUER/auth", "token_endpoint": "ISSUER/token"},
+			func(p *Profile) { p.AuthURL = "https://id.example/auth" }, 0, "send_tokens_to_other_origins"},
+		{"an endless document", map[string]any{"authorization_endpoint": "ISSUER/auth", "token_endpoint": "ISSUER/token"}, nil, 2 << 20, "larger than"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := &Profile{Name: "d", Issuer: serveDiscovery(t, c.doc, c.pad), ClientID: "c"}
+			if c.extra != nil {
+				c.extra(p)
+			}
+			s, err := NewSession(p, Options{Store: memStore(newMemKeyring(0))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = s.endpoints(context.Background())
+			switch {
+			case c.want == "" && err != nil:
+				t.Errorf("refused: %v", err)
+			case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+				t.Errorf("got %v, want an error saying %q", err, c.want)
+			}
+		})
+	}
+}
+
+// A request carrying credentials is never redirected; a public GET may be,
+// to an address a profile could name.
+func TestCheckRedirect(t *testing.T) {
+	get := func(u, auth string) *http.Request {
+		r, _ := http.NewRequest(http.MethodGet, u, nil)
+		if auth != "" {
+			r.Header.Set("Authorization", auth)
+		}
+		return r
+	}
+	post, _ := http.NewRequest(http.MethodPost, "https://id.example/token", nil)
+	cases := []struct {
+		name     string
+		next     string
+		first    *http.Request
+		followed bool
+	}{
+		{"a token request", "https://id.example/token2", post, false},
+		{"userinfo with a token", "https://id.example/me2", get("https://id.example/me", "Bearer x"), false},
+		{"discovery", "https://id.example/.well-known/x", get("https://id.example/.well-known/openid-configuration", ""), true},
+		{"discovery to plain http", "http://id.example/x", get("https://id.example/.well-known/openid-configuration", ""), false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := checkRedirect(get(c.next, ""), []*http.Request{c.first})
+			if (err == nil) != c.followed {
+				t.Errorf("followed %t (%v), want %t", err == nil, err, c.followed)
+			}
+		})
+	}
+}

@@ -1,0 +1,8 @@
+//go:build unix
+
+package auth
+
+import "syscall"
+
+// openNonblock keeps an open of a FIFO from waiting for a writer.
+const openNonblock = syscall.O_NONBLOCK

@@ -1,0 +1,271 @@
+package control
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"path/filepath"
+	"time"
+)
+
+// Op is what a request asks for. Each has its constant here and its
+// method on Client below; the server answers it in app/service.go (or
+// app/server.go for the tray's own): a new request costs those two files.
+type Op string
+
+// Ops of the control socket.
+const (
+	OpPing      Op = "ping"
+	OpToken     Op = "token"     // an access token valid for MinValid
+	OpStatus    Op = "status"    // the View
+	OpLogin     Op = "login"     // sign in; streams the sign-in URL, then the result
+	OpLogout    Op = "logout"    // revoke and forget
+	OpImport    Op = "import"    // add a profile file's profiles
+	OpRemove    Op = "remove"    // remove a profile
+	OpDefault   Op = "default"   // set the default profile
+	OpClipboard Op = "clipboard" // set clipboard_clear
+	// The tray's own: a process that only runs one command has none of these.
+	OpShow      Op = "show"      // open a window (a second launch asks this)
+	OpWatch     Op = "watch"     // stream Views (a window)
+	OpSignIn    Op = "signin"    // start a browser sign-in from a window
+	OpCancel    Op = "cancel"    // cancel a waiting sign-in
+	OpCopyLink  Op = "copylink"  // put the waiting sign-in's address on the clipboard
+	OpAutostart Op = "autostart" // start at login on or off
+)
+
+// Client sends requests to the tray that serves its profile file, or, when
+// none does and Direct is set, to a server in this process: every request
+// has one implementation, whichever process runs it.
+type Client struct {
+	// Socket is the control socket; "" means no tray can be reached.
+	Socket string
+	// Config is the profile file (absolute: the tray compares it with its
+	// own).
+	Config string
+	// Direct, if set, connects to a server in this process for requests
+	// no tray answers: the command line's direct mode.
+	Direct func() net.Conn
+	// Log notes which requests the tray answered; nil logs nothing.
+	Log *slog.Logger
+}
+
+// NewClient is a client for the profile file config, through the control
+// socket of this user.
+func NewClient(config string) (*Client, error) {
+	if config != "" {
+		if abs, err := filepath.Abs(config); err == nil {
+			config = abs
+		}
+	}
+	c := &Client{Config: config}
+	sock, err := SocketPath()
+	if err != nil {
+		return c, err
+	}
+	c.Socket = sock
+	return c, nil
+}
+
+// call sends req and hands every message before the last to each; it
+// returns the last one. Cancelling ctx hangs up, which cancels the work in
+// the server too.
+func (c *Client) call(ctx context.Context, req Request, each func(Message) error) (Message, error) {
+	req.Config = c.Config
+	if c.Socket != "" {
+		var d net.Dialer
+		conn, err := d.DialContext(ctx, "unix", c.Socket)
+		if err == nil {
+			m, err := c.exchange(ctx, conn, req, each)
+			if KindOf(err) != KindElsewhere {
+				if err == nil && c.Log != nil {
+					c.Log.Debug("answered by the tray", "op", req.Op, "socket", c.Socket)
+				}
+				return m, err
+			}
+		} else if ctx.Err() != nil {
+			return Message{}, ctx.Err()
+		}
+	}
+	if c.Direct == nil {
+		return Message{}, ErrNoResident
+	}
+	return c.exchange(ctx, c.Direct(), req, each)
+}
+
+func (c *Client) exchange(ctx context.Context, conn net.Conn, req Request, each func(Message) error) (Message, error) {
+	defer conn.Close()
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	defer stop()
+	if err := json.NewEncoder(conn).Encode(req); err != nil {
+		if ctx.Err() != nil {
+			return Message{}, ctx.Err()
+		}
+		return Message{}, fmt.Errorf("control socket: %w", err)
+	}
+	dec := json.NewDecoder(conn)
+	for {
+		var m Message
+		if err := dec.Decode(&m); err != nil {
+			if ctx.Err() != nil {
+				return Message{}, ctx.Err()
+			}
+			if errors.Is(err, io.EOF) {
+				err = errors.New("the tray hung up (did it quit?)")
+			}
+			return Message{}, fmt.Errorf("control socket: %w", err)
+		}
+		if m.Err != nil {
+			return m, m.Err
+		}
+		if m.Done {
+			return m, nil
+		}
+		if each != nil {
+			if err := each(m); err != nil {
+				return m, err
+			}
+		}
+	}
+}
+
+// Token is an access token valid for more than minValid.
+func (c *Client) Token(ctx context.Context, profile string, minValid time.Duration) (Token, error) {
+	m, err := c.call(ctx, Request{Op: OpToken, Profile: profile, MinValid: minValid}, nil)
+	if err == nil && m.Token == nil {
+		err = errors.New("control socket: no token in the answer")
+	}
+	if err != nil {
+		return Token{}, err
+	}
+	return *m.Token, nil
+}
+
+// Status is the View: every profile's state.
+func (c *Client) Status(ctx context.Context) (View, error) {
+	m, err := c.call(ctx, Request{Op: OpStatus}, nil)
+	if err == nil && m.View == nil {
+		err = errors.New("control socket: no status in the answer")
+	}
+	if err != nil {
+		return View{}, err
+	}
+	return *m.View, nil
+}
+
+// Login signs in; open is handed the sign-in address. A browser that
+// cannot be opened is not fatal: the address can be opened elsewhere.
+func (c *Client) Login(ctx context.Context, profile string, open func(string) error, timeout time.Duration) (LoginResult, error) {
+	m, err := c.call(ctx, Request{Op: OpLogin, Profile: profile, Timeout: timeout}, func(m Message) error {
+		if m.URL != "" {
+			_ = open(m.URL)
+		}
+		return nil
+	})
+	if err == nil && m.Login == nil {
+		err = errors.New("control socket: no sign-in result in the answer")
+	}
+	if err != nil {
+		return LoginResult{}, err
+	}
+	return *m.Login, nil
+}
+
+// Logout revokes and forgets the profile's tokens.
+func (c *Client) Logout(ctx context.Context, profile string) (LogoutResult, error) {
+	m, err := c.call(ctx, Request{Op: OpLogout, Profile: profile}, nil)
+	if err == nil && m.Logout == nil {
+		err = errors.New("control socket: no sign-out result in the answer")
+	}
+	if err != nil {
+		return LogoutResult{}, err
+	}
+	return *m.Logout, nil
+}
+
+// Import adds the profiles of a profile file; it returns their names.
+func (c *Client) Import(ctx context.Context, file string) ([]string, error) {
+	m, err := c.call(ctx, Request{Op: OpImport, File: file}, nil)
+	return m.Names, err
+}
+
+// PreviewImport says what importing file would add — one line per profile,
+// naming where it signs in and where its tokens go — without adding it.
+func (c *Client) PreviewImport(ctx context.Context, file string) ([]string, error) {
+	m, err := c.call(ctx, Request{Op: OpImport, File: file, Preview: true}, nil)
+	return m.Lines, err
+}
+
+// Remove signs out of a profile (the provider revokes its tokens), forgets
+// its client secret and deletes it from the profile file.
+func (c *Client) Remove(ctx context.Context, profile string) (LogoutResult, error) {
+	m, err := c.call(ctx, Request{Op: OpRemove, Profile: profile}, nil)
+	if err == nil && m.Logout == nil {
+		err = errors.New("control socket: no sign-out result in the answer")
+	}
+	if err != nil {
+		return LogoutResult{}, err
+	}
+	return *m.Logout, nil
+}
+
+// SetDefault makes profile the default one.
+func (c *Client) SetDefault(ctx context.Context, profile string) error {
+	return c.do(ctx, Request{Op: OpDefault, Profile: profile})
+}
+
+// SetClipboardClear sets how long a copied token stays (0 = never).
+func (c *Client) SetClipboardClear(ctx context.Context, d time.Duration) error {
+	return c.do(ctx, Request{Op: OpClipboard, Seconds: int(d / time.Second)})
+}
+
+// The tray's own requests.
+
+// Ping tells whether a tray answers (for any profile file).
+func (c *Client) Ping(ctx context.Context) error { return c.do(ctx, Request{Op: OpPing}) }
+
+// Show asks the tray to open a window: "signin", "settings", or "" for
+// whichever the person most likely wants.
+func (c *Client) Show(ctx context.Context, window, profile string) error {
+	return c.do(ctx, Request{Op: OpShow, Window: window, Profile: profile})
+}
+
+// Watch hands every View the tray publishes to f until ctx ends or the
+// tray goes away.
+func (c *Client) Watch(ctx context.Context, f func(View)) error {
+	_, err := c.call(ctx, Request{Op: OpWatch}, func(m Message) error {
+		if m.View != nil {
+			f(*m.View)
+		}
+		return nil
+	})
+	return err
+}
+
+// SignIn starts a browser sign-in of profile in the tray.
+func (c *Client) SignIn(ctx context.Context, profile string) error {
+	return c.do(ctx, Request{Op: OpSignIn, Profile: profile})
+}
+
+// CancelSignIn stops a waiting sign-in.
+func (c *Client) CancelSignIn(ctx context.Context, profile string) error {
+	return c.do(ctx, Request{Op: OpCancel, Profile: profile})
+}
+
+// CopySignInLink puts the waiting sign-in's address on the clipboard.
+func (c *Client) CopySignInLink(ctx context.Context, profile string) error {
+	return c.do(ctx, Request{Op: OpCopyLink, Profile: profile})
+}
+
+// SetAutostart turns start at login on or off.
+func (c *Client) SetAutostart(ctx context.Context, on bool) error {
+	return c.do(ctx, Request{Op: OpAutostart, Autostart: on})
+}
+
+func (c *Client) do(ctx context.Context, req Request) error {
+	_, err := c.call(ctx, req, nil)
+	return err
+}

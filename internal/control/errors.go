@@ -1,0 +1,65 @@
+package control
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Kind sorts failures by what the person should do about them. The
+// command line picks its exit code by Kind, and every surface its words
+// (Explain); the socket carries it, so the tray and a command running on
+// its own answer alike.
+type Kind string
+
+const (
+	KindOther       Kind = "error"
+	KindUsage       Kind = "usage"       // a command or profile name not understood
+	KindConfig      Kind = "config"      // the profile file has a problem
+	KindSignIn      Kind = "signin"      // sign in (again)
+	KindKeychain    Kind = "keychain"    // the keychain is missing, locked or silent
+	KindUnreachable Kind = "unreachable" // the provider could not be asked, no valid token
+	KindCanceled    Kind = "canceled"
+	KindTimeout     Kind = "timeout"
+	KindPortInUse   Kind = "port"    // the sign-in callback port is taken
+	KindRefused     Kind = "refused" // the provider said no at sign-in
+	KindSecret      Kind = "secret"  // the client secret is missing, or saved for other settings
+	// KindElsewhere answers a command for another profile file: the
+	// caller runs it itself.
+	KindElsewhere Kind = "elsewhere"
+)
+
+// Error is a failure with its Kind and the facts the words for it need.
+// It is what crosses the socket; callers branch on Kind with errors.As,
+// never on the message.
+type Error struct {
+	Kind Kind `json:"kind"`
+	// Msg is the detail: what exactly happened, for the second line.
+	Msg string `json:"msg"`
+	// Profile is the profile concerned, when there is one.
+	Profile string `json:"profile,omitempty"`
+	// Port is the callback port that was taken (KindPortInUse).
+	Port int `json:"port,omitempty"`
+}
+
+func (e *Error) Error() string { return e.Msg }
+
+// Errorf makes an Error of kind.
+func Errorf(kind Kind, format string, args ...any) *Error {
+	return &Error{Kind: kind, Msg: fmt.Sprintf(format, args...)}
+}
+
+// KindOf is err's Kind: KindOther unless it is (or wraps) an *Error.
+func KindOf(err error) Kind {
+	var e *Error
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &e):
+		return e.Kind
+	}
+	return KindOther
+}
+
+// ErrNoResident means no tray serves this profile file, and the client
+// has no way to run the request itself.
+var ErrNoResident = errors.New("no tokentray tray is running for this profile file")

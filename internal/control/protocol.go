@@ -1,0 +1,110 @@
+// Package control is the one contract between tokentray's processes: the
+// resident tray serves it on a socket, the command line and the window
+// program use it through Client. It holds the wire types, the view model
+// the windows and the menu show, the error kinds with the words a person
+// reads for each, and the client. It imports none of the heavy parts
+// (keychain, D-Bus, GUI, OAuth), so the window program links none of them.
+//
+// The protocol: one JSON request per connection, then JSON messages, one
+// per line, the last with Done set (a watch never ends: the caller hangs
+// up, which also cancels whatever the request started). Only the user who
+// runs the tray may connect: the socket lives in a 0700 directory and the
+// tray checks the peer's uid on accept where the OS says it.
+package control
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"time"
+
+	"github.com/tokentray/tokentray/internal/rundir"
+)
+
+// Request is the one request of a connection.
+type Request struct {
+	Op Op `json:"op"`
+	// Config is the caller's profile file: a tray answers only for its
+	// own, so `--config other.toml` never reaches its tokens.
+	Config    string        `json:"config,omitempty"`
+	Profile   string        `json:"profile,omitempty"`
+	MinValid  time.Duration `json:"min_valid,omitempty"`
+	Timeout   time.Duration `json:"timeout,omitempty"`
+	Window    string        `json:"window,omitempty"`
+	File      string        `json:"file,omitempty"`
+	Seconds   int           `json:"seconds,omitempty"`
+	Autostart bool          `json:"autostart,omitempty"`
+	// Preview asks an import what it would add, without adding it.
+	Preview bool `json:"preview,omitempty"`
+}
+
+// Message is one answer line.
+type Message struct {
+	// URL is the sign-in address, sent while a login waits.
+	URL    string        `json:"url,omitempty"`
+	Token  *Token        `json:"token,omitempty"`
+	View   *View         `json:"view,omitempty"`
+	Login  *LoginResult  `json:"login,omitempty"`
+	Logout *LogoutResult `json:"logout,omitempty"`
+	Names  []string      `json:"names,omitempty"`
+	// Lines describe, one per profile, what an import would add.
+	Lines []string `json:"lines,omitempty"`
+	Err   *Error   `json:"error,omitempty"`
+	Done  bool     `json:"done,omitempty"`
+}
+
+// Token is an access token handed out.
+type Token struct {
+	AccessToken string    `json:"access_token"`
+	TokenType   string    `json:"token_type"`
+	Expiry      time.Time `json:"expiry,omitzero"`
+	// Warning: the token is valid, but could not be renewed for as long as
+	// asked (the provider is unreachable, or there is no refresh token).
+	Warning string `json:"warning,omitempty"`
+}
+
+// LoginResult describes a finished sign-in.
+type LoginResult struct {
+	Who             string    `json:"who,omitempty"`
+	Expiry          time.Time `json:"expiry,omitzero"`
+	SignedInAt      time.Time `json:"signed_in_at,omitzero"`
+	HasRefreshToken bool      `json:"refresh_token,omitempty"`
+}
+
+// LogoutResult describes a finished sign-out.
+type LogoutResult struct {
+	WasSignedIn bool   `json:"was_signed_in"`
+	Revoked     bool   `json:"revoked"`
+	RevokeErr   string `json:"revoke_error,omitempty"`
+}
+
+// MaxRequest bounds what a connection may send.
+const MaxRequest = 64 << 10
+
+// SocketPath is where the tray listens.
+func SocketPath() (string, error) {
+	dir, err := rundir.Dir()
+	if err != nil {
+		return "", fmt.Errorf("control socket: %w", err)
+	}
+	return filepath.Join(dir, "control.sock"), nil
+}
+
+// ReadRequest reads the one request of a connection. A client sends
+// nothing after it, so what the server reads next can only be a hang-up.
+func ReadRequest(r io.Reader) (Request, error) {
+	var req Request
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 4096), MaxRequest)
+	if !sc.Scan() {
+		if err := sc.Err(); err != nil {
+			return req, err
+		}
+		return req, errors.New("no request")
+	}
+	err := json.Unmarshal(sc.Bytes(), &req)
+	return req, err
+}

@@ -1,0 +1,87 @@
+package control
+
+import "time"
+
+// View is a snapshot of a profile file's sessions for people: the tray
+// menu renders it, the windows receive it, and `status` prints it.
+type View struct {
+	Profiles       []ProfileView `json:"profiles"`
+	Default        string        `json:"default,omitempty"`
+	ClipboardClear time.Duration `json:"clipboard_clear"`
+	Autostart      bool          `json:"autostart"`
+	ConfigPath     string        `json:"config_path"`
+	// NoFile: there is no profile file yet (a first start), which is no
+	// problem.
+	NoFile bool `json:"no_file,omitempty"`
+	// ConfigErr is set when the profile file cannot be used as it is; the
+	// profiles shown are those of the last good read.
+	ConfigErr string `json:"config_error,omitempty"`
+}
+
+// State is where a profile's session stands.
+type State string
+
+const (
+	Unknown     State = "unknown" // the keychain has not been read (or could not be)
+	SignedOut   State = "signed-out"
+	SigningIn   State = "signing-in"
+	Valid       State = "valid"
+	Refreshing  State = "refreshing"
+	Retrying    State = "retrying" // the provider does not answer; the token is served while it lasts
+	NeedsSignIn State = "needs-sign-in"
+)
+
+// ProfileView is one profile in a View: its session's one state, the same
+// for the menu, `status` (its JSON is `status --json`'s), the windows and
+// the notifications. Times are to the second.
+type ProfileView struct {
+	Name     string `json:"name"`
+	Provider string `json:"provider"`
+	State    State  `json:"state"`
+	Who      string `json:"who,omitempty"`
+	// Expiry is when the access token expires.
+	Expiry          time.Time `json:"expiry,omitzero"`
+	HasRefreshToken bool      `json:"refresh_token"`
+	// RefreshExpiry is when the refresh token ends, when known.
+	RefreshExpiry  time.Time `json:"refresh_expiry,omitzero"`
+	ServiceAccount bool      `json:"service_account,omitempty"`
+	SignedInAt     time.Time `json:"signed_in_at,omitzero"`
+	RefreshedAt    time.Time `json:"refreshed_at,omitzero"`
+	// Since is when refreshes started failing (Retrying).
+	Since time.Time `json:"retrying_since,omitzero"`
+	// Err says why sign-in is needed, what the last refresh hit, or why
+	// the keychain could not be read.
+	Err *Error `json:"error,omitempty"`
+	// SignIn is the tray's latest sign-in of this profile.
+	SignIn SignInView `json:"signin,omitzero"`
+}
+
+// SignInView is the latest browser sign-in a tray ran for a profile.
+type SignInView struct {
+	Active bool   `json:"active,omitempty"`
+	URL    string `json:"url,omitempty"`
+	Done   bool   `json:"done,omitempty"`
+	Err    *Error `json:"error,omitempty"`
+}
+
+// HasToken tells whether the profile holds an access token to copy.
+func (p ProfileView) HasToken() bool {
+	switch p.State {
+	case Valid, Refreshing, Retrying:
+		return true
+	}
+	return false
+}
+
+// Profile finds a profile by name ("" = the default, else the first).
+func (v View) Profile(name string) (ProfileView, bool) {
+	if name == "" {
+		name = v.Default
+	}
+	for _, p := range v.Profiles {
+		if p.Name == name || name == "" {
+			return p, true
+		}
+	}
+	return ProfileView{}, false
+}

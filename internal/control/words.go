@@ -1,0 +1,154 @@
+package control
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// Words is what a person reads about a failure: the same on the command
+// line, in the windows, in notifications and on the callback page.
+type Words struct {
+	// Headline says what happened, in one plain sentence.
+	Headline string
+	// Next says what to do about it, in one plain sentence.
+	Next string
+	// Command is the command that does it, for the command line ("" if
+	// there is none).
+	Command string
+}
+
+// Explain is the catalogue of failures: one headline and one next step
+// per kind. Provider codes and other detail stay in e.Msg, for the line
+// after.
+func Explain(e *Error) Words {
+	if e == nil {
+		return Words{}
+	}
+	profile := e.Profile
+	if profile == "" {
+		profile = "the profile"
+	}
+	switch e.Kind {
+	case KindUsage:
+		return Words{"The command was not understood.", "See `tokentray help`.", ""}
+	case KindConfig:
+		return Words{"The profile file has a problem.", "Fix the line named below, or ask your IT team for a corrected file.", ""}
+	case KindSignIn:
+		w := Words{"You need to sign in to " + profile + ".", "Sign in: your browser opens at the provider.", ""}
+		if e.Profile != "" {
+			w.Command = "tokentray login " + e.Profile
+		}
+		return w
+	case KindKeychain:
+		return Words{"The keychain is locked or not available.", "Unlock it (on Linux: open Passwords and Keys, or log out and in again), then try again.", ""}
+	case KindUnreachable:
+		return Words{"The provider could not be reached, and there is no valid access token.", "Check the network connection; tokentray keeps trying.", ""}
+	case KindCanceled:
+		return Words{"Cancelled.", "", ""}
+	case KindTimeout:
+		return Words{"The sign-in took too long, so it was stopped.", "Try again when you are ready.", ""}
+	case KindPortInUse:
+		port := "the sign-in port"
+		if e.Port > 0 {
+			port = "port " + strconv.Itoa(e.Port)
+		}
+		return Words{"Another program is using " + port + ", which the sign-in needs.", "Close that program (often an old sign-in script still running), then try again.", ""}
+	case KindSecret:
+		w := Words{"The client secret for " + profile + " is missing, or was saved for other settings.", "Save the secret your IT team or provider gave you.", ""}
+		if e.Profile != "" {
+			w.Command = "tokentray secret set " + e.Profile
+		}
+		return w
+	case KindRefused:
+		return Words{"The provider did not sign you in.", "Try again; if it keeps happening, ask your IT team.", ""}
+	}
+	return Words{"Something went wrong.", "The detail below says what; if it keeps happening, ask your IT team.", ""}
+}
+
+// HumanDuration says how long, as people say it: "3 h 58 min", "12 min",
+// "45 s".
+func HumanDuration(d time.Duration) string {
+	switch {
+	case d >= time.Hour:
+		d = d.Round(time.Minute)
+		h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
+		if m == 0 {
+			return fmt.Sprintf("%d h", h)
+		}
+		return fmt.Sprintf("%d h %d min", h, m)
+	case d >= time.Minute:
+		return fmt.Sprintf("%d min", int(d.Round(time.Minute)/time.Minute))
+	case d > 0:
+		return fmt.Sprintf("%d s", int(d.Round(time.Second)/time.Second))
+	}
+	return "0 s"
+}
+
+// countdownStep is how finely StatusLine shows the time left: to the
+// minute in the last ten minutes, in five-minute steps (rounded down)
+// before. The tray re-renders each time the line changes, and every
+// wake-up of the idle tray costs dozens of context switches, so this is a
+// dozen renders an hour rather than sixty.
+func countdownStep(left time.Duration) time.Duration {
+	if left < 10*time.Minute {
+		return time.Minute
+	}
+	return 5 * time.Minute
+}
+
+// NextChange is how long the time left that StatusLine shows for a token
+// valid until until stays the same; 0 once it has expired.
+func NextChange(until, now time.Time) time.Duration {
+	left := until.Sub(now)
+	if until.IsZero() || left <= 0 {
+		return 0
+	}
+	// Just past the boundary, where the rounded-down value drops.
+	return left - left.Truncate(countdownStep(left)) + time.Millisecond
+}
+
+// StatusLine is the one line the tray menu and the windows show for a
+// profile at time now.
+func StatusLine(p ProfileView, now time.Time) string {
+	who := p.Who
+	if who == "" {
+		who = "signed in"
+	}
+	left := p.Expiry.Sub(now)
+	valid := ""
+	if !p.Expiry.IsZero() {
+		switch {
+		case left >= time.Minute:
+			valid = "valid " + HumanDuration(left.Truncate(countdownStep(left)))
+		case left > 0:
+			valid = "expires in less than a minute"
+		default:
+			valid = "expired"
+		}
+	}
+	switch p.State {
+	case Unknown:
+		if p.Err != nil {
+			return Explain(p.Err).Headline
+		}
+		return "Checking…"
+	case SigningIn:
+		return "Signing in…"
+	case NeedsSignIn:
+		return "Sign-in needed"
+	case SignedOut:
+		return "Signed out"
+	case Refreshing:
+		return who + " · renewing…"
+	case Retrying:
+		if left > 0 {
+			return who + " · offline, " + valid
+		}
+		return who + " · offline, token expired"
+	}
+	if valid == "" {
+		return who
+	}
+	return who + " · " + valid
+}

@@ -1,0 +1,310 @@
+// Hostile profile files, driven through the built binary: a real provider
+// (or the strict emulation where a fault must be injected), the real
+// keychain, and an "attacker" on loopback that records whatever reaches it.
+// Each test is one row of docs/SECURITY.md and asserts that the attacker
+// received nothing it could use.
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/internal/testkit"
+)
+
+// noHarvest fails the test for every request the attacker got that could
+// have carried something, naming the class.
+func noHarvest(t *testing.T, a *testkit.Attacker, class string, secrets ...string) {
+	t.Helper()
+	for _, r := range a.Harvest(secrets...) {
+		t.Errorf("%s: the attacker received %s %s (authorization %q, body %q)", class, r.Method, r.Path, r.Authorization, r.Body)
+	}
+}
+
+// loginNoBrowser runs `login --no-browser` against a provider that approves
+// at once, and follows the printed address as a browser would.
+func loginNoBrowser(t *testing.T, cfg, profile string) result {
+	t.Helper()
+	cmd := exec.Command(binary, "--config", cfg, "login", profile, "--no-browser", "--timeout", "30s")
+	cmd.Env = os.Environ()
+	stdout, _ := cmd.StdoutPipe()
+	var errb strings.Builder
+	cmd.Stderr = &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, _ := bufio.NewReader(stdout).ReadString('\n')
+	if u := strings.TrimSpace(line); u != "" {
+		if resp, err := http.Get(u); err == nil {
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+	}
+	err := cmd.Wait()
+	r := result{stdout: line, stderr: errb.String()}
+	if ee, ok := err.(*exec.ExitError); ok {
+		r.code = ee.ExitCode()
+	}
+	return r
+}
+
+// High 1: a profile of the same name from another file reuses nothing — not
+// the saved sign-in, not the client secret, not a service account's key.
+func TestSavedSignInsStayWithTheirProvider(t *testing.T) {
+	testkit.RequireSecretService(t)
+	forget(t, "work")
+	p := testkit.StartProvider(t, testkit.ProviderOptions{AccessTTL: 10 * time.Minute})
+	b := testkit.NewBrowser(t)
+	a := testkit.StartAttacker(t)
+	genuine := writeConfig(t, fmt.Sprintf("[profile.work]\nissuer = %q\nclient_id = \"basic\"\nclient_auth = \"basic\"\nscopes = [\"openid\", \"email\", \"offline_access\"]\n", p.Issuer))
+	setSecret(t, genuine, "work", "basic-secret")
+	if page, r := login(t, b, genuine, "work", "alice"); r.code != 0 || !strings.Contains(page, "You are signed in") {
+		t.Fatalf("login: exit %d, %s\n%s", r.code, page, r.stderr)
+	}
+	rec, err := auth.NewStore().Load("work")
+	if err != nil {
+		t.Fatal(err)
+	}
+	secrets := []string{rec.RefreshToken, rec.AccessToken, "basic-secret"}
+
+	// The lookalike: the genuine sign-in page, the attacker's endpoints,
+	// and the loud key an attacker would have to add.
+	hostile := writeConfig(t, fmt.Sprintf("[profile.work]\nissuer = %q\nclient_id = \"basic\"\nclient_auth = \"basic\"\n"+
+		"token_url = %q\nrevocation_url = %q\nuserinfo_url = %q\nsend_tokens_to_other_origins = [%q]\n",
+		p.Issuer, a.URL+"/token", a.URL+"/revoke", a.URL+"/me", a.URL))
+	for _, c := range []struct {
+		name string
+		args []string
+		code int
+		says string
+	}{
+		{"a refresh", []string{"token", "work", "--min-valid", "10h"}, 3, "points somewhere else"},
+		{"a token", []string{"token", "work"}, 3, "points somewhere else"},
+		{"a sign-in", []string{"login", "work", "--no-browser", "--timeout", "5s"}, 2, "saved for other settings"},
+		{"a status", []string{"status"}, 0, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := tokentray(t, hostile, nil, c.args...)
+			if r.code != c.code || !strings.Contains(r.stderr+r.stdout, c.says) {
+				t.Errorf("exit %d, want %d saying %q:\n%s%s", r.code, c.code, c.says, r.stdout, r.stderr)
+			}
+			if c.args[0] == "login" && r.stdout != "" {
+				t.Errorf("a sign-in address was printed: %q", r.stdout)
+			}
+			noHarvest(t, a, c.name, secrets...)
+		})
+	}
+	// The genuine profile is untouched: it still refreshes at its provider.
+	if r := tokentray(t, genuine, nil, "token", "work", "--min-valid", "10h"); r.code != 0 {
+		t.Errorf("the genuine profile after the lookalike: exit %d, %s", r.code, r.stderr)
+	}
+	// Signing out through the lookalike forgets the tokens here but sends
+	// them nowhere.
+	if r := tokentray(t, hostile, nil, "logout", "work"); r.code != 0 || !strings.Contains(r.stderr, "not sent anywhere") {
+		t.Errorf("logout through the lookalike: exit %d, %s", r.code, r.stderr)
+	}
+	noHarvest(t, a, "a sign-out", secrets...)
+	tokentray(t, genuine, nil, "secret", "delete", "work")
+}
+
+// High 1, service accounts: the key secret signs assertions only for the
+// token endpoint, key id and audience it was saved for.
+func TestServiceAccountKeyStaysWithItsProvider(t *testing.T) {
+	testkit.RequireSecretService(t)
+	forget(t, "disruptive")
+	email := "sa@project.serviceaccount.example"
+	srv := testkit.EmulateDisruptive(t, "key-42", email, "dt-key-secret")
+	a := testkit.StartAttacker(t)
+	cfg := fromExample(t, "disruptive", "https://identity.disruptive-technologies.com", srv.URL,
+		"YOUR-KEY-ID", "key-42", "YOUR-SERVICE-ACCOUNT@YOUR-PROJECT.serviceaccount.d21s.com", email)
+	setSecret(t, cfg, "disruptive", "dt-key-secret")
+	defer tokentray(t, cfg, nil, "logout", "disruptive")
+	if r := tokentray(t, cfg, nil, "login"); r.code != 0 {
+		t.Fatalf("login: %s", r.stderr)
+	}
+	for _, c := range []struct{ name, extra string }{
+		{"its own token endpoint and audience", fmt.Sprintf("token_url = %q\naudience = %q\n", a.URL+"/oauth2/token", a.URL+"/oauth2/token")},
+		{"the genuine audience", fmt.Sprintf("token_url = %q\naudience = %q\nsend_tokens_to_other_origins = [%q]\n", a.URL+"/oauth2/token", srv.URL+"/oauth2/token", srv.URL)},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			hostile := writeConfig(t, "[profile.disruptive]\ngrant = \"jwt-bearer\"\nkey_id = \"key-42\"\nemail = \""+email+"\"\n"+c.extra)
+			r := tokentray(t, hostile, nil, "token", "--min-valid", "10h")
+			if r.code == 0 {
+				t.Errorf("the lookalike got a token: %s", r.stdout)
+			}
+			noHarvest(t, a, c.name, "dt-key-secret")
+		})
+	}
+}
+
+// High 2: the genuine sign-in page paired with someone else's token
+// endpoint is refused before any browser opens, whether the pairing is
+// written out or comes from a discovery document.
+func TestSignInPageAndTokenEndpointShareAnOrigin(t *testing.T) {
+	testkit.RequireSecretService(t)
+	forget(t, "work")
+	p := testkit.StartProvider(t, testkit.ProviderOptions{})
+	a := testkit.StartAttacker(t)
+	for _, c := range []struct{ name, profile, key string }{
+		{"written out", fmt.Sprintf("issuer = %q\nclient_id = \"public\"\ntoken_url = %q\n", p.Issuer, a.URL+"/token"), "token_url"},
+		{"written out, no issuer", fmt.Sprintf("auth_url = %q\ntoken_url = %q\nclient_id = \"public\"\n", p.Issuer+"/auth", a.URL+"/token"), "token_url"},
+		{"from a discovery document", fmt.Sprintf("issuer = %q\nauth_url = %q\nclient_id = \"public\"\n", a.URL, p.Issuer+"/auth"), "issuer"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := writeConfig(t, "[profile.work]\n"+c.profile)
+			r := tokentray(t, cfg, nil, "login", "work", "--no-browser", "--timeout", "5s")
+			if r.code != 2 || r.stdout != "" || !strings.Contains(r.stderr, `key "`+c.key+`"`) || !strings.Contains(r.stderr, "send_tokens_to_other_origins") {
+				t.Errorf("exit %d, stdout %q, want exit 2 naming key %s:\n%s", r.code, r.stdout, c.key, r.stderr)
+			}
+			noHarvest(t, a, c.name)
+		})
+	}
+}
+
+// Medium 3: nothing carrying a code, a token or a secret follows a
+// redirect; discovered endpoints obey the profile's URL rules.
+func TestNoCredentialFollowsARedirect(t *testing.T) {
+	testkit.RequireSecretService(t)
+	forget(t, "redirected")
+	srv := testkit.NewOAuthServer(t, "post")
+	a := testkit.StartAttacker(t)
+	cfg := writeConfig(t, fmt.Sprintf("[profile.redirected]\nauth_url = %q\ntoken_url = %q\nrevocation_url = %q\nclient_id = %q\nclient_secret = %q\nclient_auth = \"post\"\n",
+		srv.URL+"/authorize", srv.URL+"/token", srv.URL+"/revoke", srv.ClientID, srv.Secret))
+	if r := loginNoBrowser(t, cfg, "redirected"); r.code != 0 {
+		t.Fatalf("login: exit %d, %s; provider refused %v", r.code, r.stderr, srv.Rejections())
+	}
+	rec, err := auth.NewStore().Load("redirected")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Fail = func(w http.ResponseWriter) bool {
+		w.Header().Set("Location", a.URL+"/token")
+		w.WriteHeader(http.StatusTemporaryRedirect)
+		return true
+	}
+	// The still-valid token is served, with a warning that says why it
+	// could not be renewed.
+	r := tokentray(t, cfg, nil, "token", "--min-valid", "10h")
+	if r.code != 0 || r.stdout != rec.AccessToken+"\n" || !strings.Contains(r.stderr, "not redirected") {
+		t.Errorf("a redirected refresh: exit %d, stdout %q, want the stored token and a warning saying why:\n%s", r.code, r.stdout, r.stderr)
+	}
+	noHarvest(t, a, "a redirected refresh", rec.RefreshToken, srv.Secret)
+	srv.Fail = nil
+	if r := tokentray(t, cfg, nil, "logout"); r.code != 0 {
+		t.Errorf("logout: %s", r.stderr)
+	}
+}
+
+// Medium 4: an imported file adds profiles and nothing else, whatever its
+// name says.
+func TestImportAddsOnlyProfiles(t *testing.T) {
+	testkit.RequireSecretService(t)
+	forget(t, "work")
+	p := testkit.StartProvider(t, testkit.ProviderOptions{AccessTTL: 10 * time.Minute})
+	b := testkit.NewBrowser(t)
+	a := testkit.StartAttacker(t)
+	cfg := writeConfig(t, p.Profile("work", "public"))
+	if page, r := login(t, b, cfg, "work", "alice"); r.code != 0 {
+		t.Fatalf("login: exit %d, %s\n%s", r.code, page, r.stderr)
+	}
+	defer tokentray(t, cfg, nil, "logout", "work")
+	rec, _ := auth.NewStore().Load("work")
+	// A file name cannot hold '/', but a TOML string can spell it.
+	name := "profiles\n" + `token_url = "` + strings.ReplaceAll(a.URL, "/", `\u002F`) + `\u002Ftoken"` + "\n" +
+		`send_tokens_to_other_origins = ["` + strings.ReplaceAll(a.URL, "/", `\u002F`) + `"]` + "\n#.toml"
+	evil := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(evil, []byte("[profile.extra]\nissuer = \"https://id.example.net\"\nclient_id = \"x\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(cfg)
+	r := tokentray(t, cfg, nil, "profiles", "import", evil)
+	after, _ := os.ReadFile(cfg)
+	if !strings.HasPrefix(string(after), string(before)) || strings.Contains(string(after[len(before):]), "\ntoken_url") {
+		t.Errorf("import (exit %d, %s) changed the file beyond adding:\n%s", r.code, r.stderr, after)
+	}
+	if t2 := tokentray(t, cfg, nil, "token", "work", "--min-valid", "10h"); t2.code != 0 {
+		t.Errorf("work after the import: exit %d, %s", t2.code, t2.stderr)
+	}
+	noHarvest(t, a, "an import", rec.RefreshToken)
+}
+
+// Medium 5: files a profile names are read when needed, and only small
+// regular ones: /dev/zero and a FIFO fail fast with their name, and other
+// profiles in the same file are not touched by them.
+func TestHostileFilesFailFast(t *testing.T) {
+	testkit.RequireSecretService(t)
+	forget(t, "work")
+	p := testkit.StartProvider(t, testkit.ProviderOptions{AccessTTL: 10 * time.Minute})
+	b := testkit.NewBrowser(t)
+	fifo := filepath.Join(t.TempDir(), "ca.pem")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := writeConfig(t, p.Profile("work", "public")+
+		p.Profile("zero", "public", `ca_file = "/dev/zero"`)+
+		p.Profile("fifo", "public", fmt.Sprintf("ca_file = %q", fifo))+
+		"[profile.sa]\ngrant = \"jwt-bearer\"\ntoken_url = \""+p.Issuer+"/token\"\nkey_id = \"k\"\nemail = \"e@x\"\njwt_alg = \"RS256\"\nprivate_key_file = \"/dev/zero\"\n")
+	if page, r := login(t, b, cfg, "work", "alice"); r.code != 0 {
+		t.Fatalf("login beside hostile profiles: exit %d, %s\n%s", r.code, page, r.stderr)
+	}
+	defer tokentray(t, cfg, nil, "logout", "work")
+	for _, c := range []struct{ profile, file string }{{"zero", "/dev/zero"}, {"fifo", fifo}, {"sa", "/dev/zero"}} {
+		t.Run(c.profile, func(t *testing.T) {
+			r := tokentray(t, cfg, nil, "login", c.profile, "--no-browser", "--timeout", "5s")
+			if r.code == 0 || !strings.Contains(r.stderr, c.file) || !strings.Contains(r.stderr, "not a regular file") || r.took > 3*time.Second {
+				t.Errorf("exit %d after %s: %s", r.code, r.took.Round(time.Millisecond), r.stderr)
+			}
+		})
+	}
+}
+
+// Low 8: a provider's words reach no terminal as control sequences.
+func TestProviderTextIsNoTerminalInput(t *testing.T) {
+	testkit.RequireSecretService(t)
+	forget(t, "esc")
+	srv := testkit.NewOAuthServer(t, "none")
+	cfg := writeConfig(t, fmt.Sprintf("[profile.esc]\nauth_url = %q\ntoken_url = %q\nclient_id = %q\n", srv.URL+"/authorize", srv.URL+"/token", srv.ClientID))
+	const evil = "\x1b]0;pwned\x07\x1b[31minvalid_request"
+	srv.AuthError = evil
+	r := loginNoBrowser(t, cfg, "esc")
+	if r.code == 0 || strings.ContainsAny(r.stderr, "\x1b\x07") {
+		t.Errorf("a refused sign-in: exit %d, stderr %q", r.code, r.stderr)
+	}
+	srv.AuthError = ""
+	if r := loginNoBrowser(t, cfg, "esc"); r.code != 0 {
+		t.Fatalf("login: %s", r.stderr)
+	}
+	defer tokentray(t, cfg, nil, "logout")
+	srv.Fail = func(w http.ResponseWriter) bool {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = io.WriteString(w, `{"error":"`+strings.ReplaceAll(strings.ReplaceAll(evil, "\x1b", `\u001b`), "\x07", `\u0007`)+`","error_description":"\u001b[2J gone"}`)
+		return true
+	}
+	r = tokentray(t, cfg, nil, "token", "--min-valid", "10h")
+	if r.code == 0 || strings.ContainsAny(r.stderr, "\x1b\x07") {
+		t.Errorf("a refused refresh: exit %d, stderr %q", r.code, r.stderr)
+	}
+	srv.Fail = nil
+}
+
+// Low 9: the reserved parameters cannot come in through auth_url either.
+func TestReservedParametersInAuthURL(t *testing.T) {
+	for _, q := range []string{"code_challenge_method=plain", "state=fixed", "redirect_uri=https%3A%2F%2Fattacker.example%2F"} {
+		cfg := writeConfig(t, "[profile.p]\nauth_url = \"https://id.example.com/auth?"+q+"\"\ntoken_url = \"https://id.example.com/token\"\nclient_id = \"c\"\n")
+		r := tokentray(t, cfg, nil, "login", "p", "--no-browser")
+		if r.code != 2 || !strings.Contains(r.stderr, `key "auth_url"`) || r.stdout != "" {
+			t.Errorf("%s: exit %d, %s", q, r.code, r.stderr)
+		}
+	}
+}
