@@ -25,6 +25,7 @@ FUZZ        := FuzzCallback FuzzParseTokenResponse FuzzParseConfig
 # Two programs: tokentray (tray, command line) and tokentray-window (the
 # Fyne windows, started by the tray on demand; it must sit next to it).
 build: build-deps
+	@[ -x ./tokentray-window ] || echo "Building tokentray — the first build takes a few minutes (it compiles the windows' GL and X11 parts)."
 	$(GO) build -o . . ./cmd/tokentray-window
 
 run: build

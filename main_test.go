@@ -200,6 +200,10 @@ func TestSignInLifecycle(t *testing.T) {
 			if r.code != 0 || !strings.Contains(page, "You are signed in") {
 				t.Fatalf("login: exit %d, page %q, stderr %s", r.code, page, r.stderr)
 			}
+			// The browser's page names the profile and the account.
+			if !strings.Contains(page, "Signed in to "+profile) || !strings.Contains(page, "as alice@example.test") {
+				t.Errorf("the callback page does not say who signed in to what: %q", page)
+			}
 			if lines := strings.Split(strings.TrimSpace(r.stdout), "\n"); len(lines) != 1 {
 				t.Errorf("login --no-browser printed %d lines on stdout, want only the URL", len(lines))
 			}
@@ -736,7 +740,7 @@ func TestExampleFrameIO(t *testing.T) {
 	// Without "offline": told at sign-in that it lasts an hour.
 	noOffline := fromExample(t, "frameio", append(repl, `, "offline"]`, `]`)...)
 	page, r = login(t, b, noOffline, "frameio", "hana")
-	if r.code != 0 || !strings.Contains(r.stderr, "sign in again every 1h0m0s") || !strings.Contains(r.stderr, `"offline"`) {
+	if r.code != 0 || !strings.Contains(r.stderr, "sign in again every 1 h ") || !strings.Contains(r.stderr, `"offline"`) {
 		t.Errorf("login without offline: exit %d, page %q, stderr %q", r.code, page, r.stderr)
 	}
 	tokentray(t, noOffline, nil, "logout")
@@ -953,5 +957,67 @@ func lockedKeychainHelper(t *testing.T) {
 	}
 	if r.took > 15*time.Second {
 		t.Errorf("took %s", r.took)
+	}
+}
+
+// The command line as developers expect it: --version, help per command
+// with its flags (exit 0), a mistyped command with a suggestion, a flag
+// error with a valid example, completion, stable exit codes.
+func TestCommandLine(t *testing.T) {
+	cfg := writeConfig(t, "[profile.work]\nissuer = \"https://id.example.com\"\nclient_id = \"c\"\n")
+	cases := []struct {
+		name   string
+		args   []string
+		code   int
+		stdout []string // each appears
+		stderr []string
+	}{
+		{"--version", []string{"--version"}, 0, []string{"tokentray dev"}, nil},
+		{"version", []string{"version"}, 0, []string{"tokentray dev"}, nil},
+		{"help for a command", []string{"help", "token"}, 0, []string{"Usage:", "tokentray token [PROFILE]", "--min-valid", "--header", "Examples:"}, nil},
+		{"--help on a command", []string{"token", "--help"}, 0, []string{"--min-valid", "--json"}, nil},
+		{"-h on a command", []string{"login", "-h"}, 0, []string{"--no-browser", "--timeout"}, nil},
+		{"a mistyped command", []string{"tokn"}, 2, nil, []string{"The command was not understood", `"tokn" is not a command; did you mean token`}},
+		{"a duration without a unit", []string{"token", "--min-valid", "5"}, 2, nil, []string{"--min-valid", "For example:", "--min-valid 10m", "tokentray token --help"}},
+		{"too many names", []string{"logout", "a", "b"}, 2, nil, []string{"accepts at most 1 arg"}},
+		{"an unknown profile", []string{"token", "nope"}, 2, nil, []string{"There is no profile named nope."}},
+		{"completion", []string{"completion", "bash"}, 0, []string{"bash completion", "__start_tokentray"}, nil},
+		{"profile names complete", []string{"__complete", "token", ""}, 0, []string{"work"}, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := tokentray(t, cfg, nil, c.args...)
+			if r.code != c.code {
+				t.Errorf("exit %d, want %d\n%s%s", r.code, c.code, r.stdout, r.stderr)
+			}
+			for _, want := range c.stdout {
+				if !strings.Contains(r.stdout, want) {
+					t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
+				}
+			}
+			for _, want := range c.stderr {
+				if !strings.Contains(r.stderr, want) {
+					t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+				}
+			}
+			if strings.Contains(r.stderr, "panic") {
+				t.Errorf("a crash: %s", r.stderr)
+			}
+		})
+	}
+	// No profile file yet is a welcome, not a problem.
+	none := filepath.Join(t.TempDir(), "profiles.toml")
+	if r := tokentray(t, none, nil, "status"); r.code != 0 || !strings.Contains(r.stdout, "No profile yet") {
+		t.Errorf("status without a profile file: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := tokentray(t, none, nil, "token"); r.code != 2 || !strings.Contains(r.stderr, "There is no profile yet. Run `tokentray profiles import FILE`.") {
+		t.Errorf("token without a profile file: exit %d\n%s", r.code, r.stderr)
+	}
+	// Nothing on standard input for a secret says so.
+	cmd := exec.Command(binary, "--config", cfg, "secret", "set", "work")
+	cmd.Stdin = strings.NewReader("")
+	out, _ := cmd.CombinedOutput()
+	if !strings.Contains(string(out), "Nothing came on standard input.") {
+		t.Errorf("secret set with nothing: %s", out)
 	}
 }

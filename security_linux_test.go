@@ -155,12 +155,17 @@ func TestSignInPageAndTokenEndpointShareAnOrigin(t *testing.T) {
 	forget(t, "work")
 	p := testkit.StartProvider(t, testkit.ProviderOptions{})
 	a := testkit.StartAttacker(t)
-	for _, c := range []struct{ name, profile, key string }{
-		{"written out", fmt.Sprintf("issuer = %q\nclient_id = \"public\"\ntoken_url = %q\n", p.Issuer, a.URL+"/token"), "token_url"},
-		{"written out, no issuer", fmt.Sprintf("auth_url = %q\ntoken_url = %q\nclient_id = \"public\"\n", p.Issuer+"/auth", a.URL+"/token"), "token_url"},
-		{"from a discovery document", fmt.Sprintf("issuer = %q\nauth_url = %q\nclient_id = \"public\"\n", a.URL, p.Issuer+"/auth"), "issuer"},
+	for _, c := range []struct{ name, profile, key, page string }{
+		{"written out", fmt.Sprintf("issuer = %q\nclient_id = \"public\"\ntoken_url = %q\n", p.Issuer, a.URL+"/token"), "token_url", ""},
+		{"written out, no issuer", fmt.Sprintf("auth_url = %q\ntoken_url = %q\nclient_id = \"public\"\n", p.Issuer+"/auth", a.URL+"/token"), "token_url", ""},
+		{"the page written out, the issuer elsewhere", fmt.Sprintf("issuer = %q\nauth_url = %q\nclient_id = \"public\"\n", a.URL, p.Issuer+"/auth"), "issuer", ""},
+		// Found by review: the attacker's own discovery document names the
+		// genuine page (a provider that sends no RFC 9207 iss would not
+		// notice where the code went).
+		{"both from a discovery document", fmt.Sprintf("issuer = %q\nclient_id = \"public\"\n", a.URL), "issuer", p.Issuer + "/auth"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
+			a.SignInPage = c.page
 			cfg := writeConfig(t, "[profile.work]\n"+c.profile)
 			r := tokentray(t, cfg, nil, "login", "work", "--no-browser", "--timeout", "5s")
 			if r.code != 2 || r.stdout != "" || !strings.Contains(r.stderr, `key "`+c.key+`"`) || !strings.Contains(r.stderr, "send_tokens_to_other_origins") {
@@ -298,13 +303,26 @@ func TestProviderTextIsNoTerminalInput(t *testing.T) {
 	srv.Fail = nil
 }
 
-// Low 9: the reserved parameters cannot come in through auth_url either.
+// Low 9: the reserved parameters cannot come in through auth_url either —
+// nor past the check (';' hides a pair from Go's parser, '#' moves every
+// parameter out of the request), nor through a host that only looks like
+// the genuine one.
 func TestReservedParametersInAuthURL(t *testing.T) {
-	for _, q := range []string{"code_challenge_method=plain", "state=fixed", "redirect_uri=https%3A%2F%2Fattacker.example%2F"} {
-		cfg := writeConfig(t, "[profile.p]\nauth_url = \"https://id.example.com/auth?"+q+"\"\ntoken_url = \"https://id.example.com/token\"\nclient_id = \"c\"\n")
-		r := tokentray(t, cfg, nil, "login", "p", "--no-browser")
-		if r.code != 2 || !strings.Contains(r.stderr, `key "auth_url"`) || r.stdout != "" {
-			t.Errorf("%s: exit %d, %s", q, r.code, r.stderr)
-		}
+	for _, c := range []struct{ name, auth, token, key string }{
+		{"code_challenge_method", "https://id.example.com/auth?code_challenge_method=plain", "https://id.example.com/token", "auth_url"},
+		{"state", "https://id.example.com/auth?state=fixed", "https://id.example.com/token", "auth_url"},
+		{"redirect_uri", "https://id.example.com/auth?redirect_uri=https%3A%2F%2Fattacker.example%2F", "https://id.example.com/token", "auth_url"},
+		{"request_uri", "https://id.example.com/auth?request_uri=https%3A%2F%2Fattacker.example%2Fr", "https://id.example.com/token", "auth_url"},
+		{"behind a semicolon", "https://id.example.com/auth?a=1;redirect_uri=https://attacker.example/cb", "https://id.example.com/token", "auth_url"},
+		{"a fragment", "https://id.example.com/auth#", "https://id.example.com/token", "auth_url"},
+		{"a lookalike host", "https://login.microsoftonline.com/t/authorize", "https://login.m\u0130crosoftonline.com/t/token", "token_url"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := writeConfig(t, fmt.Sprintf("[profile.p]\nauth_url = %q\ntoken_url = \"%s\"\nclient_id = \"c\"\n", c.auth, c.token))
+			r := tokentray(t, cfg, nil, "login", "p", "--no-browser")
+			if r.code != 2 || !strings.Contains(r.stderr, `key "`+c.key+`"`) || r.stdout != "" {
+				t.Errorf("exit %d, want 2 naming %s: %s", r.code, c.key, r.stderr)
+			}
+		})
 	}
 }

@@ -280,9 +280,18 @@ func hasItem(t *testing.T, it testkit.Item, prefix string) bool {
 	return false
 }
 
-// label is the profile's status line in the menu.
+// label is the profile's status line in the menu, without the name.
 func label(t *testing.T, it testkit.Item, profile string) string {
-	return it.Find(t, profile+": ").Label
+	t.Helper()
+	for _, mi := range it.Menu(t) {
+		for _, prefix := range []string{profile + ": ", profile + " (default): "} {
+			if rest, ok := strings.CutPrefix(mi.Label, prefix); ok && mi.Visible {
+				return profile + ": " + rest
+			}
+		}
+	}
+	t.Fatalf("no line for %s in %s", profile, menuNow(t, it))
+	return ""
 }
 
 func TestTray(t *testing.T) {
@@ -304,8 +313,11 @@ func TestTray(t *testing.T) {
 	if got := label(t, it, "work"); got != "work: Signed out" {
 		t.Errorf("label = %q, want %q", got, "work: Signed out")
 	}
-	if mi := it.Find(t, "Copy access token"); mi.Enabled {
-		t.Error("Copy access token is enabled while signed out")
+	// Signed out: the profile's line and "Sign in…" only.
+	for _, gone := range []string{"Copy access token", "Copy as Authorization header", "Refresh now"} {
+		if hasItem(t, it, gone) {
+			t.Errorf("%q shows while signed out:\n%s", gone, menuNow(t, it))
+		}
 	}
 
 	// `tokentray login` hands over to the tray: the tray's own session
@@ -332,6 +344,10 @@ func TestTray(t *testing.T) {
 	n := d.host.WaitNotification(t, notes, "Access token copied", 5*time.Second)
 	if !strings.HasPrefix(n.Summary, "Access token copied — valid ") || n.Body != "Clipboard clears in 2 s." {
 		t.Errorf("notification %q / %q", n.Summary, n.Body)
+	}
+	// The menu and the notification give the same number.
+	if _, valid, _ := strings.Cut(label(t, it, "work"), " · "); !strings.Contains(n.Summary, valid) {
+		t.Errorf("the menu says %q, the notification %q", valid, n.Summary)
 	}
 	if strings.Contains(n.Summary+n.Body, access) {
 		t.Error("the notification shows the token")
@@ -471,9 +487,17 @@ func TestTray(t *testing.T) {
 	}
 	iconIs(t, it, "signed in", assets.TrayValid)
 
-	// Sign out from the menu revokes at the provider and empties the keychain.
+	// Sign out… asks first, in a small window; its button sends what
+	// `tokentray logout` sends: revoked at the provider, the keychain empty.
 	before = p.Stats(t)
-	it.Click(t, "Sign out")
+	it.Click(t, "Sign out…")
+	d.windowOpen(t, "Sign out of work?")
+	if got := p.Stats(t).Revoked - before.Revoked; got != 0 {
+		t.Errorf("the menu item alone revoked %d tokens", got)
+	}
+	if r := d.cli(t, "logout", "work"); r.code != 0 {
+		t.Fatalf("logout through the tray: %s", r.stderr)
+	}
 	iconIs(t, it, "signed out", assets.TraySignedOut)
 	if got := p.Stats(t).Revoked - before.Revoked; got != 1 {
 		t.Errorf("Sign out made %d revocations, want 1", got)
@@ -545,7 +569,7 @@ func TestTrayFollowsTheProfileFile(t *testing.T) {
 	}()
 	start := time.Now()
 	eventually(t, 2*time.Second, "the imported profile is not in the menu", func() bool {
-		return hasItem(t, it, "work: alice@example.test · ")
+		return hasItem(t, it, "work (default): alice@example.test · ")
 	})
 	t.Logf("the import showed in the menu after %s", time.Since(start).Round(time.Millisecond))
 	// A 20 s token is renewed 10 s after sign-in, by the tray alone.
@@ -607,29 +631,49 @@ func revoke(t *testing.T, p *testkit.Provider, refresh string) {
 
 var screenshots = flag.String("screenshots", "", "also write the windows' screenshots to this directory (make screenshots: docs/screenshots)")
 
-// The windows render under a real X server with software GL; their
-// screenshots are the README's.
+// The windows render under a real X server with software GL, in each
+// state a person meets; their screenshots are the README's.
 func TestWindowsRender(t *testing.T) {
 	testkit.RequireSecretService(t)
 	forget(t, "work", "lightfi", "disruptive")
 	p := testkit.StartProvider(t, testkit.ProviderOptions{AccessTTL: 10 * time.Minute})
-	cfg := writeConfig(t, p.Profile("work", "public"))
+	b := testkit.NewBrowser(t)
+	cfg := filepath.Join(t.TempDir(), "profiles.toml") // a first start
 	d := newDesktop(t, cfg)
-	for _, ex := range []string{"lightfi", "disruptive"} {
-		if r := d.cli(t, "profiles", "import", "examples/"+ex+".toml"); r.code != 0 {
-			t.Fatalf("import %s: %s", ex, r.stderr)
+	_, it := d.tray(t)
+	d.windowOpen(t, "tokentray settings")
+	time.Sleep(2 * time.Second) // let it draw
+	d.shot(t, "tokentray settings", "settings-welcome.png")
+
+	sent := writeConfig(t, p.Profile("work", "public", `display_name = "Example Corp"`))
+	for _, f := range []string{sent, "examples/lightfi.toml", "examples/disruptive.toml"} {
+		if r := d.cli(t, "profiles", "import", f, "--yes"); r.code != 0 {
+			t.Fatalf("import %s: %s", f, r.stderr)
 		}
 	}
-	_, it := d.tray(t)
-	d.windowOpen(t, "Sign in to work") // a fresh start, signed out
-	it.ClickIn(t, "work: ", "Sign in…")
-	d.lastOpened(t, 0)
-	time.Sleep(2 * time.Second) // let it draw the new state
-	d.shot(t, "Sign in to work", "signin.png")
-	it.Click(t, "Settings…")
-	d.windowOpen(t, "tokentray settings")
 	time.Sleep(2 * time.Second)
 	d.shot(t, "tokentray settings", "settings.png")
+
+	it.ClickIn(t, "work", "Sign in…")
+	authURL := d.lastOpened(t, 0)
+	d.windowOpen(t, "Sign in to work")
+	time.Sleep(2 * time.Second)
+	d.shot(t, "Sign in to work", "signin.png")
+	if page := b.SignIn(t, authURL, "alice"); !strings.Contains(page, "You are signed in") {
+		t.Fatalf("sign-in: %s", page)
+	}
+	time.Sleep(2 * time.Second)
+	d.shot(t, "Sign in to work", "signin-done.png")
+
+	it.ClickIn(t, "lightfi", "Sign in…") // still holds YOUR-LIGHTFI-CLIENT-ID
+	d.windowOpen(t, "Sign in to lightfi")
+	time.Sleep(2 * time.Second)
+	d.shot(t, "Sign in to lightfi", "signin-error.png")
+
+	it.ClickIn(t, "work", "Sign out…")
+	d.windowOpen(t, "Sign out of work?")
+	time.Sleep(2 * time.Second)
+	d.shot(t, "Sign out of work?", "signout.png")
 }
 
 // shot captures a window, checks that something was drawn, and keeps it.
@@ -727,4 +771,129 @@ func dialAndPing(sock string) {
 		fmt.Println("answered:", line)
 	}
 	os.Exit(0)
+}
+
+// No crash, ever, in front of a person: no desktop session, no display, no
+// tray host, Ctrl-C, a second launch — each is one plain sentence and a
+// clean exit.
+func TestNoCrashWithoutADesktop(t *testing.T) {
+	testkit.RequireSecretService(t)
+	cfg := writeConfig(t, "")
+	noPanic := func(t *testing.T, out string) {
+		t.Helper()
+		for _, bad := range []string{"panic", "goroutine ", "SIGSEGV", "nil pointer"} {
+			if strings.Contains(out, bad) {
+				t.Errorf("a crash reached the person (%q):\n%s", bad, out)
+			}
+		}
+	}
+	start := func(t *testing.T, env []string) (*exec.Cmd, *syncWriter, chan struct{}) {
+		cmd := exec.Command(binary, "--config", cfg)
+		cmd.Env = append(os.Environ(), env...)
+		out := &syncWriter{w: &bytes.Buffer{}}
+		cmd.Stdout, cmd.Stderr = out, out
+		cmd.WaitDelay = 5 * time.Second
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(done) }()
+		t.Cleanup(func() { _ = cmd.Process.Kill(); <-done })
+		return cmd, out, done
+	}
+	text := func(w *syncWriter) string { w.mu.Lock(); defer w.mu.Unlock(); return w.w.String() }
+	waitExit := func(t *testing.T, done chan struct{}, within time.Duration) {
+		t.Helper()
+		select {
+		case <-done:
+		case <-time.After(within):
+			t.Fatalf("still running after %s", within)
+		}
+	}
+
+	t.Run("no session bus", func(t *testing.T) {
+		_, out, done := start(t, []string{"DBUS_SESSION_BUS_ADDRESS=", "XDG_RUNTIME_DIR=" + t.TempDir(), "DISPLAY="})
+		waitExit(t, done, 10*time.Second)
+		r := text(out)
+		if !strings.HasPrefix(r, "tokentray: There is no desktop session here, so the tray cannot show.") {
+			t.Errorf("said:\n%s", r)
+		}
+		noPanic(t, r)
+	})
+
+	t.Run("the window program without a display", func(t *testing.T) {
+		cmd := exec.Command(filepath.Join(filepath.Dir(binary), "tokentray-window"), "--config", cfg, "settings")
+		cmd.Env = append(os.Environ(), "DISPLAY=", "WAYLAND_DISPLAY=")
+		out, err := cmd.CombinedOutput()
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(string(out), "need a display") {
+			t.Errorf("exit %v: %s", err, out)
+		}
+		noPanic(t, string(out))
+	})
+
+	t.Run("no tray host, no display", func(t *testing.T) {
+		run := t.TempDir()
+		cmd, out, done := start(t, []string{"DISPLAY=", "XDG_RUNTIME_DIR=" + run, "HOME=" + t.TempDir()})
+		eventually(t, 10*time.Second, "no word about the missing tray host", func() bool {
+			return strings.Contains(text(out), "this desktop shows no tray icons")
+		})
+		// A second launch hands over and says so.
+		second := exec.Command(binary, "--config", cfg)
+		second.Env = append(os.Environ(), "DISPLAY=", "XDG_RUNTIME_DIR="+run)
+		b, err := second.CombinedOutput()
+		if err != nil || !strings.Contains(string(b), "already running") {
+			t.Errorf("second launch: %v: %s", err, b)
+		}
+		noPanic(t, string(b))
+		eventually(t, 10*time.Second, "no word about the missing display", func() bool {
+			return strings.Contains(text(out), "need a display")
+		})
+		// Ctrl-C ends it cleanly.
+		_ = cmd.Process.Signal(syscall.SIGINT)
+		waitExit(t, done, 10*time.Second)
+		if code := cmd.ProcessState.ExitCode(); code != 0 {
+			t.Errorf("exit %d after Ctrl-C", code)
+		}
+		noPanic(t, text(out))
+	})
+}
+
+// doctor names every check, ✓ or ✗, with the fix for each ✗; it exits 1
+// while something needs fixing and 0 once all is in place.
+func TestDoctor(t *testing.T) {
+	testkit.RequireSecretService(t)
+	p := testkit.StartProvider(t, testkit.ProviderOptions{})
+	port := freePort(t)
+	cfg := writeConfig(t, p.Profile("work", "public", fmt.Sprintf(`redirect_url = "http://127.0.0.1:%d/callback"`, port))+
+		"[profile.example]\nissuer = \"https://id.example.com\"\nclient_id = \"YOUR-CLIENT-ID\"\n")
+	d := newDesktop(t, cfg)
+	r := d.cli(t, "doctor")
+	t.Logf("doctor:\n%s%s", r.stdout, r.stderr)
+	for _, want := range []string{"✓ profile file", "✓ keychain", "✓ session bus", "✓ tray host", "✓ notifications", "✓ display",
+		"✓ browser opener", "✓ profile work", "callback port " + fmt.Sprint(port) + " free", "✗ profile example", "→ put in what your provider gave you", "✓ tray"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("doctor does not say %q", want)
+		}
+	}
+	if r.code != 1 {
+		t.Errorf("exit %d with a profile to fix, want 1", r.code)
+	}
+	// The port taken, and without the tray host: both ✗, with the fix.
+	l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	bare := append(slices.Clone(d.env), "DISPLAY=")
+	r = tokentray(t, cfg, bare, "doctor")
+	for _, want := range []string{"✗ display", "callback port " + fmt.Sprint(port) + " is in use"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("doctor does not say %q:\n%s", want, r.stdout)
+		}
+	}
+	// All in place: exit 0.
+	good := writeConfig(t, p.Profile("work", "public"))
+	if r := tokentray(t, good, d.env, "doctor"); r.code != 0 || strings.Contains(r.stdout, "✗") {
+		t.Errorf("doctor with all in place: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
 }

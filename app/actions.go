@@ -34,8 +34,8 @@ func (r *Resident) Copy(profile string, header bool) {
 		return
 	}
 	summary := what + " copied"
-	if !tok.Expiry.IsZero() {
-		summary += " — valid " + control.HumanDuration(time.Until(tok.Expiry))
+	if v := control.ValidFor(tok.Expiry, time.Now()); v != "" {
+		summary += " — " + v
 	}
 	body := "The clipboard is not cleared automatically."
 	if clearAfter > 0 {
@@ -64,20 +64,6 @@ func (r *Resident) Refresh(profile string) {
 	defer cancel()
 	if err := s.Refresh(ctx); err != nil {
 		r.log.Info("refresh now", "profile", profile, "err", err)
-	}
-}
-
-// SignOut revokes and deletes the profile's tokens.
-func (r *Resident) SignOut(profile string) {
-	ctx, cancel := context.WithTimeout(r.ctx, time.Minute)
-	defer cancel()
-	res, err := r.svc.logout(ctx, profile)
-	switch {
-	case err != nil:
-		r.note.Notify("signout-"+profile, "Sign-out did not finish", explainLine(err), nil)
-	case res.WasSignedIn && !res.Revoked:
-		r.note.Notify("signout-"+profile, "Signed out of "+profile+" on this computer",
-			"The provider was not told to revoke the tokens: "+res.RevokeErr, nil)
 	}
 }
 

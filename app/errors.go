@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"strconv"
+	"strings"
 
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/internal/control"
@@ -16,11 +17,14 @@ import (
 // knows the auth package's errors.
 func ErrorOf(err error) *control.Error {
 	var (
-		e  *control.Error
-		ce *auth.ConfigError
-		ke *auth.KeychainError
-		pe *auth.PortInUseError
-		re *auth.ProviderError
+		e   *control.Error
+		ce  *auth.ConfigError
+		ke  *auth.KeychainError
+		pe  *auth.PortInUseError
+		re  *auth.ProviderError
+		pfe *auth.ProfileError
+		ph  *auth.PlaceholderError
+		me  *auth.MisconfiguredError
 	)
 	if err == nil {
 		return nil
@@ -30,10 +34,21 @@ func ErrorOf(err error) *control.Error {
 	}
 	out := &control.Error{Kind: control.KindOther, Msg: err.Error()}
 	switch {
+	case errors.As(err, &pfe):
+		out.Kind = control.KindNoProfiles
+		if pfe.Name != "" && len(pfe.Known) > 0 {
+			out.Kind, out.Profile = control.KindUnknownProfile, pfe.Name
+		}
 	case errors.Is(err, auth.ErrNoProfile):
 		out.Kind = control.KindUsage
 	case errors.Is(err, auth.ErrNoSecret), errors.Is(err, auth.ErrSecretElsewhere):
 		out.Kind = control.KindSecret
+	case errors.As(err, &ph):
+		out.Kind, out.Profile = control.KindPlaceholder, ph.Profile
+	case errors.As(err, &me):
+		out.Kind = control.KindMisconfigured
+	case errors.Is(err, auth.ErrClientRefused):
+		out.Kind = control.KindClient
 	case errors.As(err, &ce):
 		out.Kind, out.Profile = control.KindConfig, ce.Profile
 	case errors.Is(err, auth.ErrSignInNeeded):
@@ -47,12 +62,18 @@ func ErrorOf(err error) *control.Error {
 	case errors.Is(err, context.DeadlineExceeded):
 		out.Kind = control.KindTimeout
 	case errors.As(err, &pe):
-		out.Kind, out.Profile = control.KindPortInUse, pe.Profile
+		out.Kind, out.Profile, out.Holder = control.KindPortInUse, pe.Profile, pe.Holder
 		if _, port, err := net.SplitHostPort(pe.Addr); err == nil {
 			out.Port, _ = strconv.Atoi(port)
 		}
 	case errors.As(err, &re):
 		out.Kind = control.KindRefused
+		switch {
+		case re.Code == "access_denied":
+			out.Kind = control.KindDeclined
+		case strings.Contains(re.Description, "redirect"):
+			out.Kind = control.KindRedirect
+		}
 	}
 	return out
 }

@@ -27,29 +27,37 @@ type profileMenu struct {
 	name                  string
 	label                 string // disabled: who and how long
 	copy, header, refresh item
-	sign                  item // "Sign in…" or "Sign out"
+	sign                  item // "Sign in…" or "Sign out…"
 }
 
 type item struct {
-	title   string
-	enabled bool
+	title          string
+	enabled, shown bool
 }
 
-// menu is the tray for v at now.
+// menu is the tray for v at now. The default profile — the one a click on
+// the icon copies — comes first and says so, so that where a click opens
+// the menu (GNOME, Cinnamon) its "Copy access token" is the first thing to
+// click. A profile without a token shows only its line and "Sign in…".
 func menu(v control.View, now time.Time) menuModel {
 	m := menuModel{icon: iconFor(v), tooltip: tooltipFor(v, now), autostart: v.Autostart}
-	for _, p := range v.Profiles {
+	def, _ := v.Profile("")
+	for _, p := range defaultFirst(v.Profiles, def.Name) {
 		has := p.HasToken()
+		label := p.Name
+		if p.Name == def.Name && len(v.Profiles) > 1 {
+			label += " (default)"
+		}
 		pm := profileMenu{
 			name:    p.Name,
-			label:   p.Name + ": " + control.StatusLine(p, now),
-			copy:    item{"Copy access token", has},
-			header:  item{"Copy as Authorization header", has},
-			refresh: item{"Refresh now", has && (p.HasRefreshToken || p.ServiceAccount)},
-			sign:    item{"Sign in…", p.State != control.SigningIn},
+			label:   label + ": " + control.StatusLine(p, now),
+			copy:    item{"Copy access token", has, has},
+			header:  item{"Copy as Authorization header", has, has},
+			refresh: item{"Refresh now", has && (p.HasRefreshToken || p.ServiceAccount), has},
+			sign:    item{"Sign in…", p.State != control.SigningIn, true},
 		}
 		if has {
-			pm.sign.title = "Sign out"
+			pm.sign.title = "Sign out…"
 			if d := control.NextChange(p.Expiry, now); d > 0 && (m.next == 0 || d < m.next) {
 				m.next = d
 			}
@@ -58,11 +66,27 @@ func menu(v control.View, now time.Time) menuModel {
 	}
 	switch {
 	case v.ConfigErr != "":
-		m.notice = "The profile file has a problem: see Settings…"
+		m.notice = "The profile file has a problem — see Settings…"
 	case len(v.Profiles) == 0:
-		m.notice = "No profile yet: import one in Settings…"
+		m.notice = "No profile yet — Import profile file…"
 	}
 	return m
+}
+
+// defaultFirst is ps with the profile named def moved to the front.
+func defaultFirst(ps []control.ProfileView, def string) []control.ProfileView {
+	out := make([]control.ProfileView, 0, len(ps))
+	for _, p := range ps {
+		if p.Name == def {
+			out = append(out, p)
+		}
+	}
+	for _, p := range ps {
+		if p.Name != def {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // iconFor is the tray icon of a View: the most urgent state among the

@@ -42,28 +42,35 @@ func TestIconFor(t *testing.T) {
 // The menu, as data, for the states a profile can be in.
 func TestMenu(t *testing.T) {
 	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+	on, off := true, false
 	cases := []struct {
-		name string
-		p    control.ProfileView
-		// want: label, then copy/header/refresh enabled, then the sign item.
+		name                  string
+		p                     control.ProfileView
 		label                 string
-		copy, header, refresh bool
+		copy, header, refresh *bool // nil: hidden
 		sign                  item
 		next                  time.Duration
 	}{
 		{"signed in", control.ProfileView{State: control.Valid, Who: "alice", Expiry: now.Add(12 * time.Minute), HasRefreshToken: true},
-			"work: alice · valid 10 min", true, true, true, item{"Sign out", true}, 2*time.Minute + time.Millisecond},
+			"work: alice · valid 10 min", &on, &on, &on, item{"Sign out…", true, true}, 2*time.Minute + time.Millisecond},
 		{"no refresh token", control.ProfileView{State: control.Valid, Who: "alice", Expiry: now.Add(3 * time.Minute)},
-			"work: alice · valid 3 min", true, true, false, item{"Sign out", true}, time.Millisecond},
+			"work: alice · valid 3 min", &on, &on, &off, item{"Sign out…", true, true}, time.Millisecond},
 		{"service account", control.ProfileView{State: control.Valid, ServiceAccount: true, Expiry: now.Add(62 * time.Minute)},
-			"work: signed in · valid 1 h", true, true, true, item{"Sign out", true}, 2*time.Minute + time.Millisecond},
-		{"signed out", control.ProfileView{State: control.SignedOut},
-			"work: Signed out", false, false, false, item{"Sign in…", true}, 0},
+			"work: signed in · valid 1 h", &on, &on, &on, item{"Sign out…", true, true}, 2*time.Minute + time.Millisecond},
+		{"signed out: its name and Sign in… only", control.ProfileView{State: control.SignedOut},
+			"work: Signed out", nil, nil, nil, item{"Sign in…", true, true}, 0},
 		{"needs sign-in", control.ProfileView{State: control.NeedsSignIn, Who: "alice", Expiry: now.Add(time.Hour)},
-			"work: Sign-in needed", false, false, false, item{"Sign in…", true}, 0},
+			"work: Sign-in needed", nil, nil, nil, item{"Sign in…", true, true}, 0},
 		{"signing in", control.ProfileView{State: control.SigningIn},
-			"work: Signing in…", false, false, false, item{"Sign in…", false}, 0},
+			"work: Signing in…", nil, nil, nil, item{"Sign in…", false, true}, 0},
 	}
+	state := func(it item) *bool {
+		if !it.shown {
+			return nil
+		}
+		return &it.enabled
+	}
+	same := func(a, b *bool) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			c.p.Name = "work"
@@ -72,8 +79,8 @@ func TestMenu(t *testing.T) {
 				t.Fatalf("%d sections", len(m.profiles))
 			}
 			p := m.profiles[0]
-			if p.label != c.label || p.copy.enabled != c.copy || p.header.enabled != c.header || p.refresh.enabled != c.refresh || p.sign != c.sign {
-				t.Errorf("got %q copy %t header %t refresh %t sign %+v", p.label, p.copy.enabled, p.header.enabled, p.refresh.enabled, p.sign)
+			if p.label != c.label || !same(state(p.copy), c.copy) || !same(state(p.header), c.header) || !same(state(p.refresh), c.refresh) || p.sign != c.sign {
+				t.Errorf("got %q copy %+v header %+v refresh %+v sign %+v", p.label, p.copy, p.header, p.refresh, p.sign)
 			}
 			if m.next != c.next {
 				t.Errorf("next render in %s, want %s", m.next, c.next)
@@ -83,13 +90,20 @@ func TestMenu(t *testing.T) {
 			}
 		})
 	}
+	t.Run("the default comes first, marked", func(t *testing.T) {
+		v := control.View{Default: "b", Profiles: []control.ProfileView{{Name: "a", State: control.SignedOut}, {Name: "b", State: control.SignedOut}}}
+		m := menu(v, now)
+		if m.profiles[0].name != "b" || m.profiles[0].label != "b (default): Signed out" || m.profiles[1].label != "a: Signed out" {
+			t.Errorf("sections %q, %q", m.profiles[0].label, m.profiles[1].label)
+		}
+	})
 	for _, c := range []struct {
 		name string
 		v    control.View
 		want string
 	}{
-		{"no profile file", control.View{NoFile: true}, "No profile yet: import one in Settings…"},
-		{"broken file", control.View{ConfigErr: "p.toml:3: …"}, "The profile file has a problem: see Settings…"},
+		{"no profile file", control.View{NoFile: true}, "No profile yet — Import profile file…"},
+		{"broken file", control.View{ConfigErr: "p.toml:3: …"}, "The profile file has a problem — see Settings…"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			if got := menu(c.v, now).notice; got != c.want {

@@ -57,6 +57,9 @@ type Resident struct {
 // resident runs already, it asks that one to show its window and returns
 // nil: a second launch is a hand-over, not an error.
 func RunResident(ctx context.Context, opts Options) error {
+	if err := checkDesktop(); err != nil {
+		return err
+	}
 	dir, err := rundir.Dir()
 	if err != nil {
 		return err
@@ -68,7 +71,7 @@ func RunResident(ctx context.Context, opts Options) error {
 		return fmt.Errorf("resident lock: %w", err)
 	}
 	if !ok {
-		return handOver(ctx, opts.Config)
+		return handOver(ctx, opts)
 	}
 	defer lock.Unlock()
 	sock, err := control.SocketPath()
@@ -77,7 +80,7 @@ func RunResident(ctx context.Context, opts Options) error {
 	}
 	ln, err := listen(sock)
 	if errors.Is(err, errRunning) {
-		return handOver(ctx, opts.Config)
+		return handOver(ctx, opts)
 	}
 	if err != nil {
 		return err
@@ -97,15 +100,16 @@ func RunResident(ctx context.Context, opts Options) error {
 	go r.serve(ln)
 	r.tray.render(r.View(), time.Now()) // what the tray shows first
 	go r.loop(ctx)
+	go r.lookForTrayHost(ctx, opts.Stderr)
 	r.showAtStart()
 	r.tray.run(ctx, r) // returns on Quit or when ctx ends
 	r.shutdown()
 	return nil
 }
 
-// handOver asks the running resident to show its window.
-func handOver(ctx context.Context, config string) error {
-	c, err := control.NewClient(config)
+// handOver asks the running resident to show its window, and says so.
+func handOver(ctx context.Context, opts Options) error {
+	c, err := control.NewClient(opts.Config)
 	if err != nil {
 		return err
 	}
@@ -120,6 +124,9 @@ func handOver(ctx context.Context, config string) error {
 	}
 	if err != nil {
 		return fmt.Errorf("tokentray runs already but does not answer: %w", err)
+	}
+	if opts.Stderr != nil {
+		fmt.Fprintln(opts.Stderr, "tokentray is already running; it shows its window now.")
 	}
 	return nil
 }
@@ -253,6 +260,24 @@ func (r *Resident) show(window, profile string) {
 		}
 	}
 	r.windows.open(window, profile)
+}
+
+// lookForTrayHost says once, a moment after start, when no panel shows
+// tray icons (stock GNOME): the person would otherwise see nothing at all.
+func (r *Resident) lookForTrayHost(ctx context.Context, stderr io.Writer) {
+	select {
+	case <-ctx.Done():
+		return
+	case <-time.After(2 * time.Second):
+	}
+	if trayHostPresent() {
+		return
+	}
+	r.log.Warn("no tray host on the session bus")
+	if stderr != nil {
+		fmt.Fprintln(stderr, "tokentray runs, but this desktop shows no tray icons (no StatusNotifierWatcher on the session bus). "+
+			"On GNOME, add the AppIndicator extension (gnome-shell-extension-appindicator). Meanwhile `tokentray token` and the other commands work.")
+	}
 }
 
 // shutdown ends what the resident started; the sessions stop with ctx.

@@ -51,7 +51,7 @@ func (r *Resident) handle(ctx context.Context, req control.Request, send func(co
 	case control.OpWatch:
 		return control.Message{}, r.watch(ctx, send)
 	case control.OpSignIn:
-		r.startSignIn(req.Profile)
+		r.SignIn(req.Profile) // the sign-in window shows how it goes
 		return control.Message{}, nil
 	case control.OpCancel:
 		r.signIns.cancel(req.Profile)

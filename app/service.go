@@ -80,10 +80,10 @@ func (s *service) handle(ctx context.Context, req control.Request, send func(con
 		return control.Message{Logout: &res}, err
 	case control.OpImport:
 		if req.Preview {
-			lines, err := preview(req.File)
-			return control.Message{Lines: lines}, err
+			lines, sum, err := preview(req.File)
+			return control.Message{Lines: lines, Sum: sum}, err
 		}
-		names, err := auth.ImportProfiles(path, req.File)
+		names, err := auth.ImportProfiles(path, req.File, req.Sum)
 		_, _ = s.sessions.Reload()
 		return control.Message{Names: names}, err
 	case control.OpRemove:
@@ -105,16 +105,16 @@ func (s *service) edit(err error) (control.Message, error) {
 
 // preview says what importing file would add: per profile, where it signs
 // in and where its tokens go, for the person to confirm.
-func preview(file string) ([]string, error) {
-	cfg, err := auth.ReadImport(file)
+func preview(file string) ([]string, string, error) {
+	cfg, sum, err := auth.ReadImport(file)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	lines := make([]string, 0, len(cfg.Names))
 	for _, name := range cfg.Names {
 		lines = append(lines, name+": "+cfg.Profiles[name].Where())
 	}
-	return lines, nil
+	return lines, sum, nil
 }
 
 // remove takes a profile off this computer: signed out (the provider
@@ -157,7 +157,12 @@ func (s *service) signIn(ctx context.Context, profile string, open func(string) 
 	if err != nil {
 		return control.LoginResult{}, err
 	}
-	rec, err := sess.Login(ctx, auth.LoginOptions{Open: open, Timeout: timeout})
+	name := sess.Profile().Name
+	describe := func(err error) (string, string) {
+		w := control.Explain(errorFor(err, name))
+		return w.Headline, w.Next
+	}
+	rec, err := sess.Login(ctx, auth.LoginOptions{Open: open, Timeout: timeout, Describe: describe})
 	if err != nil {
 		return control.LoginResult{}, errorFor(err, sess.Profile().Name)
 	}

@@ -103,9 +103,10 @@ func (r *Resident) login(ctx context.Context, profile string, open func(string) 
 	run := r.signIns.begin(name, cancel)
 	r.changed()
 	res, err := r.svc.signIn(ctx, name, func(u string) error {
-		r.signIns.update(run, func(v *control.SignInView) { v.URL = u })
+		err := open(u)
+		r.signIns.update(run, func(v *control.SignInView) { v.URL, v.NoBrowser = u, err != nil })
 		r.changed()
-		return open(u)
+		return err
 	}, timeout)
 	r.signIns.update(run, func(v *control.SignInView) {
 		*v = control.SignInView{Done: err == nil}

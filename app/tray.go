@@ -67,6 +67,7 @@ func (m *menuItem) setTitle(title string) {
 func (m *menuItem) set(it item) {
 	m.setTitle(it.title)
 	m.setEnabled(it.enabled)
+	m.setShown(it.shown)
 }
 
 func (m *menuItem) setEnabled(on bool) { change(&m.enabled, on, m.Enable, m.Disable) }
@@ -226,7 +227,8 @@ func (t *tray) build(names []string) {
 			p, _ := t.last.Profile(name)
 			t.mu.Unlock()
 			if p.HasToken() {
-				r.SignOut(name)
+				// Sign-out revokes: a small window asks first.
+				r.windows.open("signout", name)
 			} else {
 				r.SignIn(name)
 			}
@@ -234,7 +236,7 @@ func (t *tray) build(names []string) {
 		items.sections[name] = s
 	}
 	items.notice = addItem("", "")
-	items.notice.setEnabled(false)
+	on(items.notice, func() { r.windows.open("settings", "") })
 	systray.AddSeparator()
 	items.settings = addItem("Settings…", "Profiles, clipboard, start at login")
 	items.autostart = newItem(systray.AddMenuItemCheckbox("Start at login", "Start tokentray when you log in", false), "Start at login")

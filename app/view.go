@@ -12,7 +12,7 @@ import (
 // state, read from the keychain first where it has not been yet.
 func viewOf(sessions *auth.Sessions) control.View {
 	cfg, err := sessions.Config()
-	v := control.View{ConfigPath: sessions.Path(), Default: cfg.Default, ClipboardClear: cfg.ClipboardClear,
+	v := control.View{ConfigPath: sessions.Path(), Default: cfg.DefaultName(), ClipboardClear: cfg.ClipboardClear,
 		NoFile: sessions.Missing()}
 	if err != nil {
 		v.ConfigErr = err.Error()
@@ -57,8 +57,12 @@ func stateName(k auth.StateKind) control.State {
 	return control.Unknown
 }
 
-// providerName is how people know the provider: its host.
+// providerName is how people know the provider: the profile's
+// display_name, else its host (without a port).
 func providerName(p *auth.Profile) string {
+	if p.DisplayName != "" {
+		return p.DisplayName
+	}
 	raw := p.Issuer
 	switch {
 	case p.JWTBearer(), raw == "" && p.AuthURL == "":
@@ -67,7 +71,7 @@ func providerName(p *auth.Profile) string {
 		raw = p.AuthURL
 	}
 	if u, err := url.Parse(raw); err == nil && u.Host != "" {
-		return u.Host
+		return u.Hostname()
 	}
 	return raw
 }

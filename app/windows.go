@@ -22,6 +22,8 @@ type windows struct {
 
 	mu    sync.Mutex
 	procs map[string]*exec.Cmd // by windowKey
+	// told is set once the person was told that no window can open here.
+	told bool
 }
 
 func newWindows(exe, config string, stderr io.Writer, log *slog.Logger) *windows {
@@ -42,6 +44,14 @@ func (w *windows) open(kind, profile string) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.procs[key] != nil {
+		return
+	}
+	if !canShowWindows() {
+		if !w.told {
+			w.told = true
+			fmt.Fprintln(w.stderr, "tokentray: its windows need a display (DISPLAY is not set); the tray menu and the commands work without one.")
+		}
+		w.log.Info("no display: window not opened", "window", key)
 		return
 	}
 	bin, err := windowBinary(w.exe)

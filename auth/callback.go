@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -58,12 +59,18 @@ func parseRedirect(raw string) (*redirect, error) {
 type PortInUseError struct {
 	Profile string
 	Addr    string
-	Err     error
+	// Holder is the program that holds the port, where the OS says.
+	Holder string
+	Err    error
 }
 
 func (e *PortInUseError) Error() string {
 	_, port, _ := net.SplitHostPort(e.Addr)
-	return fmt.Sprintf("profile %s: port %s is in use by another program, and the sign-in callback (%s) needs it; close that program or change redirect_url", e.Profile, port, e.Addr)
+	by := "another program"
+	if e.Holder != "" {
+		by = e.Holder
+	}
+	return fmt.Sprintf("profile %s: port %s is in use by %s, and the sign-in callback (%s) needs it; close that program or change redirect_url", e.Profile, port, by, e.Addr)
 }
 
 func (e *PortInUseError) Unwrap() error { return e.Err }
@@ -108,6 +115,7 @@ func plainProviderError(code string) string {
 // exactly one answer carrying the expected state, on its own path and Host,
 // and shows the browser the outcome of the whole sign-in.
 type callbackServer struct {
+	profile   string
 	redirect  *redirect
 	uri       string // redirect_uri sent to the provider
 	host      string // the Host header browsers send for uri
@@ -126,11 +134,19 @@ type callbackServer struct {
 type callbackResult struct {
 	code  string
 	err   error
-	reply chan error
+	reply chan outcome
+}
+
+// outcome is how the whole sign-in ended, for the browser's page: who is
+// signed in, or why not in a person's words.
+type outcome struct {
+	who                    string
+	err                    error
+	headline, next, detail string
 }
 
 func listenCallback(profile string, r *redirect, state, issuer string) (*callbackServer, error) {
-	cs := &callbackServer{redirect: r, state: state, issuer: issuer, results: make(chan callbackResult, 1)}
+	cs := &callbackServer{profile: profile, redirect: r, state: state, issuer: issuer, results: make(chan callbackResult, 1)}
 	port := r.port
 	for _, h := range r.hosts {
 		addr := net.JoinHostPort(h, port)
@@ -138,7 +154,8 @@ func listenCallback(profile string, r *redirect, state, issuer string) (*callbac
 		if err != nil {
 			if isAddrInUse(err) {
 				cs.closeListeners()
-				return nil, &PortInUseError{Profile: profile, Addr: addr, Err: err}
+				p, _ := strconv.Atoi(port)
+				return nil, &PortInUseError{Profile: profile, Addr: addr, Holder: portHolder(p), Err: err}
 			}
 			if h == "::1" && len(r.hosts) > 1 {
 				continue // no IPv6 loopback here; 127.0.0.1 serves localhost
@@ -226,7 +243,7 @@ func (cs *callbackServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			"This link does not belong to the sign-in tokentray is waiting for. Go back to tokentray and start signing in again.")
 		return
 	}
-	res := callbackResult{reply: make(chan error, 1)}
+	res := callbackResult{reply: make(chan outcome, 1)}
 	switch iss := q.Get("iss"); {
 	case iss != "" && cs.issuer != "" && iss != cs.issuer:
 		res.err = fmt.Errorf("the answer came from %q, not from the provider of this profile (%s); sign-in stopped", iss, cs.issuer)
@@ -241,17 +258,22 @@ func (cs *callbackServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	cs.mu.Unlock()
 
 	cs.results <- res
-	var outcome error
+	var o outcome
 	select {
-	case outcome = <-res.reply:
+	case o = <-res.reply:
 	case <-r.Context().Done():
 		return
 	}
-	if outcome != nil {
-		page(w, http.StatusOK, "Sign-in failed", "tokentray could not sign you in: "+outcome.Error())
+	if o.err != nil {
+		pageDetail(w, http.StatusOK, o.headline, o.next, o.detail)
 		return
 	}
-	page(w, http.StatusOK, "Signed in", "You are signed in. You can close this tab and go back to what you were doing.")
+	who := o.who
+	if who == "" {
+		who = "your account"
+	}
+	page(w, http.StatusOK, "Signed in to "+cs.profile,
+		"You are signed in to "+cs.profile+" as "+who+". You can close this tab; tokentray keeps you signed in.")
 }
 
 // clean keeps provider text printable and short: it ends up in terminals and
@@ -278,12 +300,17 @@ var pageTmpl = sync.OnceValue(func() *template.Template {
 const pageHTML = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>tokentray: {{.Title}}</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:36em;margin:4em auto;padding:0 1em;color:#222}h1{font-size:1.4em}</style>
-</head><body><h1>{{.Title}}</h1><p>{{.Body}}</p></body></html>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:36em;margin:4em auto;padding:0 1em;color:#222}h1{font-size:1.4em}.detail{color:#555;font-size:.9em}</style>
+</head><body><h1>{{.Title}}</h1><p>{{.Body}}</p>{{if .Detail}}<p class="detail">{{.Detail}}</p>{{end}}</body></html>
 `
 
 func page(w http.ResponseWriter, status int, title, body string) {
+	pageDetail(w, status, title, body, "")
+}
+
+// pageDetail is a page with a detail line (a provider's own words, say).
+func pageDetail(w http.ResponseWriter, status int, title, body, detail string) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	_ = pageTmpl().Execute(w, struct{ Title, Body string }{title, body})
+	_ = pageTmpl().Execute(w, struct{ Title, Body, Detail string }{title, body, detail})
 }

@@ -125,7 +125,7 @@ func TestCallbackOutcomes(t *testing.T) {
 			if res.code != c.wantCode || (c.wantErr == "") != (res.err == nil) || (res.err != nil && !strings.Contains(res.err.Error(), c.wantErr)) {
 				t.Fatalf("code %q err %v; want code %q, error with %q", res.code, res.err, c.wantCode, c.wantErr)
 			}
-			res.reply <- res.err
+			res.reply <- outcome{err: res.err, headline: "Sign-in failed"}
 			r := <-got
 			if r.status != 200 {
 				t.Errorf("page status %d", r.status)

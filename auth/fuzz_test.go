@@ -48,7 +48,7 @@ func FuzzCallback(f *testing.F) {
 			if res.err != nil && !utf8.ValidString(res.err.Error()) {
 				t.Fatalf("error is not valid UTF-8: %q", res.err)
 			}
-			res.reply <- res.err
+			res.reply <- outcome{err: res.err, headline: "Sign-in failed"}
 			<-done
 		case <-done:
 		}

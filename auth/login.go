@@ -22,6 +22,10 @@ type LoginOptions struct {
 	Open func(authURL string) error
 	// Timeout bounds the whole sign-in; 0 means 5 minutes.
 	Timeout time.Duration
+	// Describe puts a failed sign-in in a person's words for the browser's
+	// page: a headline and the next step (the error itself is the detail).
+	// Nil says only that it failed.
+	Describe func(err error) (headline, next string)
 }
 
 // Login runs the authorization-code flow with PKCE (S256) and state, plus a
@@ -45,6 +49,9 @@ func (s *Session) Login(ctx context.Context, opts LoginOptions) (*Record, error)
 
 func (s *Session) login(ctx context.Context, opts LoginOptions) (*Record, error) {
 	p := s.profile
+	if err := p.ready(); err != nil {
+		return nil, err
+	}
 	if p.JWTBearer() {
 		return s.loginJWT(ctx)
 	}
@@ -104,13 +111,22 @@ func (s *Session) login(ctx context.Context, opts LoginOptions) (*Record, error)
 	case res = <-cs.results:
 	case <-ctx.Done():
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return nil, fmt.Errorf("sign in to %s: no answer from the browser within %s", p.Name, timeout)
+			return nil, fmt.Errorf("sign in to %s: no answer from the browser within %s: %w", p.Name, timeout, context.DeadlineExceeded)
 		}
 		return nil, fmt.Errorf("sign in to %s: %w", p.Name, ctx.Err())
 	}
 	s.log.Debug("callback received", "has_code", res.code != "", "err", res.err)
 	rec, err := s.finishLogin(ctx, cfg, ep, res, verifier, nonce)
-	res.reply <- err
+	o := outcome{err: err}
+	if err == nil {
+		o.who = rec.Who()
+	} else {
+		o.headline, o.next, o.detail = "tokentray could not sign you in.", "Go back to tokentray to see why.", err.Error()
+		if opts.Describe != nil {
+			o.headline, o.next = opts.Describe(err)
+		}
+	}
+	res.reply <- o
 	if err != nil {
 		return nil, fmt.Errorf("sign in to %s: %w", p.Name, err)
 	}
@@ -150,7 +166,7 @@ func (s *Session) finishLogin(ctx context.Context, cfg *oauth2.Config, ep endpoi
 		}
 		var c identity
 		if err := idt.Claims(&c); err == nil {
-			rec.Subject, rec.Name, rec.Email = idt.Subject, c.name(), c.Email
+			rec.Subject, rec.Name, rec.Email = clean(idt.Subject, 200), c.name(), clean(c.Email, 200)
 		}
 	}
 	if rec.Email == "" && rec.Name == "" && ep.Userinfo != "" {

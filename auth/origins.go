@@ -61,8 +61,13 @@ func (p *Profile) checkOrigins() (key, msg string) {
 			return k, crossOrigin(page, v)
 		}
 	}
+	// An explicit sign-in page with an issuer elsewhere: the issuer's
+	// discovery would choose where the code goes.
+	if p.AuthURL != "" && p.Issuer != "" && p.TokenURL == "" && origin(p.Issuer) != origin(p.AuthURL) && !p.trusts(p.Issuer) {
+		return "issuer", crossOrigin(p.AuthURL, p.Issuer)
+	}
 	for _, t := range p.SendTokensToOtherOrigins {
-		if u, err := url.Parse(t); err != nil || u.Host == "" || u.Path != "" || (u.Scheme != "https" && !isLoopbackHost(u.Hostname())) {
+		if u, err := url.Parse(t); err != nil || u.Path != "" || checkProviderURL(t) != "" {
 			return "send_tokens_to_other_origins", fmt.Sprintf("%q is not an origin such as \"https://tokens.example.com\"", t)
 		}
 	}
@@ -84,7 +89,17 @@ func (p *Profile) checkEndpoints(ep endpoints) error {
 		if msg := checkProviderURL(e.val); msg != "" && found {
 			return p.configError("issuer", fmt.Sprintf("discovery names %s as %s: %s", e.val, e.key, msg))
 		}
-		if e.key == "auth_url" || origin(e.val) == origin(ep.Auth) || (found && authFound) || p.trusts(e.val) {
+		if e.key == "auth_url" {
+			// A discovered sign-in page is the issuer's own, or the document
+			// could pair someone else's genuine page with its own endpoints.
+			if found && origin(e.val) != origin(p.Issuer) && !p.trusts(e.val) {
+				return p.configError("issuer", fmt.Sprintf("the discovery document of %s sends sign-ins to %s, another site; "+
+					"if that is really your provider's sign-in page, add send_tokens_to_other_origins = [%q] (only if your IT team says so)",
+					origin(p.Issuer), origin(e.val), origin(e.val)))
+			}
+			continue
+		}
+		if origin(e.val) == origin(ep.Auth) || (found && authFound) || p.trusts(e.val) {
 			continue
 		}
 		key := e.key
@@ -103,7 +118,7 @@ func crossOrigin(page, dest string) string {
 }
 
 // Where says, for a person to confirm, where the profile signs in and where
-// its codes, tokens and secrets go.
+// its codes, tokens and secrets go — every origin that may receive them.
 func (p *Profile) Where() string {
 	if p.JWTBearer() {
 		return "service account; assertions and tokens at " + origin(p.TokenURL)
@@ -113,17 +128,24 @@ func (p *Profile) Where() string {
 		page = p.Issuer
 	}
 	s := "sign-in at " + origin(page)
+	if p.AuthURL == "" && p.Issuer != "" {
+		s += " (its discovery document names the endpoints)"
+	}
 	var other []string
-	for _, k := range endpointKeys {
-		if v := p.explicit(k); v != "" && origin(v) != origin(page) && !slices.Contains(other, origin(v)) {
+	add := func(v string) {
+		if v != "" && origin(v) != origin(page) && !slices.Contains(other, origin(v)) {
 			other = append(other, origin(v))
 		}
 	}
-	switch {
-	case len(other) > 0:
-		s += "; tokens also to " + strings.Join(other, ", ")
-	case p.AuthURL == "" && p.Issuer != "":
-		s += " (endpoints from its discovery)"
+	for _, k := range endpointKeys {
+		add(p.explicit(k))
+	}
+	add(p.Issuer)
+	for _, t := range p.SendTokensToOtherOrigins {
+		add(t)
+	}
+	if len(other) > 0 {
+		s += "; codes and tokens may also go to " + strings.Join(other, ", ")
 	}
 	return s
 }

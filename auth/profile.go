@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/pelletier/go-toml/v2"
 	"github.com/pelletier/go-toml/v2/unstable"
@@ -19,6 +20,9 @@ import (
 // Profile is one provider account as written in the profile file.
 type Profile struct {
 	Name string `toml:"-"`
+	// DisplayName is how people know the provider ("LightFi"); default: its
+	// host.
+	DisplayName string `toml:"display_name"`
 
 	// Issuer enables OpenID Connect discovery. Explicit URLs below override
 	// what discovery finds.
@@ -272,33 +276,57 @@ func ParseConfig(path string, data []byte) (*Config, error) {
 	return cfg, nil
 }
 
-// Profile picks a profile by name; an empty name means the default, or the
-// only profile.
+// DefaultName is the profile a command without a name uses, and a click on
+// the tray icon copies: default = "NAME", else the first in the file.
+func (c *Config) DefaultName() string {
+	switch {
+	case c.Default != "":
+		return c.Default
+	case len(c.Names) > 0:
+		return c.Names[0]
+	}
+	return ""
+}
+
+// Profile picks a profile by name; an empty name means DefaultName.
 func (c *Config) Profile(name string) (*Profile, error) {
 	if name == "" {
-		switch {
-		case c.Default != "":
-			name = c.Default
-		case len(c.Names) == 1:
-			name = c.Names[0]
-		case len(c.Names) == 0:
-			return nil, fmt.Errorf("%w: %s defines no profile", ErrNoProfile, c.Path)
-		default:
-			return nil, fmt.Errorf("%w: name one of %s (or set default = \"NAME\" in %s)", ErrNoProfile, strings.Join(c.Names, ", "), c.Path)
+		name = c.DefaultName()
+		if name == "" {
+			return nil, &ProfileError{File: c.Path}
 		}
 	}
 	p, ok := c.Profiles[name]
 	if !ok {
-		return nil, fmt.Errorf("%w: %s has no profile %q", ErrNoProfile, c.Path, name)
+		return nil, &ProfileError{File: c.Path, Name: name, Known: c.Names}
 	}
 	return p, nil
 }
+
+// ProfileError is a command that needs a profile and cannot find it: the
+// file has none (Known is empty), or none of that Name. It is ErrNoProfile.
+type ProfileError struct {
+	File  string
+	Name  string
+	Known []string
+}
+
+func (e *ProfileError) Error() string {
+	if e.Name == "" || len(e.Known) == 0 {
+		return fmt.Sprintf("%s holds no profile", e.File)
+	}
+	return fmt.Sprintf("%s has no profile %q; it has %s", e.File, e.Name, strings.Join(e.Known, ", "))
+}
+
+func (e *ProfileError) Unwrap() error { return ErrNoProfile }
 
 // reservedParams are set by tokentray itself; letting auth_params override
 // them would silently disable PKCE, state or the redirect check.
 var reservedParams = map[string]bool{
 	"state": true, "nonce": true, "code_challenge": true, "code_challenge_method": true,
 	"redirect_uri": true, "client_id": true, "response_type": true, "scope": true,
+	// These would replace or reroute the whole request.
+	"request": true, "request_uri": true, "response_mode": true,
 }
 
 // check returns the offending key and a message, or "" when the profile is
@@ -313,6 +341,9 @@ func (p *Profile) check() (key, msg string) {
 	}
 	if p.ClientID == "" {
 		return "client_id", "missing: every profile needs the client id the provider gave you"
+	}
+	if msg := checkDisplayName(p.DisplayName); msg != "" {
+		return "display_name", msg
 	}
 	if p.Issuer == "" && (p.AuthURL == "" || p.TokenURL == "") {
 		switch {
@@ -354,6 +385,12 @@ func (p *Profile) check() (key, msg string) {
 		}
 	}
 	if u, err := url.Parse(p.AuthURL); err == nil {
+		switch {
+		case u.Fragment != "" || strings.HasSuffix(p.AuthURL, "#"):
+			return "auth_url", "must not have a #fragment"
+		case strings.Contains(u.RawQuery, ";"):
+			return "auth_url", "its query must not contain ';'"
+		}
 		for k := range u.Query() {
 			if reservedParams[k] {
 				return "auth_url", fmt.Sprintf("its query sets %q, which tokentray sets itself; remove it from the URL", k)
@@ -377,12 +414,27 @@ func (p *Profile) check() (key, msg string) {
 	return "", ""
 }
 
+// checkDisplayName keeps a provider's shown name short and plain.
+func checkDisplayName(s string) string {
+	if len([]rune(s)) > 40 {
+		return "keep it under 40 characters"
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return "must be plain text"
+		}
+	}
+	return ""
+}
+
 func (p *Profile) checkJWTBearer() (key, msg string) {
 	switch {
 	case p.TokenURL == "":
 		return "token_url", "missing: a jwt-bearer profile posts its assertion to token_url"
 	case p.KeyID == "":
 		return "key_id", "missing: the service account's key id"
+	case checkDisplayName(p.DisplayName) != "":
+		return "display_name", checkDisplayName(p.DisplayName)
 	case p.Email == "":
 		return "email", "missing: the service account's email, the assertion's issuer"
 	}
@@ -390,8 +442,9 @@ func (p *Profile) checkJWTBearer() (key, msg string) {
 		return "token_url", msg
 	}
 	// The assertion is good wherever its audience is: it must name where
-	// it is sent, or a profile could collect assertions for elsewhere.
-	if p.Audience != "" && origin(p.Audience) != origin(p.TokenURL) && !p.trusts(p.Audience) {
+	// it is sent, or a profile could collect assertions — signed with a key
+	// file of someone else's profile — to redeem elsewhere. No exception.
+	if p.Audience != "" && origin(p.Audience) != origin(p.TokenURL) {
 		return "audience", fmt.Sprintf("%q is not where the assertion is sent (%s); the audience must be the token endpoint's own", p.Audience, origin(p.TokenURL))
 	}
 	switch p.JWTAlg {
@@ -434,6 +487,13 @@ func checkProviderURL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
 		return fmt.Sprintf("%q is not an absolute http(s) URL", raw)
+	}
+	for _, r := range u.Host {
+		if r > 0x7e {
+			// Lookalike letters (a dotted İ, a Cyrillic а) would show one
+			// host and reach another once converted for DNS.
+			return fmt.Sprintf("%q has a host name that is not plain ASCII; write it in its ASCII (xn--…) form", raw)
+		}
 	}
 	if u.Scheme == "http" && !isLoopbackHost(u.Hostname()) {
 		return fmt.Sprintf("%q uses plain http; tokens may only travel over https (http is allowed on loopback only)", raw)

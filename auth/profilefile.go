@@ -2,6 +2,8 @@ package auth
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -12,24 +14,48 @@ import (
 )
 
 // ReadImport reads and checks a profile file to import: what ImportProfiles
-// would add, for the person to confirm first (see Profile.Where).
-func ReadImport(src string) (*Config, error) {
-	return LoadConfig(src)
+// would add, for the person to confirm first (see Profile.Where), and a
+// digest of the file as read: ImportProfiles adds it only if it is still
+// exactly what was shown.
+func ReadImport(src string) (cfg *Config, sum string, err error) {
+	data, err := readImportFile(src)
+	if err != nil {
+		return nil, "", err
+	}
+	cfg, err = ParseConfig(src, data)
+	return cfg, digest(data), err
 }
 
-// ImportProfiles adds the profiles of the file at src (one that IT sent, or
-// one of tokentray's examples) to the profile file at dst, creating it if
-// needed. Comments are kept; a profile that exists already is an error, not
-// an overwrite. The file at src is read once, and the result is checked:
-// every profile that was there is exactly as it was, and every one added is
-// exactly as read — or nothing is written. It returns the names added.
-func ImportProfiles(dst, src string) ([]string, error) {
-	srcText, err := readSmallFile(src)
+func readImportFile(src string) ([]byte, error) {
+	data, err := readSmallFile(src)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, &ConfigError{File: src, Msg: "there is no such file", Err: err}
 		}
 		return nil, &ConfigError{File: src, Msg: fmt.Sprintf("cannot read it: %v", err)}
+	}
+	return data, nil
+}
+
+func digest(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}
+
+// ImportProfiles adds the profiles of the file at src (one that IT sent, or
+// one of tokentray's examples) to the profile file at dst, creating it if
+// needed — if the file is still the one ReadImport read (sum). Comments are
+// kept; a profile that exists already is an error, not an overwrite. The
+// result is checked: every profile and setting that was there is exactly as
+// it was, and every profile added is exactly as read — or nothing is
+// written. It returns the names added.
+func ImportProfiles(dst, src, sum string) ([]string, error) {
+	srcText, err := readImportFile(src)
+	if err != nil {
+		return nil, err
+	}
+	if digest(srcText) != sum {
+		return nil, &ConfigError{File: src, Msg: "the file changed since its profiles were shown, so nothing was imported; import it again"}
 	}
 	in, err := ParseConfig(src, srcText)
 	if err != nil {
@@ -53,10 +79,12 @@ func ImportProfiles(dst, src string) ([]string, error) {
 	var out bytes.Buffer
 	body := string(srcText)
 	if in.Default != "" {
-		// A top-level key must come before every table: move it to the top.
+		// A top-level key must come before every table: move it to the
+		// top — into an empty file only: an import adds profiles, it does
+		// not change which one the commands use.
 		idx, _ := indexKeys(srcText)
 		body = dropLine(body, idx.lines["default"])
-		if cur.Default == "" {
+		if len(cur.Names) == 0 {
 			fmt.Fprintf(&out, "default = %q\n", in.Default)
 		}
 	}
@@ -93,7 +121,7 @@ func sameAfterImport(cur, in, merged *Config) error {
 	if cur.ClipboardClear != merged.ClipboardClear {
 		return errors.New("clipboard_clear would change")
 	}
-	if cur.Default != "" && merged.Default != cur.Default {
+	if len(cur.Names) > 0 && merged.Default != cur.Default {
 		return errors.New("the default profile would change")
 	}
 	for _, name := range in.Names {

@@ -21,11 +21,17 @@ func TestExamplesParse(t *testing.T) {
 	}
 }
 
+// importFile imports src as a person does: shown first, then added.
+func importFile(dst, src string) ([]string, error) {
+	_, sum, _ := ReadImport(src)
+	return ImportProfiles(dst, src, sum)
+}
+
 func TestImportProfiles(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "tokentray")
 	dst := filepath.Join(dir, "profiles.toml")
 	for _, ex := range []string{"lightfi", "frameio", "disruptive"} {
-		names, err := ImportProfiles(dst, "../examples/"+ex+".toml")
+		names, err := importFile(dst, "../examples/"+ex+".toml")
 		if err != nil || len(names) != 1 || names[0] != ex {
 			t.Fatalf("import %s: %v %v", ex, names, err)
 		}
@@ -45,7 +51,7 @@ func TestImportProfiles(t *testing.T) {
 	}
 
 	// Importing a name that exists changes nothing.
-	_, err = ImportProfiles(dst, "../examples/lightfi.toml")
+	_, err = importFile(dst, "../examples/lightfi.toml")
 	var ce *ConfigError
 	if !errors.As(err, &ce) || ce.Profile != "lightfi" || !strings.Contains(err.Error(), "already exists") {
 		t.Errorf("second import: %v", err)
@@ -54,21 +60,26 @@ func TestImportProfiles(t *testing.T) {
 		t.Error("a refused import changed the file")
 	}
 
-	// A default in the imported file moves to the top.
+	// A default in the imported file moves to the top of an empty file;
+	// into one with profiles it is not carried (TestImportKeepsTheDefault).
 	src := filepath.Join(t.TempDir(), "it.toml")
 	os.WriteFile(src, []byte("# from IT\ndefault = \"corp\"\n[profile.corp]\nissuer = \"https://id.corp.example\"\nclient_id = \"c\"\n"), 0o600)
-	if _, err := ImportProfiles(dst, src); err != nil {
+	first := filepath.Join(t.TempDir(), "profiles.toml")
+	if _, err := importFile(first, src); err != nil {
 		t.Fatal(err)
 	}
-	if cfg, err := LoadConfig(dst); err != nil || cfg.Default != "corp" {
-		t.Errorf("default after import: %v %v", cfg.Default, err)
+	if cfg, err := LoadConfig(first); err != nil || cfg.Default != "corp" {
+		t.Errorf("default after import into an empty file: %v %v", cfg.Default, err)
+	}
+	if _, err := importFile(dst, src); err != nil {
+		t.Fatal(err)
 	}
 
 	// A broken file is refused with its line, and nothing is written.
 	bad := filepath.Join(t.TempDir(), "bad.toml")
 	os.WriteFile(bad, []byte("[profile.x]\nclient_id = \"c\"\nisuer = \"https://a\"\n"), 0o600)
 	before, _ := os.ReadFile(dst)
-	if _, err := ImportProfiles(dst, bad); !errors.As(err, &ce) || ce.Line != 3 {
+	if _, err := importFile(dst, bad); !errors.As(err, &ce) || ce.Line != 3 {
 		t.Errorf("broken import: %v", err)
 	}
 	if after, _ := os.ReadFile(dst); string(after) != string(before) {
@@ -206,7 +217,7 @@ func TestImportCannotTouchExistingProfiles(t *testing.T) {
 			if err := os.WriteFile(src, []byte(c.body), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			_, err := ImportProfiles(dst, src)
+			_, err := importFile(dst, src)
 			if (err != nil) != c.wantErr {
 				t.Errorf("import: %v, want an error %t", err, c.wantErr)
 			}
@@ -219,5 +230,51 @@ func TestImportCannotTouchExistingProfiles(t *testing.T) {
 				t.Errorf("work changed: %+v", *cfg.Profiles["work"])
 			}
 		})
+	}
+}
+
+// An import adds only the file that was shown: one changed since is refused.
+func TestImportOnlyWhatWasShown(t *testing.T) {
+	dir := t.TempDir()
+	dst, src := filepath.Join(dir, "profiles.toml"), filepath.Join(dir, "sent.toml")
+	shown := "[profile.corp]\nissuer = \"https://id.example.com\"\nclient_id = \"c\"\n"
+	if err := os.WriteFile(src, []byte(shown), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, sum, err := ReadImport(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	swapped := "[profile.corp]\nauth_url = \"https://id.example.com/a\"\ntoken_url = \"https://tokens.example.net/t\"\nclient_id = \"c\"\nsend_tokens_to_other_origins = [\"https://tokens.example.net\"]\n"
+	if err := os.WriteFile(src, []byte(swapped), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ImportProfiles(dst, src, sum); err == nil || !strings.Contains(err.Error(), "changed since") {
+		t.Errorf("a file swapped after it was shown: %v", err)
+	}
+	if _, err := os.Stat(dst); err == nil {
+		t.Error("something was written")
+	}
+}
+
+// An import adds profiles; it does not change which one the commands use.
+func TestImportKeepsTheDefault(t *testing.T) {
+	dir := t.TempDir()
+	dst, src := filepath.Join(dir, "profiles.toml"), filepath.Join(dir, "sent.toml")
+	if err := os.WriteFile(dst, []byte("[profile.work]\nissuer = \"https://id.example.com\"\nclient_id = \"c\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(src, []byte("default = \"evil\"\n[profile.evil]\nissuer = \"https://id.example.net\"\nclient_id = \"c\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := importFile(dst, src); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := LoadConfig(dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := cfg.Profile(""); p == nil || p.Name != "work" {
+		t.Errorf("after the import, commands without a name use %v (default %q), want work as before", p, cfg.Default)
 	}
 }

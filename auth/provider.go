@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -50,6 +51,17 @@ func (s *Session) discover(ctx context.Context) (endpoints, error) {
 	if p.Issuer != "" {
 		ctx = oidc.ClientContext(ctx, hc)
 		prov, err := oidc.NewProvider(ctx, p.Issuer)
+		var mismatch *oidc.IssuerMismatchError
+		if errors.As(err, &mismatch) {
+			// An issuer written without the slash its provider publishes
+			// (Auth0 does) is the same issuer; the published one is what ID
+			// tokens carry. Anything else is a setting to fix.
+			if strings.TrimSuffix(mismatch.Provided, "/") != strings.TrimSuffix(mismatch.Discovered, "/") {
+				return ep, &MisconfiguredError{Profile: p.Name, Issuer: mismatch.Provided, Discovered: mismatch.Discovered}
+			}
+			ep.Issuer = mismatch.Discovered
+			prov, err = oidc.NewProvider(oidc.InsecureIssuerURLContext(ctx, mismatch.Discovered), p.Issuer)
+		}
 		if err != nil {
 			return ep, fmt.Errorf("%w: OpenID discovery at %s: %w", ErrProviderUnreachable, p.Issuer, err)
 		}
@@ -86,6 +98,16 @@ func (s *Session) discover(ctx context.Context) (endpoints, error) {
 		return ep, err
 	}
 	return ep, nil
+}
+
+// MisconfiguredError is a provider whose discovery document names another
+// issuer than the profile: a setting to fix, not an outage.
+type MisconfiguredError struct {
+	Profile, Issuer, Discovered string
+}
+
+func (e *MisconfiguredError) Error() string {
+	return fmt.Sprintf("profile %s: issuer is %q, but the provider's discovery document says its issuer is %q", e.Profile, e.Issuer, clean(e.Discovered, 200))
 }
 
 // clientSecret is the keychain's secret if there is one, else the file's.

@@ -18,6 +18,9 @@ var (
 	// ErrSignInNeeded means there are no usable tokens: never signed in, or
 	// the provider rejected the refresh token (invalid_grant).
 	ErrSignInNeeded = errors.New("sign-in needed")
+	// ErrClientRefused means the provider does not accept the client's id
+	// or secret (invalid_client): a setting to fix, not an outage.
+	ErrClientRefused = errors.New("the provider does not accept this client's id or secret")
 	// ErrProviderUnreachable means the provider could not be asked, or
 	// answered with something other than a decision (network error, 5xx,
 	// garbage). It never signs anyone out.
@@ -312,6 +315,9 @@ func (r *Record) token() *oauth2.Token {
 // refresh asks the provider for new tokens; it returns the record to store.
 func (s *Session) refresh(ctx context.Context, rec *Record) (*Record, error) {
 	name := s.profile.Name
+	if err := s.profile.ready(); err != nil {
+		return nil, err
+	}
 	if s.profile.JWTBearer() {
 		next, err := s.jwtBearerToken(ctx, rec)
 		if err != nil {
@@ -386,7 +392,7 @@ func classify(err error) error {
 	case "invalid_grant":
 		return fmt.Errorf("%w: the provider no longer accepts the saved sign-in (%s)", ErrSignInNeeded, detail)
 	case "invalid_client", "unauthorized_client":
-		return fmt.Errorf("the provider does not accept this client's id or secret; check client_id, client_secret and client_auth in the profile (%s)", detail)
+		return fmt.Errorf("%w; check client_id, client_secret and client_auth in the profile (%s)", ErrClientRefused, detail)
 	case "invalid_scope":
 		return fmt.Errorf("the provider does not accept the profile's scopes (%s)", detail)
 	case "invalid_request", "unsupported_grant_type":

@@ -253,9 +253,6 @@ func (s *Sessions) Session(name string) (*Session, error) {
 	defer s.mu.Unlock()
 	p, err := s.cfg.Profile(name)
 	if err != nil {
-		if !s.stamp.ok {
-			return nil, &ConfigError{File: s.path, Msg: "no profile file here yet; import the one your IT team sent (tokentray profiles import FILE)", Err: fs.ErrNotExist}
-		}
 		return nil, err
 	}
 	if sess, ok := s.byName[p.Name]; ok {

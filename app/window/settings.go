@@ -24,6 +24,8 @@ type settingsUI struct {
 	tray Tray
 
 	profiles  *fyne.Container
+	welcome   *fyne.Container
+	importBtn *widget.Button
 	fileLabel *widget.Label
 	problem   *widget.Label
 	clear     *widget.Select
@@ -49,7 +51,6 @@ func newSettings(ctx context.Context, a fyne.App, t Tray) *settingsUI {
 	u := &settingsUI{ctx: ctx, w: a.NewWindow("tokentray settings"), tray: t}
 	u.profiles = container.NewVBox()
 	u.fileLabel = widget.NewLabel("")
-	u.fileLabel.Importance = widget.LowImportance
 	u.fileLabel.Wrapping = fyne.TextWrapBreak
 	u.problem = widget.NewLabel("")
 	u.problem.Wrapping = fyne.TextWrapWord
@@ -74,19 +75,34 @@ func newSettings(ctx context.Context, a fyne.App, t Tray) *settingsUI {
 			u.report(u.tray.SetAutostart(u.ctx, on))
 		}
 	})
-	importBtn := widget.NewButton("Import profile file…", u.importFile)
+	u.importBtn = widget.NewButton("Import profile file…", u.importFile)
+	welcomeBtn := widget.NewButton("Import the profile file your IT team sent you…", u.importFile)
+	welcomeBtn.Importance = widget.HighImportance
+	u.welcome = container.NewVBox(
+		widget.NewLabelWithStyle("No profile yet", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		wrapped("A profile file tells tokentray where you sign in. Your IT team sends it to you: a file whose name ends in .toml."),
+		welcomeBtn,
+	)
 	u.w.SetContent(container.NewPadded(container.NewVBox(
 		widget.NewLabelWithStyle("Profiles", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		u.problem,
+		u.welcome,
 		u.profiles,
-		container.NewHBox(importBtn, layout.NewSpacer()),
+		container.NewHBox(u.importBtn, layout.NewSpacer()),
 		u.fileLabel,
 		widget.NewSeparator(),
 		container.NewBorder(nil, nil, widget.NewLabel("Clear a copied token from the clipboard"), nil, u.clear),
 		u.autostart,
+		container.NewHBox(layout.NewSpacer(), widget.NewButton("Close", u.w.Close)),
 	)))
-	u.w.Resize(fyne.NewSize(560, 380))
+	u.w.Resize(fyne.NewSize(600, 420))
 	return u
+}
+
+func wrapped(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	return l
 }
 
 // report shows a refusal in a dialog.
@@ -112,7 +128,7 @@ func (u *settingsUI) importFile() {
 // profile signs in and where its tokens go — and imports it once the person
 // agrees. A file from a lookalike sender shows its own addresses here.
 func (u *settingsUI) importPath(path string) {
-	lines, err := u.tray.PreviewImport(u.ctx, path)
+	lines, sum, err := u.tray.PreviewImport(u.ctx, path)
 	if err != nil {
 		u.report(err)
 		return
@@ -123,13 +139,13 @@ func (u *settingsUI) importPath(path string) {
 		if !ok {
 			return
 		}
-		names, err := u.tray.Import(u.ctx, path)
+		names, err := u.tray.Import(u.ctx, path, sum)
 		if err != nil {
 			u.report(err)
 			return
 		}
 		dialog.ShowInformation("Profile added",
-			fmt.Sprintf("Added %s. Choose Sign in… in the tray menu to sign in.", strings.Join(names, ", ")), u.w)
+			fmt.Sprintf("Added %s. Click Sign in next to it to sign in.", strings.Join(names, ", ")), u.w)
 	}, u.w)
 }
 
@@ -143,37 +159,12 @@ func (u *settingsUI) update(v control.View) {
 	} else {
 		u.problem.Hide()
 	}
+	show(u.welcome, len(v.Profiles) == 0 && v.ConfigErr == "")
+	show(u.importBtn, len(v.Profiles) > 0)
 	u.profiles.RemoveAll()
-	if len(v.Profiles) == 0 && v.ConfigErr == "" {
-		u.profiles.Add(widget.NewLabel("No profile yet. Import the profile file your IT team sent you."))
-	}
 	now := time.Now()
 	for _, p := range v.Profiles {
-		name := p.Name
-		def := widget.NewButton("Make default", func() { u.report(u.tray.SetDefault(u.ctx, name)) })
-		if name == v.Default || (v.Default == "" && len(v.Profiles) == 1) {
-			def.SetText("Default")
-			def.Disable()
-		}
-		remove := widget.NewButton("Remove", func() {
-			dialog.ShowConfirm("Remove "+name+"?",
-				"tokentray signs you out of "+name+" (the provider revokes its tokens) and forgets the profile and its client secret on this computer.",
-				func(ok bool) {
-					if !ok {
-						return
-					}
-					res, err := u.tray.Remove(u.ctx, name)
-					switch {
-					case err != nil:
-						u.report(err)
-					case res.WasSignedIn && !res.Revoked:
-						dialog.ShowInformation("Removed "+name,
-							"The profile and its tokens are gone from this computer, but the provider was not told to revoke the tokens: "+res.RevokeErr, u.w)
-					}
-				}, u.w)
-		})
-		info := widget.NewLabel(fmt.Sprintf("%s — %s\n%s", name, p.Provider, control.StatusLine(p, now)))
-		u.profiles.Add(container.NewBorder(nil, nil, nil, container.NewHBox(def, remove), info))
+		u.profiles.Add(u.row(v, p, now))
 	}
 	for _, c := range clearChoices {
 		if c.d == v.ClipboardClear {
@@ -181,4 +172,43 @@ func (u *settingsUI) update(v control.View) {
 		}
 	}
 	u.autostart.SetChecked(v.Autostart)
+}
+
+// row is one profile: what it is and how it stands, and what can be done.
+func (u *settingsUI) row(v control.View, p control.ProfileView, now time.Time) fyne.CanvasObject {
+	name := p.Name
+	var sign *widget.Button
+	if p.HasToken() {
+		sign = widget.NewButton("Sign out…", func() { u.report(u.tray.Show(u.ctx, "signout", name)) })
+	} else {
+		sign = widget.NewButton("Sign in", func() { u.report(u.tray.SignIn(u.ctx, name)) })
+		sign.Importance = widget.HighImportance
+		if p.State == control.SigningIn {
+			sign.Disable()
+		}
+	}
+	def := widget.NewButton("Make default", func() { u.report(u.tray.SetDefault(u.ctx, name)) })
+	if name == v.Default {
+		def.SetText("Default")
+		def.Disable()
+	}
+	remove := widget.NewButton("Remove", func() {
+		dialog.ShowConfirm("Remove "+name+"?",
+			"tokentray signs you out of "+name+" (the provider revokes its tokens) and forgets the profile and its client secret on this computer.",
+			func(ok bool) {
+				if !ok {
+					return
+				}
+				res, err := u.tray.Remove(u.ctx, name)
+				switch {
+				case err != nil:
+					u.report(err)
+				case res.WasSignedIn && !res.Revoked:
+					dialog.ShowInformation("Removed "+name,
+						"The profile and its tokens are gone from this computer, but the provider was not told to revoke the tokens: "+res.RevokeErr, u.w)
+				}
+			}, u.w)
+	})
+	info := widget.NewLabel(fmt.Sprintf("%s — %s\n%s", name, p.Provider, control.StatusLine(p, now)))
+	return container.NewBorder(nil, nil, nil, container.NewHBox(sign, def, remove), info)
 }

@@ -82,10 +82,13 @@ func signInTextFor(p control.ProfileView) signInText {
 	switch {
 	case s.Active && s.URL == "":
 		return signInText{message: "Starting the sign-in…", busy: true}
+	case s.Active && s.NoBrowser:
+		w := control.Explain(&control.Error{Kind: control.KindNoBrowser})
+		return signInText{message: w.Headline, detail: w.Next + " The sign-in waits for it.", busy: true, copyLink: true}
 	case s.Active:
 		return signInText{
-			message:  "Finish signing in in your browser…",
-			detail:   "A browser tab has opened at " + p.Provider + ". If none did, click “Copy sign-in link” and paste it into your browser.",
+			message:  "Sign in on the page that opened in your browser.",
+			detail:   "It is " + p.Provider + "'s page. If no page opened, click “Copy sign-in link” and paste the link into your browser.",
 			busy:     true,
 			copyLink: true,
 		}
@@ -112,7 +115,8 @@ func signInAdvice(e *control.Error) (msg, todo string) {
 	w := control.Explain(e)
 	todo = w.Next
 	switch e.Kind {
-	case control.KindConfig, control.KindRefused, control.KindOther:
+	case control.KindConfig, control.KindRefused, control.KindOther, control.KindPlaceholder,
+		control.KindMisconfigured, control.KindClient, control.KindSecret:
 		todo = strings.TrimSpace(todo + " (" + e.Msg + ")")
 	}
 	return w.Headline, todo

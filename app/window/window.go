@@ -26,12 +26,14 @@ type Tray interface {
 	SignIn(ctx context.Context, profile string) error
 	CancelSignIn(ctx context.Context, profile string) error
 	CopySignInLink(ctx context.Context, profile string) error
-	PreviewImport(ctx context.Context, file string) ([]string, error)
-	Import(ctx context.Context, file string) ([]string, error)
+	PreviewImport(ctx context.Context, file string) (lines []string, sum string, err error)
+	Import(ctx context.Context, file, sum string) ([]string, error)
 	Remove(ctx context.Context, profile string) (control.LogoutResult, error)
+	Logout(ctx context.Context, profile string) (control.LogoutResult, error)
 	SetDefault(ctx context.Context, profile string) error
 	SetClipboardClear(ctx context.Context, d time.Duration) error
 	SetAutostart(ctx context.Context, on bool) error
+	Show(ctx context.Context, window, profile string) error
 }
 
 var _ Tray = (*control.Client)(nil)
@@ -75,6 +77,19 @@ func New(ctx context.Context, a fyne.App, t Tray, kind, profile string) (fyne.Wi
 	case "settings":
 		u := newSettings(ctx, a, t)
 		return u.w, u.update, nil
+	case "signout":
+		u := newSignOut(ctx, a, t, profile)
+		return u.w, u.update, nil
 	}
-	return nil, nil, errors.New("window: want signin or settings")
+	return nil, nil, errors.New("window: want signin, settings or signout")
+}
+
+// errorOf is err as the contract's typed error (an error that did not
+// cross the socket is shown as it is).
+func errorOf(err error) *control.Error {
+	var e *control.Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return &control.Error{Kind: control.KindOther, Msg: err.Error()}
 }

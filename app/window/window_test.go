@@ -31,14 +31,18 @@ func (r *recorder) note(s string) error {
 func (r *recorder) SignIn(_ context.Context, p string) error         { return r.note("signin " + p) }
 func (r *recorder) CancelSignIn(_ context.Context, p string) error   { return r.note("cancel " + p) }
 func (r *recorder) CopySignInLink(_ context.Context, p string) error { return r.note("copylink " + p) }
-func (r *recorder) Import(_ context.Context, f string) ([]string, error) {
+func (r *recorder) Import(_ context.Context, f, _ string) ([]string, error) {
 	return []string{"new"}, r.note("import " + f)
 }
 func (r *recorder) Remove(_ context.Context, p string) (control.LogoutResult, error) {
 	return control.LogoutResult{}, r.note("remove " + p)
 }
-func (r *recorder) PreviewImport(_ context.Context, f string) ([]string, error) {
-	return []string{"x: sign-in at https://id.example"}, r.note("preview " + f)
+func (r *recorder) Show(_ context.Context, w, p string) error { return r.note("show " + w + " " + p) }
+func (r *recorder) Logout(_ context.Context, p string) (control.LogoutResult, error) {
+	return control.LogoutResult{WasSignedIn: true, Revoked: true}, r.note("logout " + p)
+}
+func (r *recorder) PreviewImport(_ context.Context, f string) ([]string, string, error) {
+	return []string{"x: sign-in at https://id.example"}, "sum", r.note("preview " + f)
 }
 func (r *recorder) SetDefault(_ context.Context, p string) error { return r.note("default " + p) }
 func (r *recorder) SetClipboardClear(_ context.Context, d time.Duration) error {
@@ -128,10 +132,13 @@ func TestSignInWindow(t *testing.T) {
 			"You are not signed in. Click Sign in: your browser opens at login.example.com.",
 			[]string{"Sign in"}, "Sign in", "signin work"},
 		{"waiting for the browser", control.ProfileView{State: control.SigningIn, SignIn: control.SignInView{Active: true, URL: "http://x/auth"}},
-			"Finish signing in in your browser…",
+			"Sign in on the page that opened in your browser.",
 			[]string{"Copy sign-in link", "Cancel"}, "Cancel", "cancel work"},
 		{"copy the link", control.ProfileView{State: control.SigningIn, SignIn: control.SignInView{Active: true, URL: "http://x/auth"}},
-			"If none did, click “Copy sign-in link”",
+			"If no page opened, click “Copy sign-in link”",
+			[]string{"Copy sign-in link", "Cancel"}, "Copy sign-in link", "copylink work"},
+		{"no browser", control.ProfileView{State: control.SigningIn, SignIn: control.SignInView{Active: true, URL: "http://x/auth", NoBrowser: true}},
+			"No browser could be opened here.",
 			[]string{"Copy sign-in link", "Cancel"}, "Copy sign-in link", "copylink work"},
 		{"port in use", control.ProfileView{State: control.SignedOut, SignIn: control.SignInView{Err: &control.Error{Kind: control.KindPortInUse, Port: 3000,
 			Msg: "profile work: port 3000 is in use by another program, and the sign-in callback (localhost:3000) needs it"}}},
@@ -195,15 +202,21 @@ func TestSettingsWindow(t *testing.T) {
 			t.Errorf("settings do not show %q:\n%s", want, all)
 		}
 	}
-	if strings.Join(buttons, ",") != "Default,Remove,Make default,Remove,Import profile file…" {
-		t.Errorf("buttons %q", buttons)
+	if got := strings.Join(buttons, ","); got != "Sign out…,Default,Remove,Sign in,Make default,Remove,Import profile file…,Close" {
+		t.Errorf("buttons %q", got)
 	}
 	if rec.last() != "" {
 		t.Errorf("showing the view sent %q to the tray", rec.last())
 	}
-	test.Tap(button(t, w, "Make default"))
-	if got := rec.last(); got != "default frameio" {
-		t.Errorf("Make default asked %q", got)
+	for _, c := range []struct{ tap, want string }{
+		{"Make default", "default frameio"},
+		{"Sign in", "signin frameio"},
+		{"Sign out…", "show signout lightfi"},
+	} {
+		test.Tap(button(t, w, c.tap))
+		if got := rec.last(); got != c.want {
+			t.Errorf("%s asked %q, want %q", c.tap, got, c.want)
+		}
 	}
 	var sel *widget.Select
 	var check *widget.Check
@@ -231,5 +244,49 @@ func TestSettingsWindow(t *testing.T) {
 	test.Tap(check)
 	if got := rec.last(); got != "autostart on" {
 		t.Errorf("the start-at-login box asked %q", got)
+	}
+}
+
+// No profile yet is a welcome, not a problem: one line on what the file is
+// and a large button to import it.
+func TestSettingsWelcome(t *testing.T) {
+	a := test.NewTempApp(t)
+	w, update, err := New(context.Background(), a, &recorder{}, "settings", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	update(control.View{NoFile: true, ClipboardClear: time.Minute, ConfigPath: "/home/a/.config/tokentray/profiles.toml"})
+	labels, buttons := texts(w)
+	all := strings.Join(labels, "\n")
+	if !strings.Contains(all, "No profile yet") || !strings.Contains(all, "Your IT team sends it") || strings.Contains(all, "problem") {
+		t.Errorf("labels:\n%s", all)
+	}
+	if got := strings.Join(buttons, ","); got != "Import the profile file your IT team sent you…,Close" {
+		t.Errorf("buttons %q", got)
+	}
+	if b := button(t, w, "Import the profile file your IT team sent you…"); b.Importance != widget.HighImportance {
+		t.Error("the import button is not the prominent one")
+	}
+}
+
+// Sign out asks first, says what it does, and signs out on the button.
+func TestSignOutWindow(t *testing.T) {
+	a := test.NewTempApp(t)
+	rec := &recorder{}
+	w, update, err := New(context.Background(), a, rec, "signout", "work")
+	if err != nil {
+		t.Fatal(err)
+	}
+	update(view(control.ProfileView{State: control.Valid, Who: "alice@example.com", Expiry: time.Now().Add(time.Hour)}))
+	labels, buttons := texts(w)
+	if all := strings.Join(labels, "\n"); !strings.Contains(all, "signed in to work as alice@example.com") || !strings.Contains(all, "revokes") {
+		t.Errorf("labels:\n%s", all)
+	}
+	if got := strings.Join(buttons, ","); got != "Cancel,Sign out" {
+		t.Errorf("buttons %q", got)
+	}
+	test.Tap(button(t, w, "Sign out"))
+	if got := rec.last(); got != "logout work" {
+		t.Errorf("Sign out asked %q", got)
 	}
 }

@@ -1,8 +1,8 @@
-// Command tokentray-window shows tokentray's sign-in and settings windows.
-// The tray starts it on demand (it is installed next to tokentray) and it
-// exits when its window closes; it is not meant to be run by hand.
+// Command tokentray-window shows tokentray's windows. The tray starts it on
+// demand (it is installed next to tokentray) and it exits when its window
+// closes; it is not meant to be run by hand.
 //
-//	tokentray-window --config PATH signin|settings [PROFILE]
+//	tokentray-window --config PATH signin|settings|signout [PROFILE]
 package main
 
 import (
@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime"
 	"syscall"
 
 	"github.com/tokentray/tokentray/app/window"
@@ -20,8 +21,13 @@ func main() {
 	config := flag.String("config", "", "the tray's profile file")
 	flag.Parse()
 	if *config == "" || flag.NArg() < 1 || flag.NArg() > 2 {
-		fmt.Fprintln(os.Stderr, "usage: tokentray-window --config PATH signin|settings [PROFILE]")
+		fmt.Fprintln(os.Stderr, "usage: tokentray-window --config PATH signin|settings|signout [PROFILE]\n(the tray starts it; run `tokentray` instead)")
 		os.Exit(2)
+	}
+	// Without a display Fyne's driver panics; say it in a sentence instead.
+	if runtime.GOOS == "linux" && os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
+		fmt.Fprintln(os.Stderr, "tokentray-window: the windows need a display (DISPLAY is not set); the tray menu and tokentray's commands work without one.")
+		os.Exit(1)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

@@ -186,17 +186,19 @@ func (c *Client) Logout(ctx context.Context, profile string) (LogoutResult, erro
 	return *m.Logout, nil
 }
 
-// Import adds the profiles of a profile file; it returns their names.
-func (c *Client) Import(ctx context.Context, file string) ([]string, error) {
-	m, err := c.call(ctx, Request{Op: OpImport, File: file}, nil)
-	return m.Names, err
+// PreviewImport says what importing file would add — one line per profile,
+// naming where it signs in and where its tokens go — without adding it,
+// and the digest of the file as shown.
+func (c *Client) PreviewImport(ctx context.Context, file string) (lines []string, sum string, err error) {
+	m, err := c.call(ctx, Request{Op: OpImport, File: file, Preview: true}, nil)
+	return m.Lines, m.Sum, err
 }
 
-// PreviewImport says what importing file would add — one line per profile,
-// naming where it signs in and where its tokens go — without adding it.
-func (c *Client) PreviewImport(ctx context.Context, file string) ([]string, error) {
-	m, err := c.call(ctx, Request{Op: OpImport, File: file, Preview: true}, nil)
-	return m.Lines, err
+// Import adds the profiles of a profile file if it is still what
+// PreviewImport showed (sum); it returns their names.
+func (c *Client) Import(ctx context.Context, file, sum string) ([]string, error) {
+	m, err := c.call(ctx, Request{Op: OpImport, File: file, Sum: sum}, nil)
+	return m.Names, err
 }
 
 // Remove signs out of a profile (the provider revokes its tokens), forgets

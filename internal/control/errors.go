@@ -20,9 +20,22 @@ const (
 	KindUnreachable Kind = "unreachable" // the provider could not be asked, no valid token
 	KindCanceled    Kind = "canceled"
 	KindTimeout     Kind = "timeout"
-	KindPortInUse   Kind = "port"    // the sign-in callback port is taken
-	KindRefused     Kind = "refused" // the provider said no at sign-in
-	KindSecret      Kind = "secret"  // the client secret is missing, or saved for other settings
+	KindPortInUse   Kind = "port"        // the sign-in callback port is taken
+	KindRefused     Kind = "refused"     // the provider said no at sign-in
+	KindSecret      Kind = "secret"      // the client secret is missing, or saved for other settings
+	KindPlaceholder Kind = "placeholder" // the profile still holds an example value
+	// KindMisconfigured: the provider contradicts the profile (its
+	// discovery names another issuer): a setting to fix, not an outage.
+	KindMisconfigured Kind = "misconfigured"
+	KindClient        Kind = "client"     // the provider refuses the client id or secret
+	KindDeclined      Kind = "declined"   // the person (or the provider) declined the sign-in
+	KindNoInput       Kind = "no-input"   // nothing came on standard input
+	KindNoDesktop     Kind = "no-desktop" // no desktop session to show a tray in
+	KindRedirect      Kind = "redirect"   // the provider does not know the redirect address
+	KindNoBrowser     Kind = "no-browser" // no browser could be opened
+	// A command needs a profile and finds none: none yet, or no such one.
+	KindNoProfiles     Kind = "no-profiles"
+	KindUnknownProfile Kind = "unknown-profile"
 	// KindElsewhere answers a command for another profile file: the
 	// caller runs it itself.
 	KindElsewhere Kind = "elsewhere"
@@ -37,8 +50,10 @@ type Error struct {
 	Msg string `json:"msg"`
 	// Profile is the profile concerned, when there is one.
 	Profile string `json:"profile,omitempty"`
-	// Port is the callback port that was taken (KindPortInUse).
-	Port int `json:"port,omitempty"`
+	// Port is the callback port that was taken (KindPortInUse), and
+	// Holder the program holding it, where the OS says.
+	Port   int    `json:"port,omitempty"`
+	Holder string `json:"holder,omitempty"`
 }
 
 func (e *Error) Error() string { return e.Msg }

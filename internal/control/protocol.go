@@ -37,8 +37,10 @@ type Request struct {
 	File      string        `json:"file,omitempty"`
 	Seconds   int           `json:"seconds,omitempty"`
 	Autostart bool          `json:"autostart,omitempty"`
-	// Preview asks an import what it would add, without adding it.
-	Preview bool `json:"preview,omitempty"`
+	// Preview asks an import what it would add, without adding it; Sum is
+	// the digest a preview answered, which the import then requires.
+	Preview bool   `json:"preview,omitempty"`
+	Sum     string `json:"sum,omitempty"`
 }
 
 // Message is one answer line.
@@ -50,8 +52,10 @@ type Message struct {
 	Login  *LoginResult  `json:"login,omitempty"`
 	Logout *LogoutResult `json:"logout,omitempty"`
 	Names  []string      `json:"names,omitempty"`
-	// Lines describe, one per profile, what an import would add.
+	// Lines describe, one per profile, what an import would add; Sum is
+	// the digest of the file as shown.
 	Lines []string `json:"lines,omitempty"`
+	Sum   string   `json:"sum,omitempty"`
 	Err   *Error   `json:"error,omitempty"`
 	Done  bool     `json:"done,omitempty"`
 }

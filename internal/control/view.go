@@ -5,7 +5,9 @@ import "time"
 // View is a snapshot of a profile file's sessions for people: the tray
 // menu renders it, the windows receive it, and `status` prints it.
 type View struct {
-	Profiles       []ProfileView `json:"profiles"`
+	Profiles []ProfileView `json:"profiles"`
+	// Default is the profile a command without a name uses, and a click
+	// on the tray icon copies.
 	Default        string        `json:"default,omitempty"`
 	ClipboardClear time.Duration `json:"clipboard_clear"`
 	Autostart      bool          `json:"autostart"`
@@ -60,8 +62,10 @@ type ProfileView struct {
 type SignInView struct {
 	Active bool   `json:"active,omitempty"`
 	URL    string `json:"url,omitempty"`
-	Done   bool   `json:"done,omitempty"`
-	Err    *Error `json:"error,omitempty"`
+	// NoBrowser: no browser could be opened for URL.
+	NoBrowser bool   `json:"no_browser,omitempty"`
+	Done      bool   `json:"done,omitempty"`
+	Err       *Error `json:"error,omitempty"`
 }
 
 // HasToken tells whether the profile holds an access token to copy.
@@ -73,7 +77,7 @@ func (p ProfileView) HasToken() bool {
 	return false
 }
 
-// Profile finds a profile by name ("" = the default, else the first).
+// Profile finds a profile by name ("" = the default).
 func (v View) Profile(name string) (ProfileView, bool) {
 	if name == "" {
 		name = v.Default

@@ -32,6 +32,10 @@ func Explain(e *Error) Words {
 	switch e.Kind {
 	case KindUsage:
 		return Words{"The command was not understood.", "See `tokentray help`.", ""}
+	case KindNoProfiles:
+		return Words{"There is no profile yet.", "Import the profile file your IT team sent you.", "tokentray profiles import FILE"}
+	case KindUnknownProfile:
+		return Words{"There is no profile named " + profile + ".", "Name one of those in your profile file; `tokentray profiles` lists them.", ""}
 	case KindConfig:
 		return Words{"The profile file has a problem.", "Fix the line named below, or ask your IT team for a corrected file.", ""}
 	case KindSignIn:
@@ -47,11 +51,18 @@ func Explain(e *Error) Words {
 	case KindCanceled:
 		return Words{"Cancelled.", "", ""}
 	case KindTimeout:
-		return Words{"The sign-in took too long, so it was stopped.", "Try again when you are ready.", ""}
+		return Words{"The sign-in took too long, so it was stopped.", "Try again when you are ready. If the provider's page showed an error about the redirect address, ask your IT team to register it.", ""}
+	case KindRedirect:
+		return Words{"The provider does not know tokentray's sign-in address for " + profile + ".", "Ask your IT team to register the profile's redirect_url with the provider, exactly as written.", ""}
+	case KindNoBrowser:
+		return Words{"No browser could be opened here.", "Copy the sign-in link and open it in a browser.", ""}
 	case KindPortInUse:
 		port := "the sign-in port"
 		if e.Port > 0 {
 			port = "port " + strconv.Itoa(e.Port)
+		}
+		if e.Holder != "" {
+			return Words{e.Holder + " is using " + port + ", which the sign-in needs.", "Close it (often an old sign-in script still running), then try again.", ""}
 		}
 		return Words{"Another program is using " + port + ", which the sign-in needs.", "Close that program (often an old sign-in script still running), then try again.", ""}
 	case KindSecret:
@@ -60,6 +71,18 @@ func Explain(e *Error) Words {
 			w.Command = "tokentray secret set " + e.Profile
 		}
 		return w
+	case KindPlaceholder:
+		return Words{"The profile " + profile + " still holds an example value.", "Put in what your provider gave you (see the detail), then try again.", ""}
+	case KindMisconfigured:
+		return Words{"The provider's settings do not match the profile " + profile + ".", "Ask your IT team to check the profile's issuer (the detail shows both values).", ""}
+	case KindClient:
+		return Words{"The provider does not accept the client id or secret of " + profile + ".", "Check client_id in the profile, and save the secret again.", ""}
+	case KindDeclined:
+		return Words{"The sign-in was declined.", "Sign in again and accept at the provider's page; if it keeps happening, ask your IT team.", ""}
+	case KindNoInput:
+		return Words{"Nothing came on standard input.", "Pipe the secret in, or run the command at a terminal to be asked for it.", ""}
+	case KindNoDesktop:
+		return Words{"There is no desktop session here, so the tray cannot show.", "Commands such as `tokentray token` work without it; `tokentray doctor` says what is missing.", ""}
 	case KindRefused:
 		return Words{"The provider did not sign you in.", "Try again; if it keeps happening, ask your IT team.", ""}
 	}
@@ -108,6 +131,22 @@ func NextChange(until, now time.Time) time.Duration {
 	return left - left.Truncate(countdownStep(left)) + time.Millisecond
 }
 
+// ValidFor says how long a token valid until until lasts at now, as the
+// menu shows it — "valid 9 min" — and every other place that says it, so
+// the numbers agree; "" when the provider gave no expiry.
+func ValidFor(until, now time.Time) string {
+	left := until.Sub(now)
+	switch {
+	case until.IsZero():
+		return ""
+	case left >= time.Minute:
+		return "valid " + HumanDuration(left.Truncate(countdownStep(left)))
+	case left > 0:
+		return "expires in less than a minute"
+	}
+	return "expired"
+}
+
 // StatusLine is the one line the tray menu and the windows show for a
 // profile at time now.
 func StatusLine(p ProfileView, now time.Time) string {
@@ -116,17 +155,7 @@ func StatusLine(p ProfileView, now time.Time) string {
 		who = "signed in"
 	}
 	left := p.Expiry.Sub(now)
-	valid := ""
-	if !p.Expiry.IsZero() {
-		switch {
-		case left >= time.Minute:
-			valid = "valid " + HumanDuration(left.Truncate(countdownStep(left)))
-		case left > 0:
-			valid = "expires in less than a minute"
-		default:
-			valid = "expired"
-		}
-	}
+	valid := ValidFor(p.Expiry, now)
 	switch p.State {
 	case Unknown:
 		if p.Err != nil {

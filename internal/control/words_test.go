@@ -74,7 +74,8 @@ func TestNextChange(t *testing.T) {
 // nothing to do, a next step; provider detail never reaches the headline.
 func TestEveryKindIsExplained(t *testing.T) {
 	kinds := []Kind{KindOther, KindUsage, KindConfig, KindSignIn, KindKeychain, KindUnreachable,
-		KindCanceled, KindTimeout, KindPortInUse, KindRefused, KindSecret}
+		KindCanceled, KindTimeout, KindPortInUse, KindRefused, KindSecret, KindNoProfiles, KindUnknownProfile,
+		KindPlaceholder, KindMisconfigured, KindClient, KindDeclined, KindNoInput, KindNoDesktop, KindRedirect, KindNoBrowser}
 	for _, k := range kinds {
 		t.Run(string(k), func(t *testing.T) {
 			w := Explain(&Error{Kind: k, Msg: "invalid_client: detail from the provider", Profile: "work", Port: 3000})

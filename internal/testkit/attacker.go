@@ -16,6 +16,10 @@ import (
 // also publishes an OpenID discovery document naming itself.
 type Attacker struct {
 	URL string
+	// SignInPage, when set, is the authorization endpoint its discovery
+	// document names: someone else's genuine page, paired with the
+	// attacker's own token endpoint.
+	SignInPage string
 
 	mu   sync.Mutex
 	reqs []AttackerRequest
@@ -43,8 +47,12 @@ func (a *Attacker) serve(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	switch {
 	case strings.HasSuffix(r.URL.Path, "/.well-known/openid-configuration"):
+		page := a.URL + "/auth"
+		if a.SignInPage != "" {
+			page = a.SignInPage
+		}
 		_ = json.NewEncoder(w).Encode(map[string]any{
-			"issuer": a.URL, "authorization_endpoint": a.URL + "/auth", "token_endpoint": a.URL + "/token",
+			"issuer": a.URL, "authorization_endpoint": page, "token_endpoint": a.URL + "/token",
 			"revocation_endpoint": a.URL + "/revoke", "userinfo_endpoint": a.URL + "/me", "jwks_uri": a.URL + "/jwks",
 		})
 	case strings.HasSuffix(r.URL.Path, "/jwks"):

@@ -1,0 +1,13 @@
+//go:build !linux
+
+package app
+
+// checkDesktop: macOS and Windows sessions always have a menu bar or a
+// notification area.
+func checkDesktop() error { return nil }
+
+// trayHostPresent: there always is one outside Linux.
+func trayHostPresent() bool { return true }
+
+// canShowWindows: there always is a display outside Linux.
+func canShowWindows() bool { return true }

@@ -1,0 +1,109 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// What a profile still needs before it can sign in, found without the
+// network; and a look at whether its provider answers.
+
+// placeholder marks the example values in examples/*.toml.
+const placeholder = "YOUR-"
+
+// Placeholder returns a key that still holds an example value, and the
+// value; "" when there is none.
+func (p *Profile) Placeholder() (key, value string) {
+	for _, f := range []struct{ key, val string }{
+		{"client_id", p.ClientID}, {"client_secret", p.ClientSecret}, {"issuer", p.Issuer}, {"auth_url", p.AuthURL},
+		{"token_url", p.TokenURL}, {"revocation_url", p.RevocationURL}, {"userinfo_url", p.UserinfoURL},
+		{"redirect_url", p.RedirectURL}, {"key_id", p.KeyID}, {"email", p.Email}, {"audience", p.Audience},
+	} {
+		if strings.Contains(f.val, placeholder) {
+			return f.key, f.val
+		}
+	}
+	return "", ""
+}
+
+// PlaceholderError is a profile that still holds an example value.
+type PlaceholderError struct {
+	Profile, Key, Value string
+}
+
+func (e *PlaceholderError) Error() string {
+	return fmt.Sprintf("profile %s: %s is still the example value %q; put in what your provider gave you", e.Profile, e.Key, e.Value)
+}
+
+// ready refuses a profile that still holds an example value: sending it to
+// a provider only earns a confusing refusal.
+func (p *Profile) ready() error {
+	if key, val := p.Placeholder(); key != "" {
+		return &PlaceholderError{Profile: p.Name, Key: key, Value: val}
+	}
+	return nil
+}
+
+// NeedsSecret tells whether the profile signs in with a secret that is not
+// in the profile file: a client secret for client_auth basic or post, or a
+// service account's HS256 key secret.
+func (p *Profile) NeedsSecret() bool {
+	if p.JWTBearer() {
+		return p.JWTAlg == "" || p.JWTAlg == "HS256"
+	}
+	return (p.ClientAuth == "basic" || p.ClientAuth == "post") && p.ClientSecret == ""
+}
+
+// FixedCallbackPort is the port of a fixed redirect_url ("" for any free
+// port).
+func (p *Profile) FixedCallbackPort() string {
+	if p.RedirectURL == "" {
+		return ""
+	}
+	u, err := url.Parse(p.RedirectURL)
+	if err != nil || u.Port() == "" || u.Port() == "0" {
+		return ""
+	}
+	return u.Port()
+}
+
+// Probe tells whether the keychain answers: a read of an item no profile
+// can have is "not found" when it does.
+func (s *Store) Probe() error {
+	_, err := s.get("reach the keychain", "/probe")
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	return err
+}
+
+// Check asks whether the profile's provider answers over valid TLS: its
+// discovery document, or its token endpoint's host. Any HTTP answer will
+// do; nothing is sent but a GET.
+func (s *Session) Check(ctx context.Context) error {
+	if err := s.profile.ready(); err != nil {
+		return err
+	}
+	if s.profile.Issuer != "" {
+		_, err := s.endpoints(ctx)
+		return err
+	}
+	hc, err := s.client()
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, origin(s.profile.TokenURL)+"/", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return fmt.Errorf("%w: %s: %s", ErrProviderUnreachable, origin(s.profile.TokenURL), clean(err.Error(), 300))
+	}
+	resp.Body.Close()
+	return nil
+}

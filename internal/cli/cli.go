@@ -1,0 +1,282 @@
+// Package cli is tokentray's command line: one file per command, each with
+// its usage, flags and examples next to its code (spf13/cobra, as gh and
+// kubectl do). Every command runs through the tray when one serves the
+// profile file, and in this process otherwise — the same code either way
+// (internal/control). Errors are one plain headline with the next step,
+// then the detail, and a stable exit code.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"unicode"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tokentray/tokentray/app"
+	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/internal/control"
+)
+
+// Exit codes scripts can rely on.
+const (
+	ExitOK          = 0
+	ExitError       = 1
+	ExitUsage       = 2 // usage, profile file, a missing client secret
+	ExitSignIn      = 3 // sign-in needed
+	ExitUnreachable = 4 // the provider cannot be reached and no valid token is left
+)
+
+// env is what every command needs.
+type env struct {
+	ctx            context.Context
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	config         string
+	verbose        bool
+	// profile is the profile the command works on, once known: errors
+	// name it.
+	profile string
+}
+
+// Run runs the command line with args (without the program name) and
+// returns the exit code.
+func Run(ctx context.Context, version string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
+	root := e.root(version)
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	if err := root.ExecuteContext(ctx); err != nil {
+		return e.fail(err)
+	}
+	return ExitOK
+}
+
+func (e *env) root(version string) *cobra.Command {
+	defPath, err := auth.DefaultConfigPath()
+	if err != nil {
+		defPath = "<config dir>/tokentray/profiles.toml"
+	}
+	root := &cobra.Command{
+		Use:   "tokentray",
+		Short: "Keep OAuth2 access tokens current, in the tray and for scripts",
+		Long: `tokentray keeps OAuth2 access tokens current: sign in once in your browser,
+keep the tokens in the OS keychain, and hand a live access token to you and
+your scripts. With no command it starts the tray.
+
+While the tray runs, commands go through it (it holds the sessions);
+otherwise they work on their own, with the same answers.
+
+Exit codes: 0 ok, 1 error, 2 usage, profile file or a missing client
+secret, 3 sign-in needed, 4 provider unreachable and no valid access token.`,
+		Example: `  tokentray                         # the tray
+  tokentray profiles import it-sent-me.toml
+  tokentray login work
+  curl -H "$(tokentray token work --header)" https://api.example.com/v1/things`,
+		Version:       version,
+		Args:          unknownCommand,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		RunE:          e.tray,
+	}
+	root.SetVersionTemplate("tokentray {{.Version}}\n")
+	root.CompletionOptions.HiddenDefaultCmd = false
+	flags := root.PersistentFlags()
+	flags.StringVar(&e.config, "config", "", "the profile file (default $TOKENTRAY_CONFIG, else "+defPath+")")
+	flags.BoolVar(&e.verbose, "verbose", os.Getenv("TOKENTRAY_DEBUG") != "", "log what tokentray does to standard error, never a token (or TOKENTRAY_DEBUG=1)")
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return &usageError{cmd: cmd, err: err}
+	})
+	root.AddCommand(e.loginCmd(), e.tokenCmd(), e.statusCmd(), e.logoutCmd(), e.profilesCmd(),
+		e.secretCmd(), e.doctorCmd(), e.versionCmd(version))
+	return root
+}
+
+// usageError is a command line that was not understood: said with the
+// command's own example.
+type usageError struct {
+	cmd *cobra.Command
+	err error
+}
+
+func (u *usageError) Error() string { return u.err.Error() }
+
+// exitQuietly ends a command with its exit code, having said all there is
+// to say itself (doctor's summary, say).
+type exitQuietly int
+
+func (x exitQuietly) Error() string { return fmt.Sprintf("exit %d", int(x)) }
+
+// usage makes an argument check's complaint a usageError, said with the
+// command's example.
+func usage(check cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := check(cmd, args); err != nil {
+			return &usageError{cmd: cmd, err: err}
+		}
+		return nil
+	}
+}
+
+// unknownCommand is the root's argument check: a word that is no command,
+// with the commands it resembles.
+func unknownCommand(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	err := fmt.Errorf("%q is not a command", args[0])
+	cmd.SuggestionsMinimumDistance = 2
+	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+		err = fmt.Errorf("%q is not a command; did you mean %s", args[0], strings.Join(s, " or "))
+	}
+	return &usageError{cmd: cmd, err: err}
+}
+
+func (e *env) configPath() (string, error) {
+	if e.config != "" {
+		return e.config, nil
+	}
+	return auth.DefaultConfigPath()
+}
+
+// logger writes debug logs to standard error with --verbose or
+// TOKENTRAY_DEBUG=1; nothing tokentray logs holds a token or secret.
+func (e *env) logger() *slog.Logger {
+	if !e.verbose {
+		return nil
+	}
+	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+func (e *env) loadConfig() (*auth.Config, error) {
+	path, err := e.configPath()
+	if err != nil {
+		return nil, err
+	}
+	return auth.LoadConfig(path)
+}
+
+// profileArg resolves the named (or default) profile.
+func (e *env) profileArg(args []string) (*auth.Profile, error) {
+	cfg, err := e.loadConfig()
+	if errors.Is(err, os.ErrNotExist) {
+		cfg, err = &auth.Config{}, nil // no file yet: "no profile yet"
+		cfg.Path, _ = e.configPath()
+	}
+	if err != nil {
+		return nil, err
+	}
+	name := ""
+	if len(args) > 0 {
+		name = args[0]
+	}
+	e.profile = name
+	p, err := cfg.Profile(name)
+	if err != nil {
+		return nil, err
+	}
+	e.profile = p.Name
+	return p, nil
+}
+
+// client runs requests through the tray when one runs for this profile
+// file, else in this process — the same code either way.
+func (e *env) client() (*control.Client, error) {
+	path, err := e.configPath()
+	if err != nil {
+		return nil, err
+	}
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	cl, err := control.NewClient(path)
+	if err != nil && e.verbose {
+		// No private runtime dir: no tray can be reached either.
+		e.logger().Debug("no control socket", "err", err)
+	}
+	cl.Direct = app.Direct(path, auth.Options{Log: e.logger()})
+	cl.Log = e.logger()
+	return cl, nil
+}
+
+// profileNames completes a PROFILE argument from the profile file: no
+// keychain, no network.
+func (e *env) profileNames(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+	if len(args) > 0 {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	cfg, err := e.loadConfig()
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	return cfg.Names, cobra.ShellCompDirectiveNoFileComp
+}
+
+// fail prints one plain headline with the next step, then the detail, and
+// picks the exit code.
+func (e *env) fail(err error) int {
+	var quiet exitQuietly
+	if errors.As(err, &quiet) {
+		return int(quiet)
+	}
+	var ue *usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(e.stderr, "tokentray: The command was not understood: %s.\n", terminalSafe(strings.TrimSuffix(ue.err.Error(), ".")))
+		if ue.cmd != nil && ue.cmd.Example != "" {
+			fmt.Fprintf(e.stderr, "  For example:\n%s\n", ue.cmd.Example)
+		}
+		if ue.cmd != nil {
+			fmt.Fprintf(e.stderr, "  See `%s --help`.\n", ue.cmd.CommandPath())
+		}
+		return ExitUsage
+	}
+	ce := app.ErrorOf(err)
+	if ce.Profile == "" {
+		c := *ce
+		c.Profile = e.profile
+		ce = &c
+	}
+	code := ExitError
+	switch ce.Kind {
+	case control.KindUsage, control.KindConfig, control.KindSecret, control.KindPlaceholder,
+		control.KindNoProfiles, control.KindUnknownProfile, control.KindMisconfigured:
+		code = ExitUsage
+	case control.KindSignIn:
+		code = ExitSignIn
+	case control.KindUnreachable:
+		code = ExitUnreachable
+	}
+	w := control.Explain(ce)
+	fmt.Fprintf(e.stderr, "tokentray: %s", w.Headline)
+	switch {
+	case w.Command != "":
+		fmt.Fprintf(e.stderr, " Run `%s`.", w.Command)
+	case w.Next != "":
+		fmt.Fprintf(e.stderr, " %s", w.Next)
+	}
+	fmt.Fprintln(e.stderr)
+	if ce.Kind != control.KindCanceled && ce.Msg != "" {
+		fmt.Fprintf(e.stderr, "  %s\n", terminalSafe(ce.Msg))
+	}
+	return code
+}
+
+// terminalSafe keeps a terminal's control sequences out of a message: the
+// detail may quote a provider, and a provider's text must not retitle the
+// window or recolour the prompt.
+func terminalSafe(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) && r != '\n' {
+			return ' '
+		}
+		return r
+	}, s)
+}

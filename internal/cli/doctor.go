@@ -1,0 +1,127 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/internal/control"
+)
+
+// finding is one line of `tokentray doctor`: what was checked, whether it
+// is fine, what was seen, and the fix when it is not.
+type finding struct {
+	what, seen, fix string
+	ok              bool
+}
+
+func (e *env) doctorCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "doctor",
+		Short: "Check everything tokentray needs, and say how to fix what is missing",
+		Long: `Check the profile file, the keychain, the desktop (session bus, tray host,
+notifications, clipboard, browser opener), each profile's provider (reachable,
+TLS valid, a fixed callback port free) and whether the tray runs. Each line
+says ✓ or ✗, and how to fix a ✗. Exits 1 when something needs fixing.`,
+		Example: "  tokentray doctor",
+		Args:    usage(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx, cancel := context.WithTimeout(e.ctx, 30*time.Second)
+			defer cancel()
+			found := e.diagnose(ctx)
+			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+			bad := 0
+			for _, f := range found {
+				mark := "✓"
+				if !f.ok {
+					mark, bad = "✗", bad+1
+				}
+				fmt.Fprintf(tw, "%s %s\t%s\n", mark, f.what, terminalSafe(f.seen))
+				if !f.ok && f.fix != "" {
+					fmt.Fprintf(tw, "  \t→ %s\n", f.fix)
+				}
+			}
+			tw.Flush()
+			if bad > 0 {
+				fmt.Fprintf(e.stdout, "%d of %d checks need fixing (above).\n", bad, len(found))
+				return exitQuietly(ExitError)
+			}
+			fmt.Fprintln(e.stdout, "Everything tokentray needs is in place.")
+			return nil
+		},
+	}
+}
+
+func (e *env) diagnose(ctx context.Context) []finding {
+	var out []finding
+	path, err := e.configPath()
+	if err != nil {
+		return []finding{{what: "profile file", seen: err.Error()}}
+	}
+	cfg, err := auth.LoadConfig(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		out = append(out, finding{what: "profile file", seen: "none yet at " + path, fix: "import the file your IT team sent: tokentray profiles import FILE"})
+	case err != nil:
+		out = append(out, finding{what: "profile file", seen: err.Error(), fix: "fix the line named, or ask your IT team for a corrected file"})
+	default:
+		out = append(out, finding{what: "profile file", seen: fmt.Sprintf("%s (%d profiles)", path, len(cfg.Names)), ok: len(cfg.Names) > 0,
+			fix: "import the file your IT team sent: tokentray profiles import FILE"})
+	}
+	store := auth.NewStore()
+	if err := store.Probe(); err != nil {
+		out = append(out, finding{what: "keychain", seen: err.Error(), fix: control.Explain(&control.Error{Kind: control.KindKeychain}).Next})
+	} else {
+		out = append(out, finding{what: "keychain", seen: auth.KeychainName + " answers", ok: true})
+	}
+	out = append(out, desktopFindings()...)
+	if cfg != nil {
+		for _, name := range cfg.Names {
+			out = append(out, profileFindings(ctx, cfg.Profiles[name], store)...)
+		}
+	}
+	cl, err := control.NewClient(path)
+	tray := finding{what: "tray", seen: "not running; the commands work without it", ok: true}
+	if err == nil && cl.Ping(ctx) == nil {
+		tray.seen = "running"
+	}
+	return append(out, tray)
+}
+
+// profileFindings checks what a profile needs: no example values left, its
+// secret, its provider reachable over valid TLS, a fixed callback port free.
+func profileFindings(ctx context.Context, p *auth.Profile, store *auth.Store) []finding {
+	what := "profile " + p.Name
+	if key, val := p.Placeholder(); key != "" {
+		return []finding{{what: what, seen: fmt.Sprintf("%s is still the example value %q", key, val), fix: "put in what your provider gave you"}}
+	}
+	if p.NeedsSecret() {
+		if _, err := store.SecretFor(p); err != nil {
+			return []finding{{what: what, seen: "no usable secret in the keychain", fix: "tokentray secret set " + p.Name}}
+		}
+	}
+	s, err := auth.NewSession(p, auth.Options{Store: store})
+	if err == nil {
+		err = s.Check(ctx)
+	}
+	if err != nil {
+		return []finding{{what: what, seen: err.Error(), fix: "check the network, or the profile's addresses with your IT team"}}
+	}
+	f := finding{what: what, seen: p.Where() + " reachable", ok: true}
+	if port := p.FixedCallbackPort(); port != "" {
+		l, err := net.Listen("tcp", "127.0.0.1:"+port)
+		if err != nil {
+			return []finding{f, {what: what, seen: "callback port " + port + " is in use", fix: "close the program using it (often an old sign-in script)"}}
+		}
+		l.Close()
+		f.seen += ", callback port " + port + " free"
+	}
+	return []finding{f}
+}

@@ -1,0 +1,66 @@
+package cli
+
+import (
+	"os"
+	"os/exec"
+
+	"github.com/godbus/dbus/v5"
+)
+
+// desktopFindings checks what the tray needs from a Linux desktop: the
+// session bus, a tray host, a notification server, a display for the
+// clipboard and windows, and a browser opener.
+func desktopFindings() []finding {
+	var out []finding
+	bus := finding{what: "session bus", fix: "run tokentray inside a desktop session"}
+	var conn *dbus.Conn
+	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
+		bus.seen = "none (DBUS_SESSION_BUS_ADDRESS is not set)"
+	} else if c, err := dbus.SessionBusPrivate(); err != nil {
+		bus.seen = err.Error()
+	} else if err := c.Auth(nil); err != nil {
+		bus.seen = err.Error()
+		c.Close()
+	} else if err := c.Hello(); err != nil {
+		bus.seen = err.Error()
+		c.Close()
+	} else {
+		conn, bus.ok, bus.seen = c, true, "connected"
+		defer c.Close()
+	}
+	out = append(out, bus)
+	if conn != nil {
+		has := func(name string) bool {
+			var owner string
+			return conn.BusObject().Call("org.freedesktop.DBus.GetNameOwner", 0, name).Store(&owner) == nil
+		}
+		host := finding{what: "tray host", seen: "a StatusNotifierWatcher is on the bus", ok: has("org.kde.StatusNotifierWatcher")}
+		if !host.ok {
+			host.seen = "none: this desktop shows no tray icons"
+			host.fix = "on GNOME, install the AppIndicator extension (gnome-shell-extension-appindicator); tokentray runs without it but shows no icon"
+		}
+		notes := finding{what: "notifications", seen: "a notification server is on the bus", ok: has("org.freedesktop.Notifications")}
+		if !notes.ok {
+			notes.seen, notes.fix = "no notification server", "the menu line still says what happens; notifications appear with a notification daemon"
+		}
+		out = append(out, host, notes)
+	}
+	display := finding{what: "display", seen: "DISPLAY=" + os.Getenv("DISPLAY"), ok: os.Getenv("DISPLAY") != ""}
+	if w := os.Getenv("WAYLAND_DISPLAY"); w != "" {
+		display.seen += " WAYLAND_DISPLAY=" + w
+	}
+	if !display.ok {
+		display.seen = "no X display (DISPLAY is not set)"
+		display.fix = "the clipboard and the windows need a desktop session; `tokentray token` works without one"
+	}
+	out = append(out, display)
+	opener := finding{what: "browser opener", fix: "install xdg-utils, or set BROWSER; `tokentray login --no-browser` prints the address instead"}
+	if b := os.Getenv("BROWSER"); b != "" {
+		opener.ok, opener.seen = true, "BROWSER="+b
+	} else if path, err := exec.LookPath("xdg-open"); err == nil {
+		opener.ok, opener.seen = true, path
+	} else {
+		opener.seen = "no xdg-open and no BROWSER"
+	}
+	return append(out, opener)
+}

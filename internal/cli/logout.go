@@ -1,0 +1,46 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+)
+
+func (e *env) logoutCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "logout [PROFILE]",
+		Short: "Sign out: the provider revokes the tokens, the keychain forgets them",
+		Long: `Sign out of a profile: the refresh token is revoked at the provider (RFC 7009)
+when it has a revocation endpoint, then the tokens leave the keychain — also
+when revocation fails, which is then said. A client secret saved with
+` + "`secret set`" + ` stays until ` + "`tokentray secret delete`" + `.`,
+		Example:           `  tokentray logout work`,
+		Args:              usage(cobra.MaximumNArgs(1)),
+		ValidArgsFunction: e.profileNames,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			p, err := e.profileArg(args)
+			if err != nil {
+				return err
+			}
+			b, err := e.client()
+			if err != nil {
+				return err
+			}
+			name := p.Name
+			res, err := b.Logout(e.ctx, name)
+			if err != nil {
+				return err
+			}
+			switch {
+			case !res.WasSignedIn:
+				fmt.Fprintf(e.stderr, "%s was not signed in; nothing to do.\n", name)
+			case res.Revoked:
+				fmt.Fprintf(e.stderr, "Signed out of %s: the provider revoked the tokens and the keychain no longer holds them.\n", name)
+			default:
+				fmt.Fprintf(e.stderr, "Signed out of %s on this computer; the keychain no longer holds its tokens.\n", name)
+				fmt.Fprintf(e.stderr, "tokentray: warning: the provider was not told to revoke them: %s\n", terminalSafe(res.RevokeErr))
+			}
+			return nil
+		},
+	}
+}

@@ -1,0 +1,117 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tokentray/tokentray/internal/control"
+)
+
+func (e *env) statusCmd() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "status",
+		Short: "Show every profile's sign-in",
+		Long: `Show every profile: who is signed in, how long the access token is valid,
+and what renews it — the same state the tray menu shows. No provider call.`,
+		Example: `  tokentray status
+  tokentray status --json | jq -r '.[] | select(.state == "needs-sign-in") | .name'`,
+		Args: usage(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			b, err := e.client()
+			if err != nil {
+				return err
+			}
+			v, err := b.Status(e.ctx)
+			if err != nil {
+				return err
+			}
+			if v.ConfigErr != "" {
+				return &control.Error{Kind: control.KindConfig, Msg: v.ConfigErr}
+			}
+			if asJSON {
+				enc := json.NewEncoder(e.stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(v.Profiles)
+			}
+			if len(v.Profiles) == 0 {
+				fmt.Fprintln(e.stdout, "No profile yet. Import the profile file your IT team sent you: tokentray profiles import FILE")
+				return nil
+			}
+			e.statusTable(v, time.Now())
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON: one object per profile, times in RFC 3339 to the second")
+	return cmd
+}
+
+func (e *env) statusTable(v control.View, now time.Time) {
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "PROFILE\tSTATE\tWHO\tACCESS TOKEN\tRENEWS WITH")
+	for _, p := range v.Profiles {
+		state, exp, rt := describeState(p), "-", "-"
+		if p.HasToken() || p.State == control.NeedsSignIn {
+			exp = describeExpiry(p.Expiry, now)
+		}
+		switch {
+		case !p.HasToken():
+		case p.ServiceAccount:
+			// As DT's own example prints it.
+			exp, rt = fmt.Sprintf("Token expires in %ds", max(0, int(p.Expiry.Sub(now).Seconds()))), "service account key"
+		case p.HasRefreshToken && !p.RefreshExpiry.IsZero():
+			rt = "refresh token until " + p.RefreshExpiry.Local().Format("2006-01-02")
+		case p.HasRefreshToken:
+			rt = "refresh token"
+		default:
+			rt = "nothing: sign in again when it expires"
+		}
+		who := p.Who
+		if who == "" {
+			who = "-"
+		}
+		name := p.Name
+		if name == v.Default {
+			name += " (default)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", name, state, terminalSafe(who), exp, rt)
+	}
+	tw.Flush()
+}
+
+// describeState is a profile's state in the status table.
+func describeState(p control.ProfileView) string {
+	switch p.State {
+	case control.Valid:
+		return "signed in"
+	case control.Refreshing:
+		return "signed in, renewing"
+	case control.Retrying:
+		return "signed in, provider unreachable"
+	case control.NeedsSignIn:
+		return "sign-in needed"
+	case control.SigningIn:
+		return "signing in"
+	case control.SignedOut:
+		return "signed out"
+	}
+	if p.Err != nil {
+		return "error: " + control.Explain(p.Err).Headline
+	}
+	return "unknown"
+}
+
+func describeExpiry(exp, now time.Time) string {
+	if exp.IsZero() {
+		return "no expiry given"
+	}
+	d := exp.Sub(now)
+	if d <= 0 {
+		return "expired " + exp.Local().Format("2006-01-02 15:04")
+	}
+	return fmt.Sprintf("valid %s (until %s)", control.HumanDuration(d), exp.Local().Format("15:04"))
+}

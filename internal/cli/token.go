@@ -1,0 +1,70 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tokentray/tokentray/auth"
+)
+
+func (e *env) tokenCmd() *cobra.Command {
+	var minValid time.Duration
+	var header, asJSON bool
+	cmd := &cobra.Command{
+		Use:   "token [PROFILE]",
+		Short: "Print a valid access token",
+		Long: `Print the profile's access token and a newline, nothing else: renewed first
+if it has less than --min-valid left (a rotated refresh token is stored
+before the new token is printed). If the provider is down but the token is
+still valid, it is printed with a warning on standard error.`,
+		Example: `  tokentray token work
+  curl -H "$(tokentray token work --header)" https://api.example.com/v1/things
+  tokentray token work --min-valid 10m --json`,
+		Args:              usage(cobra.MaximumNArgs(1)),
+		ValidArgsFunction: e.profileNames,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if header && asJSON {
+				return &usageError{cmd: cmd, err: fmt.Errorf("--header and --json exclude each other")}
+			}
+			p, err := e.profileArg(args)
+			if err != nil {
+				return err
+			}
+			b, err := e.client()
+			if err != nil {
+				return err
+			}
+			tok, err := b.Token(e.ctx, p.Name, minValid)
+			if err != nil {
+				return err
+			}
+			if tok.Warning != "" {
+				fmt.Fprintf(e.stderr, "tokentray: warning: %s\n", terminalSafe(tok.Warning))
+			}
+			switch {
+			case header:
+				fmt.Fprintf(e.stdout, "Authorization: %s %s\n", tok.TokenType, tok.AccessToken)
+			case asJSON:
+				out := struct {
+					AccessToken string `json:"access_token"`
+					TokenType   string `json:"token_type"`
+					Expiry      string `json:"expiry,omitempty"`
+				}{tok.AccessToken, tok.TokenType, ""}
+				if !tok.Expiry.IsZero() {
+					out.Expiry = tok.Expiry.Format(time.RFC3339)
+				}
+				return json.NewEncoder(e.stdout).Encode(out)
+			default:
+				fmt.Fprintln(e.stdout, tok.AccessToken)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().DurationVar(&minValid, "min-valid", auth.DefaultMinValid, "renew first unless the token is valid at least this long, e.g. 90s or 10m")
+	cmd.Flags().BoolVar(&header, "header", false, `print "Authorization: Bearer …"`)
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print access_token, token_type and expiry as JSON")
+	return cmd
+}

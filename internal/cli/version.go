@@ -1,0 +1,20 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+)
+
+func (e *env) versionCmd(version string) *cobra.Command {
+	return &cobra.Command{
+		Use:     "version",
+		Short:   "Print tokentray's version (also: --version)",
+		Example: "  tokentray version",
+		Args:    usage(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			fmt.Fprintln(e.stdout, "tokentray", version)
+			return nil
+		},
+	}
+}
