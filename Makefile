@@ -73,7 +73,7 @@ bench: test-deps
 
 # The README's screenshots: the real windows under Xvfb.
 screenshots: test-deps
-	testdata/keyring-session.sh $(GO) test -count=1 -run '^TestWindowsRender$$' . -screenshots $(CURDIR)/docs/screenshots
+	testdata/keyring-session.sh $(GO) test -count=1 -run '^(TestWindowsRender|TestWithoutATrayHost)$$' . -screenshots $(CURDIR)/docs/screenshots
 
 FYNE := fyne.io/tools/cmd/fyne@v1.7.4
 

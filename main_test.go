@@ -222,6 +222,10 @@ func TestSignInLifecycle(t *testing.T) {
 				t.Errorf("token within the lifetime made %d refresh calls, want 0", got)
 			}
 			access := strings.TrimSpace(t1.stdout)
+			// Exactly the stored token and one newline: nothing else on stdout.
+			if stored, err := store.Load(profile); err != nil || t1.stdout != stored.AccessToken+"\n" {
+				t.Errorf("token printed %q, want the stored access token and one newline (%v)", t1.stdout, err)
+			}
 
 			// The provider accepts it.
 			if email := userinfo(t, p, access); email != "alice@example.test" {
@@ -856,10 +860,16 @@ func TestSecretHygiene(t *testing.T) {
 	for range 3 {
 		run("token", "--min-valid", "10m")
 	}
+	// An outage: the still-valid token is served with a warning — the path
+	// whose words quote a failed refresh — and sign-out cannot revoke.
+	p.Stop()
+	if r := run("token", "--min-valid", "30m"); r.code != 0 || !strings.Contains(r.stderr, "warning") {
+		t.Fatalf("token during an outage: exit %d: %s", r.code, r.stderr)
+	}
 	run("status")
 	run("status", "--json")
-	if r := run("logout"); r.code != 0 {
-		t.Fatalf("logout: %s", r.stderr)
+	if r := run("logout"); r.code != 0 || !strings.Contains(r.stderr, "not told to revoke") {
+		t.Fatalf("logout during an outage: exit %d: %s", r.code, r.stderr)
 	}
 	delete(secrets, "")
 

@@ -202,7 +202,11 @@ func BenchmarkReport(b *testing.B) {
 	baseline := buildBaseline(b)
 	cfg := writeConfigTB(b, "[profile.bench]\nissuer = \"https://id.example.test\"\nclient_id = \"x\"\n")
 	store := auth.NewStore()
-	if err := store.Save("bench", &auth.Record{AccessToken: "bench-token", TokenType: "Bearer", Expiry: time.Now().Add(24 * time.Hour)}); err != nil {
+	benchCfg, err := auth.LoadConfig(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := store.SaveFor(benchCfg.Profiles["bench"], &auth.Record{AccessToken: "bench-token", TokenType: "Bearer", Expiry: time.Now().Add(24 * time.Hour)}); err != nil {
 		b.Fatal(err)
 	}
 	defer store.Delete("bench")
@@ -337,6 +341,7 @@ func signInOverhead(tb testing.TB, store func() *auth.Store, n int) (overhead, p
 	}}
 	timed := testkit.StartTimingProxy(tb, srv.URL, func(d time.Duration) { mu.Lock(); tokenDur = d; mu.Unlock() })
 	prof.TokenURL = timed + "/token"
+	prof.SendTokensToOtherOrigins = []string{timed} // the timing proxy stands between
 	var over, prov []time.Duration
 	for range n {
 		st := store()

@@ -155,20 +155,23 @@ func TestSignInPageAndTokenEndpointShareAnOrigin(t *testing.T) {
 	forget(t, "work")
 	p := testkit.StartProvider(t, testkit.ProviderOptions{})
 	a := testkit.StartAttacker(t)
-	for _, c := range []struct{ name, profile, key, page string }{
-		{"written out", fmt.Sprintf("issuer = %q\nclient_id = \"public\"\ntoken_url = %q\n", p.Issuer, a.URL+"/token"), "token_url", ""},
-		{"written out, no issuer", fmt.Sprintf("auth_url = %q\ntoken_url = %q\nclient_id = \"public\"\n", p.Issuer+"/auth", a.URL+"/token"), "token_url", ""},
-		{"the page written out, the issuer elsewhere", fmt.Sprintf("issuer = %q\nauth_url = %q\nclient_id = \"public\"\n", a.URL, p.Issuer+"/auth"), "issuer", ""},
+	for _, c := range []struct{ name, profile, key, page, says string }{
+		{"written out", fmt.Sprintf("issuer = %q\nclient_id = \"public\"\ntoken_url = %q\n", p.Issuer, a.URL+"/token"), "token_url", "", "send_tokens_to_other_origins"},
+		{"written out, no issuer", fmt.Sprintf("auth_url = %q\ntoken_url = %q\nclient_id = \"public\"\n", p.Issuer+"/auth", a.URL+"/token"), "token_url", "", "send_tokens_to_other_origins"},
+		{"the page written out, the issuer elsewhere", fmt.Sprintf("issuer = %q\nauth_url = %q\nclient_id = \"public\"\n", a.URL, p.Issuer+"/auth"), "issuer", "", "send_tokens_to_other_origins"},
 		// Found by review: the attacker's own discovery document names the
 		// genuine page (a provider that sends no RFC 9207 iss would not
 		// notice where the code went).
-		{"both from a discovery document", fmt.Sprintf("issuer = %q\nclient_id = \"public\"\n", a.URL), "issuer", p.Issuer + "/auth"},
+		{"both from a discovery document", fmt.Sprintf("issuer = %q\nclient_id = \"public\"\n", a.URL), "issuer", p.Issuer + "/auth", "send_tokens_to_other_origins"},
+		// Found by review: an open redirect on the provider's site as the
+		// issuer; issuers have no query.
+		{"an issuer with a query", fmt.Sprintf("issuer = %q\nclient_id = \"public\"\n", p.Issuer+"/logout?next="+a.URL), "issuer", "", "no query"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			a.SignInPage = c.page
 			cfg := writeConfig(t, "[profile.work]\n"+c.profile)
 			r := tokentray(t, cfg, nil, "login", "work", "--no-browser", "--timeout", "5s")
-			if r.code != 2 || r.stdout != "" || !strings.Contains(r.stderr, `key "`+c.key+`"`) || !strings.Contains(r.stderr, "send_tokens_to_other_origins") {
+			if r.code != 2 || r.stdout != "" || !strings.Contains(r.stderr, `key "`+c.key+`"`) || !strings.Contains(r.stderr, c.says) {
 				t.Errorf("exit %d, stdout %q, want exit 2 naming key %s:\n%s", r.code, r.stdout, c.key, r.stderr)
 			}
 			noHarvest(t, a, c.name)

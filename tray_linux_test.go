@@ -46,8 +46,17 @@ type desktop struct {
 
 func newDesktop(t *testing.T, config string) *desktop {
 	t.Helper()
+	d := newBareDesktop(t, config)
+	d.host = testkit.StartTrayHost(t)
+	return d
+}
+
+// newBareDesktop is a desktop whose panel shows no tray icons (stock
+// GNOME): no StatusNotifierWatcher until the test starts one.
+func newBareDesktop(t *testing.T, config string) *desktop {
+	t.Helper()
 	x := testkit.StartXvfb(t)
-	d := &desktop{x: x, display: x.Display, host: testkit.StartTrayHost(t), config: config}
+	d := &desktop{x: x, display: x.Display, config: config}
 	bin := t.TempDir()
 	d.opened = filepath.Join(t.TempDir(), "opened")
 	script := "#!/bin/sh\nprintf '%s\\n' \"$1\" >> " + d.opened + "\n"
@@ -895,5 +904,66 @@ func TestDoctor(t *testing.T) {
 	good := writeConfig(t, p.Profile("work", "public"))
 	if r := tokentray(t, good, d.env, "doctor"); r.code != 0 || strings.Contains(r.stdout, "✗") {
 		t.Errorf("doctor with all in place: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// Without a control socket (no AF_UNIX: Windows before 10 1803, Wine) the
+// tray still runs: its icon and menu show, the commands work on their own,
+// and nothing is said to the person but its log line.
+func TestTrayWithoutASocket(t *testing.T) {
+	testkit.RequireSecretService(t)
+	cfg := writeConfig(t, "[profile.work]\nissuer = \"https://id.example.com\"\nclient_id = \"c\"\n")
+	d := newDesktop(t, cfg)
+	// A runtime dir too deep for a socket address (108 bytes at most).
+	deep := filepath.Join(t.TempDir(), strings.Repeat("d", 120))
+	if err := os.MkdirAll(deep, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	d.env = append(d.env, "XDG_RUNTIME_DIR="+deep)
+	tray, it := d.tray(t)
+	if got := label(t, it, "work"); got != "work: Signed out" {
+		t.Errorf("label %q", got)
+	}
+	r := d.cli(t, "--verbose", "status")
+	if r.code != 0 || strings.Contains(r.stderr, "answered by the tray") || !strings.Contains(r.stdout, "signed out") {
+		t.Errorf("status without the socket: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	eventually(t, 5*time.Second, "no log line about the socket", func() bool {
+		return strings.Contains(tray.output(), "no control socket")
+	})
+	for _, l := range strings.Split(tray.output(), "\n") {
+		if l != "" && !strings.HasPrefix(l, "time=") {
+			t.Errorf("the person was told %q", l)
+		}
+	}
+}
+
+// Stock GNOME shows no tray icons: a small window offers what the menu
+// would, and closes once a panel appears and takes the tray's icon.
+func TestWithoutATrayHost(t *testing.T) {
+	testkit.RequireSecretService(t)
+	cfg := writeConfig(t, "[profile.work]\nissuer = \"https://id.example.com\"\nclient_id = \"c\"\n")
+	d := newBareDesktop(t, cfg)
+	cmd := exec.Command(binary, "--config", cfg, "--verbose")
+	cmd.Env = append(os.Environ(), d.env...)
+	out := &syncWriter{w: &bytes.Buffer{}}
+	cmd.Stdout, cmd.Stderr = out, out
+	cmd.WaitDelay = 5 * time.Second
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	d.windowOpen(t, "tokentray")
+	time.Sleep(2 * time.Second)
+	d.shot(t, "tokentray", "no-tray-host.png")
+
+	d.host = testkit.StartTrayHost(t)
+	d.host.WaitItems(t, 1, 10*time.Second)
+	eventually(t, 10*time.Second, "the window stayed after the panel appeared", func() bool {
+		return !slices.Contains(d.x.WindowTitles(t), "tokentray")
+	})
+	it := d.host.WaitItem(t, time.Second)
+	if got := label(t, it, "work"); got != "work: Signed out" {
+		t.Errorf("label %q", got)
 	}
 }

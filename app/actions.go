@@ -14,13 +14,13 @@ import (
 
 // Copy puts the profile's access token (or an Authorization header) on
 // the clipboard, clears it after clipboard_clear, and says so.
-func (r *Resident) Copy(profile string, header bool) {
+func (r *Resident) Copy(profile string, header bool) error {
 	ctx, cancel := context.WithTimeout(r.ctx, 30*time.Second)
 	defer cancel()
 	tok, err := r.svc.token(ctx, profile, auth.DefaultMinValid)
 	if err != nil {
 		r.note.Notify("copy", "Nothing was copied", explainLine(err), nil)
-		return
+		return err
 	}
 	text, what := tok.AccessToken, "Access token"
 	if header {
@@ -31,7 +31,7 @@ func (r *Resident) Copy(profile string, header bool) {
 	if err := r.clip.Copy(text, clearAfter); err != nil {
 		r.log.Warn("clipboard", "err", err)
 		r.note.Notify("copy", "Nothing was copied", "The clipboard is not available: "+err.Error(), nil)
-		return
+		return err
 	}
 	summary := what + " copied"
 	if v := control.ValidFor(tok.Expiry, time.Now()); v != "" {
@@ -42,6 +42,7 @@ func (r *Resident) Copy(profile string, header bool) {
 		body = "Clipboard clears in " + control.HumanDuration(clearAfter) + "."
 	}
 	r.note.Notify("copy", summary+".", body, nil)
+	return nil
 }
 
 // explainLine is an error as one headline and its next step, for a

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"os"
 
@@ -34,10 +35,49 @@ func trayHostPresent() bool {
 		return false
 	}
 	var owner string
-	return conn.BusObject().Call("org.freedesktop.DBus.GetNameOwner", 0, "org.kde.StatusNotifierWatcher").Store(&owner) == nil
+	return conn.BusObject().Call("org.freedesktop.DBus.GetNameOwner", 0, watcherName).Store(&owner) == nil
 }
 
 // canShowWindows tells whether a window can open: Fyne needs a display.
 func canShowWindows() bool {
 	return os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != ""
+}
+
+const watcherName = "org.kde.StatusNotifierWatcher"
+
+// watchTrayHost calls appeared each time a panel that shows tray icons
+// takes its name on the session bus (fyne.io/systray registers with it by
+// itself). It has a connection of its own, matched to that one name: it
+// sleeps until a panel starts.
+func watchTrayHost(ctx context.Context, appeared func()) error {
+	conn, err := dbus.SessionBusPrivateNoAutoStartup()
+	if err != nil {
+		return err
+	}
+	if err = conn.Auth(nil); err == nil {
+		err = conn.Hello()
+	}
+	if err == nil {
+		err = conn.AddMatchSignal(dbus.WithMatchInterface("org.freedesktop.DBus"), dbus.WithMatchMember("NameOwnerChanged"), dbus.WithMatchArg(0, watcherName))
+	}
+	if err != nil {
+		conn.Close()
+		return err
+	}
+	ch := make(chan *dbus.Signal, 4)
+	conn.Signal(ch)
+	go func() {
+		<-ctx.Done()
+		conn.Close()
+	}()
+	go func() {
+		for sig := range ch {
+			if len(sig.Body) == 3 {
+				if owner, _ := sig.Body[2].(string); owner != "" {
+					appeared()
+				}
+			}
+		}
+	}()
+	return nil
 }

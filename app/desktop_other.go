@@ -2,6 +2,8 @@
 
 package app
 
+import "context"
+
 // checkDesktop: macOS and Windows sessions always have a menu bar or a
 // notification area.
 func checkDesktop() error { return nil }
@@ -11,3 +13,6 @@ func trayHostPresent() bool { return true }
 
 // canShowWindows: there always is a display outside Linux.
 func canShowWindows() bool { return true }
+
+// watchTrayHost: nothing to watch outside Linux.
+func watchTrayHost(context.Context, func()) error { return nil }

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -78,26 +80,37 @@ func RunResident(ctx context.Context, opts Options) error {
 	if err != nil {
 		return err
 	}
-	ln, err := listen(sock)
-	if errors.Is(err, errRunning) {
+	ln, sockErr := listen(sock)
+	if errors.Is(sockErr, errRunning) {
 		return handOver(ctx, opts)
 	}
-	if err != nil {
-		return err
+	if sockErr == nil {
+		defer os.Remove(sock)
+		defer ln.Close()
 	}
-	defer os.Remove(sock)
-	defer ln.Close()
 
 	detachConsole()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	r := newResident(ctx, opts)
+	// fyne.io/systray reports through the standard logger ("systray error:
+	// failed to register…"): words for the debug log, not the person.
+	log.SetFlags(0)
+	log.SetOutput(debugWriter{r.log})
 	if err := harden(); err != nil {
 		r.log.Warn("core dumps stay possible", "err", err)
 	}
+	if sockErr != nil {
+		// No AF_UNIX (Windows before 10 1803, Wine): the tray still runs;
+		// the commands work on their own, and the windows, which talk to
+		// the tray through the socket, stay shut.
+		r.log.Warn("no control socket: commands run on their own and the windows cannot open", "err", sockErr)
+		r.windows.disable()
+	} else {
+		go r.serve(ln)
+	}
 	r.sessions.Keep(ctx) // every session has read the keychain when this returns
 	go watchFile(ctx, r.sessions, r.log)
-	go r.serve(ln)
 	r.tray.render(r.View(), time.Now()) // what the tray shows first
 	go r.loop(ctx)
 	go r.lookForTrayHost(ctx, opts.Stderr)
@@ -105,6 +118,14 @@ func RunResident(ctx context.Context, opts Options) error {
 	r.tray.run(ctx, r) // returns on Quit or when ctx ends
 	r.shutdown()
 	return nil
+}
+
+// debugWriter turns standard-logger lines into debug log records.
+type debugWriter struct{ log *slog.Logger }
+
+func (w debugWriter) Write(p []byte) (int, error) {
+	w.log.Debug(strings.TrimSpace(string(p)))
+	return len(p), nil
 }
 
 // handOver asks the running resident to show its window, and says so.
@@ -250,9 +271,13 @@ func (r *Resident) showAtStart() {
 	}
 }
 
-// show opens the window asked for; "" picks one as showAtStart does, and
-// settings when nothing needs doing.
+// show opens the window asked for; "" picks one as showAtStart does, the
+// tray's own window where no panel shows its icon, and settings when
+// nothing needs doing.
 func (r *Resident) show(window, profile string) {
+	if window == "" && !trayHostPresent() {
+		window = "tray"
+	}
 	if window == "" {
 		window = "settings"
 		if p, ok := r.View().Profile(profile); ok && !p.HasToken() {
@@ -262,8 +287,10 @@ func (r *Resident) show(window, profile string) {
 	r.windows.open(window, profile)
 }
 
-// lookForTrayHost says once, a moment after start, when no panel shows
-// tray icons (stock GNOME): the person would otherwise see nothing at all.
+// lookForTrayHost looks, a moment after start, for a panel that shows tray
+// icons. Without one (stock GNOME) the person would see nothing at all: it
+// says so, and opens a small window with what the menu offers, which closes
+// once a panel appears and the icon shows.
 func (r *Resident) lookForTrayHost(ctx context.Context, stderr io.Writer) {
 	select {
 	case <-ctx.Done():
@@ -276,7 +303,14 @@ func (r *Resident) lookForTrayHost(ctx context.Context, stderr io.Writer) {
 	r.log.Warn("no tray host on the session bus")
 	if stderr != nil {
 		fmt.Fprintln(stderr, "tokentray runs, but this desktop shows no tray icons (no StatusNotifierWatcher on the session bus). "+
-			"On GNOME, add the AppIndicator extension (gnome-shell-extension-appindicator). Meanwhile `tokentray token` and the other commands work.")
+			"On GNOME, add the AppIndicator extension (gnome-shell-extension-appindicator). Meanwhile its window and `tokentray token` do what the menu would.")
+	}
+	r.windows.open("tray", "")
+	if err := watchTrayHost(ctx, func() {
+		r.log.Info("a tray host appeared")
+		r.windows.close("tray", "")
+	}); err != nil {
+		r.log.Warn("cannot watch for a tray host", "err", err)
 	}
 }
 

@@ -65,6 +65,8 @@ func (r *Resident) handle(ctx context.Context, req control.Request, send func(co
 		return control.Message{}, r.clip.Copy(p.SignIn.URL, 0)
 	case control.OpAutostart:
 		return control.Message{}, r.SetAutostart(req.Autostart)
+	case control.OpCopy:
+		return control.Message{}, r.Copy(req.Profile, req.Header)
 	}
 	return r.svc.handle(ctx, req, send)
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"runtime"
 	"slices"
 	"sync"
 	"time"
@@ -127,7 +128,7 @@ func (t *tray) tapped() {
 	case !ok:
 		t.r.show("settings", "")
 	case p.HasToken():
-		t.r.Copy(p.Name, false)
+		_ = t.r.Copy(p.Name, false)
 	default:
 		// Nothing to copy: the sign-in window says what to do; it does not
 		// open the browser before the person asks.
@@ -148,7 +149,7 @@ func (t *tray) render(v control.View, now time.Time) (next time.Duration) {
 	}
 	if &m.icon[0] != firstByte(t.icon) {
 		t.icon = m.icon
-		systray.SetIcon(m.icon)
+		systray.SetIcon(platformIcon(runtime.GOOS, m.icon))
 	}
 	if m.tooltip != t.tooltip {
 		t.tooltip = m.tooltip
@@ -219,8 +220,8 @@ func (t *tray) build(names []string) {
 			sign:    addItem("Sign in…", ""),
 		}
 		s.label.setEnabled(false)
-		on(s.copy, func() { r.Copy(name, false) })
-		on(s.header, func() { r.Copy(name, true) })
+		on(s.copy, func() { _ = r.Copy(name, false) })
+		on(s.header, func() { _ = r.Copy(name, true) })
 		on(s.refresh, func() { r.Refresh(name) })
 		on(s.sign, func() {
 			t.mu.Lock()

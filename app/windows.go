@@ -24,6 +24,15 @@ type windows struct {
 	procs map[string]*exec.Cmd // by windowKey
 	// told is set once the person was told that no window can open here.
 	told bool
+	// off: no control socket, so a window could not reach the tray.
+	off bool
+}
+
+// disable keeps every window shut.
+func (w *windows) disable() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.off = true
 }
 
 func newWindows(exe, config string, stderr io.Writer, log *slog.Logger) *windows {
@@ -44,6 +53,10 @@ func (w *windows) open(kind, profile string) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.procs[key] != nil {
+		return
+	}
+	if w.off {
+		w.log.Info("no control socket: window not opened", "window", key)
 		return
 	}
 	if !canShowWindows() {
@@ -78,6 +91,15 @@ func (w *windows) open(kind, profile string) {
 		delete(w.procs, key)
 		w.mu.Unlock()
 	}()
+}
+
+// close ends one window, if it is open.
+func (w *windows) close(kind, profile string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if cmd := w.procs[windowKey(kind, profile)]; cmd != nil {
+		_ = cmd.Process.Kill()
+	}
 }
 
 // closeAll ends every window.

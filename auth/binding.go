@@ -62,6 +62,12 @@ func (s *Session) read() (*Record, error) {
 	return rec, nil
 }
 
+// SaveFor saves r as p's record, bound to p's settings.
+func (s *Store) SaveFor(p *Profile, r *Record) error {
+	r.Bound = p.binding()
+	return s.Save(p.Name, r)
+}
+
 // SetSecretFor saves p's client secret (or service-account key secret),
 // bound to p's settings.
 func (s *Store) SetSecretFor(p *Profile, secret string) error {

@@ -44,9 +44,11 @@ func request(t *testing.T, cs *callbackServer, method, host, pathQuery string) (
 		t.Fatal(err)
 	}
 	req.Host = host
-	resp, err := http.DefaultClient.Do(req)
+	// Its own deadline: a callback that took this request for the sign-in's
+	// answer waits for the login's outcome, and would hang the test.
+	resp, err := (&http.Client{Timeout: 5 * time.Second}).Do(req)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%s %s (Host %s): no answer within 5 s — did the callback take it as the sign-in's answer? %v", method, pathQuery, host, err)
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)

@@ -18,6 +18,10 @@ func FuzzCallback(f *testing.F) {
 	f.Add("POST", "evil.example", "/callback?code=c&state=the-state")
 	f.Add("GET", "127.0.0.1:5000", "/callback?state=the-state&state=x&code=%00%ff")
 	f.Add("GET", "127.0.0.1:5000", "/callback?iss=https://evil&code=c&state=the-state")
+	// What plain `go test` must catch without fuzzing: a wrong state, and
+	// the right request from a foreign Host (DNS rebinding).
+	f.Add("GET", "127.0.0.1:5000", "/callback?code=c&state=not-the-state")
+	f.Add("GET", "evil.example:5000", "/callback?code=c&state=the-state")
 	f.Fuzz(func(t *testing.T, method, host, target string) {
 		if !strings.HasPrefix(target, "/") {
 			target = "/" + target

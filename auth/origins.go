@@ -77,7 +77,11 @@ func (p *Profile) checkOrigins() (key, msg string) {
 // checkEndpoints checks the endpoints in effect after discovery: each
 // discovered one against the same URL rules as a profile's, and each that
 // receives codes, tokens or secrets against the sign-in page.
-func (p *Profile) checkEndpoints(ep endpoints) error {
+//
+// A discovered userinfo endpoint on another site that the document may not
+// vouch for (Entra's is on graph.microsoft.com) is dropped, not refused: it
+// only names the account, which the ID token does too.
+func (p *Profile) checkEndpoints(ep *endpoints) error {
 	authFound := p.AuthURL == ""
 	for _, e := range []struct{ key, val string }{
 		{"auth_url", ep.Auth}, {"token_url", ep.Token}, {"revocation_url", ep.Revocation}, {"userinfo_url", ep.Userinfo},
@@ -99,7 +103,16 @@ func (p *Profile) checkEndpoints(ep endpoints) error {
 			}
 			continue
 		}
-		if origin(e.val) == origin(ep.Auth) || (found && authFound) || p.trusts(e.val) {
+		// One discovery document vouches for its sign-in page and its other
+		// endpoints only when it is the origin's own (an issuer without a
+		// path): under a path, anyone who can publish a file on the site
+		// (a self-hosted GitLab's raw files) could write it.
+		vouched := found && authFound && issuerIsOrigin(p.Issuer)
+		if origin(e.val) == origin(ep.Auth) || vouched || p.trusts(e.val) {
+			continue
+		}
+		if e.key == "userinfo_url" && found {
+			ep.Userinfo = ""
 			continue
 		}
 		key := e.key
@@ -109,6 +122,13 @@ func (p *Profile) checkEndpoints(ep endpoints) error {
 		return p.configError(key, crossOrigin(ep.Auth, e.val))
 	}
 	return nil
+}
+
+// issuerIsOrigin tells whether an issuer is a whole origin (no path but
+// "/"): its discovery document is then the site's own.
+func issuerIsOrigin(issuer string) bool {
+	u, err := url.Parse(issuer)
+	return err == nil && (u.Path == "" || u.Path == "/")
 }
 
 func crossOrigin(page, dest string) string {

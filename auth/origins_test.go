@@ -35,19 +35,20 @@ func TestCheckOrigins(t *testing.T) {
 	}
 }
 
-// serveDiscovery publishes doc (with the issuer filled in) and returns
-// the issuer.
-func serveDiscovery(t *testing.T, doc map[string]any, pad int) string {
-	var issuer string
+// serveDiscovery publishes doc (with the issuer filled in, and ORIGIN
+// replaced by the server's origin) at any path under path, and returns the
+// issuer.
+func serveDiscovery(t *testing.T, doc map[string]any, pad int, path string) string {
+	var issuer, orig string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		d := map[string]any{"issuer": issuer, "jwks_uri": issuer + "/jwks", "pad": strings.Repeat("x", pad)}
 		for k, v := range doc {
-			d[k] = strings.ReplaceAll(v.(string), "ISSUER", issuer)
+			d[k] = strings.ReplaceAll(strings.ReplaceAll(v.(string), "ISSUER", issuer), "ORIGIN", orig)
 		}
 		_ = json.NewEncoder(w).Encode(d)
 	}))
 	t.Cleanup(srv.Close)
-	issuer = srv.URL
+	orig, issuer = srv.URL, srv.URL+path
 	return issuer
 }
 
@@ -57,22 +58,28 @@ func serveDiscovery(t *testing.T, doc map[string]any, pad int) string {
 // bounded size.
 func TestDiscoveredEndpoints(t *testing.T) {
 	cases := []struct {
-		name  string
-		doc   map[string]any
-		extra func(p *Profile)
-		pad   int
-		want  string // in the error; "" = accepted
+		name, path string
+		doc        map[string]any
+		extra      func(p *Profile)
+		pad        int
+		want       string // in the error; "" = accepted
 	}{
-		{"all from the document", map[string]any{"authorization_endpoint": "ISSUER/auth", "token_endpoint": "ISSUER/token"}, nil, 0, ""},
-		{"the document's own pairing", map[string]any{"authorization_endpoint": "ISSUER/auth", "token_endpoint": "https://tokens.example/token"}, nil, 0, ""},
-		{"plain http off loopback", map[string]any{"authorization_endpoint": "ISSUER/auth", "token_endpoint": "http://tokens.example/token"}, nil, 0, "plain http"},
-		{"a genuine page with the document's token endpoint", map[string]any{"authorization_endpoint": "ISSUER/auth", "token_endpoint": "ISSUER/token"},
+		{"all from the document", "", map[string]any{"authorization_endpoint": "ISSUER/auth", "token_endpoint": "ISSUER/token"}, nil, 0, ""},
+		{"the site's own document pairs other origins (Google)", "", map[string]any{"authorization_endpoint": "ISSUER/auth", "token_endpoint": "https://tokens.example/token"}, nil, 0, ""},
+		{"plain http off loopback", "", map[string]any{"authorization_endpoint": "ISSUER/auth", "token_endpoint": "http://tokens.example/token"}, nil, 0, "plain http"},
+		{"a genuine page with the document's token endpoint", "", map[string]any{"authorization_endpoint": "ISSUER/auth", "token_endpoint": "ISSUER/token"},
 			func(p *Profile) { p.AuthURL = "https://id.example/auth" }, 0, "send_tokens_to_other_origins"},
-		{"an endless document", map[string]any{"authorization_endpoint": "ISSUER/auth", "token_endpoint": "ISSUER/token"}, nil, 2 << 20, "larger than"},
+		{"an endless document", "", map[string]any{"authorization_endpoint": "ISSUER/auth", "token_endpoint": "ISSUER/token"}, nil, 2 << 20, "larger than"},
+		// Found by review: a file a user published on the provider's own
+		// site (a self-hosted GitLab's raw files) pairing the genuine page
+		// with someone else's token endpoint.
+		{"a document under a path sends tokens elsewhere", "/user/proj/-/raw/main", map[string]any{"authorization_endpoint": "ORIGIN/auth", "token_endpoint": "https://tokens.example/token"}, nil, 0, "send_tokens_to_other_origins"},
+		{"a document under a path, all on its site (Keycloak)", "/realms/corp", map[string]any{"authorization_endpoint": "ORIGIN/auth", "token_endpoint": "ORIGIN/token"}, nil, 0, ""},
+		{"a userinfo elsewhere under a path is dropped (Entra)", "/tenant/v2.0", map[string]any{"authorization_endpoint": "ORIGIN/auth", "token_endpoint": "ORIGIN/token", "userinfo_endpoint": "https://graph.example/oidc/userinfo"}, nil, 0, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			p := &Profile{Name: "d", Issuer: serveDiscovery(t, c.doc, c.pad), ClientID: "c"}
+			p := &Profile{Name: "d", Issuer: serveDiscovery(t, c.doc, c.pad, c.path), ClientID: "c"}
 			if c.extra != nil {
 				c.extra(p)
 			}
@@ -80,7 +87,10 @@ func TestDiscoveredEndpoints(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, err = s.endpoints(context.Background())
+			ep, err := s.endpoints(context.Background())
+			if err == nil && strings.Contains(ep.Userinfo, "graph.example") {
+				t.Errorf("the access token would go to %s", ep.Userinfo)
+			}
 			switch {
 			case c.want == "" && err != nil:
 				t.Errorf("refused: %v", err)
@@ -112,6 +122,7 @@ func TestCheckRedirect(t *testing.T) {
 		{"userinfo with a token", "https://id.example/me2", get("https://id.example/me", "Bearer x"), false},
 		{"discovery", "https://id.example/.well-known/x", get("https://id.example/.well-known/openid-configuration", ""), true},
 		{"discovery to plain http", "http://id.example/x", get("https://id.example/.well-known/openid-configuration", ""), false},
+		{"discovery to another site (an open redirect)", "https://evil.example/.well-known/openid-configuration", get("https://id.example/logout?next=x", ""), false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

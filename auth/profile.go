@@ -380,7 +380,7 @@ func (p *Profile) check() (key, msg string) {
 		}
 	}
 	for k := range p.AuthParams {
-		if reservedParams[k] {
+		if reservedParams[strings.ToLower(k)] {
 			return "auth_params", fmt.Sprintf("%q is set by tokentray itself and cannot be overridden", k)
 		}
 	}
@@ -392,7 +392,7 @@ func (p *Profile) check() (key, msg string) {
 			return "auth_url", "its query must not contain ';'"
 		}
 		for k := range u.Query() {
-			if reservedParams[k] {
+			if reservedParams[strings.ToLower(k)] {
 				return "auth_url", fmt.Sprintf("its query sets %q, which tokentray sets itself; remove it from the URL", k)
 			}
 		}
@@ -407,6 +407,9 @@ func (p *Profile) check() (key, msg string) {
 	}
 	if strings.Contains(p.Issuer, "openid-configuration") {
 		return "issuer", "give the issuer itself, without /.well-known/openid-configuration"
+	}
+	if u, err := url.Parse(p.Issuer); err == nil && (u.RawQuery != "" || u.Fragment != "" || strings.ContainsAny(p.Issuer, "?#")) {
+		return "issuer", "an issuer has no query or fragment (OpenID Connect Discovery)"
 	}
 	if p.Issuer == "" && p.HasScope("openid") {
 		return "scopes", "\"openid\" needs issuer, to verify the ID token (explicit URLs may still override what discovery finds)"

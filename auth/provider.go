@@ -94,7 +94,7 @@ func (s *Session) discover(ctx context.Context) (endpoints, error) {
 	if ep.Auth == "" || ep.Token == "" {
 		return ep, fmt.Errorf("the provider at %s publishes no authorization or token endpoint; set auth_url and token_url", p.Issuer)
 	}
-	if err := p.checkEndpoints(ep); err != nil {
+	if err := p.checkEndpoints(&ep); err != nil {
 		return ep, err
 	}
 	return ep, nil
@@ -212,15 +212,19 @@ func newHTTPClient(p *Profile) (*http.Client, error) {
 }
 
 // checkRedirect follows a redirect only for a plain GET without
-// credentials (discovery, keys) and only to an address a profile could
-// name. A token, revocation or userinfo request carries a code, a token or
-// a secret: re-sent to wherever the answer points, it would go where the
-// profile never said.
+// credentials (discovery, keys), only within the origin asked, and only to
+// an address a profile could name. A token, revocation or userinfo request
+// carries a code, a token or a secret: re-sent to wherever the answer
+// points, it would go where the profile never said; and a discovery
+// document fetched from elsewhere (an open redirect on the provider's site)
+// would choose where the code goes.
 func checkRedirect(req *http.Request, via []*http.Request) error {
 	first := via[0]
 	switch {
 	case first.Method != http.MethodGet || first.Header.Get("Authorization") != "":
 		return fmt.Errorf("%s answered with a redirect to %s; requests carrying credentials are not redirected: put the final address in the profile", first.URL.Redacted(), req.URL.Redacted())
+	case origin(req.URL.String()) != origin(first.URL.String()):
+		return fmt.Errorf("%s answered with a redirect to another site (%s), which is not followed", first.URL.Redacted(), origin(req.URL.String()))
 	case len(via) >= 5:
 		return errors.New("too many redirects")
 	}

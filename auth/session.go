@@ -238,8 +238,7 @@ func (s *Session) renewable(rec *Record) bool {
 
 // save writes rec to the keychain, bound to the profile as it is now.
 func (s *Session) save(rec *Record) error {
-	rec.Bound = s.profile.binding()
-	return s.store.Save(s.profile.Name, rec)
+	return s.store.SaveFor(s.profile, rec)
 }
 
 // reject records that the provider refused rec's refresh token, for why:

@@ -37,9 +37,14 @@ func TestClientAuthPlacement(t *testing.T) {
 			if _, err := s.Get(context.Background(), time.Minute); err != nil {
 				t.Fatalf("refresh: %v (provider saw %v)", err, p.Rejections())
 			}
+			rec, _ := s.store.Load("work")
 			res, err := s.Logout(context.Background())
 			if err != nil || !res.Revoked {
 				t.Fatalf("logout: %+v, %v (provider saw %v)", res, err, p.Rejections())
+			}
+			// Counted at the provider, not taken from the result.
+			if n := p.Count("revoke"); n != 1 || p.Live(rec.RefreshToken) {
+				t.Errorf("the provider received %d revocations and the refresh token is live %t; want 1 and dead", n, p.Live(rec.RefreshToken))
 			}
 			if len(p.Rejections()) != 0 {
 				t.Errorf("provider rejected: %v", p.Rejections())

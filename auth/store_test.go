@@ -253,7 +253,15 @@ func TestStoreBoundsEveryCall(t *testing.T) {
 		"delete": func() error { return s.Delete("w") },
 		"secret": func() error { _, err := s.secret("w"); return err },
 	} {
-		err := call()
+		done := make(chan error, 1)
+		go func() { done <- call() }()
+		var err error
+		select {
+		case err = <-done:
+		case <-time.After(5 * time.Second):
+			t.Errorf("%s: no answer after 5 s from a silent keychain: the call is not bounded", name)
+			continue
+		}
 		var ke *KeychainError
 		if !errors.As(err, &ke) || !strings.Contains(err.Error(), "did not answer") {
 			t.Errorf("%s: %v, want a KeychainError about no answer", name, err)

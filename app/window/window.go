@@ -34,6 +34,7 @@ type Tray interface {
 	SetClipboardClear(ctx context.Context, d time.Duration) error
 	SetAutostart(ctx context.Context, on bool) error
 	Show(ctx context.Context, window, profile string) error
+	Copy(ctx context.Context, profile string, header bool) error
 }
 
 var _ Tray = (*control.Client)(nil)
@@ -80,8 +81,11 @@ func New(ctx context.Context, a fyne.App, t Tray, kind, profile string) (fyne.Wi
 	case "signout":
 		u := newSignOut(ctx, a, t, profile)
 		return u.w, u.update, nil
+	case "tray":
+		u := newCompact(ctx, a, t)
+		return u.w, u.update, nil
 	}
-	return nil, nil, errors.New("window: want signin, settings or signout")
+	return nil, nil, errors.New("window: want signin, settings, signout or tray")
 }
 
 // errorOf is err as the contract's typed error (an error that did not

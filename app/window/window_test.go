@@ -2,6 +2,7 @@ package window
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -38,6 +39,9 @@ func (r *recorder) Remove(_ context.Context, p string) (control.LogoutResult, er
 	return control.LogoutResult{}, r.note("remove " + p)
 }
 func (r *recorder) Show(_ context.Context, w, p string) error { return r.note("show " + w + " " + p) }
+func (r *recorder) Copy(_ context.Context, p string, header bool) error {
+	return r.note(fmt.Sprintf("copy %s header=%t", p, header))
+}
 func (r *recorder) Logout(_ context.Context, p string) (control.LogoutResult, error) {
 	return control.LogoutResult{WasSignedIn: true, Revoked: true}, r.note("logout " + p)
 }
@@ -288,5 +292,38 @@ func TestSignOutWindow(t *testing.T) {
 	test.Tap(button(t, w, "Sign out"))
 	if got := rec.last(); got != "logout work" {
 		t.Errorf("Sign out asked %q", got)
+	}
+}
+
+// Where no panel shows tray icons, a small window offers what the menu
+// would: per profile, copy or sign in.
+func TestCompactWindow(t *testing.T) {
+	a := test.NewTempApp(t)
+	rec := &recorder{}
+	w, update, err := New(context.Background(), a, rec, "tray", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	update(control.View{Default: "work", Profiles: []control.ProfileView{
+		{Name: "work", State: control.Valid, Who: "alice", Expiry: time.Now().Add(time.Hour)},
+		{Name: "frameio", State: control.SignedOut},
+	}})
+	labels, buttons := texts(w)
+	if all := strings.Join(labels, "\n"); !strings.Contains(all, "AppIndicator") || !strings.Contains(all, "work (default): alice · valid") || !strings.Contains(all, "frameio: Signed out") {
+		t.Errorf("labels:\n%s", all)
+	}
+	if got := strings.Join(buttons, ","); got != "Copy access token,Copy header,Sign out…,Sign in,Settings…,Close" {
+		t.Errorf("buttons %q", got)
+	}
+	for _, c := range []struct{ tap, want string }{
+		{"Copy access token", "copy work header=false"},
+		{"Copy header", "copy work header=true"},
+		{"Sign in", "signin frameio"},
+		{"Sign out…", "show signout work"},
+	} {
+		test.Tap(button(t, w, c.tap))
+		if got := rec.last(); got != c.want {
+			t.Errorf("%s asked %q, want %q", c.tap, got, c.want)
+		}
 	}
 }

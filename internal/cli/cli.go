@@ -207,6 +207,17 @@ func (e *env) client() (*control.Client, error) {
 	return cl, nil
 }
 
+// profileAndClient is the command's profile and the client that runs its
+// requests.
+func (e *env) profileAndClient(args []string) (*auth.Profile, *control.Client, error) {
+	p, err := e.profileArg(args)
+	if err != nil {
+		return nil, nil, err
+	}
+	b, err := e.client()
+	return p, b, err
+}
+
 // profileNames completes a PROFILE argument from the profile file: no
 // keychain, no network.
 func (e *env) profileNames(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {

@@ -27,11 +27,7 @@ PROFILE may be left out when the file has one profile or a default.`,
 		Args:              usage(cobra.MaximumNArgs(1)),
 		ValidArgsFunction: e.profileNames,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := e.profileArg(args)
-			if err != nil {
-				return err
-			}
-			b, err := e.client()
+			p, b, err := e.profileAndClient(args)
 			if err != nil {
 				return err
 			}

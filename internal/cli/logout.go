@@ -18,11 +18,7 @@ when revocation fails, which is then said. A client secret saved with
 		Args:              usage(cobra.MaximumNArgs(1)),
 		ValidArgsFunction: e.profileNames,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := e.profileArg(args)
-			if err != nil {
-				return err
-			}
-			b, err := e.client()
+			p, b, err := e.profileAndClient(args)
 			if err != nil {
 				return err
 			}

@@ -127,11 +127,7 @@ func (e *env) removeCmd() *cobra.Command {
 		Args:              usage(cobra.ExactArgs(1)),
 		ValidArgsFunction: e.profileNames,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := e.profileArg(args)
-			if err != nil {
-				return err
-			}
-			b, err := e.client()
+			p, b, err := e.profileAndClient(args)
 			if err != nil {
 				return err
 			}

@@ -29,11 +29,7 @@ still valid, it is printed with a warning on standard error.`,
 			if header && asJSON {
 				return &usageError{cmd: cmd, err: fmt.Errorf("--header and --json exclude each other")}
 			}
-			p, err := e.profileArg(args)
-			if err != nil {
-				return err
-			}
-			b, err := e.client()
+			p, b, err := e.profileAndClient(args)
 			if err != nil {
 				return err
 			}

@@ -35,6 +35,7 @@ const (
 	OpCancel    Op = "cancel"    // cancel a waiting sign-in
 	OpCopyLink  Op = "copylink"  // put the waiting sign-in's address on the clipboard
 	OpAutostart Op = "autostart" // start at login on or off
+	OpCopy      Op = "copy"      // copy a token (or its header) to the clipboard the tray owns
 )
 
 // Client sends requests to the tray that serves its profile file, or, when
@@ -265,6 +266,12 @@ func (c *Client) CopySignInLink(ctx context.Context, profile string) error {
 // SetAutostart turns start at login on or off.
 func (c *Client) SetAutostart(ctx context.Context, on bool) error {
 	return c.do(ctx, Request{Op: OpAutostart, Autostart: on})
+}
+
+// Copy has the tray put the profile's access token (header: as an
+// Authorization header) on the clipboard, which it owns and clears.
+func (c *Client) Copy(ctx context.Context, profile string, header bool) error {
+	return c.do(ctx, Request{Op: OpCopy, Profile: profile, Header: header})
 }
 
 func (c *Client) do(ctx context.Context, req Request) error {

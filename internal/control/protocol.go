@@ -37,6 +37,7 @@ type Request struct {
 	File      string        `json:"file,omitempty"`
 	Seconds   int           `json:"seconds,omitempty"`
 	Autostart bool          `json:"autostart,omitempty"`
+	Header    bool          `json:"header,omitempty"`
 	// Preview asks an import what it would add, without adding it; Sum is
 	// the digest a preview answered, which the import then requires.
 	Preview bool   `json:"preview,omitempty"`

@@ -1,0 +1,90 @@
+package window
+
+import (
+	"context"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/tokentray/tokentray/internal/control"
+)
+
+// compactUI stands in for the tray menu on a desktop that shows no tray
+// icons (stock GNOME): the same actions per profile, and one line on how
+// to get the icon. The tray closes it once a panel shows the icon.
+type compactUI struct {
+	ctx      context.Context
+	w        fyne.Window
+	tray     Tray
+	profiles *fyne.Container
+	result   *widget.Label
+}
+
+func newCompact(ctx context.Context, a fyne.App, t Tray) *compactUI {
+	u := &compactUI{ctx: ctx, w: a.NewWindow("tokentray"), tray: t}
+	u.profiles = container.NewVBox()
+	u.result = widget.NewLabel("")
+	u.result.Wrapping = fyne.TextWrapWord
+	u.w.SetContent(container.NewPadded(container.NewVBox(
+		wrapped("This desktop shows no tray icons, so tokentray shows this window instead. "+
+			"On GNOME, add the AppIndicator extension: the icon appears and this window closes."),
+		widget.NewSeparator(),
+		u.profiles,
+		u.result,
+		container.NewHBox(widget.NewButton("Settings…", func() { u.report(u.tray.Show(u.ctx, "settings", "")) }),
+			layout.NewSpacer(), widget.NewButton("Close", u.w.Close)),
+	)))
+	u.w.Resize(fyne.NewSize(520, 240))
+	return u
+}
+
+func (u *compactUI) report(err error) {
+	if err != nil {
+		w := control.Explain(errorOf(err))
+		u.result.SetText(w.Headline + " " + w.Next)
+	}
+}
+
+func (u *compactUI) update(v control.View) {
+	u.profiles.RemoveAll()
+	if len(v.Profiles) == 0 {
+		u.profiles.Add(wrapped("No profile yet: import the profile file your IT team sent you in Settings."))
+	}
+	def, _ := v.Profile("")
+	now := time.Now()
+	for _, p := range v.Profiles {
+		name := p.Name
+		label := name
+		if name == def.Name && len(v.Profiles) > 1 {
+			label += " (default)"
+		}
+		line := widget.NewLabel(label + ": " + control.StatusLine(p, now))
+		var buttons []fyne.CanvasObject
+		if p.HasToken() {
+			buttons = append(buttons,
+				widget.NewButton("Copy access token", func() { u.copied(name, false) }),
+				widget.NewButton("Copy header", func() { u.copied(name, true) }),
+				widget.NewButton("Sign out…", func() { u.report(u.tray.Show(u.ctx, "signout", name)) }))
+		} else {
+			in := widget.NewButton("Sign in", func() { u.report(u.tray.SignIn(u.ctx, name)) })
+			in.Importance = widget.HighImportance
+			buttons = append(buttons, in)
+		}
+		u.profiles.Add(container.NewBorder(nil, nil, nil, container.NewHBox(buttons...), line))
+	}
+}
+
+func (u *compactUI) copied(profile string, header bool) {
+	if err := u.tray.Copy(u.ctx, profile, header); err != nil {
+		u.report(err)
+		return
+	}
+	what := "The access token"
+	if header {
+		what = "The Authorization header"
+	}
+	u.result.SetText(what + " of " + profile + " is on the clipboard.")
+}
