@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -129,6 +130,44 @@ func TestCheckRedirect(t *testing.T) {
 			err := checkRedirect(get(c.next, ""), []*http.Request{c.first})
 			if (err == nil) != c.followed {
 				t.Errorf("followed %t (%v), want %t", err == nil, err, c.followed)
+			}
+		})
+	}
+}
+
+// An issuer written without the trailing slash its provider publishes
+// (Auth0) is the same issuer, and ID tokens are checked against the
+// published one; any other difference is a setting to fix, not an outage.
+func TestIssuerAsPublished(t *testing.T) {
+	for _, c := range []struct {
+		name, published string // "" = the profile's issuer as is
+		profileSuffix   string
+		wantErr         bool
+	}{
+		{"the same", "", "", false},
+		{"the provider adds a slash", "/", "", false},
+		{"the profile adds a slash", "", "/", false},
+		{"another issuer", "/tenant-b", "", true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var base string
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				_ = json.NewEncoder(w).Encode(map[string]any{"issuer": base + c.published, "authorization_endpoint": base + "/auth",
+					"token_endpoint": base + "/token", "jwks_uri": base + "/jwks"})
+			}))
+			defer srv.Close()
+			base = srv.URL
+			p := &Profile{Name: "a0", Issuer: base + c.profileSuffix, ClientID: "c"}
+			s, _ := NewSession(p, Options{Store: memStore(newMemKeyring(0))})
+			ep, err := s.endpoints(context.Background())
+			var me *MisconfiguredError
+			switch {
+			case c.wantErr && (!errors.As(err, &me) || errors.Is(err, ErrProviderUnreachable) || !strings.Contains(err.Error(), base+"/tenant-b")):
+				t.Errorf("got %v, want a configuration error naming both issuers", err)
+			case !c.wantErr && err != nil:
+				t.Errorf("refused: %v", err)
+			case !c.wantErr && ep.Issuer != base+c.published && c.published != "":
+				t.Errorf("ID tokens would be checked against %q, not the published %q", ep.Issuer, base+c.published)
 			}
 		})
 	}

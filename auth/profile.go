@@ -38,9 +38,14 @@ type Profile struct {
 	ClientSecret string `toml:"client_secret"`
 	// ClientAuth is "none", "basic" or "post"; empty means decide from
 	// discovery and whether there is a secret.
-	ClientAuth string            `toml:"client_auth"`
-	Scopes     []string          `toml:"scopes"`
-	AuthParams map[string]string `toml:"auth_params"`
+	ClientAuth string `toml:"client_auth"`
+	// RevocationClientAuth is where the credentials go at the revocation
+	// endpoint when it wants otherwise than the token endpoint (Cognito:
+	// "basic" though its token endpoint is used with "post"); empty means
+	// as at the token endpoint.
+	RevocationClientAuth string            `toml:"revocation_client_auth"`
+	Scopes               []string          `toml:"scopes"`
+	AuthParams           map[string]string `toml:"auth_params"`
 	// RedirectURL defaults to DefaultRedirectURL (any free port).
 	RedirectURL string `toml:"redirect_url"`
 	// CAFile is an extra trusted CA bundle (PEM) for this provider; relative
@@ -370,6 +375,11 @@ func (p *Profile) check() (key, msg string) {
 	case "", "none", "basic", "post":
 	default:
 		return "client_auth", fmt.Sprintf("must be \"none\", \"basic\" or \"post\", not %q", p.ClientAuth)
+	}
+	switch p.RevocationClientAuth {
+	case "", "none", "basic", "post":
+	default:
+		return "revocation_client_auth", fmt.Sprintf("must be \"none\", \"basic\" or \"post\", not %q", p.RevocationClientAuth)
 	}
 	if p.ClientAuth == "none" && p.ClientSecret != "" {
 		return "client_auth", "is \"none\" but client_secret is set; use \"basic\" or \"post\", or remove the secret"

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"golang.org/x/oauth2"
 )
 
 // LogoutResult says what signing out achieved.
@@ -89,7 +91,16 @@ func (s *Session) revoke(ctx context.Context, rec *Record) error {
 		return ErrNoRevocation
 	}
 	form := url.Values{"token": {token}, "token_type_hint": {hint}}
-	req, err := newFormRequest(ctx, ep.Revocation, form, credsOf(cfg))
+	creds := credsOf(cfg)
+	switch s.profile.RevocationClientAuth {
+	case "basic":
+		creds.style = oauth2.AuthStyleInHeader
+	case "post":
+		creds.style = oauth2.AuthStyleInParams
+	case "none":
+		creds.secret, creds.style = "", oauth2.AuthStyleInParams
+	}
+	req, err := newFormRequest(ctx, ep.Revocation, form, creds)
 	if err != nil {
 		return fmt.Errorf("revoke: %w", err)
 	}

@@ -34,10 +34,13 @@ type OAuthServer struct {
 
 	ClientID, Secret string
 	Method           string // "none", "basic" or "post"
-	RedirectURI      string // exact match; "" accepts any loopback URI
-	Rotate           bool   // a new refresh token on every refresh
-	RefreshSendsRT   bool   // without Rotate: send the same refresh token back
-	Lifetime         time.Duration
+	// RevokeMethod is the client authentication the revocation endpoint
+	// demands; "" means Method.
+	RevokeMethod   string
+	RedirectURI    string // exact match; "" accepts any loopback URI
+	Rotate         bool   // a new refresh token on every refresh
+	RefreshSendsRT bool   // without Rotate: send the same refresh token back
+	Lifetime       time.Duration
 	// OfflineScope, when set, is the scope without which no refresh token
 	// is issued (Frame.io's "offline").
 	OfflineScope string
@@ -106,11 +109,13 @@ func NewOAuthServer(t testing.TB, method string) *OAuthServer {
 }
 
 // EmulateCognito behaves as AWS Cognito's hosted UI documents, as LightFi
-// uses it: client_secret_post, PKCE, the redirect URI compared as an exact
-// string, and refresh answers without a refresh token.
+// uses it: client_secret_post at the token endpoint, PKCE, the redirect URI
+// compared as an exact string, refresh answers without a refresh token —
+// and HTTP Basic at /oauth2/revoke, which "The token revocation endpoint"
+// requires whenever the app client has a secret.
 func EmulateCognito(t testing.TB, redirectURI string) *OAuthServer {
 	s := NewOAuthServer(t, "post")
-	s.RedirectURI, s.Rotate, s.TokenPath = redirectURI, false, "/oauth2/token"
+	s.RedirectURI, s.Rotate, s.TokenPath, s.RevokeMethod = redirectURI, false, "/oauth2/token", "basic"
 	return s
 }
 
@@ -220,10 +225,14 @@ func (s *OAuthServer) approve(w http.ResponseWriter, r *http.Request) {
 
 // clientAuth enforces the one configured method.
 func (s *OAuthServer) clientAuth(w http.ResponseWriter, r *http.Request) bool {
+	return s.clientAuthAs(w, r, s.Method)
+}
+
+func (s *OAuthServer) clientAuthAs(w http.ResponseWriter, r *http.Request, method string) bool {
 	user, pass, hasBasic := r.BasicAuth()
 	bodyID, bodySecret := r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
 	ok := false
-	switch s.Method {
+	switch method {
 	case "none":
 		ok = !hasBasic && bodyID == s.ClientID && bodySecret == ""
 	case "basic":
@@ -234,7 +243,7 @@ func (s *OAuthServer) clientAuth(w http.ResponseWriter, r *http.Request) bool {
 		ok = !hasBasic && bodyID == s.ClientID && bodySecret == s.Secret
 	}
 	if !ok {
-		s.reject(w, http.StatusUnauthorized, "invalid_client", "client authentication must be "+s.Method)
+		s.reject(w, http.StatusUnauthorized, "invalid_client", "client authentication must be "+method)
 	}
 	return ok
 }
@@ -368,7 +377,11 @@ func (s *OAuthServer) revoke(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls["revoke"]++
-	if !s.clientAuth(w, r) {
+	method := s.RevokeMethod
+	if method == "" {
+		method = s.Method
+	}
+	if !s.clientAuthAs(w, r, method) {
 		return
 	}
 	delete(s.refresh, r.PostForm.Get("token"))
