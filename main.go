@@ -8,6 +8,8 @@ import (
 	"context"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"strings"
 	"syscall"
 
 	"github.com/tokentray/tokentray/internal/cli"
@@ -18,7 +20,13 @@ var version = "dev"
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := cli.Run(ctx, version, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	args := os.Args[1:]
+	// Installed (or linked) as git-credential-tokentray, git runs it as
+	// its helper "tokentray".
+	if strings.HasPrefix(filepath.Base(os.Args[0]), "git-credential-tokentray") {
+		args = append([]string{"git-credential"}, args...)
+	}
+	code := cli.Run(ctx, version, args, os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }

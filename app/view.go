@@ -25,7 +25,7 @@ func viewOf(sessions *auth.Sessions) control.View {
 
 func profileView(p *auth.Profile, st auth.State) control.ProfileView {
 	pv := control.ProfileView{
-		Name: p.Name, Provider: providerName(p), State: stateName(st.Kind), Who: st.Who,
+		Name: p.Name, Provider: providerName(p), Issuer: issuerOf(p), Grant: grantOf(p), State: stateName(st.Kind), Who: st.Who, Scope: st.Scope,
 		Expiry: sec(st.Until), HasRefreshToken: st.HasRefreshToken, RefreshExpiry: sec(st.RefreshUntil),
 		ServiceAccount: p.JWTBearer(), SignedInAt: sec(st.SignedInAt), RefreshedAt: sec(st.RefreshedAt), Since: sec(st.Since),
 	}
@@ -33,6 +33,26 @@ func profileView(p *auth.Profile, st auth.State) control.ProfileView {
 		pv.Err = errorFor(st.Err, p.Name)
 	}
 	return pv
+}
+
+// issuerOf names who issues the profile's tokens: its issuer, else its
+// token endpoint's origin.
+func issuerOf(p *auth.Profile) string {
+	if p.Issuer != "" {
+		return p.Issuer
+	}
+	if u, err := url.Parse(p.TokenURL); err == nil {
+		return u.Scheme + "://" + u.Host
+	}
+	return ""
+}
+
+// grantOf is how the profile signs in.
+func grantOf(p *auth.Profile) string {
+	if p.Grant == "" {
+		return "authorization_code"
+	}
+	return p.Grant
 }
 
 // sec is t to the second: what people and scripts are shown.

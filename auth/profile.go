@@ -74,6 +74,17 @@ type Profile struct {
 	// Audience is the assertion's aud; default token_url.
 	Audience string `toml:"audience"`
 
+	// Tools that take the token from tokentray.
+	// Env names the environment variable `tokentray exec` sets (default
+	// TOKENTRAY_ACCESS_TOKEN).
+	Env string `toml:"env"`
+	// GitURLs are the URL prefixes (https://git.example.com/org/) for which
+	// `tokentray git-credential` answers with this profile's token.
+	GitURLs []string `toml:"git_urls"`
+	// GitUsername is the user name given to git with the token (default
+	// "oauth2"; GitHub apps use "x-access-token", Bitbucket "x-token-auth").
+	GitUsername string `toml:"git_username"`
+
 	// SendTokensToOtherOrigins lists origins (https://host[:port]) that may
 	// receive codes, tokens or secrets although the sign-in page is on
 	// another one. Loudly named on purpose: a profile file from a phishing
@@ -350,6 +361,9 @@ func (p *Profile) check() (key, msg string) {
 	if msg := checkDisplayName(p.DisplayName); msg != "" {
 		return "display_name", msg
 	}
+	if key, msg := p.checkTools(); msg != "" {
+		return key, msg
+	}
 	if p.Issuer == "" && (p.AuthURL == "" || p.TokenURL == "") {
 		switch {
 		case p.AuthURL == "" && p.TokenURL == "":
@@ -427,6 +441,37 @@ func (p *Profile) check() (key, msg string) {
 	return "", ""
 }
 
+// checkTools checks the keys of the tools that take the token.
+func (p *Profile) checkTools() (key, msg string) {
+	if p.Env != "" && !ValidEnvName(p.Env) {
+		return "env", fmt.Sprintf("%q is not an environment variable name (letters, digits, '_'; not starting with a digit)", p.Env)
+	}
+	for _, u := range p.GitURLs {
+		pu, err := url.Parse(u)
+		if err != nil || pu.Host == "" || pu.User != nil || pu.RawQuery != "" || (pu.Scheme != "https" && !(pu.Scheme == "http" && isLoopbackHost(pu.Hostname()))) {
+			return "git_urls", fmt.Sprintf("%q is not an https URL prefix such as \"https://git.example.com/org/\"", u)
+		}
+	}
+	if strings.ContainsAny(p.GitUsername, "\n\r\x00") {
+		return "git_username", "must be one line"
+	}
+	return "", ""
+}
+
+// ValidEnvName tells whether s can name an environment variable in every
+// shell: letters, digits and '_', not starting with a digit.
+func ValidEnvName(s string) bool {
+	for i, r := range s {
+		switch {
+		case r == '_', r >= 'A' && r <= 'Z', r >= 'a' && r <= 'z':
+		case r >= '0' && r <= '9' && i > 0:
+		default:
+			return false
+		}
+	}
+	return s != ""
+}
+
 // checkDisplayName keeps a provider's shown name short and plain.
 func checkDisplayName(s string) string {
 	if len([]rune(s)) > 40 {
@@ -446,10 +491,13 @@ func (p *Profile) checkJWTBearer() (key, msg string) {
 		return "token_url", "missing: a jwt-bearer profile posts its assertion to token_url"
 	case p.KeyID == "":
 		return "key_id", "missing: the service account's key id"
-	case checkDisplayName(p.DisplayName) != "":
-		return "display_name", checkDisplayName(p.DisplayName)
 	case p.Email == "":
 		return "email", "missing: the service account's email, the assertion's issuer"
+	case checkDisplayName(p.DisplayName) != "":
+		return "display_name", checkDisplayName(p.DisplayName)
+	}
+	if key, msg := p.checkTools(); msg != "" {
+		return key, msg
 	}
 	if msg := checkProviderURL(p.TokenURL); msg != "" {
 		return "token_url", msg

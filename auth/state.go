@@ -65,6 +65,8 @@ type State struct {
 	RefreshUntil time.Time
 	// SignedInAt and RefreshedAt: the last sign-in and the last refresh.
 	SignedInAt, RefreshedAt time.Time
+	// Scope is what the provider granted, when it said.
+	Scope string
 	// Since is when refreshes started failing (Retrying).
 	Since time.Time
 	// Err is the last failure (Retrying), why sign-in is needed
@@ -87,7 +89,7 @@ func (s *Session) stateOf(rec *Record, now time.Time) State {
 		return State{Kind: SignedOut}
 	}
 	st := State{Kind: Valid, Who: rec.Who(), Until: rec.Expiry, HasRefreshToken: rec.RefreshToken != "",
-		RefreshUntil: rec.RefreshExpiry, SignedInAt: rec.SignedInAt, RefreshedAt: rec.RefreshedAt}
+		RefreshUntil: rec.RefreshExpiry, SignedInAt: rec.SignedInAt, RefreshedAt: rec.RefreshedAt, Scope: rec.Scope}
 	switch {
 	case !rec.Rejected.IsZero():
 		st.Kind, st.Err = NeedsSignIn, errRejected

@@ -96,7 +96,8 @@ secret, 3 sign-in needed, 4 provider unreachable and no valid access token.`,
 		return &usageError{cmd: cmd, err: err}
 	})
 	root.AddCommand(e.loginCmd(), e.tokenCmd(), e.statusCmd(), e.logoutCmd(), e.profilesCmd(),
-		e.secretCmd(), e.doctorCmd(), e.versionCmd(version))
+		e.secretCmd(), e.execCmd(), e.gitCredentialCmd(), e.kubectlCredentialCmd(), e.inspectCmd(),
+		e.doctorCmd(), e.versionCmd(version))
 	return root
 }
 

@@ -39,16 +39,22 @@ const (
 type ProfileView struct {
 	Name     string `json:"name"`
 	Provider string `json:"provider"`
-	State    State  `json:"state"`
-	Who      string `json:"who,omitempty"`
+	// Issuer is the issuer, or for profiles without one the token
+	// endpoint's origin; Grant how the profile signs in.
+	Issuer string `json:"issuer,omitempty"`
+	Grant  string `json:"grant"`
+	State  State  `json:"state"`
+	Who    string `json:"who,omitempty"`
 	// Expiry is when the access token expires.
 	Expiry          time.Time `json:"expiry,omitzero"`
 	HasRefreshToken bool      `json:"refresh_token"`
 	// RefreshExpiry is when the refresh token ends, when known.
 	RefreshExpiry  time.Time `json:"refresh_expiry,omitzero"`
 	ServiceAccount bool      `json:"service_account,omitempty"`
-	SignedInAt     time.Time `json:"signed_in_at,omitzero"`
-	RefreshedAt    time.Time `json:"refreshed_at,omitzero"`
+	// Scope is what the provider granted, when it said.
+	Scope       string    `json:"scope,omitempty"`
+	SignedInAt  time.Time `json:"signed_in_at,omitzero"`
+	RefreshedAt time.Time `json:"refreshed_at,omitzero"`
 	// Since is when refreshes started failing (Retrying).
 	Since time.Time `json:"retrying_since,omitzero"`
 	// Err says why sign-in is needed, what the last refresh hit, or why

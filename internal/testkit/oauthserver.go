@@ -46,6 +46,9 @@ type OAuthServer struct {
 	OfflineScope string
 	// ScopeOnRefresh requires scope on refresh, equal to what was granted.
 	ScopeOnRefresh bool
+	// JWTAccess issues access tokens as JWTs (RFC 9068 shape) instead of
+	// opaque strings.
+	JWTAccess bool
 	// AutoApprove answers /authorize with an immediate redirect; otherwise
 	// a sign-in page with a form, for a real browser.
 	AutoApprove bool
@@ -326,8 +329,27 @@ func (s *OAuthServer) token(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	resp["access_token"] = fmt.Sprintf("at-%d", s.seq)
+	if s.JWTAccess {
+		resp["access_token"] = s.accessJWT(fmt.Sprintf("at-%d", s.seq), resp["scope"])
+	}
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(resp)
+}
+
+// accessJWT is an access token in JWT form (unsigned: what it says is for
+// reading, as a client may, not for trusting).
+func (s *OAuthServer) accessJWT(id string, scope any) string {
+	enc := func(v any) string {
+		b, _ := json.Marshal(v)
+		return base64.RawURLEncoding.EncodeToString(b)
+	}
+	now := s.now()
+	claims := map[string]any{"iss": s.URL, "sub": "user-1", "aud": "https://api.example.test", "jti": id,
+		"iat": now.Unix(), "exp": now.Add(s.Lifetime).Unix()}
+	if scope != nil {
+		claims["scope"] = scope
+	}
+	return enc(map[string]string{"alg": "none", "typ": "at+jwt"}) + "." + enc(claims) + ".sig"
 }
 
 func (s *OAuthServer) jwtBearer(w http.ResponseWriter, r *http.Request) {

@@ -1,0 +1,351 @@
+// The live token inside the tools developers use — exec, git, kubectl — each
+// driven through the real tool against a loopback server that accepts only
+// the current token.
+package main
+
+import (
+	"bytes"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"net/http"
+	"net/http/cgi"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/internal/testkit"
+)
+
+// toolsProfile signs a profile in to a strict provider that approves at
+// once, and returns the profile file and the provider.
+func toolsProfile(t *testing.T, name, extra string, lifetime time.Duration) (string, *testkit.OAuthServer) {
+	t.Helper()
+	forget(t, name)
+	srv := testkit.NewOAuthServer(t, "none")
+	srv.Lifetime, srv.JWTAccess = lifetime, true
+	cfg := writeConfig(t, fmt.Sprintf("[profile.%s]\nauth_url = %q\ntoken_url = %q\nclient_id = %q\n%s",
+		name, srv.URL+"/authorize", srv.URL+"/token", srv.ClientID, extra))
+	if r := loginNoBrowser(t, cfg, name); r.code != 0 {
+		t.Fatalf("login: exit %d: %s %v", r.code, r.stderr, srv.Rejections())
+	}
+	return cfg, srv
+}
+
+// current is the access token the keychain holds now.
+func current(t *testing.T, profile string) string {
+	t.Helper()
+	rec, err := auth.NewStore().Load(profile)
+	if err != nil {
+		t.Fatalf("keychain: %v", err)
+	}
+	return rec.AccessToken
+}
+
+func TestExec(t *testing.T) {
+	testkit.RequireSecretService(t)
+	cfg, _ := toolsProfile(t, "api", "env = \"API_TOKEN\"\n", time.Hour)
+	tok := current(t, "api")
+	cases := []struct {
+		name   string
+		args   []string
+		stdin  string
+		code   int
+		stdout string
+	}{
+		{"the profile's variable", []string{"exec", "api", "--", "sh", "-c", `printf %s "$API_TOKEN"`}, "", 0, tok},
+		{"--env", []string{"exec", "api", "--env", "OTHER", "--", "sh", "-c", `printf %s "$OTHER"`}, "", 0, tok},
+		{"--header-env", []string{"exec", "--header-env", "AUTH", "--", "sh", "-c", `printf %s "$AUTH"`}, "", 0, "Authorization: Bearer " + tok},
+		{"the command's exit code", []string{"exec", "--", "sh", "-c", "exit 7"}, "", 7, ""},
+		{"standard input", []string{"exec", "--", "cat"}, "hello", 0, "hello"},
+		{"the command's own argv, nothing added", []string{"exec", "--", "sh", "-c", `printf '%s|' "$0" "$@"`, "x", "y"}, "", 0, "x|y|"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cmd := exec.Command(binary, append([]string{"--config", cfg}, c.args...)...)
+			cmd.Stdin = strings.NewReader(c.stdin)
+			var out, errb bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, &errb
+			err := cmd.Run()
+			code := 0
+			if ee, ok := err.(*exec.ExitError); ok {
+				code = ee.ExitCode()
+			}
+			if code != c.code || out.String() != c.stdout {
+				t.Errorf("exit %d, stdout %q; want %d, %q\n%s", code, out.String(), c.code, c.stdout, errb.String())
+			}
+			if strings.Contains(errb.String(), tok) {
+				t.Error("the token reached standard error")
+			}
+		})
+	}
+	t.Run("a signal goes to the command", func(t *testing.T) {
+		cmd := exec.Command(binary, "--config", cfg, "exec", "--", "sh", "-c", `trap 'exit 42' TERM; echo ready; while :; do sleep 0.1; done`)
+		var out syncWriter
+		out.w = &bytes.Buffer{}
+		cmd.Stdout = &out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		eventually(t, 10*time.Second, "the command did not start", func() bool {
+			out.mu.Lock()
+			defer out.mu.Unlock()
+			return strings.Contains(out.w.String(), "ready")
+		})
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		err := cmd.Wait()
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 42 {
+			t.Errorf("after SIGTERM: %v, want the command's exit 42", err)
+		}
+	})
+	t.Run("a short-lived token is said so first", func(t *testing.T) {
+		short, _ := toolsProfile(t, "short", "", 10*time.Minute)
+		r := tokentray(t, short, nil, "exec", "--", "true")
+		if r.code != 0 || !strings.Contains(r.stderr, "the token expires in 10 min") {
+			t.Errorf("exit %d: %s", r.code, r.stderr)
+		}
+	})
+	t.Run("no command", func(t *testing.T) {
+		if r := tokentray(t, cfg, nil, "exec", "api"); r.code != 2 || !strings.Contains(r.stderr, "give the command after --") {
+			t.Errorf("exit %d: %s", r.code, r.stderr)
+		}
+	})
+}
+
+// gitServer serves bare repositories under root over smart HTTP (git
+// http-backend), to whoever presents the current access token as the
+// password; others get 401 and a Basic challenge, as a forge answers.
+func gitServer(t *testing.T, root string, token func() string) (*httptest.Server, *[]string) {
+	var mu sync.Mutex
+	var seen []string
+	backend := &cgi.Handler{Path: "/usr/lib/git-core/git-http-backend", Env: []string{"GIT_PROJECT_ROOT=" + root, "GIT_HTTP_EXPORT_ALL=1"}}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		user, pass, ok := r.BasicAuth()
+		mu.Lock()
+		seen = append(seen, user+":"+pass)
+		mu.Unlock()
+		if !ok || pass != token() {
+			w.Header().Set("WWW-Authenticate", `Basic realm="git"`)
+			http.Error(w, "who are you?", http.StatusUnauthorized)
+			return
+		}
+		backend.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &seen
+}
+
+func git(t *testing.T, dir string, env []string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("git %v: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+func TestGitCredential(t *testing.T) {
+	testkit.RequireSecretService(t)
+	root := t.TempDir()
+	git(t, root, nil, "init", "-q", "--bare", "-b", "main", "repo.git")
+	// http-backend refuses pushes from anonymous users; the handler below
+	// has checked the token already.
+	git(t, root, nil, "--git-dir", filepath.Join(root, "repo.git"), "config", "http.receivepack", "true")
+	var srvURL string
+	srv, seen := gitServer(t, root, func() string { return current(t, "forge") })
+	srvURL = srv.URL
+	cfg, provider := toolsProfile(t, "forge", fmt.Sprintf("git_urls = [%q]\ngit_username = \"x-access-token\"\n", srvURL+"/"), time.Hour)
+
+	home := t.TempDir()
+	env := []string{"HOME=" + home, "XDG_CONFIG_HOME=" + home, "GIT_TERMINAL_PROMPT=0", "GIT_CONFIG_NOSYSTEM=1"}
+	helper := fmt.Sprintf("!%s --config %s git-credential", binary, cfg)
+	git(t, home, env, "config", "--global", "credential."+srvURL+".helper", helper)
+	git(t, home, env, "config", "--global", "user.email", "a@example.test")
+	git(t, home, env, "config", "--global", "user.name", "A")
+
+	// Clone, commit, push: all with the live token, and nothing typed.
+	work := filepath.Join(t.TempDir(), "work")
+	git(t, filepath.Dir(work), env, "clone", "-q", srvURL+"/repo.git", work)
+	if err := os.WriteFile(filepath.Join(work, "a.txt"), []byte("a\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	git(t, work, env, "add", "a.txt")
+	git(t, work, env, "commit", "-q", "-m", "a")
+	git(t, work, env, "push", "-q", "origin", "HEAD:main")
+	if log := git(t, root, nil, "--git-dir", filepath.Join(root, "repo.git"), "log", "--oneline", "main"); !strings.Contains(log, " a") {
+		t.Errorf("the push did not land: %q", log)
+	}
+	tok := current(t, "forge")
+	if !containsString(*seen, "x-access-token:"+tok) {
+		t.Errorf("the server never saw the token with git_username")
+	}
+
+	// The token changes at the provider between two pushes (a refresh):
+	// git's next request gets the new one.
+	if r := tokentray(t, cfg, nil, "token", "forge", "--min-valid", "10h"); r.code != 0 {
+		t.Fatalf("refresh: %s", r.stderr)
+	}
+	if current(t, "forge") == tok {
+		t.Fatal("no new token")
+	}
+	git(t, work, env, "commit", "-q", "--allow-empty", "-m", "b")
+	git(t, work, env, "push", "-q", "origin", "HEAD:main")
+
+	// erase (git saw a 401) renews at once.
+	before := provider.Count("refresh_token")
+	cmd := exec.Command(binary, "--config", cfg, "git-credential", "erase")
+	cmd.Stdin = strings.NewReader("protocol=http\nhost=" + strings.TrimPrefix(srvURL, "http://") + "\npath=repo.git\n\n")
+	if out, err := cmd.CombinedOutput(); err != nil || len(out) != 0 {
+		t.Errorf("erase: %v %q", err, out)
+	}
+	if provider.Count("refresh_token") != before+1 {
+		t.Error("erase did not renew the token")
+	}
+
+	// Another host: nothing at all, so git asks the next helper.
+	for _, op := range []string{"get", "store"} {
+		cmd := exec.Command(binary, "--config", cfg, "git-credential", op)
+		cmd.Stdin = strings.NewReader("protocol=https\nhost=github.com\npath=x/y.git\n\n")
+		if out, err := cmd.CombinedOutput(); err != nil || len(out) != 0 {
+			t.Errorf("%s for another host: %v %q", op, err, out)
+		}
+	}
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func TestKubectlCredential(t *testing.T) {
+	testkit.RequireSecretService(t)
+	if _, err := exec.LookPath("kubectl"); err != nil {
+		t.Fatal("kubectl is not on PATH; the machine image has it (/usr/bin/kubectl)")
+	}
+	cfg, _ := toolsProfile(t, "kube", "", time.Hour)
+	var mu sync.Mutex
+	var seen []string
+	api := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+		mu.Lock()
+		seen = append(seen, got)
+		mu.Unlock()
+		if r.URL.Path != "/version" || got != current(t, "kube") {
+			http.Error(w, `{"kind":"Status","status":"Failure","code":401}`, http.StatusUnauthorized)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"major":"1","minor":"32","gitVersion":"v1.32.0-tokentray-test"}`))
+	}))
+	defer api.Close()
+	ca := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: api.Certificate().Raw})
+	if _, err := x509.ParseCertificate(api.Certificate().Raw); err != nil {
+		t.Fatal(err)
+	}
+	kubeconfig := filepath.Join(t.TempDir(), "config")
+	doc := fmt.Sprintf(`apiVersion: v1
+kind: Config
+clusters:
+- name: test
+  cluster:
+    server: %s
+    certificate-authority-data: %s
+users:
+- name: work
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1
+      command: %s
+      args: ["--config", %q, "kubectl-credential", "kube"]
+      interactiveMode: Never
+contexts:
+- name: test
+  context: {cluster: test, user: work}
+current-context: test
+`, api.URL, base64.StdEncoding.EncodeToString(ca), binary, cfg)
+	if err := os.WriteFile(kubeconfig, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	kubectl := func() string {
+		t.Helper()
+		cmd := exec.Command("kubectl", "--kubeconfig", kubeconfig, "get", "--raw", "/version")
+		cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("kubectl: %v\n%s", err, out)
+		}
+		return string(out)
+	}
+	if out := kubectl(); !strings.Contains(out, "v1.32.0-tokentray-test") {
+		t.Errorf("kubectl: %s", out)
+	}
+	first := current(t, "kube")
+	if r := tokentray(t, cfg, nil, "token", "kube", "--min-valid", "10h"); r.code != 0 {
+		t.Fatalf("refresh: %s", r.stderr)
+	}
+	kubectl()
+	if second := current(t, "kube"); second == first || !containsString(seen, first) || !containsString(seen, second) {
+		t.Errorf("the API server did not see both tokens across a refresh")
+	}
+	// v1beta1 when kubectl asks for it.
+	cmd := exec.Command(binary, "--config", cfg, "kubectl-credential", "kube")
+	cmd.Env = append(os.Environ(), `KUBERNETES_EXEC_INFO={"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential","spec":{"interactive":false}}`)
+	out, err := cmd.Output()
+	var ec struct {
+		APIVersion string `json:"apiVersion"`
+		Status     struct {
+			Token               string `json:"token"`
+			ExpirationTimestamp string `json:"expirationTimestamp"`
+		} `json:"status"`
+	}
+	if err != nil || json.Unmarshal(out, &ec) != nil || ec.APIVersion != "client.authentication.k8s.io/v1beta1" || ec.Status.Token != current(t, "kube") {
+		t.Errorf("v1beta1: %v %s", err, out)
+	}
+	if _, err := time.Parse(time.RFC3339, ec.Status.ExpirationTimestamp); err != nil {
+		t.Errorf("expirationTimestamp %q", ec.Status.ExpirationTimestamp)
+	}
+}
+
+func TestInspect(t *testing.T) {
+	testkit.RequireSecretService(t)
+	cfg, _ := toolsProfile(t, "look", "scopes = [\"read\", \"write\"]\n", time.Hour)
+	tok := current(t, "look")
+	r := tokentray(t, cfg, nil, "inspect", "look")
+	for _, want := range []string{"issuer", "grant", "authorization_code", "audience", "https://api.example.test", "jwt, valid until",
+		"NOT verified", "jti", "exp"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("inspect does not show %q:\n%s", want, r.stdout)
+		}
+	}
+	j := tokentray(t, cfg, nil, "inspect", "look", "--json")
+	var in struct {
+		TokenFormat    string         `json:"token_format"`
+		Claims         map[string]any `json:"claims"`
+		ClaimsVerified bool           `json:"claims_verified"`
+		Grant          string         `json:"grant"`
+	}
+	if err := json.Unmarshal([]byte(j.stdout), &in); err != nil || in.TokenFormat != "jwt" || in.ClaimsVerified || in.Claims["sub"] != "user-1" || in.Grant != "authorization_code" {
+		t.Errorf("inspect --json: %v %s", err, j.stdout)
+	}
+	for _, out := range []string{r.stdout, r.stderr, j.stdout, j.stderr} {
+		if strings.Contains(out, tok) {
+			t.Error("inspect printed the token")
+		}
+	}
+}
