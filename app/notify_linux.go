@@ -3,11 +3,11 @@ package app
 import (
 	"html"
 	"log/slog"
-	"strings"
 	"sync"
-	"unicode"
 
 	"github.com/godbus/dbus/v5"
+
+	"github.com/tokentray/tokentray/internal/control"
 )
 
 // notifier sends desktop notifications through org.freedesktop.Notifications
@@ -87,7 +87,7 @@ func (n *notifier) Notify(topic, summary, body string, onClick func()) {
 	}
 	var id uint32
 	call := conn.Object(notifyName, notifyPath).Call(notifyIface+".Notify", 0,
-		"tokentray", replaces, "dialog-password", plainText(summary), markupSafe(body), actions,
+		"tokentray", replaces, "dialog-password", control.Printable(summary), markupSafe(body), actions,
 		map[string]dbus.Variant{"desktop-entry": dbus.MakeVariant("tokentray")}, int32(-1))
 	if err := call.Store(&id); err != nil {
 		n.log.Info("notification not sent", "err", err)
@@ -101,20 +101,10 @@ func (n *notifier) Notify(topic, summary, body string, onClick func()) {
 	}
 }
 
-// plainText keeps control characters out of what a notification shows.
-func plainText(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, s)
-}
-
 // markupSafe is s as a notification body, which servers may read as
 // markup: text from a provider must show as text, not become a link or an
 // image.
-func markupSafe(s string) string { return html.EscapeString(plainText(s)) }
+func markupSafe(s string) string { return html.EscapeString(control.Printable(s)) }
 
 // Close hangs up.
 func (n *notifier) Close() {

@@ -15,7 +15,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"unicode"
 
 	"github.com/spf13/cobra"
 
@@ -241,7 +240,7 @@ func (e *env) fail(err error) int {
 	}
 	var ue *usageError
 	if errors.As(err, &ue) {
-		fmt.Fprintf(e.stderr, "tokentray: The command was not understood: %s.\n", terminalSafe(strings.TrimSuffix(ue.err.Error(), ".")))
+		fmt.Fprintf(e.stderr, "tokentray: The command was not understood: %s.\n", control.Printable(strings.TrimSuffix(ue.err.Error(), ".")))
 		if ue.cmd != nil && ue.cmd.Example != "" {
 			fmt.Fprintf(e.stderr, "  For example:\n%s\n", ue.cmd.Example)
 		}
@@ -276,19 +275,7 @@ func (e *env) fail(err error) int {
 	}
 	fmt.Fprintln(e.stderr)
 	if ce.Kind != control.KindCanceled && ce.Msg != "" {
-		fmt.Fprintf(e.stderr, "  %s\n", terminalSafe(ce.Msg))
+		fmt.Fprintf(e.stderr, "  %s\n", control.Printable(ce.Msg))
 	}
 	return code
-}
-
-// terminalSafe keeps a terminal's control sequences out of a message: the
-// detail may quote a provider, and a provider's text must not retitle the
-// window or recolour the prompt.
-func terminalSafe(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) && r != '\n' {
-			return ' '
-		}
-		return r
-	}, s)
 }

@@ -43,7 +43,7 @@ says ✓ or ✗, and how to fix a ✗. Exits 1 when something needs fixing.`,
 				if !f.ok {
 					mark, bad = "✗", bad+1
 				}
-				fmt.Fprintf(tw, "%s %s\t%s\n", mark, f.what, terminalSafe(f.seen))
+				fmt.Fprintf(tw, "%s %s\t%s\n", mark, f.what, control.Printable(f.seen))
 				if !f.ok && f.fix != "" {
 					fmt.Fprintf(tw, "  \t→ %s\n", f.fix)
 				}

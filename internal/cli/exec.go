@@ -83,7 +83,7 @@ first.`,
 // long: a run longer than that will meet a 401.
 func (e *env) sayLifetime(tok control.Token) {
 	if tok.Warning != "" {
-		fmt.Fprintf(e.stderr, "tokentray: warning: %s\n", terminalSafe(tok.Warning))
+		fmt.Fprintf(e.stderr, "tokentray: warning: %s\n", control.Printable(tok.Warning))
 	}
 	if left := time.Until(tok.Expiry); !tok.Expiry.IsZero() && left < 15*time.Minute {
 		fmt.Fprintf(e.stderr, "tokentray: the token expires in %s; a longer run needs a new one (--min-valid 30m asks for at least that).\n", control.HumanDuration(left))

@@ -92,7 +92,7 @@ func (e *env) printInspection(in inspection) {
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	row := func(k, v string) {
 		if v != "" {
-			fmt.Fprintf(tw, "%s\t%s\n", k, terminalSafe(v))
+			fmt.Fprintf(tw, "%s\t%s\n", k, control.Printable(v))
 		}
 	}
 	when := func(t time.Time) string {
@@ -142,7 +142,7 @@ func (e *env) printInspection(in inspection) {
 		if n, ok := v.(float64); ok && (k == "exp" || k == "iat" || k == "nbf" || k == "auth_time") {
 			text = fmt.Sprintf("%d (%s)", int64(n), when(time.Unix(int64(n), 0)))
 		}
-		fmt.Fprintf(tw, "  %s\t%s\n", terminalSafe(k), terminalSafe(text))
+		fmt.Fprintf(tw, "  %s\t%s\n", control.Printable(k), control.Printable(text))
 	}
 	tw.Flush()
 }

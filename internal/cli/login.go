@@ -39,7 +39,7 @@ PROFILE may be left out when the file has one profile or a default.`,
 			if who == "" {
 				who = "your account"
 			}
-			fmt.Fprintf(e.stderr, "Signed in to %s as %s. %s\n", p.Name, terminalSafe(who), loginNote(p, rec, time.Now()))
+			fmt.Fprintf(e.stderr, "Signed in to %s as %s. %s\n", p.Name, control.Printable(who), loginNote(p, rec, time.Now()))
 			return nil
 		},
 	}

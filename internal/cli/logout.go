@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"github.com/tokentray/tokentray/internal/control"
 )
 
 func (e *env) logoutCmd() *cobra.Command {
@@ -34,7 +36,7 @@ when revocation fails, which is then said. A client secret saved with
 				fmt.Fprintf(e.stderr, "Signed out of %s: the provider revoked the tokens and the keychain no longer holds them.\n", name)
 			default:
 				fmt.Fprintf(e.stderr, "Signed out of %s on this computer; the keychain no longer holds its tokens.\n", name)
-				fmt.Fprintf(e.stderr, "tokentray: warning: the provider was not told to revoke them: %s\n", terminalSafe(res.RevokeErr))
+				fmt.Fprintf(e.stderr, "tokentray: warning: the provider was not told to revoke them: %s\n", control.Printable(res.RevokeErr))
 			}
 			return nil
 		},

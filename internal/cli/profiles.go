@@ -10,6 +10,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
+
+	"github.com/tokentray/tokentray/internal/control"
 	"golang.org/x/term"
 )
 
@@ -81,9 +83,9 @@ func (e *env) importProfiles(file string, yes bool) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "%s holds:\n", terminalSafe(filepath.Base(file)))
+	fmt.Fprintf(e.stderr, "%s holds:\n", control.Printable(filepath.Base(file)))
 	for _, l := range lines {
-		fmt.Fprintf(e.stderr, "  %s\n", terminalSafe(l))
+		fmt.Fprintf(e.stderr, "  %s\n", control.Printable(l))
 	}
 	if f, ok := e.stdin.(*os.File); ok && !yes && term.IsTerminal(int(f.Fd())) {
 		fmt.Fprint(e.stderr, "Add them? Only add a file your IT team sent you. [y/N] ")
@@ -137,7 +139,7 @@ func (e *env) removeCmd() *cobra.Command {
 			}
 			fmt.Fprintf(e.stderr, "Removed %s: its profile, tokens and secret are gone from this computer.\n", p.Name)
 			if res.WasSignedIn && !res.Revoked {
-				fmt.Fprintf(e.stderr, "tokentray: warning: the provider was not told to revoke the tokens: %s\n", terminalSafe(res.RevokeErr))
+				fmt.Fprintf(e.stderr, "tokentray: warning: the provider was not told to revoke the tokens: %s\n", control.Printable(res.RevokeErr))
 			}
 			return nil
 		},

@@ -78,7 +78,7 @@ func (e *env) statusTable(v control.View, now time.Time) {
 		if name == v.Default {
 			name += " (default)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", name, state, terminalSafe(who), exp, rt)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", name, state, control.Printable(who), exp, rt)
 	}
 	tw.Flush()
 }

@@ -7,6 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tokentray/tokentray/internal/control"
+
 	"github.com/tokentray/tokentray/auth"
 )
 
@@ -38,7 +40,7 @@ still valid, it is printed with a warning on standard error.`,
 				return err
 			}
 			if tok.Warning != "" {
-				fmt.Fprintf(e.stderr, "tokentray: warning: %s\n", terminalSafe(tok.Warning))
+				fmt.Fprintf(e.stderr, "tokentray: warning: %s\n", control.Printable(tok.Warning))
 			}
 			switch {
 			case header:

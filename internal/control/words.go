@@ -3,7 +3,9 @@ package control
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
+	"unicode"
 )
 
 // Words is what a person reads about a failure: the same on the command
@@ -87,6 +89,18 @@ func Explain(e *Error) Words {
 		return Words{"The provider did not sign you in.", "Try again; if it keeps happening, ask your IT team.", ""}
 	}
 	return Words{"Something went wrong.", "The detail below says what; if it keeps happening, ask your IT team.", ""}
+}
+
+// Printable is s with every control character a space: text that may
+// come from a provider, shown in a terminal (where ESC sequences retitle
+// the window or recolour the prompt), a notification or a window.
+func Printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
 }
 
 // HumanDuration says how long, as people say it: "3 h 58 min", "12 min",

@@ -99,3 +99,10 @@ func TestEveryKindIsExplained(t *testing.T) {
 		t.Errorf("sign-in needed: command %q", w.Command)
 	}
 }
+
+// Printable leaves nothing a terminal would act on.
+func TestPrintable(t *testing.T) {
+	if got := Printable("a\x1b]0;x\x07b\nc\u009bd é"); got != "a ]0;x b c d é" {
+		t.Errorf("Printable = %q", got)
+	}
+}
