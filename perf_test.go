@@ -80,10 +80,7 @@ func newPerfEnv(tb testing.TB) *perfEnv {
 // signedIn signs a session in through the browser.
 func (e *perfEnv) signedIn(tb testing.TB, name string, store *auth.Store) *auth.Session {
 	prof := &auth.Profile{Name: name, Issuer: e.p.Issuer, ClientID: "public", Scopes: []string{"openid", "offline_access"}}
-	s, err := auth.NewSession(prof, auth.Options{Store: store})
-	if err != nil {
-		tb.Fatal(err)
-	}
+	s := auth.NewSession(prof, auth.Options{Store: store})
 	done := make(chan error, 1)
 	open := func(u string) error { go func() { _, err := e.b.TrySignIn(u, "perf"); done <- err }(); return nil }
 	if _, err := s.Login(context.Background(), auth.LoginOptions{Open: open, Timeout: time.Minute}); err != nil {
@@ -345,10 +342,7 @@ func signInOverhead(tb testing.TB, store func() *auth.Store, n int) (overhead, p
 	var over, prov []time.Duration
 	for range n {
 		st := store()
-		s, err := auth.NewSession(prof, auth.Options{Store: st})
-		if err != nil {
-			tb.Fatal(err)
-		}
+		s := auth.NewSession(prof, auth.Options{Store: st})
 		open := func(u string) error {
 			go func() {
 				if resp, err := client.Get(u); err == nil {

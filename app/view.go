@@ -11,7 +11,7 @@ import (
 // viewOf is the View of a profile file's sessions: each session's one
 // state, read from the keychain first where it has not been yet.
 func viewOf(sessions *auth.Sessions) control.View {
-	cfg, err := sessions.Config()
+	cfg, err := sessions.Config() // reloads the file if it changed; Missing then says of it
 	v := control.View{ConfigPath: sessions.Path(), Default: cfg.DefaultName(), ClipboardClear: cfg.ClipboardClear,
 		NoFile: sessions.Missing()}
 	if err != nil {

@@ -26,10 +26,7 @@ func signedIn(t *testing.T, prof *Profile, opts Options) *Session {
 		opts.Store = NewStore()
 		opts.Store.Service = "tokentray-test-engine"
 	}
-	s, err := NewSession(prof, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := NewSession(prof, opts)
 	pages := make(chan error, 1)
 	open := func(u string) error {
 		go func() { _, err := b.TrySignIn(u, "erin"); pages <- err }()

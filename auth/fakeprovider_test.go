@@ -22,10 +22,7 @@ func serverProfile(p *testkit.OAuthServer, name string) *Profile {
 func newTestSession(t *testing.T, p *testkit.OAuthServer, kr *memKeyring) (*Session, *fakeClock) {
 	t.Helper()
 	clock := &fakeClock{now: time.Now()}
-	s, err := NewSession(serverProfile(p, "work"), Options{Store: memStore(kr), Clock: clock})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := NewSession(serverProfile(p, "work"), Options{Store: memStore(kr), Clock: clock})
 	return s, clock
 }
 

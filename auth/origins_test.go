@@ -84,10 +84,7 @@ func TestDiscoveredEndpoints(t *testing.T) {
 			if c.extra != nil {
 				c.extra(p)
 			}
-			s, err := NewSession(p, Options{Store: memStore(newMemKeyring(0))})
-			if err != nil {
-				t.Fatal(err)
-			}
+			s := NewSession(p, Options{Store: memStore(newMemKeyring(0))})
 			ep, err := s.endpoints(context.Background())
 			if err == nil && strings.Contains(ep.Userinfo, "graph.example") {
 				t.Errorf("the access token would go to %s", ep.Userinfo)
@@ -158,7 +155,7 @@ func TestIssuerAsPublished(t *testing.T) {
 			defer srv.Close()
 			base = srv.URL
 			p := &Profile{Name: "a0", Issuer: base + c.profileSuffix, ClientID: "c"}
-			s, _ := NewSession(p, Options{Store: memStore(newMemKeyring(0))})
+			s := NewSession(p, Options{Store: memStore(newMemKeyring(0))})
 			ep, err := s.endpoints(context.Background())
 			var me *MisconfiguredError
 			switch {

@@ -31,12 +31,9 @@ func TestCognitoEmulation(t *testing.T) {
 			p := testkit.EmulateCognito(t, "http://localhost:"+port+"/")
 			prof := serverProfile(p, "lightfi")
 			prof.RedirectURL = redirect
-			s, err := NewSession(prof, Options{Store: memStore(newMemKeyring(2560))})
-			if err != nil {
-				t.Fatal(err)
-			}
+			s := NewSession(prof, Options{Store: memStore(newMemKeyring(2560))})
 			open, pages := browserSim(t)
-			_, err = s.Login(context.Background(), LoginOptions{Open: open, Timeout: time.Second})
+			_, err := s.Login(context.Background(), LoginOptions{Open: open, Timeout: time.Second})
 			if redirect != p.RedirectURI {
 				// One character off: Cognito refuses, and so must the emulation.
 				if err == nil {
@@ -80,10 +77,8 @@ func TestFrameIOEmulation(t *testing.T) {
 			p := testkit.EmulateFrameIO(t, c.method)
 			prof := serverProfile(p, "frameio")
 			prof.Scopes, prof.ScopeOnRefresh = c.scopes, c.scopeOnRefresh
-			s, err := NewSession(prof, Options{Store: memStore(newMemKeyring(0))})
-			if err != nil {
-				t.Fatal(err)
-			}
+			s := NewSession(prof, Options{Store: memStore(newMemKeyring(0))})
+			var err error
 			rec := login(t, s)
 			if (rec.RefreshToken != "") != c.wantRT {
 				t.Fatalf("refresh token after sign-in: %t, want %t", rec.RefreshToken != "", c.wantRT)
@@ -136,10 +131,7 @@ func TestDisruptiveEmulation(t *testing.T) {
 			kr := newMemKeyring(0)
 			clock := &fakeClock{now: time.Now()}
 			p.Now = clock.Now
-			s, err := NewSession(prof, Options{Store: memStore(kr), Clock: clock})
-			if err != nil {
-				t.Fatal(err)
-			}
+			s := NewSession(prof, Options{Store: memStore(kr), Clock: clock})
 			if secret != "" {
 				if err := s.store.SetSecretFor(s.Profile(), secret); err != nil {
 					t.Fatal(err)
@@ -206,10 +198,7 @@ func TestIDTokenVerification(t *testing.T) {
 			p.IDTokenTamper = tamper
 			prof := &Profile{Name: "oidc", Issuer: p.URL, ClientID: p.ClientID, ClientSecret: p.Secret, Scopes: []string{"openid", "email"}}
 			kr := newMemKeyring(0)
-			s, err := NewSession(prof, Options{Store: memStore(kr)})
-			if err != nil {
-				t.Fatal(err)
-			}
+			s := NewSession(prof, Options{Store: memStore(kr)})
 			open, pages := browserSim(t)
 			rec, err := s.Login(context.Background(), LoginOptions{Open: open, Timeout: 5 * time.Second})
 			page := <-pages
@@ -264,10 +253,7 @@ func TestCAFile(t *testing.T) {
 	tlsProf.TokenURL = tlsSrv.URL + "/token"
 	tlsProf.SendTokensToOtherOrigins = []string{tlsSrv.URL}
 	tlsProf.CAFile = caPath
-	trusted, err := NewSession(&tlsProf, Options{Store: memStore(kr)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	trusted := NewSession(&tlsProf, Options{Store: memStore(kr)})
 	login(t, trusted)
 	if err := trusted.Refresh(context.Background()); err != nil {
 		t.Errorf("with ca_file: %v", err)
@@ -278,11 +264,8 @@ func TestCAFile(t *testing.T) {
 	if err := os.WriteFile(caPath, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: selfSigned(t)}), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	untrusted, err := NewSession(&tlsProf, Options{Store: memStore(kr)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = untrusted.Refresh(context.Background())
+	untrusted := NewSession(&tlsProf, Options{Store: memStore(kr)})
+	err := untrusted.Refresh(context.Background())
 	if !errors.Is(err, ErrProviderUnreachable) || !strings.Contains(err.Error(), "certificate") {
 		t.Errorf("with an untrusted certificate: %v, want an unreachable provider over a certificate error", err)
 	}

@@ -84,8 +84,9 @@ type Session struct {
 
 var _ oauth2.TokenSource = (*Session)(nil)
 
-// NewSession prepares a session; it does not touch the network or keychain.
-func NewSession(p *Profile, opts Options) (*Session, error) {
+// NewSession prepares a session; it touches neither the network, the
+// keychain nor any file the profile names (see client).
+func NewSession(p *Profile, opts Options) *Session {
 	s := &Session{profile: p, store: opts.Store, hc: opts.HTTPClient, clock: opts.Clock,
 		retryMin: opts.RetryMin, retryMax: opts.RetryMax, log: opts.Log, poke: make(chan struct{}, 1),
 		trustMemory: opts.TrustMemory}
@@ -105,7 +106,7 @@ func NewSession(p *Profile, opts Options) (*Session, error) {
 	if s.retryMax <= 0 {
 		s.retryMax = 5 * time.Minute
 	}
-	return s, nil
+	return s
 }
 
 // client is the HTTP client for the provider, made when the provider is

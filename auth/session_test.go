@@ -62,12 +62,9 @@ func TestWrongClientAuthSaysSo(t *testing.T) {
 	p := testkit.NewOAuthServer(t, "post")
 	prof := serverProfile(p, "work")
 	prof.ClientAuth = "basic"
-	s, err := NewSession(prof, Options{Store: memStore(newMemKeyring(0))})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := NewSession(prof, Options{Store: memStore(newMemKeyring(0))})
 	open, pages := browserSim(t)
-	_, err = s.Login(context.Background(), LoginOptions{Open: open, Timeout: 10 * time.Second})
+	_, err := s.Login(context.Background(), LoginOptions{Open: open, Timeout: 10 * time.Second})
 	if err == nil || errors.Is(err, ErrSignInNeeded) || !strings.Contains(err.Error(), "client_auth") {
 		t.Errorf("login with basic against a post-only provider: %v", err)
 	}
@@ -98,10 +95,7 @@ func TestLoginFixedRedirectSentVerbatim(t *testing.T) {
 	p.RedirectURI = "http://localhost:" + port // no trailing slash: a different string to Cognito
 	prof := serverProfile(p, "work")
 	prof.RedirectURL = p.RedirectURI
-	s, err := NewSession(prof, Options{Store: memStore(newMemKeyring(0))})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := NewSession(prof, Options{Store: memStore(newMemKeyring(0))})
 	login(t, s)
 	if len(p.Rejections()) != 0 {
 		t.Errorf("provider rejected: %v", p.Rejections())
@@ -325,10 +319,7 @@ func TestLogoutWithoutRevocationEndpoint(t *testing.T) {
 	prof := serverProfile(p, "work")
 	prof.RevocationURL = ""
 	kr := newMemKeyring(0)
-	s, err := NewSession(prof, Options{Store: memStore(kr)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := NewSession(prof, Options{Store: memStore(kr)})
 	login(t, s)
 	res, err := s.Logout(context.Background())
 	if err != nil || !errors.Is(res.RevokeErr, ErrNoRevocation) || len(kr.names()) != 0 {
@@ -341,10 +332,7 @@ func TestClientSecretFromKeychainWins(t *testing.T) {
 	prof := serverProfile(p, "work")
 	prof.ClientSecret = "stale-secret-from-file"
 	kr := newMemKeyring(0)
-	s, err := NewSession(prof, Options{Store: memStore(kr)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := NewSession(prof, Options{Store: memStore(kr)})
 	if err := s.store.SetSecretFor(s.Profile(), p.Secret); err != nil {
 		t.Fatal(err)
 	}
@@ -358,11 +346,8 @@ func TestTrustMemory(t *testing.T) {
 	p := testkit.NewOAuthServer(t, "none")
 	kr := newMemKeyring(0)
 	clock := &fakeClock{now: time.Now()}
-	tray, err := NewSession(serverProfile(p, "work"), Options{Store: memStore(kr), Clock: clock, TrustMemory: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	other, _ := NewSession(serverProfile(p, "work"), Options{Store: memStore(kr), Clock: clock})
+	tray := NewSession(serverProfile(p, "work"), Options{Store: memStore(kr), Clock: clock, TrustMemory: true})
+	other := NewSession(serverProfile(p, "work"), Options{Store: memStore(kr), Clock: clock})
 	first := login(t, tray)
 	if err := other.Refresh(context.Background()); err != nil {
 		t.Fatal(err)

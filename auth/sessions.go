@@ -3,7 +3,6 @@ package auth
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"reflect"
@@ -128,12 +127,7 @@ func (s *Sessions) reload() (ch Changes, reread bool, fresh []*Session, err erro
 		} else {
 			ch.Added = append(ch.Added, name)
 		}
-		sess, err := NewSession(p, s.opts)
-		if err != nil {
-			// A profile that cannot even open (a missing ca_file) is
-			// reported when used; it must not hide the others.
-			continue
-		}
+		sess := NewSession(p, s.opts)
 		next[name] = sess
 		if s.keep != nil {
 			fresh = append(fresh, sess)
@@ -236,9 +230,9 @@ func (s *Sessions) Config() (*Config, error) {
 	return s.cfg, s.err
 }
 
-// Missing tells whether there is no profile file at all (a first start).
+// Missing tells whether, at the last reload (Config, Session and Reload
+// make one), there was no profile file at all: a first start.
 func (s *Sessions) Missing() bool {
-	_, _ = s.Reload()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return !s.stamp.ok
@@ -255,15 +249,7 @@ func (s *Sessions) Session(name string) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	if sess, ok := s.byName[p.Name]; ok {
-		return sess, nil
-	}
-	// Not opened at reload: say why.
-	_, err = NewSession(p, s.opts)
-	if err == nil {
-		err = errors.New("the profile could not be opened")
-	}
-	return nil, fmt.Errorf("profile %s: %w", p.Name, err)
+	return s.byName[p.Name], nil
 }
 
 // List is the open sessions in file order.

@@ -107,11 +107,7 @@ func profileFindings(ctx context.Context, p *auth.Profile, store *auth.Store) []
 			return []finding{{what: what, seen: "no usable secret in the keychain", fix: "tokentray secret set " + p.Name}}
 		}
 	}
-	s, err := auth.NewSession(p, auth.Options{Store: store})
-	if err == nil {
-		err = s.Check(ctx)
-	}
-	if err != nil {
+	if err := auth.NewSession(p, auth.Options{Store: store}).Check(ctx); err != nil {
 		return []finding{{what: what, seen: err.Error(), fix: "check the network, or the profile's addresses with your IT team"}}
 	}
 	f := finding{what: what, seen: p.Where() + " reachable", ok: true}
