@@ -13,7 +13,7 @@ BUILD_DEBS  := gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-de
 # Service (GNOME Keyring) on a private D-Bus session, a real X server with
 # software GL for the clipboard and the windows.
 TEST_DEBS   := $(BUILD_DEBS) chromium gnome-keyring libsecret-tools dbus-daemon ca-certificates \
-               xvfb x11-utils libgl1-mesa-dri libglx-mesa0
+               xvfb x11-utils libgl1-mesa-dri libglx-mesa0 git
 
 # A count, not a duration: with a duration Go 1.26 can fail a clean run
 # with "context deadline exceeded" at the deadline (golang/go#75804).
