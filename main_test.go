@@ -361,14 +361,20 @@ func TestFixedLocalhostRedirect(t *testing.T) {
 		t.Errorf("redirect_uri = %q, want exactly %q", got, want)
 	}
 
-	// The port taken by another program: a clear error naming port and
-	// profile, at once.
+	// The port taken by another program: since the provider offers it, a
+	// sign-in with a code, saying why; never a code: a clear error naming
+	// port and profile, at once.
 	l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	busy := tokentray(t, cfg, nil, "login", "fixed", "--no-browser")
+	coded := tokentray(t, cfg, nil, "login", "fixed", "--no-browser", "--timeout", "2s")
+	if !strings.Contains(coded.stderr, "Signing in with a code, since the browser sign-in cannot receive its answer here") ||
+		!strings.Contains(coded.stderr, "The code expired before the sign-in was finished.") || coded.stdout != "" {
+		t.Errorf("login with the port taken: exit %d, stdout %q, stderr %q", coded.code, coded.stdout, coded.stderr)
+	}
+	busy := tokentray(t, cfg, nil, "login", "fixed", "--no-browser", "--no-device")
 	if busy.code != 1 || !strings.Contains(busy.stderr, fmt.Sprintf("port %d", port)) || !strings.Contains(busy.stderr, "fixed") {
 		t.Errorf("login with the port taken: exit %d, stderr %q", busy.code, busy.stderr)
 	}

@@ -7,6 +7,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"image/png"
@@ -16,6 +17,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -27,6 +29,7 @@ import (
 
 	"github.com/tokentray/tokentray/assets"
 	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/internal/control"
 	"github.com/tokentray/tokentray/internal/testkit"
 )
 
@@ -673,6 +676,48 @@ func TestWindowsRender(t *testing.T) {
 	}
 	time.Sleep(2 * time.Second)
 	d.shot(t, "Sign in to work", "signin-done.png")
+
+	// A sign-in with a code, started from the menu: the page opens, the
+	// window shows the code, Chromium enters it on the provider's page.
+	code := writeConfig(t, p.Profile("kiosk", "public", `grant = "device_code"`))
+	if r := d.cli(t, "profiles", "import", code, "--yes"); r.code != 0 {
+		t.Fatalf("import: %s", r.stderr)
+	}
+	forget(t, "kiosk")
+	before := d.openedCount()
+	it.ClickIn(t, "kiosk", "Sign in…")
+	page := d.lastOpened(t, before)
+	d.windowOpen(t, "Sign in to kiosk")
+	var userCode string
+	eventually(t, 10*time.Second, "the view shows no code", func() bool {
+		var ps []control.ProfileView
+		_ = json.Unmarshal([]byte(d.cli(t, "status", "--json").stdout), &ps)
+		for _, k := range ps {
+			if k.Name == "kiosk" && k.SignIn.Device != nil {
+				userCode = k.SignIn.Device.UserCode
+			}
+		}
+		return userCode != ""
+	})
+	if !strings.Contains(page, "user_code="+userCode) {
+		t.Errorf("the tray opened %s for code %s", page, userCode)
+	}
+	time.Sleep(2 * time.Second)
+	d.shot(t, "Sign in to kiosk", "signin-code.png")
+	if _, err := b.EnterCode(page, userCode, "alice", false); err != nil {
+		t.Fatal(err)
+	}
+	var st result
+	defer func() {
+		if t.Failed() {
+			t.Logf("status: %+v", st)
+		}
+	}()
+	eventually(t, 20*time.Second, "not signed in with the code", func() bool {
+		st = d.cli(t, "status")
+		// Chromium is still signed in at the provider as alice.
+		return regexp.MustCompile(`(?m)^kiosk +signed in +alice@example.test`).MatchString(st.stdout)
+	})
 
 	it.ClickIn(t, "lightfi", "Sign in…") // still holds YOUR-LIGHTFI-CLIENT-ID
 	d.windowOpen(t, "Sign in to lightfi")

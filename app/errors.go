@@ -59,6 +59,8 @@ func ErrorOf(err error) *control.Error {
 		out.Kind = control.KindUnreachable
 	case errors.Is(err, context.Canceled):
 		out.Kind = control.KindCanceled
+	case errors.Is(err, auth.ErrCodeExpired):
+		out.Kind = control.KindCodeExpired
 	case errors.Is(err, context.DeadlineExceeded):
 		out.Kind = control.KindTimeout
 	case errors.As(err, &pe):

@@ -45,6 +45,10 @@ func (r *Resident) handle(ctx context.Context, req control.Request, send func(co
 		return control.Message{}, control.Errorf(control.KindElsewhere, "this tray serves %s", r.sessions.Path())
 	}
 	switch req.Op {
+	case control.OpStatus:
+		// The tray's view: with the sign-ins it runs (a code to enter).
+		v := r.View()
+		return control.Message{View: &v}, nil
 	case control.OpShow:
 		r.show(req.Window, req.Profile)
 		return control.Message{}, nil
@@ -58,11 +62,17 @@ func (r *Resident) handle(ctx context.Context, req control.Request, send func(co
 		return control.Message{}, nil
 	case control.OpCopyLink:
 		p, _ := r.View().Profile(req.Profile)
-		if p.SignIn.URL == "" {
+		switch {
+		case p.SignIn.Device != nil:
+			// A user code alone signs no one in: the person must too.
+			return control.Message{}, r.clip.Copy(p.SignIn.Device.UserCode, 0)
+		case p.SignIn.URL == "":
 			return control.Message{}, errors.New("no sign-in is waiting")
 		}
 		// The address is no secret (PKCE keeps the verifier here).
 		return control.Message{}, r.clip.Copy(p.SignIn.URL, 0)
+	case control.OpOpenPage:
+		return control.Message{}, r.openSignInPage(req.Profile)
 	case control.OpAutostart:
 		return control.Message{}, r.SetAutostart(req.Autostart)
 	case control.OpCopy:

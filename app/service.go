@@ -21,7 +21,7 @@ type handler func(ctx context.Context, req control.Request, send func(control.Me
 type service struct {
 	sessions *auth.Sessions
 	// login runs a sign-in; the tray's also shows its progress.
-	login func(ctx context.Context, profile string, open func(string) error, timeout time.Duration) (control.LoginResult, error)
+	login func(ctx context.Context, profile string, o control.LoginOptions) (control.LoginResult, error)
 }
 
 func newService(sessions *auth.Sessions) *service {
@@ -73,7 +73,10 @@ func (s *service) handle(ctx context.Context, req control.Request, send func(con
 		v := viewOf(s.sessions)
 		return control.Message{View: &v}, nil
 	case control.OpLogin:
-		res, err := s.login(ctx, req.Profile, func(u string) error { return send(control.Message{URL: u}) }, req.Timeout)
+		res, err := s.login(ctx, req.Profile, control.LoginOptions{Flow: req.Flow, Timeout: req.Timeout,
+			Open:   func(u string) error { return send(control.Message{URL: u}) },
+			Device: func(d control.DeviceCode) { _ = send(control.Message{Device: &d}) },
+		})
 		return control.Message{Login: &res}, err
 	case control.OpLogout:
 		res, err := s.logout(ctx, req.Profile)
@@ -152,7 +155,7 @@ func (s *service) token(ctx context.Context, profile string, minValid time.Durat
 	return t, nil
 }
 
-func (s *service) signIn(ctx context.Context, profile string, open func(string) error, timeout time.Duration) (control.LoginResult, error) {
+func (s *service) signIn(ctx context.Context, profile string, o control.LoginOptions) (control.LoginResult, error) {
 	sess, err := s.sessions.Session(profile)
 	if err != nil {
 		return control.LoginResult{}, err
@@ -162,11 +165,23 @@ func (s *service) signIn(ctx context.Context, profile string, open func(string) 
 		w := control.Explain(errorFor(err, name))
 		return w.Headline, w.Next
 	}
-	rec, err := sess.Login(ctx, auth.LoginOptions{Open: open, Timeout: timeout, Describe: describe})
+	opts := auth.LoginOptions{Open: o.Open, Timeout: o.Timeout, Describe: describe, Flow: flows[o.Flow]}
+	if o.Device != nil {
+		opts.Device = func(d auth.DeviceCode) {
+			o.Device(control.DeviceCode{UserCode: d.UserCode, URI: d.VerificationURI, URIComplete: d.VerificationURIComplete, Expires: d.Expires, Why: d.Why})
+		}
+	}
+	rec, err := sess.Login(ctx, opts)
 	if err != nil {
 		return control.LoginResult{}, errorFor(err, sess.Profile().Name)
 	}
 	return control.LoginResult{Who: rec.Who(), Expiry: rec.Expiry, SignedInAt: rec.SignedInAt, HasRefreshToken: rec.RefreshToken != ""}, nil
+}
+
+// flows maps the contract's sign-in choices to the engine's.
+var flows = map[control.Flow]auth.Flow{
+	control.FlowAuto: auth.FlowAuto, control.FlowPreferDevice: auth.FlowPreferDevice,
+	control.FlowDevice: auth.FlowDevice, control.FlowBrowser: auth.FlowBrowser,
 }
 
 func (s *service) logout(ctx context.Context, profile string) (control.LogoutResult, error) {

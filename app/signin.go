@@ -2,12 +2,10 @@ package app
 
 import (
 	"context"
-	"io"
+	"errors"
 	"sync"
-	"time"
 
-	"github.com/pkg/browser"
-
+	"github.com/tokentray/tokentray/internal/browse"
 	"github.com/tokentray/tokentray/internal/control"
 )
 
@@ -78,21 +76,40 @@ func (r *Resident) SignIn(profile string) {
 // startSignIn starts a browser sign-in in the background.
 func (r *Resident) startSignIn(profile string) {
 	go func() {
-		if _, err := r.login(r.ctx, profile, openBrowser, 0); err != nil {
+		if _, err := r.login(r.ctx, profile, control.LoginOptions{}); err != nil {
 			r.log.Info("sign-in did not finish", "profile", profile, "err", err)
 		}
 	}()
 }
 
-func openBrowser(u string) error {
-	// xdg-open chatters; none of it is for anyone.
-	browser.Stdout, browser.Stderr = io.Discard, io.Discard
-	return browser.OpenURL(u)
+// openSignInPage opens the waiting sign-in's page of profile: the device
+// code's page, or the browser sign-in's address.
+func (r *Resident) openSignInPage(profile string) error {
+	p, ok := r.View().Profile(profile)
+	if !ok {
+		return errors.New("no sign-in is waiting")
+	}
+	u := p.SignIn.URL
+	if d := p.SignIn.Device; d != nil {
+		u = d.URIComplete
+		if u == "" {
+			u = d.URI
+		}
+	}
+	s, err := r.sessions.Session(p.Name)
+	if u == "" || err != nil {
+		return errors.New("no sign-in is waiting")
+	}
+	argv, err := s.Profile().BrowserArgv(u)
+	if err != nil {
+		return err
+	}
+	return browse.Open(u, argv)
 }
 
 // login runs one sign-in of the tray's, from the menu, a window or the
 // command line, and shows its progress.
-func (r *Resident) login(ctx context.Context, profile string, open func(string) error, timeout time.Duration) (control.LoginResult, error) {
+func (r *Resident) login(ctx context.Context, profile string, o control.LoginOptions) (control.LoginResult, error) {
 	s, err := r.sessions.Session(profile)
 	if err != nil {
 		return control.LoginResult{}, err
@@ -102,12 +119,35 @@ func (r *Resident) login(ctx context.Context, profile string, open func(string) 
 	defer cancel()
 	run := r.signIns.begin(name, cancel)
 	r.changed()
-	res, err := r.svc.signIn(ctx, name, func(u string) error {
-		err := open(u)
-		r.signIns.update(run, func(v *control.SignInView) { v.URL, v.NoBrowser = u, err != nil })
-		r.changed()
-		return err
-	}, timeout)
+	open := o.Open
+	if open == nil {
+		open = func(u string) error {
+			argv, err := s.Profile().BrowserArgv(u)
+			if err != nil {
+				return err
+			}
+			return browse.Open(u, argv)
+		}
+	}
+	res, err := r.svc.signIn(ctx, name, control.LoginOptions{Flow: o.Flow, Timeout: o.Timeout,
+		Open: func(u string) error {
+			err := open(u)
+			r.signIns.update(run, func(v *control.SignInView) { v.URL, v.NoBrowser = u, err != nil })
+			r.changed()
+			return err
+		},
+		Device: func(d control.DeviceCode) {
+			r.signIns.update(run, func(v *control.SignInView) { v.Device = &d })
+			r.changed()
+			if o.Device != nil {
+				o.Device(d)
+			} else {
+				// The tray's own sign-in: the page opens as a browser
+				// sign-in's would; the window shows the code.
+				_ = r.openSignInPage(name)
+			}
+		},
+	})
 	r.signIns.update(run, func(v *control.SignInView) {
 		*v = control.SignInView{Done: err == nil}
 		if err != nil {

@@ -27,7 +27,7 @@ func profileView(p *auth.Profile, st auth.State) control.ProfileView {
 	pv := control.ProfileView{
 		Name: p.Name, Provider: providerName(p), Issuer: issuerOf(p), Grant: grantOf(p), State: stateName(st.Kind), Who: st.Who, Scope: st.Scope,
 		Expiry: sec(st.Until), HasRefreshToken: st.HasRefreshToken, RefreshExpiry: sec(st.RefreshUntil),
-		ServiceAccount: p.JWTBearer(), SignedInAt: sec(st.SignedInAt), RefreshedAt: sec(st.RefreshedAt), Since: sec(st.Since),
+		ServiceAccount: p.Machine(), SignedInAt: sec(st.SignedInAt), RefreshedAt: sec(st.RefreshedAt), Since: sec(st.Since),
 	}
 	if st.Err != nil {
 		pv.Err = errorFor(st.Err, p.Name)

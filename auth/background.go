@@ -20,8 +20,8 @@ func (s *Session) RefreshMargin(rec *Record) time.Duration {
 	m := s.profile.RefreshMargin.Duration
 	switch {
 	case m > 0:
-	case s.profile.JWTBearer():
-		m = time.Minute // the buffer DT documents: a new assertion is cheap
+	case s.profile.Machine():
+		m = time.Minute // the buffer DT documents: a new token is cheap
 	default:
 		m = max(time.Minute, life*15/100)
 	}

@@ -25,6 +25,10 @@ func (p *Profile) binding() string {
 	} else {
 		fields = append(fields, "issuer", p.Issuer, "auth_url", p.AuthURL, "token_url", p.TokenURL,
 			"revocation_url", p.RevocationURL, "userinfo_url", p.UserinfoURL, "client_id", p.ClientID)
+		if p.DeviceAuthURL != "" {
+			// Only when set: sign-ins saved before the key existed stay theirs.
+			fields = append(fields, "device_authorization_url", p.DeviceAuthURL)
+		}
 	}
 	fields = append(fields, "send_tokens_to_other_origins")
 	fields = append(fields, p.SendTokensToOtherOrigins...)

@@ -49,13 +49,18 @@ func (p *Profile) ready() error {
 }
 
 // NeedsSecret tells whether the profile signs in with a secret that is not
-// in the profile file: a client secret for client_auth basic or post, or a
-// service account's HS256 key secret.
+// in the profile file: a client secret for client_auth basic or post (a
+// client_credentials client's default), or a service account's HS256 key
+// secret.
 func (p *Profile) NeedsSecret() bool {
 	if p.JWTBearer() {
 		return p.JWTAlg == "" || p.JWTAlg == "HS256"
 	}
-	return (p.ClientAuth == "basic" || p.ClientAuth == "post") && p.ClientSecret == ""
+	auth := p.ClientAuth
+	if auth == "" && p.Grant == "client_credentials" {
+		auth = "basic"
+	}
+	return (auth == "basic" || auth == "post") && p.ClientSecret == ""
 }
 
 // FixedCallbackPort is the port of a fixed redirect_url ("" for any free

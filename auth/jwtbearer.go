@@ -44,19 +44,9 @@ func (s *Session) assertion() (string, error) {
 		}
 		method, key = jwt.SigningMethodHS256, []byte(secret)
 	case "RS256", "ES256":
-		pem, err := readSmallFile(p.PrivateKeyFile)
-		if err != nil {
-			return "", fmt.Errorf("read private_key_file: %w", err)
-		}
-		if p.JWTAlg == "RS256" {
-			method = jwt.SigningMethodRS256
-			key, err = jwt.ParseRSAPrivateKeyFromPEM(pem)
-		} else {
-			method = jwt.SigningMethodES256
-			key, err = jwt.ParseECPrivateKeyFromPEM(pem)
-		}
-		if err != nil {
-			return "", fmt.Errorf("private_key_file %s holds no %s private key", p.PrivateKeyFile, p.JWTAlg)
+		var err error
+		if method, key, err = signingKey(p.JWTAlg, p.PrivateKeyFile); err != nil {
+			return "", err
 		}
 	}
 	tok := jwt.NewWithClaims(method, claims)
@@ -96,10 +86,10 @@ func (s *Session) jwtBearerToken(ctx context.Context, prev *Record) (*Record, er
 	return &next, nil
 }
 
-// loginJWT is "sign in" for a service account: prove the credentials work by
-// getting a token, then keep it.
-func (s *Session) loginJWT(ctx context.Context) (*Record, error) {
-	rec, err := s.jwtBearerToken(ctx, &Record{SignedInAt: s.now()})
+// loginMachine is "sign in" for a service account or a machine client:
+// prove the credentials work by getting a token, then keep it.
+func (s *Session) loginMachine(ctx context.Context) (*Record, error) {
+	rec, err := s.machineToken(ctx, &Record{SignedInAt: s.now()})
 	if err != nil {
 		return nil, fmt.Errorf("sign in to %s: %w", s.profile.Name, err)
 	}
@@ -112,4 +102,24 @@ func (s *Session) loginJWT(ctx context.Context) (*Record, error) {
 		return nil, err
 	}
 	return rec, nil
+}
+
+// signingKey reads a PEM private key file for alg (RS256 or ES256).
+func signingKey(alg, file string) (jwt.SigningMethod, any, error) {
+	pem, err := readSmallFile(file)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read private_key_file: %w", err)
+	}
+	var key any
+	method := jwt.SigningMethod(jwt.SigningMethodRS256)
+	if alg == "ES256" {
+		method = jwt.SigningMethodES256
+		key, err = jwt.ParseECPrivateKeyFromPEM(pem)
+	} else {
+		key, err = jwt.ParseRSAPrivateKeyFromPEM(pem)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("private_key_file %s holds no %s private key", file, method.Alg())
+	}
+	return method, key, nil
 }

@@ -20,7 +20,13 @@ type LoginOptions struct {
 	// opens a browser or shows the URL. An error is not fatal: the sign-in
 	// keeps waiting, since the user may open the URL some other way.
 	Open func(authURL string) error
-	// Timeout bounds the whole sign-in; 0 means 5 minutes.
+	// Device is handed the code and where to enter it, when the sign-in
+	// runs with a device code.
+	Device func(DeviceCode)
+	// Flow chooses between the browser and a device code.
+	Flow Flow
+	// Timeout bounds the whole sign-in; 0 means 5 minutes in the browser,
+	// the code's lifetime with a device code.
 	Timeout time.Duration
 	// Describe puts a failed sign-in in a person's words for the browser's
 	// page: a headline and the next step (the error itself is the detail).
@@ -30,7 +36,8 @@ type LoginOptions struct {
 
 // Login runs the authorization-code flow with PKCE (S256) and state, plus a
 // nonce and ID-token verification when the profile asks for openid, against
-// a loopback callback (RFC 8252). The tokens go to the keychain.
+// a loopback callback (RFC 8252) — or the device authorization grant (RFC
+// 8628) where opts.Flow and the profile say. The tokens go to the keychain.
 func (s *Session) Login(ctx context.Context, opts LoginOptions) (*Record, error) {
 	prev := s.State()
 	s.pub.update(func(st *State) { st.Kind, st.Err = SigningIn, nil })
@@ -52,14 +59,24 @@ func (s *Session) login(ctx context.Context, opts LoginOptions) (*Record, error)
 	if err := p.ready(); err != nil {
 		return nil, err
 	}
-	if p.JWTBearer() {
-		return s.loginJWT(ctx)
+	if p.Machine() {
+		return s.loginMachine(ctx)
+	}
+	if p.DeviceOnly() && opts.Flow == FlowBrowser {
+		return nil, s.profile.configError("grant", "is \"device_code\": this profile signs in with a code only")
+	}
+	if p.DeviceOnly() || opts.Flow == FlowDevice {
+		ep, err := s.endpoints(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("sign in to %s: %w", p.Name, err)
+		}
+		return s.loginDevice(ctx, ep, opts, "")
 	}
 	timeout := opts.Timeout
 	if timeout <= 0 {
 		timeout = 5 * time.Minute
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	bctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	redir := p.RedirectURL
@@ -70,16 +87,26 @@ func (s *Session) login(ctx context.Context, opts LoginOptions) (*Record, error)
 	if err != nil {
 		return nil, fmt.Errorf("profile %s: redirect_url: %w", p.Name, err)
 	}
-	ep, err := s.endpoints(ctx)
+	ep, err := s.endpoints(bctx)
 	if err != nil {
 		return nil, fmt.Errorf("sign in to %s: %w", p.Name, err)
+	}
+	if opts.Flow == FlowPreferDevice && ep.Device != "" {
+		return s.loginDevice(ctx, ep, opts, "")
 	}
 	state := oauth2.GenerateVerifier()
 	cs, err := listenCallback(p.Name, rd, state, ep.Issuer)
 	if err != nil {
+		if opts.Flow == FlowAuto && ep.Device != "" {
+			// A policy or another program keeps the callback from
+			// listening; a code needs no port.
+			s.log.Info("the sign-in callback cannot listen; signing in with a code", "err", err)
+			return s.loginDevice(ctx, ep, opts, "the browser sign-in cannot receive its answer here ("+err.Error()+")")
+		}
 		return nil, err
 	}
 	defer cs.shutdown()
+	ctx = bctx
 
 	cfg, _, err := s.oauthConfig(ctx, cs.uri)
 	if err != nil {
@@ -139,13 +166,20 @@ func (s *Session) finishLogin(ctx context.Context, cfg *oauth2.Config, ep endpoi
 	}
 	form := url.Values{"grant_type": {"authorization_code"}, "code": {res.code},
 		"redirect_uri": {cfg.RedirectURL}, "code_verifier": {verifier}}
-	tr, err := s.postToken(ctx, cfg.Endpoint.TokenURL, form, credsOf(cfg))
+	tr, err := s.postToken(ctx, cfg.Endpoint.TokenURL, form, s.credsOf(cfg))
 	if err != nil {
 		return nil, fmt.Errorf("exchange the authorization code: %w", classify(err))
 	}
+	return s.keep(ctx, ep, tr, nonce)
+}
+
+// keep makes a sign-in's token answer the profile's record: the ID token
+// verified (with nonce, when the sign-in sent one), the account named, the
+// record saved.
+func (s *Session) keep(ctx context.Context, ep endpoints, tr *tokenResponse, nonce string) (*Record, error) {
 	rec := &Record{SignedInAt: s.now()}
 	s.apply(rec, tr)
-	if nonce != "" {
+	if s.profile.HasScope("openid") {
 		raw := tr.IDToken
 		if raw == "" {
 			return nil, errors.New("the provider sent no ID token although openid was requested")
@@ -161,7 +195,7 @@ func (s *Session) finishLogin(ctx context.Context, cfg *oauth2.Config, ep endpoi
 		if err != nil {
 			return nil, fmt.Errorf("the ID token is not valid: %w", err)
 		}
-		if idt.Nonce != nonce {
+		if nonce != "" && idt.Nonce != nonce {
 			return nil, errors.New("the ID token does not belong to this sign-in (nonce mismatch)")
 		}
 		var c identity

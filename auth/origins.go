@@ -32,7 +32,7 @@ func (p *Profile) trusts(raw string) bool {
 
 // endpointKeys name the profile keys of the endpoints that receive codes,
 // tokens or secrets.
-var endpointKeys = []string{"token_url", "revocation_url", "userinfo_url"}
+var endpointKeys = []string{"token_url", "revocation_url", "userinfo_url", "device_authorization_url"}
 
 // explicit is the profile's own value for an endpoint key.
 func (p *Profile) explicit(key string) string {
@@ -45,6 +45,8 @@ func (p *Profile) explicit(key string) string {
 		return p.RevocationURL
 	case "userinfo_url":
 		return p.UserinfoURL
+	case "device_authorization_url":
+		return p.DeviceAuthURL
 	}
 	return ""
 }
@@ -52,10 +54,8 @@ func (p *Profile) explicit(key string) string {
 // checkOrigins checks the profile's own URLs, before anything is
 // discovered: against auth_url, else against the issuer.
 func (p *Profile) checkOrigins() (key, msg string) {
-	page := p.AuthURL
-	if page == "" {
-		page = p.Issuer
-	}
+	page := p.signInPage()
+
 	for _, k := range endpointKeys {
 		if v := p.explicit(k); v != "" && origin(v) != origin(page) && !p.trusts(v) {
 			return k, crossOrigin(page, v)
@@ -83,8 +83,15 @@ func (p *Profile) checkOrigins() (key, msg string) {
 // only names the account, which the ID token does too.
 func (p *Profile) checkEndpoints(ep *endpoints) error {
 	authFound := p.AuthURL == ""
+	// Profiles without a sign-in page of their own (device code, machine
+	// clients) are judged by the issuer, else their token endpoint.
+	page := ep.Auth
+	if page == "" || !p.browserSignIn() {
+		page = p.signInPage()
+	}
 	for _, e := range []struct{ key, val string }{
 		{"auth_url", ep.Auth}, {"token_url", ep.Token}, {"revocation_url", ep.Revocation}, {"userinfo_url", ep.Userinfo},
+		{"device_authorization_url", ep.Device},
 	} {
 		if e.val == "" {
 			continue
@@ -108,7 +115,7 @@ func (p *Profile) checkEndpoints(ep *endpoints) error {
 		// path): under a path, anyone who can publish a file on the site
 		// (a self-hosted GitLab's raw files) could write it.
 		vouched := found && authFound && issuerIsOrigin(p.Issuer)
-		if origin(e.val) == origin(ep.Auth) || vouched || p.trusts(e.val) {
+		if origin(e.val) == origin(page) || vouched || p.trusts(e.val) {
 			continue
 		}
 		if e.key == "userinfo_url" && found {
@@ -119,9 +126,21 @@ func (p *Profile) checkEndpoints(ep *endpoints) error {
 		if found {
 			key = "issuer"
 		}
-		return p.configError(key, crossOrigin(ep.Auth, e.val))
+		return p.configError(key, crossOrigin(page, e.val))
 	}
 	return nil
+}
+
+// signInPage is where the profile's sign-in is judged: its sign-in page,
+// else its issuer, else (a machine client) its token endpoint.
+func (p *Profile) signInPage() string {
+	switch {
+	case p.AuthURL != "":
+		return p.AuthURL
+	case p.Issuer != "":
+		return p.Issuer
+	}
+	return p.TokenURL
 }
 
 // issuerIsOrigin tells whether an issuer is a whole origin (no path but
@@ -140,14 +159,18 @@ func crossOrigin(page, dest string) string {
 // Where says, for a person to confirm, where the profile signs in and where
 // its codes, tokens and secrets go — every origin that may receive them.
 func (p *Profile) Where() string {
-	if p.JWTBearer() {
+	page := p.signInPage()
+	var s string
+	switch {
+	case p.JWTBearer():
 		return "service account; assertions and tokens at " + origin(p.TokenURL)
+	case p.Machine():
+		s = "machine client, no sign-in; its credentials and tokens at " + origin(page)
+	case p.DeviceOnly():
+		s = "sign-in with a code, at " + origin(page)
+	default:
+		s = "sign-in at " + origin(page)
 	}
-	page := p.AuthURL
-	if page == "" {
-		page = p.Issuer
-	}
-	s := "sign-in at " + origin(page)
 	if p.AuthURL == "" && p.Issuer != "" {
 		s += " (its discovery document names the endpoints)"
 	}

@@ -31,13 +31,17 @@ type Profile struct {
 	TokenURL      string `toml:"token_url"`
 	RevocationURL string `toml:"revocation_url"`
 	UserinfoURL   string `toml:"userinfo_url"`
+	// DeviceAuthURL is RFC 8628's device authorization endpoint, for
+	// sign-in with a code on another device; default: from discovery.
+	DeviceAuthURL string `toml:"device_authorization_url"`
 
 	ClientID string `toml:"client_id"`
 	// ClientSecret in the file is a convenience; one set with
 	// `tokentray secret set` lives in the keychain and wins.
 	ClientSecret string `toml:"client_secret"`
-	// ClientAuth is "none", "basic" or "post"; empty means decide from
-	// discovery and whether there is a secret.
+	// ClientAuth is "none", "basic", "post" or "private_key_jwt" (RFC
+	// 7523 §2.2: an assertion signed with private_key_file); empty means
+	// decide from discovery and whether there is a secret.
 	ClientAuth string `toml:"client_auth"`
 	// RevocationClientAuth is where the credentials go at the revocation
 	// endpoint when it wants otherwise than the token endpoint (Cognito:
@@ -61,17 +65,28 @@ type Profile struct {
 	// its refresh tokens last (Cognito: 30 days unless configured).
 	RefreshTokenLifetime Duration `toml:"refresh_token_lifetime"`
 
-	// Grant is "authorization_code" (the default: browser sign-in) or
+	// Grant is "authorization_code" (the default: browser sign-in, or a
+	// device code where no browser can reach back), "device_code" (RFC
+	// 8628 only), "client_credentials" (a machine client, no person) or
 	// "jwt-bearer" (RFC 7523 service accounts, no browser).
 	Grant string `toml:"grant"`
+	// Resource are RFC 8707 resource indicators sent with token requests
+	// of a client_credentials profile (and its audience, as Auth0 wants).
+	Resource []string `toml:"resource"`
+	// Browser is the command that opens the sign-in page: a browser and
+	// its options, with {url} for the address ("firefox -P work {url}");
+	// default: the system's browser.
+	Browser string `toml:"browser"`
 	// KeyID goes in the assertion's kid header; Email is its issuer (iss).
 	KeyID string `toml:"key_id"`
 	Email string `toml:"email"`
 	// JWTAlg is HS256 (a shared secret from the keychain, the default), or
-	// RS256/ES256 with PrivateKeyFile (PEM).
+	// RS256/ES256 with PrivateKeyFile (PEM); for client_auth
+	// private_key_jwt, RS256 (the default) or ES256.
 	JWTAlg         string `toml:"jwt_alg"`
 	PrivateKeyFile string `toml:"private_key_file"`
-	// Audience is the assertion's aud; default token_url.
+	// Audience is the assertion's aud of a jwt-bearer profile (default
+	// token_url), or the audience parameter of a client_credentials one.
 	Audience string `toml:"audience"`
 
 	// Tools that take the token from tokentray.
@@ -349,11 +364,11 @@ var reservedParams = map[string]bool{
 // usable.
 func (p *Profile) check() (key, msg string) {
 	switch p.Grant {
-	case "", "authorization_code":
+	case "", "authorization_code", "device_code", "client_credentials":
 	case "jwt-bearer":
 		return p.checkJWTBearer()
 	default:
-		return "grant", fmt.Sprintf("must be \"authorization_code\" or \"jwt-bearer\", not %q", p.Grant)
+		return "grant", fmt.Sprintf("must be \"authorization_code\", \"device_code\", \"client_credentials\" or \"jwt-bearer\", not %q", p.Grant)
 	}
 	if p.ClientID == "" {
 		return "client_id", "missing: every profile needs the client id the provider gave you"
@@ -364,7 +379,11 @@ func (p *Profile) check() (key, msg string) {
 	if key, msg := p.checkTools(); msg != "" {
 		return key, msg
 	}
-	if p.Issuer == "" && (p.AuthURL == "" || p.TokenURL == "") {
+	if p.Grant == "client_credentials" || p.Grant == "device_code" {
+		if key, msg := p.checkNoBrowser(); msg != "" {
+			return key, msg
+		}
+	} else if p.Issuer == "" && (p.AuthURL == "" || p.TokenURL == "") {
 		switch {
 		case p.AuthURL == "" && p.TokenURL == "":
 			return "issuer", "missing: set issuer (for OpenID discovery) or both auth_url and token_url"
@@ -377,6 +396,7 @@ func (p *Profile) check() (key, msg string) {
 	for _, u := range []struct{ key, val string }{
 		{"issuer", p.Issuer}, {"auth_url", p.AuthURL}, {"token_url", p.TokenURL},
 		{"revocation_url", p.RevocationURL}, {"userinfo_url", p.UserinfoURL},
+		{"device_authorization_url", p.DeviceAuthURL},
 	} {
 		if u.val == "" {
 			continue
@@ -385,10 +405,13 @@ func (p *Profile) check() (key, msg string) {
 			return u.key, msg
 		}
 	}
-	switch p.ClientAuth {
-	case "", "none", "basic", "post":
-	default:
-		return "client_auth", fmt.Sprintf("must be \"none\", \"basic\" or \"post\", not %q", p.ClientAuth)
+	if key, msg := p.checkClientAuth(); msg != "" {
+		return key, msg
+	}
+	if p.Browser != "" {
+		if _, err := checkBrowser(p.Browser); err != nil {
+			return "browser", err.Error()
+		}
 	}
 	switch p.RevocationClientAuth {
 	case "", "none", "basic", "post":
@@ -527,10 +550,6 @@ func (p *Profile) checkJWTBearer() (key, msg string) {
 	}
 	return "", ""
 }
-
-// JWTBearer tells whether the profile signs in with a JWT assertion (a
-// service account) instead of the browser.
-func (p *Profile) JWTBearer() bool { return p.Grant == "jwt-bearer" }
 
 // HasScope reports whether the profile requests scope s.
 func (p *Profile) HasScope(s string) bool {

@@ -24,6 +24,7 @@ type endpoints struct {
 	Token       string
 	Revocation  string
 	Userinfo    string
+	Device      string   // RFC 8628 device_authorization_endpoint
 	AuthMethods []string // token_endpoint_auth_methods_supported
 	verifier    *oidc.IDTokenVerifier
 }
@@ -68,6 +69,7 @@ func (s *Session) discover(ctx context.Context) (endpoints, error) {
 		var extra struct {
 			Revocation  string   `json:"revocation_endpoint"`
 			Userinfo    string   `json:"userinfo_endpoint"`
+			Device      string   `json:"device_authorization_endpoint"`
 			AuthMethods []string `json:"token_endpoint_auth_methods_supported"`
 		}
 		if err := prov.Claims(&extra); err != nil {
@@ -75,7 +77,7 @@ func (s *Session) discover(ctx context.Context) (endpoints, error) {
 		}
 		e := prov.Endpoint()
 		ep.Auth, ep.Token = e.AuthURL, e.TokenURL
-		ep.Revocation, ep.Userinfo, ep.AuthMethods = extra.Revocation, extra.Userinfo, extra.AuthMethods
+		ep.Revocation, ep.Userinfo, ep.Device, ep.AuthMethods = extra.Revocation, extra.Userinfo, extra.Device, extra.AuthMethods
 		ep.verifier = prov.Verifier(&oidc.Config{ClientID: p.ClientID, Now: s.now})
 	}
 	for _, o := range []struct {
@@ -83,16 +85,19 @@ func (s *Session) discover(ctx context.Context) (endpoints, error) {
 		val string
 	}{
 		{&ep.Auth, p.AuthURL}, {&ep.Token, p.TokenURL},
-		{&ep.Revocation, p.RevocationURL}, {&ep.Userinfo, p.UserinfoURL},
+		{&ep.Revocation, p.RevocationURL}, {&ep.Userinfo, p.UserinfoURL}, {&ep.Device, p.DeviceAuthURL},
 	} {
 		if o.val != "" {
 			*o.dst = o.val
 		}
 	}
 	s.log.Debug("endpoints", "issuer", ep.Issuer, "authorize", ep.Auth, "token", ep.Token,
-		"revocation", ep.Revocation, "userinfo", ep.Userinfo, "auth_methods", ep.AuthMethods)
-	if ep.Auth == "" || ep.Token == "" {
+		"revocation", ep.Revocation, "userinfo", ep.Userinfo, "device", ep.Device, "auth_methods", ep.AuthMethods)
+	switch {
+	case ep.Token == "" || (ep.Auth == "" && p.browserSignIn()):
 		return ep, fmt.Errorf("the provider at %s publishes no authorization or token endpoint; set auth_url and token_url", p.Issuer)
+	case ep.Device == "" && p.DeviceOnly():
+		return ep, p.configError("grant", fmt.Sprintf("the provider at %s offers no sign-in with a code (no device_authorization_endpoint); set device_authorization_url or use grant = \"authorization_code\"", p.Issuer))
 	}
 	if err := p.checkEndpoints(&ep); err != nil {
 		return ep, err
@@ -143,6 +148,8 @@ func authStyle(p *Profile, ep endpoints, secret string) (oauth2.AuthStyle, strin
 		}
 	}
 	switch method {
+	case "private_key_jwt":
+		return oauth2.AuthStyleInParams, method, nil
 	case "basic", "post":
 		if secret == "" {
 			return 0, "", fmt.Errorf("%w: profile %s uses client_auth %q; run `tokentray secret set %s`", ErrNoSecret, p.Name, method, p.Name)
@@ -171,7 +178,7 @@ func (s *Session) oauthConfig(ctx context.Context, redirectURI string) (*oauth2.
 	if err != nil {
 		return nil, ep, err
 	}
-	if method == "none" {
+	if method == "none" || method == "private_key_jwt" {
 		secret = ""
 	}
 	return &oauth2.Config{
@@ -184,8 +191,12 @@ func (s *Session) oauthConfig(ctx context.Context, redirectURI string) (*oauth2.
 }
 
 // credsOf is where cfg's client authentication goes on a form request.
-func credsOf(cfg *oauth2.Config) clientCreds {
-	return clientCreds{id: cfg.ClientID, secret: cfg.ClientSecret, style: cfg.Endpoint.AuthStyle}
+func (s *Session) credsOf(cfg *oauth2.Config) clientCreds {
+	c := clientCreds{id: cfg.ClientID, secret: cfg.ClientSecret, style: cfg.Endpoint.AuthStyle}
+	if s.profile.ClientAuth == "private_key_jwt" {
+		c.assert = s.clientAssertion
+	}
+	return c
 }
 
 // newHTTPClient trusts the system roots plus the profile's CA file, takes

@@ -62,8 +62,8 @@ func (s *Session) Logout(ctx context.Context) (LogoutResult, error) {
 	if err := s.store.Delete(name); err != nil && !errors.Is(err, ErrNotFound) {
 		return res, fmt.Errorf("sign out of %s: %w", name, err)
 	}
-	if s.profile.JWTBearer() {
-		// A service account's key secret is its sign-in.
+	if s.profile.Machine() {
+		// A machine's secret is its sign-in.
 		if err := s.store.DeleteSecret(name); err != nil && !errors.Is(err, ErrNotFound) {
 			return res, fmt.Errorf("sign out of %s: %w", name, err)
 		}
@@ -91,7 +91,7 @@ func (s *Session) revoke(ctx context.Context, rec *Record) error {
 		return ErrNoRevocation
 	}
 	form := url.Values{"token": {token}, "token_type_hint": {hint}}
-	creds := credsOf(cfg)
+	creds := s.credsOf(cfg)
 	switch s.profile.RevocationClientAuth {
 	case "basic":
 		creds.style = oauth2.AuthStyleInHeader

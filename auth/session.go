@@ -234,7 +234,7 @@ func (s *Session) Get(ctx context.Context, minValid time.Duration) (TokenResult,
 // renewable tells whether the session can get a new access token without
 // the user: with a refresh token, or a service account's credentials.
 func (s *Session) renewable(rec *Record) bool {
-	return s.profile.JWTBearer() || rec.RefreshToken != ""
+	return s.profile.Machine() || rec.RefreshToken != ""
 }
 
 // save writes rec to the keychain, bound to the profile as it is now.
@@ -318,8 +318,8 @@ func (s *Session) refresh(ctx context.Context, rec *Record) (*Record, error) {
 	if err := s.profile.ready(); err != nil {
 		return nil, err
 	}
-	if s.profile.JWTBearer() {
-		next, err := s.jwtBearerToken(ctx, rec)
+	if s.profile.Machine() {
+		next, err := s.machineToken(ctx, rec)
 		if err != nil {
 			return nil, fmt.Errorf("refresh %s: %w", name, err)
 		}
@@ -333,7 +333,7 @@ func (s *Session) refresh(ctx context.Context, rec *Record) (*Record, error) {
 	if s.profile.ScopeOnRefresh && len(s.profile.Scopes) > 0 {
 		form.Set("scope", strings.Join(s.profile.Scopes, " "))
 	}
-	tr, err := s.postToken(ctx, cfg.Endpoint.TokenURL, form, credsOf(cfg))
+	tr, err := s.postToken(ctx, cfg.Endpoint.TokenURL, form, s.credsOf(cfg))
 	if err != nil {
 		return nil, fmt.Errorf("refresh %s: %w", name, classify(err))
 	}

@@ -40,13 +40,24 @@ type clientCreds struct {
 	// omitID leaves client_id out of the body (JWT-bearer grants carry the
 	// client in the assertion).
 	omitID bool
+	// assert, for private_key_jwt, signs a client assertion for the
+	// endpoint the request goes to.
+	assert func(endpoint string) (string, error)
 }
 
 // newFormRequest is a POST of form to endpoint with the client's
 // credentials where the profile says: HTTP Basic, or the body.
 func newFormRequest(ctx context.Context, endpoint string, form url.Values, c clientCreds) (*http.Request, error) {
 	form = cloneValues(form)
-	if c.style != oauth2.AuthStyleInHeader && !c.omitID {
+	if c.assert != nil {
+		a, err := c.assert(endpoint)
+		if err != nil {
+			return nil, err
+		}
+		form.Set("client_id", c.id)
+		form.Set("client_assertion_type", clientAssertionType)
+		form.Set("client_assertion", a)
+	} else if c.style != oauth2.AuthStyleInHeader && !c.omitID {
 		form.Set("client_id", c.id)
 		if c.secret != "" {
 			form.Set("client_secret", c.secret)
@@ -94,14 +105,23 @@ func (s *Session) postToken(ctx context.Context, endpoint string, form url.Value
 	defer resp.Body.Close()
 	s.log.Debug("token request", "grant", form.Get("grant_type"), "endpoint", endpoint, "status", resp.StatusCode,
 		"took", time.Since(start).Round(time.Millisecond))
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxTokenResponse+1))
+	body, err := readCapped(resp.Body)
 	if err != nil {
-		return nil, fmt.Errorf("read the token endpoint's answer: %w", err)
-	}
-	if len(body) > maxTokenResponse {
-		return nil, errors.New("the token endpoint's answer is larger than 1 MB")
+		return nil, err
 	}
 	return parseTokenResponse(resp, body)
+}
+
+// readCapped reads a provider's answer of at most maxTokenResponse bytes.
+func readCapped(r io.Reader) ([]byte, error) {
+	body, err := io.ReadAll(io.LimitReader(r, maxTokenResponse+1))
+	if err != nil {
+		return nil, fmt.Errorf("read the provider's answer: %w", err)
+	}
+	if len(body) > maxTokenResponse {
+		return nil, errors.New("the provider's answer is larger than 1 MB")
+	}
+	return body, nil
 }
 
 // parseTokenResponse accepts JSON (and the form encoding some old providers

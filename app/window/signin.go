@@ -6,8 +6,10 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokentray/tokentray/internal/control"
@@ -27,8 +29,10 @@ type signInUI struct {
 	message  *widget.Label
 	detail   *widget.Label
 	progress *widget.ProgressBarInfinite
+	code     *canvas.Text   // a device code, large enough to read across a desk
 	signIn   *widget.Button // "Sign in" / "Try again"
-	copyLink *widget.Button
+	copyLink *widget.Button // "Copy sign-in link" / "Copy code"
+	openPage *widget.Button
 	cancel   *widget.Button
 	close    *widget.Button
 }
@@ -42,20 +46,25 @@ func newSignIn(ctx context.Context, a fyne.App, t Tray, profile string) *signInU
 	u.detail = widget.NewLabel("")
 	u.detail.Wrapping = fyne.TextWrapWord
 	u.progress = widget.NewProgressBarInfinite()
+	u.code = canvas.NewText("", theme.Color(theme.ColorNameForeground))
+	u.code.TextSize = 3 * theme.TextSize()
+	u.code.TextStyle = fyne.TextStyle{Monospace: true}
+	u.code.Alignment = fyne.TextAlignCenter
+	u.openPage = widget.NewButton("Open page", func() { u.report(u.tray.OpenSignInPage(u.ctx, u.profile)) })
 	u.signIn = widget.NewButton("Sign in", func() { u.report(u.tray.SignIn(u.ctx, u.profile)) })
 	u.signIn.Importance = widget.HighImportance
 	u.copyLink = widget.NewButton("Copy sign-in link", func() {
 		if err := u.tray.CopySignInLink(u.ctx, u.profile); err == nil {
-			u.copyLink.SetText("Link copied")
+			u.copyLink.SetText(strings.Replace(u.copyLink.Text, "Copy", "Copied:", 1))
 		} else {
 			u.report(err)
 		}
 	})
 	u.cancel = widget.NewButton("Cancel", func() { u.report(u.tray.CancelSignIn(u.ctx, u.profile)) })
 	u.close = widget.NewButton("Close", u.w.Close)
-	buttons := container.NewHBox(layout.NewSpacer(), u.copyLink, u.cancel, u.close, u.signIn)
+	buttons := container.NewHBox(layout.NewSpacer(), u.copyLink, u.openPage, u.cancel, u.close, u.signIn)
 	u.w.SetContent(container.NewPadded(container.NewVBox(
-		u.title, u.provider, widget.NewSeparator(), u.message, u.progress, u.detail, layout.NewSpacer(), buttons)))
+		u.title, u.provider, widget.NewSeparator(), u.message, u.code, u.progress, u.detail, layout.NewSpacer(), buttons)))
 	u.w.Resize(fyne.NewSize(460, 260))
 	return u
 }
@@ -75,11 +84,29 @@ type signInText struct {
 	signIn          string
 	copyLink        bool
 	closeOnly       bool
+	// code is a device code to show; openPage offers its page again.
+	code     string
+	openPage bool
 }
 
 func signInTextFor(p control.ProfileView) signInText {
 	s := p.SignIn
 	switch {
+	case s.Active && s.Device != nil:
+		d := s.Device
+		page := d.URI
+		msg := "Enter this code at " + page + " — on this computer or your phone:"
+		if d.URIComplete != "" {
+			msg = "Check that " + p.Provider + "'s page shows this code, then sign in there:"
+		}
+		detail := "The page opened in your browser. If it did not, click “Open page”, or go to " + page + " on any device."
+		if !d.Expires.IsZero() {
+			detail += " The code works until " + d.Expires.Local().Format("15:04") + "."
+		}
+		if d.Why != "" {
+			detail = "Signing in with a code, since " + d.Why + ". " + detail
+		}
+		return signInText{message: msg, detail: detail, busy: true, copyLink: true, code: d.UserCode, openPage: true}
 	case s.Active && s.URL == "":
 		return signInText{message: "Starting the sign-in…", busy: true}
 	case s.Active && s.NoBrowser:
@@ -156,9 +183,17 @@ func (u *signInUI) update(v control.View) {
 	u.detail.SetText(t.detail)
 	show(u.progress, t.busy)
 	show(u.copyLink, t.copyLink)
-	if !t.copyLink {
-		u.copyLink.SetText("Copy sign-in link")
+	label := "Copy sign-in link"
+	if t.code != "" {
+		label = "Copy code"
 	}
+	if !t.copyLink || !strings.HasSuffix(u.copyLink.Text, strings.TrimPrefix(label, "Copy")) {
+		u.copyLink.SetText(label)
+	}
+	u.code.Text = t.code
+	u.code.Refresh()
+	show(u.code, t.code != "")
+	show(u.openPage, t.openPage)
 	show(u.cancel, t.busy)
 	show(u.close, t.closeOnly)
 	show(u.signIn, t.signIn != "")

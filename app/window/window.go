@@ -26,6 +26,7 @@ type Tray interface {
 	SignIn(ctx context.Context, profile string) error
 	CancelSignIn(ctx context.Context, profile string) error
 	CopySignInLink(ctx context.Context, profile string) error
+	OpenSignInPage(ctx context.Context, profile string) error
 	PreviewImport(ctx context.Context, file string) (lines []string, sum string, err error)
 	Import(ctx context.Context, file, sum string) ([]string, error)
 	Remove(ctx context.Context, profile string) (control.LogoutResult, error)

@@ -32,6 +32,7 @@ func (r *recorder) note(s string) error {
 func (r *recorder) SignIn(_ context.Context, p string) error         { return r.note("signin " + p) }
 func (r *recorder) CancelSignIn(_ context.Context, p string) error   { return r.note("cancel " + p) }
 func (r *recorder) CopySignInLink(_ context.Context, p string) error { return r.note("copylink " + p) }
+func (r *recorder) OpenSignInPage(_ context.Context, p string) error { return r.note("openpage " + p) }
 func (r *recorder) Import(_ context.Context, f, _ string) ([]string, error) {
 	return []string{"new"}, r.note("import " + f)
 }

@@ -112,6 +112,8 @@ func (e *env) printInspection(in inspection) {
 	}
 	row("access token", in.TokenFormat+", valid until "+when(in.Expiry))
 	switch {
+	case in.ServiceAccount && in.Grant == "client_credentials":
+		row("renews with", "the client's own credentials")
 	case in.ServiceAccount:
 		row("renews with", "the service account's credentials")
 	case !in.RefreshExpiry.IsZero():

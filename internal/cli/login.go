@@ -1,37 +1,69 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
-	"io"
+	"os"
+	"runtime"
 	"time"
 
-	"github.com/pkg/browser"
 	"github.com/spf13/cobra"
 
 	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/internal/browse"
 	"github.com/tokentray/tokentray/internal/control"
 )
 
 func (e *env) loginCmd() *cobra.Command {
-	var noBrowser bool
-	var timeout time.Duration
+	var (
+		noBrowser, device, noDevice bool
+		browserCommand              string
+		timeout                     time.Duration
+	)
 	cmd := &cobra.Command{
 		Use:   "login [PROFILE]",
-		Short: "Sign in, in your browser",
-		Long: `Sign in to a profile in your browser (authorization code with PKCE), or
-with a service account's credentials. The tokens go to the OS keychain.
+		Short: "Sign in, in your browser or with a code",
+		Long: `Sign in to a profile in your browser (authorization code with PKCE), with a
+code entered on another device (where no browser here can reach back), or
+with a machine's own credentials. The tokens go to the OS keychain.
+
+Without a display, in an SSH session, or when the sign-in's local port is
+refused, tokentray signs in with a code if the provider offers one.
 
 PROFILE may be left out when the file has one profile or a default.`,
 		Example: `  tokentray login work
-  tokentray login work --no-browser   # print the address, for another browser`,
+  tokentray login work --no-browser   # print the address, for another browser here
+  tokentray login work --device       # a code to enter on your phone or laptop
+  tokentray login work --browser-command 'firefox -P work {url}'`,
 		Args:              usage(cobra.MaximumNArgs(1)),
 		ValidArgsFunction: e.profileNames,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if device && noDevice {
+				return &usageError{cmd: cmd, err: errors.New("--device and --no-device exclude each other")}
+			}
 			p, b, err := e.profileAndClient(args)
 			if err != nil {
 				return err
 			}
-			rec, err := b.Login(e.ctx, p.Name, e.showSignIn(p.Name, noBrowser), timeout)
+			var argv func(u string) ([]string, error)
+			switch {
+			case browserCommand != "":
+				argv = func(u string) ([]string, error) { return auth.CommandArgv(browserCommand, u) }
+			default:
+				argv = p.BrowserArgv
+			}
+			away := noBrowserHere()
+			flow := control.FlowAuto
+			switch {
+			case device:
+				flow = control.FlowDevice
+			case noDevice:
+				flow = control.FlowBrowser
+			case away != "" && !noBrowser:
+				flow = control.FlowPreferDevice
+			}
+			s := signInShow{e: e, name: p.Name, noBrowser: noBrowser || away != "", argv: argv, away: away, flow: flow}
+			rec, err := b.Login(e.ctx, p.Name, control.LoginOptions{Flow: flow, Timeout: timeout, Open: s.open, Device: s.device})
 			if err != nil {
 				return err
 			}
@@ -44,28 +76,97 @@ PROFILE may be left out when the file has one profile or a default.`,
 		},
 	}
 	cmd.Flags().BoolVar(&noBrowser, "no-browser", false, "print the sign-in address on standard output instead of opening a browser")
-	cmd.Flags().DurationVar(&timeout, "timeout", 5*time.Minute, "how long to wait for the browser, e.g. 2m")
+	cmd.Flags().BoolVar(&device, "device", false, "sign in with a code entered on another device")
+	cmd.Flags().BoolVar(&noDevice, "no-device", false, "never sign in with a code, only in a browser")
+	cmd.Flags().StringVar(&browserCommand, "browser-command", "", "open the sign-in page with this command; {url} is the address")
+	cmd.Flags().DurationVar(&timeout, "timeout", 0, "how long to wait, e.g. 2m (default 5m in the browser, the code's lifetime with a code)")
 	return cmd
 }
 
-// showSignIn is handed the sign-in address: it opens the browser (or, with
-// noBrowser, prints the address alone on standard output for a script) and
-// says on standard error what happens next.
-func (e *env) showSignIn(name string, noBrowser bool) func(string) error {
-	return func(u string) error {
-		if noBrowser {
-			fmt.Fprintln(e.stdout, u)
-			fmt.Fprintf(e.stderr, "Open that address in a browser to sign in to %s. Waiting… (Ctrl-C to cancel)\n", name)
+// noBrowserHere says why no browser on this machine can show the sign-in,
+// or "" when one can: no display, or an SSH session without a forwarded
+// one.
+func noBrowserHere() string {
+	display := os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != ""
+	switch {
+	case os.Getenv("SSH_CONNECTION") != "" && !display:
+		return "this is an SSH session without a display"
+	case !display && runtime.GOOS != "windows" && runtime.GOOS != "darwin":
+		return "there is no display here"
+	}
+	return ""
+}
+
+// signInShow shows a sign-in's progress on the terminal.
+type signInShow struct {
+	e         *env
+	name      string
+	noBrowser bool
+	away      string
+	flow      control.Flow
+	argv      func(u string) ([]string, error)
+}
+
+// open is handed the sign-in address: it opens the browser (or, with
+// --no-browser, prints the address alone on standard output for a script)
+// and says on standard error what happens next.
+func (s signInShow) open(u string) error {
+	e, name := s.e, s.name
+	if s.noBrowser {
+		fmt.Fprintln(e.stdout, u)
+		if s.away != "" {
+			lead := "Since " + s.away
+			if s.flow == control.FlowPreferDevice {
+				lead = "The provider offers no sign-in with a code, and " + s.away
+			}
+			fmt.Fprintf(e.stderr, "%s, open that address in a browser that can reach this machine (here, or through an SSH tunnel to the port in it) to sign in to %s. Waiting… (Ctrl-C to cancel)\n", lead, name)
 			return nil
 		}
-		// xdg-open and friends chatter; none of it is for the person.
-		browser.Stdout, browser.Stderr = io.Discard, io.Discard
-		if err := browser.OpenURL(u); err != nil {
-			fmt.Fprintf(e.stderr, "No browser could be opened here. Open this address in a browser to sign in to %s:\n\n  %s\n\nWaiting… (Ctrl-C to cancel)\n", name, u)
-			return nil
-		}
-		fmt.Fprintf(e.stderr, "Your browser opened to sign in to %s. Waiting for you to finish there… (Ctrl-C to cancel)\nIf no browser window appeared, open this address:\n  %s\n", name, u)
+		fmt.Fprintf(e.stderr, "Open that address in a browser to sign in to %s. Waiting… (Ctrl-C to cancel)\n", name)
 		return nil
+	}
+	argv, err := s.argv(u)
+	if err == nil {
+		err = browse.Open(u, argv)
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "No browser could be opened here (%s). Open this address in a browser to sign in to %s:\n\n  %s\n\nWaiting… (Ctrl-C to cancel)\n", err, name, u)
+		return nil
+	}
+	fmt.Fprintf(e.stderr, "Your browser opened to sign in to %s. Waiting for you to finish there… (Ctrl-C to cancel)\nIf no browser window appeared, open this address:\n  %s\n", name, u)
+	return nil
+}
+
+// device shows the code to enter and where: the address and the code each
+// on a line of their own, to copy or read out.
+func (s signInShow) device(d control.DeviceCode) {
+	w := s.e.stderr
+	why := s.away
+	if d.Why != "" {
+		why = d.Why
+	}
+	if why != "" {
+		fmt.Fprintf(w, "Signing in with a code, since %s.\n", control.Printable(why))
+	}
+	page, code := control.Printable(d.URI), control.Printable(d.UserCode)
+	if d.URIComplete != "" {
+		fmt.Fprintf(w, "To sign in to %s, open this page on any device:\n\n  %s\n\nand check that it shows this code:\n\n  %s\n\n", s.name, control.Printable(d.URIComplete), code)
+	} else {
+		fmt.Fprintf(w, "To sign in to %s, open this page on any device:\n\n  %s\n\nand enter this code:\n\n  %s\n\n", s.name, page, code)
+	}
+	until := ""
+	if !d.Expires.IsZero() {
+		until = "; the code works until " + d.Expires.Local().Format("15:04")
+	}
+	fmt.Fprintf(w, "Waiting… (Ctrl-C to cancel%s)\n", until)
+	if !s.noBrowser {
+		u := d.URIComplete
+		if u == "" {
+			u = d.URI
+		}
+		if argv, err := s.argv(u); err == nil {
+			_ = browse.Open(u, argv)
+		}
 	}
 }
 
@@ -73,7 +174,7 @@ func (e *env) showSignIn(name string, noBrowser bool) func(string) error {
 // surprise in an hour.
 func loginNote(p *auth.Profile, rec control.LoginResult, now time.Time) string {
 	switch {
-	case p.JWTBearer():
+	case p.Machine():
 		return fmt.Sprintf("Token expires in %ds; a new one is made from the credentials when less than 60 s remain.", int(rec.Expiry.Sub(now).Seconds()))
 	case rec.Expiry.IsZero():
 		return ""

@@ -63,6 +63,9 @@ func (e *env) statusTable(v control.View, now time.Time) {
 		case p.ServiceAccount:
 			// As DT's own example prints it.
 			exp, rt = fmt.Sprintf("Token expires in %ds", max(0, int(p.Expiry.Sub(now).Seconds()))), "service account key"
+			if p.Grant == "client_credentials" {
+				rt = "client credentials"
+			}
 		case p.HasRefreshToken && !p.RefreshExpiry.IsZero():
 			rt = "refresh token until " + p.RefreshExpiry.Local().Format("2006-01-02")
 		case p.HasRefreshToken:

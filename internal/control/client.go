@@ -33,7 +33,8 @@ const (
 	OpWatch     Op = "watch"     // stream Views (a window)
 	OpSignIn    Op = "signin"    // start a browser sign-in from a window
 	OpCancel    Op = "cancel"    // cancel a waiting sign-in
-	OpCopyLink  Op = "copylink"  // put the waiting sign-in's address on the clipboard
+	OpCopyLink  Op = "copylink"  // put the waiting sign-in's address (or code) on the clipboard
+	OpOpenPage  Op = "openpage"  // open the waiting sign-in's page in the browser again
 	OpAutostart Op = "autostart" // start at login on or off
 	OpCopy      Op = "copy"      // copy a token (or its header) to the clipboard the tray owns
 )
@@ -157,12 +158,14 @@ func (c *Client) Status(ctx context.Context) (View, error) {
 	return *m.View, nil
 }
 
-// Login signs in; open is handed the sign-in address. A browser that
-// cannot be opened is not fatal: the address can be opened elsewhere.
-func (c *Client) Login(ctx context.Context, profile string, open func(string) error, timeout time.Duration) (LoginResult, error) {
-	m, err := c.call(ctx, Request{Op: OpLogin, Profile: profile, Timeout: timeout}, func(m Message) error {
-		if m.URL != "" {
-			_ = open(m.URL)
+// Login signs in, showing its progress through o.
+func (c *Client) Login(ctx context.Context, profile string, o LoginOptions) (LoginResult, error) {
+	m, err := c.call(ctx, Request{Op: OpLogin, Profile: profile, Timeout: o.Timeout, Flow: o.Flow}, func(m Message) error {
+		switch {
+		case m.URL != "" && o.Open != nil:
+			_ = o.Open(m.URL)
+		case m.Device != nil && o.Device != nil:
+			o.Device(*m.Device)
 		}
 		return nil
 	})
@@ -258,7 +261,13 @@ func (c *Client) CancelSignIn(ctx context.Context, profile string) error {
 	return c.do(ctx, Request{Op: OpCancel, Profile: profile})
 }
 
-// CopySignInLink puts the waiting sign-in's address on the clipboard.
+// OpenSignInPage opens the waiting sign-in's page in the browser again.
+func (c *Client) OpenSignInPage(ctx context.Context, profile string) error {
+	return c.do(ctx, Request{Op: OpOpenPage, Profile: profile})
+}
+
+// CopySignInLink puts the waiting sign-in's address on the clipboard, or
+// its code when it waits for a code entered elsewhere.
 func (c *Client) CopySignInLink(ctx context.Context, profile string) error {
 	return c.do(ctx, Request{Op: OpCopyLink, Profile: profile})
 }

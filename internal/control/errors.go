@@ -20,10 +20,11 @@ const (
 	KindUnreachable Kind = "unreachable" // the provider could not be asked, no valid token
 	KindCanceled    Kind = "canceled"
 	KindTimeout     Kind = "timeout"
-	KindPortInUse   Kind = "port"        // the sign-in callback port is taken
-	KindRefused     Kind = "refused"     // the provider said no at sign-in
-	KindSecret      Kind = "secret"      // the client secret is missing, or saved for other settings
-	KindPlaceholder Kind = "placeholder" // the profile still holds an example value
+	KindCodeExpired Kind = "code-expired" // a device code expired before the sign-in was finished
+	KindPortInUse   Kind = "port"         // the sign-in callback port is taken
+	KindRefused     Kind = "refused"      // the provider said no at sign-in
+	KindSecret      Kind = "secret"       // the client secret is missing, or saved for other settings
+	KindPlaceholder Kind = "placeholder"  // the profile still holds an example value
 	// KindMisconfigured: the provider contradicts the profile (its
 	// discovery names another issuer): a setting to fix, not an outage.
 	KindMisconfigured Kind = "misconfigured"

@@ -42,12 +42,17 @@ type Request struct {
 	// the digest a preview answered, which the import then requires.
 	Preview bool   `json:"preview,omitempty"`
 	Sum     string `json:"sum,omitempty"`
+	// Flow is how a login signs in: the browser, a device code, or ""
+	// (tokentray decides).
+	Flow Flow `json:"flow,omitempty"`
 }
 
 // Message is one answer line.
 type Message struct {
-	// URL is the sign-in address, sent while a login waits.
+	// URL is the sign-in address, sent while a login waits; Device the
+	// code to enter elsewhere, for a sign-in with a device code.
 	URL    string        `json:"url,omitempty"`
+	Device *DeviceCode   `json:"device,omitempty"`
 	Token  *Token        `json:"token,omitempty"`
 	View   *View         `json:"view,omitempty"`
 	Login  *LoginResult  `json:"login,omitempty"`
@@ -69,6 +74,36 @@ type Token struct {
 	// Warning: the token is valid, but could not be renewed for as long as
 	// asked (the provider is unreachable, or there is no refresh token).
 	Warning string `json:"warning,omitempty"`
+}
+
+// Flow is how a login signs in a person.
+type Flow string
+
+const (
+	FlowAuto         Flow = ""              // the browser; a code where its callback cannot listen
+	FlowPreferDevice Flow = "prefer-device" // a code if the provider offers one (no browser here)
+	FlowDevice       Flow = "device"        // always a code (--device)
+	FlowBrowser      Flow = "browser"       // never a code (--no-device)
+)
+
+// DeviceCode is a sign-in to finish on another device: where, with which
+// code, until when, and why tokentray chose it when it did by itself.
+type DeviceCode struct {
+	UserCode    string    `json:"user_code"`
+	URI         string    `json:"verification_uri"`
+	URIComplete string    `json:"verification_uri_complete,omitempty"`
+	Expires     time.Time `json:"expires,omitzero"`
+	Why         string    `json:"why,omitempty"`
+}
+
+// LoginOptions are a login's choices and how it shows its progress.
+type LoginOptions struct {
+	Flow    Flow
+	Timeout time.Duration
+	// Open is handed the sign-in address, Device the code; a browser that
+	// cannot be opened is not fatal: the address can be opened elsewhere.
+	Open   func(url string) error
+	Device func(DeviceCode)
 }
 
 // LoginResult describes a finished sign-in.

@@ -69,9 +69,11 @@ type SignInView struct {
 	Active bool   `json:"active,omitempty"`
 	URL    string `json:"url,omitempty"`
 	// NoBrowser: no browser could be opened for URL.
-	NoBrowser bool   `json:"no_browser,omitempty"`
-	Done      bool   `json:"done,omitempty"`
-	Err       *Error `json:"error,omitempty"`
+	NoBrowser bool `json:"no_browser,omitempty"`
+	// Device is the code to enter, for a sign-in with a device code.
+	Device *DeviceCode `json:"device,omitempty"`
+	Done   bool        `json:"done,omitempty"`
+	Err    *Error      `json:"error,omitempty"`
 }
 
 // HasToken tells whether the profile holds an access token to copy.

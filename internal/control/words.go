@@ -52,6 +52,8 @@ func Explain(e *Error) Words {
 		return Words{"The provider could not be reached, and there is no valid access token.", "Check the network connection; tokentray keeps trying.", ""}
 	case KindCanceled:
 		return Words{"Cancelled.", "", ""}
+	case KindCodeExpired:
+		return Words{"The code expired before the sign-in was finished.", "Sign in again: you get a new code.", ""}
 	case KindTimeout:
 		return Words{"The sign-in took too long, so it was stopped.", "Try again when you are ready. If the provider's page showed an error about the redirect address, ask your IT team to register it.", ""}
 	case KindRedirect:

@@ -68,6 +68,23 @@ type OAuthServer struct {
 
 	// AuthError makes /authorize refuse with this error code.
 	AuthError string
+
+	// Device codes (RFC 8628) at /device: the token endpoint answers the
+	// polls of a device code with DevicePolls in turn ("authorization_pending",
+	// "slow_down", "expired_token", "access_denied"), then with tokens.
+	// DeviceInterval is the interval the server asks for (seconds).
+	DevicePolls    []string
+	DeviceInterval int
+	// PollTimes are when the device code was polled.
+	PollTimes []time.Time
+
+	// Client credentials (RFC 6749 §4.4): the audience and resource
+	// parameters the server demands ("" / nil: none allowed). ClientKey
+	// is the public key of a private_key_jwt client (Method
+	// "private_key_jwt").
+	WantAudience string
+	WantResource []string
+	ClientKey    any
 	// Fail, when set and returning true, has answered the token request.
 	Fail func(w http.ResponseWriter) bool
 
@@ -97,6 +114,7 @@ func NewOAuthServer(t testing.TB, method string) *OAuthServer {
 		mux.HandleFunc(path, s.authorize)
 	}
 	mux.HandleFunc("/approve", s.approve)
+	mux.HandleFunc("/device", s.device)
 	mux.HandleFunc("/.well-known/openid-configuration", s.discovery)
 	mux.HandleFunc("/jwks", s.jwks)
 	for _, path := range []string{"/token", "/oauth2/token"} {
@@ -244,6 +262,8 @@ func (s *OAuthServer) clientAuthAs(w http.ResponseWriter, r *http.Request, metho
 		ok = hasBasic && u == s.ClientID && p == s.Secret && bodySecret == ""
 	case "post":
 		ok = !hasBasic && bodyID == s.ClientID && bodySecret == s.Secret
+	case "private_key_jwt":
+		ok = !hasBasic && bodySecret == "" && s.clientAssertionOK(r)
 	}
 	if !ok {
 		s.reject(w, http.StatusUnauthorized, "invalid_client", "client authentication must be "+method)
@@ -324,6 +344,28 @@ func (s *OAuthServer) token(w http.ResponseWriter, r *http.Request) {
 		case s.RefreshSendsRT:
 			resp["refresh_token"] = rt
 		}
+	case "urn:ietf:params:oauth:grant-type:device_code":
+		if r.PostForm.Get("device_code") != "dc-1" {
+			s.reject(w, 400, "invalid_grant", "unknown device code")
+			return
+		}
+		s.PollTimes = append(s.PollTimes, time.Now())
+		if len(s.DevicePolls) > 0 {
+			next := s.DevicePolls[0]
+			s.DevicePolls = s.DevicePolls[1:]
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusBadRequest)
+			_ = json.NewEncoder(w).Encode(map[string]string{"error": next})
+			return
+		}
+		rt := fmt.Sprintf("rt-%d", s.seq)
+		s.refresh[rt] = "openid"
+		resp["refresh_token"] = rt
+	case "client_credentials":
+		if r.PostForm.Get("audience") != s.WantAudience || !slices.Equal(r.PostForm["resource"], s.WantResource) {
+			s.reject(w, 400, "invalid_target", fmt.Sprintf("audience %q and resource %q are not what this client may ask", r.PostForm.Get("audience"), r.PostForm["resource"]))
+			return
+		}
 	default:
 		s.reject(w, 400, "unsupported_grant_type", grant)
 		return
@@ -384,6 +426,48 @@ func (s *OAuthServer) jwtBearer(w http.ResponseWriter, r *http.Request) {
 	_ = json.NewEncoder(w).Encode(map[string]any{"access_token": fmt.Sprintf("dt-at-%d", s.seq), "token_type": "bearer", "expires_in": 3600})
 }
 
+// device is RFC 8628's device authorization endpoint: one device code,
+// with the client authenticated as at the token endpoint.
+func (s *OAuthServer) device(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost || r.ParseForm() != nil {
+		s.reject(w, 400, "invalid_request", "POST a form")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls["device"]++
+	if !s.clientAuth(w, r) {
+		return
+	}
+	resp := map[string]any{"device_code": "dc-1", "user_code": "WDJB-MJHT", "verification_uri": s.URL + "/activate", "expires_in": 900}
+	if s.DeviceInterval > 0 {
+		resp["interval"] = s.DeviceInterval
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(resp)
+}
+
+// clientAssertionOK checks a private_key_jwt client assertion (RFC 7523
+// §3): signed by ClientKey, iss = sub = the client, aud = this endpoint,
+// short-lived, with a jti never seen before.
+func (s *OAuthServer) clientAssertionOK(r *http.Request) bool {
+	if r.PostForm.Get("client_assertion_type") != "urn:ietf:params:oauth:client-assertion-type:jwt-bearer" || s.ClientKey == nil {
+		return false
+	}
+	tok, err := jwt.Parse(r.PostForm.Get("client_assertion"), func(*jwt.Token) (any, error) { return s.ClientKey, nil },
+		jwt.WithValidMethods([]string{"RS256", "ES256"}), jwt.WithAudience(s.URL+r.URL.Path), jwt.WithIssuer(s.ClientID),
+		jwt.WithSubject(s.ClientID), jwt.WithExpirationRequired(), jwt.WithTimeFunc(s.now))
+	if err != nil {
+		return false
+	}
+	jti, _ := tok.Claims.(jwt.MapClaims)["jti"].(string)
+	if jti == "" || s.used["jti:"+jti] {
+		return false
+	}
+	s.used["jti:"+jti] = true
+	return r.PostForm.Get("client_id") == "" || r.PostForm.Get("client_id") == s.ClientID
+}
+
 func (s *OAuthServer) now() time.Time {
 	if s.Now != nil {
 		return s.Now()
@@ -432,6 +516,7 @@ func (s *OAuthServer) discovery(w http.ResponseWriter, r *http.Request) {
 		"jwks_uri": s.URL + "/jwks", "revocation_endpoint": s.URL + "/revoke",
 		"response_types_supported": []string{"code"}, "subject_types_supported": []string{"public"},
 		"id_token_signing_alg_values_supported": []string{"RS256"}, "token_endpoint_auth_methods_supported": []string{method},
+		"device_authorization_endpoint": s.URL + "/device",
 	})
 }
 

@@ -32,6 +32,11 @@ type Provider struct {
 type ProviderOptions struct {
 	// AccessTTL is the access-token lifetime; 0 means 120 s.
 	AccessTTL time.Duration
+	// ClientJWKS are the public keys of the "keyed" machine client
+	// (private_key_jwt); without them there is no such client.
+	ClientJWKS string
+	// DeviceTTL is the device codes' lifetime; 0 means 10 minutes.
+	DeviceTTL time.Duration
 }
 
 // Stats are the provider's counters.
@@ -66,6 +71,12 @@ func StartProvider(t testing.TB, opts ProviderOptions) *Provider {
 	cmd.Env = os.Environ()
 	if opts.AccessTTL > 0 {
 		cmd.Env = append(cmd.Env, "ACCESS_TTL="+strconv.Itoa(int(opts.AccessTTL/time.Second)))
+	}
+	if opts.DeviceTTL > 0 {
+		cmd.Env = append(cmd.Env, "DEVICE_TTL="+strconv.Itoa(int(opts.DeviceTTL/time.Second)))
+	}
+	if opts.ClientJWKS != "" {
+		cmd.Env = append(cmd.Env, "CLIENT_JWKS="+opts.ClientJWKS)
 	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	out, err := cmd.StdoutPipe()

@@ -5,12 +5,19 @@
 // lifetimes:
 //   ACCESS_TTL   access-token lifetime in seconds (default 120)
 //   PORT         fixed port (default 0: any free port)
+//   CLIENT_JWKS  public keys (a JWKS) of the "keyed" client
+//   DEVICE_TTL   device-code lifetime in seconds (default 600)
 //
 // Clients (all PKCE S256, refresh tokens rotate on every use, reuse of a
 // rotated refresh token revokes the whole grant):
 //   public  token_endpoint_auth_method none
 //   basic   client_secret_basic, secret "basic-secret"
 //   post    client_secret_post,  secret "post-secret"
+// Each may also sign in with a device code (RFC 8628; the provider's own
+// /device page, where a browser enters the code). Machine clients (client
+// credentials, no person, no refresh token):
+//   machine client_secret_basic, secret "machine-secret"
+//   keyed   private_key_jwt with the keys in CLIENT_JWKS
 //
 // GET /test/stats answers counters the tests assert on: token-endpoint calls
 // by grant type, refresh-token reuse detections, successful revocation
@@ -24,8 +31,10 @@ const port = Number(process.env.PORT || 0);
 const stats = { token: {}, reuse: 0, revoked: 0, grantsRevoked: 0, grantErrors: {} };
 
 const loopbackRedirects = ['http://127.0.0.1/callback', 'http://localhost/', 'http://localhost/callback', 'http://[::1]/callback'];
+const deviceTTL = Number(process.env.DEVICE_TTL || 600);
+const deviceGrant = 'urn:ietf:params:oauth:grant-type:device_code';
 const common = {
-  grant_types: ['authorization_code', 'refresh_token'],
+  grant_types: ['authorization_code', 'refresh_token', deviceGrant],
   response_types: ['code'],
   application_type: 'native',
   redirect_uris: loopbackRedirects,
@@ -39,6 +48,11 @@ server.listen(port, '127.0.0.1', () => {
       { ...common, client_id: 'public', token_endpoint_auth_method: 'none' },
       { ...common, client_id: 'basic', client_secret: 'basic-secret', token_endpoint_auth_method: 'client_secret_basic' },
       { ...common, client_id: 'post', client_secret: 'post-secret', token_endpoint_auth_method: 'client_secret_post' },
+      { client_id: 'machine', client_secret: 'machine-secret', token_endpoint_auth_method: 'client_secret_basic',
+        grant_types: ['client_credentials'], response_types: [], redirect_uris: [], scope: 'api' },
+      ...(process.env.CLIENT_JWKS ? [{ client_id: 'keyed', token_endpoint_auth_method: 'private_key_jwt',
+        jwks: JSON.parse(process.env.CLIENT_JWKS), grant_types: ['client_credentials'], response_types: [],
+        redirect_uris: [], scope: 'api' }] : []),
     ],
     async findAccount(ctx, sub) {
       return {
@@ -49,12 +63,14 @@ server.listen(port, '127.0.0.1', () => {
       };
     },
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
-    scopes: ['openid', 'offline_access', 'email', 'profile'],
+    scopes: ['openid', 'offline_access', 'email', 'profile', 'api'],
     features: {
       devInteractions: { enabled: true },
       revocation: { enabled: true },
       introspection: { enabled: true },
       userinfo: { enabled: true },
+      deviceFlow: { enabled: true },
+      clientCredentials: { enabled: true },
     },
     pkce: { required: () => true },
     rotateRefreshToken: true,
@@ -66,6 +82,8 @@ server.listen(port, '127.0.0.1', () => {
       Session: 14 * 24 * 3600,
       Interaction: 3600,
       AuthorizationCode: 60,
+      DeviceCode: deviceTTL,
+      ClientCredentials: accessTTL,
     },
     cookies: { keys: ['tokentray-test-only-cookie-key'] },
   });

@@ -1,0 +1,86 @@
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// clientAssertionType is RFC 7523 §2.2's client authentication.
+const clientAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+
+// clientAssertion signs a private_key_jwt client assertion for one request
+// to endpoint: iss = sub = client_id, aud = the endpoint it is sent to (so
+// it is good nowhere else), a fresh jti, five minutes to live.
+func (s *Session) clientAssertion(endpoint string) (string, error) {
+	p := s.profile
+	method, key, err := signingKey(p.JWTAlg, p.PrivateKeyFile)
+	if err != nil {
+		return "", err
+	}
+	jti := make([]byte, 16)
+	_, _ = rand.Read(jti)
+	now := s.now()
+	tok := jwt.NewWithClaims(method, jwt.MapClaims{
+		"iss": p.ClientID, "sub": p.ClientID, "aud": endpoint,
+		"jti": base64.RawURLEncoding.EncodeToString(jti),
+		"iat": now.Unix(), "exp": now.Add(5 * time.Minute).Unix(),
+	})
+	if p.KeyID != "" {
+		tok.Header["kid"] = p.KeyID
+	}
+	signed, err := tok.SignedString(key)
+	if err != nil {
+		return "", fmt.Errorf("sign the client assertion: %w", err)
+	}
+	return signed, nil
+}
+
+// clientCredentialsToken gets a new access token with the client's own
+// credentials (RFC 6749 §4.4). There is no refresh token: the credentials
+// renew it, as a service account's do.
+func (s *Session) clientCredentialsToken(ctx context.Context, prev *Record) (*Record, error) {
+	cfg, _, err := s.oauthConfig(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	p := s.profile
+	form := url.Values{"grant_type": {"client_credentials"}}
+	if len(p.Scopes) > 0 {
+		form.Set("scope", strings.Join(p.Scopes, " "))
+	}
+	if p.Audience != "" {
+		form.Set("audience", p.Audience) // Auth0 and others name the API so
+	}
+	for _, r := range p.Resource {
+		form.Add("resource", r) // RFC 8707
+	}
+	tr, err := s.postToken(ctx, cfg.Endpoint.TokenURL, form, s.credsOf(cfg))
+	if err != nil {
+		err = classify(err)
+		if errors.Is(err, ErrSignInNeeded) {
+			err = fmt.Errorf("%w: the provider refused the client's credentials", err)
+		}
+		return nil, err
+	}
+	next := *prev
+	s.apply(&next, tr)
+	next.RefreshToken = "" // never used: the credentials do its job
+	next.Name = p.ClientID
+	return &next, nil
+}
+
+// machineToken is a new token for a profile that needs no person.
+func (s *Session) machineToken(ctx context.Context, prev *Record) (*Record, error) {
+	if s.profile.JWTBearer() {
+		return s.jwtBearerToken(ctx, prev)
+	}
+	return s.clientCredentialsToken(ctx, prev)
+}

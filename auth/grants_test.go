@@ -1,0 +1,222 @@
+package auth
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"net"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tokentray/tokentray/internal/testkit"
+)
+
+// A profile's browser command: the browser and its options, the address
+// in place of {url}, quoted parts kept whole, Windows paths as written.
+func TestBrowserArgv(t *testing.T) {
+	const u = "https://id.example/authorize?state=x&a=b"
+	cases := []struct {
+		browser string
+		want    []string
+	}{
+		{"", nil},
+		{"firefox -P work {url}", []string{"firefox", "-P", "work", u}},
+		{`open -a "Google Chrome" {url}`, []string{"open", "-a", "Google Chrome", u}},
+		{`chromium --profile-directory="Profile 1" --new-window {url}`, []string{"chromium", "--profile-directory=Profile 1", "--new-window", u}},
+		{`"C:\Program Files\Mozilla Firefox\firefox.exe" -private-window {url}`, []string{`C:\Program Files\Mozilla Firefox\firefox.exe`, "-private-window", u}},
+		{`msedge.exe --inprivate {url}`, []string{"msedge.exe", "--inprivate", u}},
+	}
+	for _, c := range cases {
+		t.Run(c.browser, func(t *testing.T) {
+			got, err := (&Profile{Browser: c.browser}).BrowserArgv(u)
+			if err != nil || !slices.Equal(got, c.want) {
+				t.Errorf("got %q, %v; want %q", got, err, c.want)
+			}
+		})
+	}
+	// What the person types is theirs: any command, {url} appended when
+	// left out.
+	got, err := CommandArgv(`my-browser --flag "a b"`, u)
+	if err != nil || !slices.Equal(got, []string{"my-browser", "--flag", "a b", u}) {
+		t.Errorf("--browser-command: %q, %v", got, err)
+	}
+}
+
+// deviceServer is the strict server with OpenID discovery (which names its
+// device endpoint) and a profile for it.
+func deviceServer(t *testing.T, method string) (*testkit.OAuthServer, *Profile) {
+	p := testkit.NewOAuthServer(t, method)
+	p.EnableOpenID(t)
+	p.DeviceInterval = 1
+	prof := &Profile{Name: "work", Issuer: p.URL, ClientID: p.ClientID, ClientSecret: p.Secret, ClientAuth: method, Grant: "device_code"}
+	return p, prof
+}
+
+// The device flow polls at the provider's pace and says each way it can
+// end in its own words.
+func TestDeviceCodePolling(t *testing.T) {
+	cases := []struct {
+		name  string
+		polls []string
+		// gap is the least time between the last two polls.
+		gap  time.Duration
+		want error
+	}{
+		{"pending, then signed in", []string{"authorization_pending", "authorization_pending"}, time.Second, nil},
+		{"slow_down adds five seconds", []string{"slow_down"}, 6 * time.Second, nil},
+		{"expired", []string{"authorization_pending", "expired_token"}, time.Second, ErrCodeExpired},
+		{"declined", []string{"access_denied"}, 0, &ProviderError{Code: "access_denied"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p, prof := deviceServer(t, "none")
+			p.DevicePolls = c.polls
+			s := NewSession(prof, Options{Store: memStore(newMemKeyring(0))})
+			var shown DeviceCode
+			rec, err := s.Login(context.Background(), LoginOptions{Device: func(d DeviceCode) { shown = d }, Timeout: time.Minute})
+			if shown.UserCode != "WDJB-MJHT" || shown.VerificationURI != p.URL+"/activate" || shown.Why != "" {
+				t.Errorf("shown %+v", shown)
+			}
+			var pe *ProviderError
+			switch {
+			case c.want == nil && err != nil:
+				t.Fatalf("login: %v (provider: %v)", err, p.Rejections())
+			case c.want == nil:
+				if rec.RefreshToken == "" || rec.AccessToken == "" {
+					t.Errorf("record %+v", rec)
+				}
+				if _, err := s.store.Load("work"); err != nil {
+					t.Errorf("not saved: %v", err)
+				}
+			case errors.As(c.want, &pe):
+				if !errors.As(err, &pe) || pe.Code != "access_denied" {
+					t.Errorf("got %v, want access_denied", err)
+				}
+			case !errors.Is(err, c.want):
+				t.Errorf("got %v, want %v", err, c.want)
+			}
+			n := len(p.PollTimes)
+			if n != len(c.polls)+1 && c.want == nil || n != len(c.polls) && c.want != nil {
+				t.Errorf("%d polls for answers %v", n, c.polls)
+			}
+			if c.gap > 0 && n >= 2 {
+				if gap := p.PollTimes[n-1].Sub(p.PollTimes[n-2]); gap < c.gap {
+					t.Errorf("polled again after %s, want at least %s", gap, c.gap)
+				}
+			}
+		})
+	}
+}
+
+// The client proves who it is at the device endpoint as at the token
+// endpoint.
+func TestDeviceCodeClientAuth(t *testing.T) {
+	for _, method := range []string{"basic", "post"} {
+		t.Run(method, func(t *testing.T) {
+			p, prof := deviceServer(t, method)
+			s := NewSession(prof, Options{Store: memStore(newMemKeyring(0))})
+			if _, err := s.Login(context.Background(), LoginOptions{Device: func(DeviceCode) {}}); err != nil {
+				t.Fatalf("login: %v (provider: %v)", err, p.Rejections())
+			}
+		})
+	}
+}
+
+// An authorization-code profile whose callback port is taken signs in with
+// a code instead, and says why; asked never to, it names the port.
+func TestDeviceCodeWhenThePortIsTaken(t *testing.T) {
+	_, prof := deviceServer(t, "none")
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	prof.Grant, prof.RedirectURL = "", "http://"+busy.Addr().String()+"/callback"
+	s := NewSession(prof, Options{Store: memStore(newMemKeyring(0))})
+	var shown DeviceCode
+	if _, err := s.Login(context.Background(), LoginOptions{Device: func(d DeviceCode) { shown = d }}); err != nil {
+		t.Fatalf("login: %v", err)
+	}
+	if shown.UserCode == "" || !strings.Contains(shown.Why, "in use") {
+		t.Errorf("shown %+v", shown)
+	}
+	_, err = s.Login(context.Background(), LoginOptions{Flow: FlowBrowser, Device: func(DeviceCode) { t.Error("a code with FlowBrowser") }})
+	var pe *PortInUseError
+	if !errors.As(err, &pe) {
+		t.Errorf("FlowBrowser with the port taken: %v", err)
+	}
+}
+
+// writeKey writes a PEM private key for private_key_jwt and returns its
+// path and public key.
+func writeKey(t *testing.T, alg string) (string, any) {
+	var (
+		der []byte
+		pub any
+		err error
+	)
+	if alg == "ES256" {
+		k, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		der, err = x509.MarshalPKCS8PrivateKey(k)
+		pub = &k.PublicKey
+	} else {
+		k, _ := rsa.GenerateKey(rand.Reader, 2048)
+		der, err = x509.MarshalPKCS8PrivateKey(k)
+		pub = &k.PublicKey
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "client.pem")
+	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path, pub
+}
+
+// A machine client gets tokens with its own credentials, where the profile
+// says, with its audience and resources; a new one when the old nears its
+// end, and never a refresh token.
+func TestClientCredentials(t *testing.T) {
+	for _, c := range []struct{ method, alg string }{{"basic", ""}, {"post", ""}, {"private_key_jwt", "RS256"}, {"private_key_jwt", "ES256"}} {
+		t.Run(c.method+c.alg, func(t *testing.T) {
+			p := testkit.NewOAuthServer(t, c.method)
+			p.WantAudience, p.WantResource = "https://api.example", []string{"https://api.example/v1", "https://api.example/v2"}
+			prof := &Profile{Name: "robot", Grant: "client_credentials", ClientID: p.ClientID, ClientSecret: p.Secret, ClientAuth: c.method,
+				TokenURL: p.URL + "/token", Scopes: []string{"api"}, Audience: p.WantAudience, Resource: p.WantResource}
+			if c.method == "private_key_jwt" {
+				prof.ClientSecret, prof.JWTAlg = "", c.alg
+				prof.PrivateKeyFile, p.ClientKey = writeKey(t, c.alg)
+			}
+			if key, msg := prof.check(); msg != "" {
+				t.Fatalf("profile: %s: %s", key, msg)
+			}
+			clock := &fakeClock{now: time.Now()}
+			s := NewSession(prof, Options{Store: memStore(newMemKeyring(0)), Clock: clock})
+			rec, err := s.Login(context.Background(), LoginOptions{})
+			if err != nil {
+				t.Fatalf("login: %v (provider: %v)", err, p.Rejections())
+			}
+			if rec.RefreshToken != "" || rec.Who() != p.ClientID {
+				t.Errorf("record: refresh token %q, who %q", rec.RefreshToken, rec.Who())
+			}
+			clock.Add(59*time.Minute + 30*time.Second)
+			r, err := s.Get(context.Background(), time.Minute)
+			if err != nil || !r.Refreshed || r.Token.AccessToken == rec.AccessToken {
+				t.Fatalf("near expiry: %+v, %v (provider: %v)", r, err, p.Rejections())
+			}
+			if n := p.Count("client_credentials"); n != 2 {
+				t.Errorf("%d client_credentials requests, want 2", n)
+			}
+		})
+	}
+}
