@@ -83,10 +83,13 @@ func (o *clipOwner) copy(t *testing.T, text string, clearAfter time.Duration) {
 
 // display is one display server's clipboard as other programs see it.
 type display struct {
-	paste func(t *testing.T) string                 // what a paste gives now ("" if nothing)
-	types func(t *testing.T) []string               // the types (targets) offered now
-	other func(t *testing.T, text string) *exec.Cmd // another program that copies text
+	pasteAs func(t *testing.T, typ string) string     // what a paste of type typ gives now ("" if nothing)
+	types   func(t *testing.T) []string               // the types (targets) offered now
+	other   func(t *testing.T, text string) *exec.Cmd // another program that copies text
 }
+
+// paste is what pasting text gives now.
+func (d display) paste(t *testing.T) string { return d.pasteAs(t, "") }
 
 // copyElsewhere starts a program that copies text and keeps the clipboard until the
 // test ends, and waits until a paste gives text.
@@ -120,8 +123,15 @@ func checkClipboard(t *testing.T, owner *clipOwner, d display) {
 	if got := d.paste(t); got != "token-one" {
 		t.Fatalf("paste right after the copy = %q, want the token", got)
 	}
-	if types := d.types(t); !slices.Contains(types, "UTF8_STRING") && !slices.Contains(types, "text/plain;charset=utf-8") {
+	types := d.types(t)
+	if !slices.Contains(types, "UTF8_STRING") && !slices.Contains(types, "text/plain;charset=utf-8") {
 		t.Errorf("offered types %q: no UTF-8 text", types)
+	}
+	// KDE's clipboard history skips what says it is a secret.
+	if !slices.Contains(types, "x-kde-passwordManagerHint") {
+		t.Errorf("offered types %q: no x-kde-passwordManagerHint", types)
+	} else if got := d.pasteAs(t, "x-kde-passwordManagerHint"); got != "secret" {
+		t.Errorf("x-kde-passwordManagerHint = %q, want secret", got)
 	}
 	start := time.Now()
 	waitFor(t, 10*time.Second, "the token was not cleared", func() bool { return d.paste(t) == "" })
@@ -172,7 +182,12 @@ func TestClipboardWayland(t *testing.T) {
 	env := append(sway.Env(), "PATH="+os.Getenv("PATH"))
 	owner := startClipOwner(t, append(sway.Env(), "DISPLAY="+x.Display))
 	checkClipboard(t, owner, display{
-		paste: func(t *testing.T) string { return run(t, env, "wl-paste", "--no-newline") },
+		pasteAs: func(t *testing.T, typ string) string {
+			if typ == "" {
+				return run(t, env, "wl-paste", "--no-newline")
+			}
+			return run(t, env, "wl-paste", "--no-newline", "--type", typ)
+		},
 		types: func(t *testing.T) []string { return strings.Fields(run(t, env, "wl-paste", "--list-types")) },
 		other: func(t *testing.T, text string) *exec.Cmd {
 			cmd := exec.Command("wl-copy", "--foreground", text)
@@ -191,7 +206,12 @@ func TestClipboardX11(t *testing.T) {
 	env := []string{"DISPLAY=" + x.Display, "PATH=" + os.Getenv("PATH")}
 	owner := startClipOwner(t, env[:1])
 	checkClipboard(t, owner, display{
-		paste: func(t *testing.T) string { return run(t, env, "xclip", "-o", "-selection", "clipboard") },
+		pasteAs: func(t *testing.T, typ string) string {
+			if typ == "" {
+				return run(t, env, "xclip", "-o", "-selection", "clipboard")
+			}
+			return run(t, env, "xclip", "-o", "-selection", "clipboard", "-t", typ)
+		},
 		types: func(t *testing.T) []string {
 			return strings.Fields(run(t, env, "xclip", "-o", "-selection", "clipboard", "-t", "TARGETS"))
 		},
