@@ -12,9 +12,9 @@ import (
 
 // golang.design/x/clipboard picks the backend at Init: native Wayland when
 // WAYLAND_DISPLAY names a compositor with a data-control manager (wlroots
-// compositors, KDE), else X11 (also XWayland under GNOME, which has no
-// data-control). On Linux both are pure Go over the display socket: no
-// cgo, no libX11 or libwayland.
+// compositors, KDE), else X11 (XWayland where the compositor has none, as
+// GNOME's Mutter is listed without it). On Linux both are pure Go over the
+// display socket: no cgo, no libX11 or libwayland.
 
 // kdeSecret goes with a copied token: KDE's clipboard history (Klipper)
 // keeps nothing offered with x-kde-passwordManagerHint = secret, on X11
