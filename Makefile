@@ -5,15 +5,18 @@ GO          ?= go
 BIN         := tokentray
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
-# Debian packages to build: cgo for Fyne's GL driver (the windows) and the
-# X11 clipboard (loads libX11.so at run time).
+# Debian packages to build: cgo for Fyne's GL driver (the windows). The
+# clipboard needs none: golang.design/x/clipboard speaks X11 and Wayland
+# in pure Go.
 BUILD_DEBS  := gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev \
                libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
 # Debian packages the tests run against: a real browser, a real Secret
 # Service (GNOME Keyring) on a private D-Bus session, a real X server with
-# software GL for the clipboard and the windows.
+# software GL for the clipboard and the windows, a headless Wayland
+# compositor (sway) for the Wayland clipboard, and the programs that read
+# both clipboards back (xclip, wl-clipboard).
 TEST_DEBS   := $(BUILD_DEBS) chromium gnome-keyring libsecret-tools dbus-daemon ca-certificates \
-               xvfb x11-utils libgl1-mesa-dri libglx-mesa0 git
+               xvfb x11-utils libgl1-mesa-dri libglx-mesa0 git sway wl-clipboard xclip
 
 # A count, not a duration: with a duration Go 1.26 can fail a clean run
 # with "context deadline exceeded" at the deadline (golang/go#75804).

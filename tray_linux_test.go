@@ -7,6 +7,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -206,9 +207,9 @@ func eventually(t *testing.T, timeout time.Duration, msg string, ok func() bool)
 // menuNow is the tray's menu as it is now, for a failure message.
 func menuNow(t *testing.T, it testkit.Item) string { return testkit.FormatMenu(it.Menu(t)) }
 
-// copyElsewhere copies text from another program, as a person would. It is
-// a process of its own: Xlib ends a process whose X server goes away, and
-// the test's X server goes away before the test process.
+// copyElsewhere copies text from another program, as a person would: a
+// process of its own, so the clipboard changes owner as it does between
+// programs.
 func (d *desktop) copyElsewhere(t *testing.T, text string) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0])
@@ -233,12 +234,20 @@ func ownClipboard(text string) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	clipboard.Write(clipboard.FmtText, []byte(text))
+	if _, err := clipboard.Write(context.Background(), clipboard.FmtText, []byte(text)); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	fmt.Println("ok")
 	select {}
 }
 
-func readClipboard() string { return string(clipboard.Read(clipboard.FmtText)) }
+// readClipboard is the clipboard's text, "" when it is empty or cannot be
+// read.
+func readClipboard() string {
+	b, _ := clipboard.Read(context.Background(), clipboard.FmtText)
+	return string(b)
+}
 
 // pixmapOf converts a PNG the way a tray item sends it: ARGB32, network
 // byte order.

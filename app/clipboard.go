@@ -4,16 +4,14 @@ import (
 	"fmt"
 	"sync"
 	"time"
-
-	"golang.design/x/clipboard"
 )
 
 // clipboardOwner puts text on the system clipboard and, when asked, clears
 // it later — if the clipboard still holds that text, whoever holds it: a
 // clipboard manager that took it over keeps a token as well as we do, while
-// anything the person copied since is theirs. On X11 the owner must stay
-// alive for the text to stay pasteable, which the resident does;
-// golang.design/x/clipboard sleeps in the X event loop meanwhile.
+// anything the person copied since is theirs. On X11 and Wayland the owner
+// must stay alive for the text to stay pasteable, which the resident does.
+// The system side is per OS: clipInit, clipWrite and clipClearIf.
 type clipboardOwner struct {
 	once    sync.Once
 	initErr error
@@ -24,13 +22,15 @@ type clipboardOwner struct {
 // Copy writes text; after clearAfter (0 = never) it clears the clipboard
 // unless something else was copied meanwhile.
 func (c *clipboardOwner) Copy(text string, clearAfter time.Duration) error {
-	c.once.Do(func() { c.initErr = clipboard.Init() })
+	c.once.Do(func() { c.initErr = clipInit() })
 	if c.initErr != nil {
 		return fmt.Errorf("clipboard: %w", c.initErr)
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	clipboard.Write(clipboard.FmtText, []byte(text))
+	if err := clipWrite(text); err != nil {
+		return fmt.Errorf("clipboard: %w", err)
+	}
 	c.gen++
 	gen := c.gen
 	if clearAfter <= 0 {
@@ -40,8 +40,8 @@ func (c *clipboardOwner) Copy(text string, clearAfter time.Duration) error {
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		// Our own later copy clears itself; any other text is the person's.
-		if c.gen == gen && string(clipboard.Read(clipboard.FmtText)) == text {
-			clipboard.Write(clipboard.FmtText, nil)
+		if c.gen == gen {
+			clipClearIf(text)
 		}
 	})
 	return nil

@@ -1,0 +1,229 @@
+// The clipboard owner against real display servers: a headless Wayland
+// compositor (sway) read through wl-paste, and Xvfb read through xclip.
+// The owner runs in a child process, as in the resident: the clipboard
+// library picks its backend once per process.
+package app
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tokentray/tokentray/internal/testkit"
+)
+
+func TestMain(m *testing.M) {
+	if os.Getenv("TOKENTRAY_TEST_CLIPOWNER") != "" {
+		serveClipOwner(os.Stdin, os.Stdout) // returns when stdin closes
+		return
+	}
+	os.Exit(m.Run())
+}
+
+// serveClipOwner is the child's body: each line "SECONDS TEXT" copies TEXT
+// through a clipboardOwner that clears after SECONDS, and answers "ok" or
+// the error.
+func serveClipOwner(in io.Reader, out io.Writer) {
+	var c clipboardOwner
+	s := bufio.NewScanner(in)
+	for s.Scan() {
+		secs, text, _ := strings.Cut(s.Text(), " ")
+		n, _ := strconv.Atoi(secs)
+		if err := c.Copy(text, time.Duration(n)*time.Second); err != nil {
+			fmt.Fprintln(out, err)
+			continue
+		}
+		fmt.Fprintln(out, "ok")
+	}
+}
+
+// clipOwner is the child process that owns the clipboard.
+type clipOwner struct {
+	in  io.Writer
+	out *bufio.Reader
+}
+
+func startClipOwner(t *testing.T, env []string) *clipOwner {
+	t.Helper()
+	cmd := exec.Command(os.Args[0])
+	// Only the display given: nothing of the test's own session.
+	cmd.Env = append([]string{"TOKENTRAY_TEST_CLIPOWNER=1", "PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}, env...)
+	cmd.Stderr = os.Stderr
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	return &clipOwner{in: in, out: bufio.NewReader(out)}
+}
+
+func (o *clipOwner) copy(t *testing.T, text string, clearAfter time.Duration) {
+	t.Helper()
+	fmt.Fprintf(o.in, "%d %s\n", int(clearAfter/time.Second), text)
+	line, err := o.out.ReadString('\n')
+	if err != nil || line != "ok\n" {
+		t.Fatalf("copy: %q %v", line, err)
+	}
+}
+
+// display is one display server's clipboard as other programs see it.
+type display struct {
+	pasteAs func(t *testing.T, typ string) string     // what a paste of type typ gives now ("" if nothing)
+	types   func(t *testing.T) []string               // the types (targets) offered now
+	other   func(t *testing.T, text string) *exec.Cmd // another program that copies text
+}
+
+// paste is what pasting text gives now.
+func (d display) paste(t *testing.T) string { return d.pasteAs(t, "") }
+
+// copyElsewhere starts a program that copies text and keeps the clipboard
+// until the test ends, and waits until it owns the clipboard: text pastes,
+// and without our hint, so it is not still our own copy of the same text.
+func (d display) copyElsewhere(t *testing.T, text string) {
+	t.Helper()
+	cmd := d.other(t, text)
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("%s: %v", cmd.Path, err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	waitFor(t, 5*time.Second, "the other program's copy never arrived", func() bool {
+		return d.paste(t) == text && !slices.Contains(d.types(t), "x-kde-passwordManagerHint")
+	})
+}
+
+func waitFor(t *testing.T, timeout time.Duration, msg string, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("after %s: %s", timeout, msg)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// checkClipboard is what the tray promises, on one display server: the
+// token pastes at once; it is gone after the clear time; something else
+// copied meanwhile is left alone; the token held by another program (a
+// clipboard manager) is cleared all the same.
+func checkClipboard(t *testing.T, owner *clipOwner, d display) {
+	owner.copy(t, "token-one", 2*time.Second)
+	if got := d.paste(t); got != "token-one" {
+		t.Fatalf("paste right after the copy = %q, want the token", got)
+	}
+	types := d.types(t)
+	if !slices.Contains(types, "UTF8_STRING") && !slices.Contains(types, "text/plain;charset=utf-8") {
+		t.Errorf("offered types %q: no UTF-8 text", types)
+	}
+	// KDE's clipboard history skips what says it is a secret.
+	if !slices.Contains(types, "x-kde-passwordManagerHint") {
+		t.Errorf("offered types %q: no x-kde-passwordManagerHint", types)
+	} else if got := d.pasteAs(t, "x-kde-passwordManagerHint"); got != "secret" {
+		t.Errorf("x-kde-passwordManagerHint = %q, want secret", got)
+	}
+	start := time.Now()
+	waitFor(t, 10*time.Second, "the token was not cleared", func() bool { return d.paste(t) == "" })
+	if waited := time.Since(start); waited < time.Second {
+		t.Errorf("cleared after %s, want about 2 s", waited)
+	}
+
+	owner.copy(t, "token-two", 2*time.Second)
+	d.copyElsewhere(t, "mine")
+	time.Sleep(3 * time.Second)
+	if got := d.paste(t); got != "mine" {
+		t.Errorf("the clear wiped what the person copied: %q", got)
+	}
+
+	owner.copy(t, "token-three", 2*time.Second)
+	d.copyElsewhere(t, "token-three")
+	waitFor(t, 10*time.Second, "the token held by another program was not cleared", func() bool { return d.paste(t) == "" })
+}
+
+// run is a tool's output; a tool that says the clipboard is empty (exit
+// status 1) gives "".
+func run(t *testing.T, env []string, name string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Env = env
+	out, err := cmd.Output()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) && ee.ExitCode() == 1 {
+		return ""
+	}
+	if err != nil {
+		t.Fatalf("%s %s: %v (%s)", name, strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+// TestClipboardWayland copies under a Wayland compositor while an X
+// server is also there, as in a desktop session with XWayland: the token
+// must land on the Wayland clipboard, where Wayland programs paste from.
+func TestClipboardWayland(t *testing.T) {
+	for _, tool := range []string{"wl-paste", "wl-copy"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s is not installed; run `make test`, which installs it (apt: wl-clipboard)", tool)
+		}
+	}
+	sway := testkit.StartSway(t)
+	x := testkit.StartXvfb(t)
+	env := append(sway.Env(), "PATH="+os.Getenv("PATH"))
+	owner := startClipOwner(t, append(sway.Env(), "DISPLAY="+x.Display))
+	checkClipboard(t, owner, display{
+		pasteAs: func(t *testing.T, typ string) string {
+			if typ == "" {
+				return run(t, env, "wl-paste", "--no-newline")
+			}
+			return run(t, env, "wl-paste", "--no-newline", "--type", typ)
+		},
+		types: func(t *testing.T) []string { return strings.Fields(run(t, env, "wl-paste", "--list-types")) },
+		other: func(t *testing.T, text string) *exec.Cmd {
+			cmd := exec.Command("wl-copy", "--foreground", text)
+			cmd.Env = env
+			return cmd
+		},
+	})
+}
+
+// TestClipboardX11 is the same on an X server alone.
+func TestClipboardX11(t *testing.T) {
+	if _, err := exec.LookPath("xclip"); err != nil {
+		t.Fatal("xclip is not installed; run `make test`, which installs it (apt: xclip)")
+	}
+	x := testkit.StartXvfb(t)
+	env := []string{"DISPLAY=" + x.Display, "PATH=" + os.Getenv("PATH")}
+	owner := startClipOwner(t, env[:1])
+	checkClipboard(t, owner, display{
+		pasteAs: func(t *testing.T, typ string) string {
+			if typ == "" {
+				return run(t, env, "xclip", "-o", "-selection", "clipboard")
+			}
+			return run(t, env, "xclip", "-o", "-selection", "clipboard", "-t", typ)
+		},
+		types: func(t *testing.T) []string {
+			return strings.Fields(run(t, env, "xclip", "-o", "-selection", "clipboard", "-t", "TARGETS"))
+		},
+		other: func(t *testing.T, text string) *exec.Cmd {
+			// -quiet: xclip stays in the foreground, owning the clipboard.
+			cmd := exec.Command("xclip", "-quiet", "-selection", "clipboard")
+			cmd.Env = env
+			cmd.Stdin = strings.NewReader(text)
+			return cmd
+		},
+	})
+}
