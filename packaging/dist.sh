@@ -19,7 +19,7 @@ NFPM=github.com/goreleaser/nfpm/v2/cmd/nfpm@v2.45.2
 
 # The package formats want numbers: MSI X.Y.Z.N (three fields of 0–255,
 # 0–255, 0–65535 count for upgrades; N is the commits since the tag),
-# Debian X.Y.Z, plus +N.gHASH between tags. Without a tag: 0.0.0.
+# Debian X.Y.Z, plus +N.gHASH between tags (packaging/version.sh).
 read -r DEB_VERSION MSI_VERSION MSI_NEXT < <(packaging/version.sh "$VERSION")
 export DEB_VERSION
 # Timestamps in the packages: the commit's, not the clock's.

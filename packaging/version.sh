@@ -17,7 +17,7 @@ else
 	x=0 y=0 z=0 hash=${v%-dirty} dirty=
 	[ "$hash" = "$v" ] || dirty=dirty
 	hash=$(printf '%s' "$hash" | tr -c 'A-Za-z0-9.~\n' '.')
-	n=$(git rev-list --count HEAD 2>/dev/null || echo 0)
+	n=$(git rev-list --count "$hash^{commit}" -- 2>/dev/null || echo 0)
 fi
 if [ "$x" -gt 255 ] || [ "$y" -gt 255 ] || [ "$z" -ge 65535 ]; then
 	echo "version.sh: $v does not fit an MSI version (255.255.65534)" >&2
@@ -25,6 +25,6 @@ if [ "$x" -gt 255 ] || [ "$y" -gt 255 ] || [ "$z" -ge 65535 ]; then
 fi
 deb=$x.$y.$z
 extra=
-[ "$n" = 0 ] || extra=$n.g$hash
+if [ "$n" != 0 ]; then extra=$n.g$hash; elif [ -n "$hash" ]; then extra=g$hash; fi
 [ -z "$dirty" ] || extra=${extra:+$extra.}dirty
 echo "$deb${extra:++$extra} $x.$y.$z.$n $x.$y.$((z + 1))"
