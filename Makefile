@@ -20,7 +20,7 @@ TEST_DEBS   := $(BUILD_DEBS) chromium gnome-keyring libsecret-tools dbus-daemon 
 FUZZTIME    ?= 100000x
 FUZZ        := FuzzCallback FuzzParseTokenResponse FuzzParseConfig
 
-.PHONY: build build-deps run test test-deps lint crossbuild fuzz bench screenshots dist dist-deps windows windows-deps clean
+.PHONY: build build-deps run test test-deps lint crossbuild fuzz bench screenshots dist dist-deps dist-check dist-check-deps windows windows-deps clean
 
 # Two programs: tokentray (tray, command line) and tokentray-window (the
 # Fyne windows, started by the tray on demand; it must sit next to it).
@@ -86,6 +86,9 @@ screenshots: test-deps
 # the tarball is the tree the .deb is made from.
 VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 DIST_DEBS   := $(BUILD_DEBS) gcc-mingw-w64-x86-64 wixl osslsigncode xz-utils
+# What dist-check adds: Wine runs the MSI, desktop-file-validate and
+# lintian check the .deb.
+CHECK_DEBS  := $(DIST_DEBS) wine wine64 desktop-file-utils lintian openssl
 export SIGN_PFX SIGN_PASS SIGN_TS
 
 dist: dist-deps
@@ -93,6 +96,16 @@ dist: dist-deps
 
 dist-deps:
 	@$(call apt_missing,$(DIST_DEBS))
+
+# Builds dist/ twice (signed with a throw-away certificate, then unsigned
+# from a copy of the tree elsewhere), compares the two, and installs, runs
+# and removes the MSIs under Wine and the .deb here (it installs into
+# /usr). STEP=build or STEP=test runs one half (CI builds beside the tests).
+dist-check: dist-check-deps
+	VERSION=$(VERSION) GO=$(GO) testdata/dist/check.sh $(STEP)
+
+dist-check-deps:
+	@$(call apt_missing,$(CHECK_DEBS))
 
 # Windows: tokentray.exe is a console program (the command line needs one;
 # the tray lets go of a console made just for it), tokentray-window.exe a
