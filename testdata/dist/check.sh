@@ -179,12 +179,15 @@ wine_msi() {
 	echo "$out"
 	[[ $out == *"No profile yet"* ]] || fail "tokentray.exe profiles: unexpected output"
 
-	echo "upgrade in place to a later build (no AUTOSTART: it stays on)"
+	echo "upgrade in place to a later build (no AUTOSTART: it stays on); no downgrade"
 	local v=${msi_version%.*}.$((${msi_version##*.} + 1))
 	packaging/windows/msi.sh .build/msi "$work/upgrade.msi" perUser "$VERSION+1" "$v" "$msi_next"
 	msiexec /i "$(winepath -w "$work/upgrade.msi")" /qn
 	[ "$(products)" = 1 ] || fail "after the upgrade $(products) tokentray products are registered, not 1"
 	[ "$(runvalue)" = "\"$exe\"" ] || fail "the upgrade lost start at login"
+	# The older package refuses to go over the newer one.
+	if wine msiexec /i "$msi" /qn >/dev/null 2>&1; then fail "the older MSI installed over the newer one"; fi
+	[ "$(products)" = 1 ] || fail "the refused downgrade left $(products) products registered"
 	msiexec /x "$(winepath -w "$work/upgrade.msi")" /qn
 	gone
 	echo "uninstalled: nothing left"
