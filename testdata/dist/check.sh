@@ -179,13 +179,18 @@ wine_msi() {
 	echo "$out"
 	[[ $out == *"No profile yet"* ]] || fail "tokentray.exe profiles: unexpected output"
 
-	echo "upgrade in place to a later build (no AUTOSTART: it stays on); no downgrade"
+	echo "upgrades in place (no AUTOSTART: start at login stays on): a rebuild of the same X.Y.Z, then the next release"
+	# Windows Installer compares three fields: a rebuild (fourth field)
+	# replaces, and only a later X.Y.Z makes the older package refuse.
 	local v=${msi_version%.*}.$((${msi_version##*.} + 1))
-	packaging/windows/msi.sh .build/msi "$work/upgrade.msi" perUser "$VERSION+1" "$v" "$msi_next"
-	msiexec /i "$(winepath -w "$work/upgrade.msi")" /qn
-	[ "$(products)" = 1 ] || fail "after the upgrade $(products) tokentray products are registered, not 1"
-	[ "$(runvalue)" = "\"$exe\"" ] || fail "the upgrade lost start at login"
-	# The older package refuses to go over the newer one.
+	local x=${msi_next%.*} z=${msi_next##*.}
+	packaging/windows/msi.sh .build/msi "$work/rebuild.msi" perUser "$VERSION+1" "$v" "$msi_next"
+	packaging/windows/msi.sh .build/msi "$work/upgrade.msi" perUser "$VERSION+2" "$msi_next.0" "$x.$((z + 1))"
+	for up in rebuild upgrade; do
+		msiexec /i "$(winepath -w "$work/$up.msi")" /qn
+		[ "$(products)" = 1 ] || fail "after the $up $(products) tokentray products are registered, not 1"
+		[ "$(runvalue)" = "\"$exe\"" ] || fail "the $up lost start at login"
+	done
 	if wine msiexec /i "$msi" /qn >/dev/null 2>&1; then fail "the older MSI installed over the newer one"; fi
 	[ "$(products)" = 1 ] || fail "the refused downgrade left $(products) products registered"
 	msiexec /x "$(winepath -w "$work/upgrade.msi")" /qn
@@ -210,7 +215,7 @@ wine_msi() {
 	[ "$out" = "tokentray $VERSION" ] || fail "per-machine tokentray.exe version: $out"
 	echo "$out"
 	mproducts() { wine reg query 'HKLM\Software\Classes\Installer\Products' /s 2>/dev/null | grep -c 'ProductName.*tokentray' || true; }
-	packaging/windows/msi.sh .build/msi "$work/upgrade-pm.msi" perMachine "$VERSION+1" "$v" "$msi_next"
+	packaging/windows/msi.sh .build/msi "$work/upgrade-pm.msi" perMachine "$VERSION+2" "$msi_next.0" "$x.$((z + 1))"
 	msiexec /i "$(winepath -w "$work/upgrade-pm.msi")" /qn
 	[ "$(mproducts)" = 1 ] || fail "after the per-machine upgrade $(mproducts) tokentray products are registered, not 1"
 	wine reg query "$mrun" /v tokentray >/dev/null 2>&1 || fail "the per-machine upgrade lost start at login"
