@@ -19,6 +19,9 @@ export GO=${GO:-go}
 VERSION=${VERSION:-$(git describe --tags --always --dirty)}
 export VERSION
 work=${DIST_CHECK_DIR:-/tmp/tokentray-dist-check}
+# apt needs root: CI runs as root or with sudo.
+sudo=
+[ "$(id -u)" = 0 ] || sudo=sudo
 step() { printf '\n== %s (%ss)\n' "$*" "$SECONDS"; }
 fail() {
 	echo "dist-check: $*" >&2
@@ -28,6 +31,8 @@ fail() {
 build_step() {
 	rm -rf "$work"
 	mkdir -p "$work"
+	# The test step checks this version, whatever the tree says by then.
+	echo "$VERSION" >"$work/VERSION"
 	step "a throw-away code-signing certificate"
 	openssl req -x509 -newkey rsa:3072 -nodes -days 2 -subj "/CN=tokentray CI test signing (untrusted)" \
 		-addext extendedKeyUsage=codeSigning -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
@@ -49,9 +54,10 @@ build_step() {
 }
 
 test_step() {
+	[ -f "$work/cert.pem" ] || fail "run the build step first"
+	[ ! -f "$work/VERSION" ] || VERSION=$(cat "$work/VERSION")
 	local deb_version msi_version msi_next
 	read -r deb_version msi_version msi_next < <(packaging/version.sh "$VERSION")
-	[ -f "$work/cert.pem" ] || fail "run the build step first"
 
 	step "checksums"
 	(cd dist && sha256sum --quiet -c SHA256SUMS)
@@ -233,16 +239,16 @@ wine_msi() {
 apt_deb() {
 	local deb=$1
 	! dpkg -s tokentray >/dev/null 2>&1 || fail "tokentray is installed already; this check installs and removes it"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "./$deb" >"$work/apt.log" 2>&1 ||
+	$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "./$deb" >"$work/apt.log" 2>&1 ||
 		{ cat "$work/apt.log"; fail "apt install ./$deb"; }
-	trap 'DEBIAN_FRONTEND=noninteractive apt-get purge -y -q tokentray >/dev/null 2>&1 || true' EXIT
+	trap '$sudo env DEBIAN_FRONTEND=noninteractive apt-get purge -y -q tokentray >/dev/null 2>&1 || true' EXIT
 	[ "$(command -v tokentray)" = /usr/bin/tokentray ] || fail "tokentray is not /usr/bin/tokentray on PATH"
 	[ "$(tokentray --version)" = "tokentray $VERSION" ] || fail "tokentray --version: $(tokentray --version)"
 	[ "$(LC_ALL='' LANG=en_US.UTF-8 tokentray-window --version)" = "tokentray-window $VERSION" ] || fail "tokentray-window --version"
 	tokentray --version
 	desktop-file-validate /usr/share/applications/tokentray.desktop
 	[ -f /usr/share/icons/hicolor/256x256/apps/tokentray.png ] || fail "no icon"
-	DEBIAN_FRONTEND=noninteractive apt-get purge -y -q tokentray >"$work/apt.log" 2>&1 ||
+	$sudo env DEBIAN_FRONTEND=noninteractive apt-get purge -y -q tokentray >"$work/apt.log" 2>&1 ||
 		{ cat "$work/apt.log"; fail "apt purge tokentray"; }
 	trap - EXIT
 	[ ! -e /usr/bin/tokentray ] && [ ! -e /usr/bin/tokentray-window ] || fail "purge left /usr/bin/tokentray*"
