@@ -5,7 +5,8 @@
 #          run packaging/dist.sh signed into dist/, then again unsigned from
 #          a copy of the tree elsewhere (the reproducibility check);
 #   test   checksums, signatures (and a tampered copy that must fail), the
-#          two builds byte for byte, versions, the .deb's Depends against
+#          two builds byte for byte, versions, the tarball installed with
+#          its Makefile into a staging root, the .deb's Depends against
 #          what the binaries load, lintian; the per-user MSI under Wine
 #          (install with AUTOSTART=1, run, upgrade, uninstall, and the app's
 #          own Run value removed too), the per-machine MSI; the .deb
@@ -104,8 +105,16 @@ test_step() {
 	local deb
 	deb=$(echo dist/tokentray_*_amd64.deb)
 	[ "$(dpkg-deb -f "$deb" Version)" = "$deb_version" ] || fail "$deb: Version $(dpkg-deb -f "$deb" Version), not $deb_version"
-	tar -tJf "dist/tokentray-$VERSION-linux-amd64.tar.xz" | sort | tr '\n' ' '
-	echo
+
+	step "the tarball: make install into a staging root, run, make uninstall"
+	local stage=$work/tarball
+	rm -rf "$stage" && mkdir -p "$stage"
+	tar -C "$stage" -xJf "dist/tokentray-$VERSION-linux-amd64.tar.xz"
+	make -s -C "$stage/tokentray-$VERSION-linux-amd64" install DESTDIR="$stage/root"
+	(cd "$stage/root" && find . -type f | sort)
+	[ "$("$stage/root/usr/local/bin/tokentray" --version)" = "$want" ] || fail "the tarball's tokentray --version"
+	make -s -C "$stage/tokentray-$VERSION-linux-amd64" uninstall DESTDIR="$stage/root"
+	[ -z "$(find "$stage/root" -type f)" ] || fail "the tarball's make uninstall left files"
 
 	step "the .deb depends on what its binaries load"
 	local depends lib pkg
