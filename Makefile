@@ -23,7 +23,7 @@ TEST_DEBS   := $(BUILD_DEBS) chromium gnome-keyring libsecret-tools dbus-daemon 
 FUZZTIME    ?= 100000x
 FUZZ        := FuzzCallback FuzzParseTokenResponse FuzzParseConfig
 
-.PHONY: build build-deps run test test-deps lint crossbuild fuzz bench screenshots package windows windows-deps clean
+.PHONY: build build-deps run test test-deps lint crossbuild fuzz bench screenshots dist dist-deps dist-check dist-check-deps windows windows-deps clean
 
 # Two programs: tokentray (tray, command line) and tokentray-window (the
 # Fyne windows, started by the tray on demand; it must sit next to it).
@@ -78,19 +78,37 @@ bench: test-deps
 screenshots: test-deps
 	testdata/keyring-session.sh $(GO) test -count=1 -run '^(TestWindowsRender|TestWithoutATrayHost)$$' . -screenshots $(CURDIR)/docs/screenshots
 
-FYNE := fyne.io/tools/cmd/fyne@v1.7.4
+# Release artifacts: the Linux tarball, the .deb, the per-user and the
+# per-machine MSI and both Windows .exe files in dist/, with SHA256SUMS.
+# One version, stamped into both programs and every package; reproducible
+# (the same commit gives the same binaries). SIGN_PFX=cert.pfx SIGN_PASS=…
+# signs the .exe files and the MSIs (SIGN_TS=URL adds a timestamp).
+# The binaries, unsigned, stay in .build/. No fyne tool: `fyne package`
+# builds the tray itself and its metadata file links Fyne into it (the tray
+# is meant to run without it), and the tool takes minutes to build cold;
+# the tarball is the tree the .deb is made from.
+VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+DIST_DEBS   := $(BUILD_DEBS) gcc-mingw-w64-x86-64 wixl osslsigncode xz-utils
+# What dist-check adds: Wine runs the MSI, desktop-file-validate and
+# lintian check the .deb.
+CHECK_DEBS  := $(DIST_DEBS) wine wine64 desktop-file-utils lintian openssl
+export SIGN_PFX SIGN_PASS SIGN_TS
 
-# Linux package: fyne package makes the tarball (binary, .desktop file,
-# icon, install Makefile) from FyneApp.toml; tokentray-window joins the
-# binary in it, since the tray starts it from its own directory.
-package: build
-	rm -f tokentray.tar.xz
-	$(GO) run $(FYNE) package -os linux -release
-	rm -rf .pkg && mkdir .pkg && tar -C .pkg -xJf tokentray.tar.xz
-	install -m 755 tokentray-window .pkg/tokentray/usr/local/bin/
-	sed -i -e '/bin\/\$$(Exec)/{p;s/\$$(Exec)/tokentray-window/g;}' .pkg/tokentray/Makefile
-	tar -C .pkg -cJf tokentray.tar.xz tokentray && rm -rf .pkg
-	@tar -tJf tokentray.tar.xz
+dist: dist-deps
+	VERSION=$(VERSION) GO=$(GO) packaging/dist.sh
+
+dist-deps:
+	@$(call apt_missing,$(DIST_DEBS))
+
+# Builds dist/ twice (signed with a throw-away certificate, then unsigned
+# from a copy of the tree elsewhere), compares the two, and installs, runs
+# and removes the MSIs under Wine and the .deb here (it installs into
+# /usr). STEP=build or STEP=test runs one half (CI builds beside the tests).
+dist-check: dist-check-deps
+	VERSION=$(VERSION) GO=$(GO) testdata/dist/check.sh $(STEP)
+
+dist-check-deps:
+	@$(call apt_missing,$(CHECK_DEBS))
 
 # Windows: tokentray.exe is a console program (the command line needs one;
 # the tray lets go of a console made just for it), tokentray-window.exe a
@@ -110,4 +128,4 @@ fuzz:
 	for f in $(FUZZ); do $(GO) test -run XXX -fuzz "^$$f$$" -fuzztime $(FUZZTIME) ./auth || exit 1; done
 
 clean:
-	rm -rf $(BIN) tokentray-window tokentray.tar.xz dist
+	rm -rf $(BIN) tokentray-window tokentray.tar.xz dist .build

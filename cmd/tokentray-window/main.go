@@ -3,6 +3,7 @@
 // closes; it is not meant to be run by hand.
 //
 //	tokentray-window --config PATH signin|settings|signout [PROFILE]
+//	tokentray-window --version
 package main
 
 import (
@@ -17,9 +18,18 @@ import (
 	"github.com/tokentray/tokentray/app/window"
 )
 
+// version is stamped at build time (-ldflags "-X main.version=…"), as
+// tokentray's is: the packages hold one of each, and a mismatch shows.
+var version = "dev"
+
 func main() {
 	config := flag.String("config", "", "the tray's profile file")
+	showVersion := flag.Bool("version", false, "print the version and exit")
 	flag.Parse()
+	if *showVersion {
+		fmt.Println("tokentray-window", version)
+		return
+	}
 	if *config == "" || flag.NArg() < 1 || flag.NArg() > 2 {
 		fmt.Fprintln(os.Stderr, "usage: tokentray-window --config PATH signin|settings|signout [PROFILE]\n(the tray starts it; run `tokentray` instead)")
 		os.Exit(2)
