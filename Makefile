@@ -5,6 +5,10 @@ GO          ?= go
 BIN         := tokentray
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+# Every build without build paths: release builds must be (reproducible),
+# and the tests', the programs' and the release's builds then share one
+# build cache — a cold machine compiles Fyne's cgo once, not twice.
+export GOFLAGS += -trimpath
 # Debian packages to build: cgo for Fyne's GL driver (the windows). The
 # clipboard needs none: golang.design/x/clipboard speaks X11 and Wayland
 # in pure Go.

@@ -14,7 +14,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -48,10 +47,22 @@ type Stats struct {
 	GrantErrors map[string]int `json:"grantErrors"`
 }
 
-// repoRoot finds the module root from this file's location.
+// repoRoot finds the module root: the nearest go.mod above the test's
+// directory (tests run in their package's; with -trimpath, source paths
+// say nothing of where the tree is).
 func repoRoot() string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..")
+	dir, err := os.Getwd()
+	if err != nil {
+		return "."
+	}
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return d
+		}
+		if filepath.Dir(d) == d {
+			return dir
+		}
+	}
 }
 
 // StartProvider runs testdata/provider/server.mjs on a free loopback port and

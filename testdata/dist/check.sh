@@ -121,8 +121,8 @@ test_step() {
 	depends=$(dpkg-deb -f "$deb" Depends)
 	echo "Depends: $depends"
 	# What they link (NEEDED), and what they open at run time: GLFW's X11
-	# extensions, and the clipboard's unversioned libX11.so (libx11-dev).
-	local opened="libX11.so libXcursor.so.1 libXi.so.6 libXinerama.so.1 libXrandr.so.2 libXxf86vm.so.1"
+	# extensions.
+	local opened="libXcursor.so.1 libXi.so.6 libXinerama.so.1 libXrandr.so.2 libXxf86vm.so.1"
 	for lib in $opened; do
 		strings .build/linux/tokentray .build/linux/tokentray-window | grep -x "$lib" >/dev/null ||
 			fail "neither binary opens $lib any more: drop its package from packaging/nfpm.yaml and from this list"
