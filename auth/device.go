@@ -156,7 +156,7 @@ func (s *Session) loginDevice(ctx context.Context, ep endpoints, opts LoginOptio
 		case <-ctx.Done():
 			t.Stop()
 			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-				return nil, fmt.Errorf("%w: %w", ErrCodeExpired, context.DeadlineExceeded)
+				return nil, ErrCodeExpired
 			}
 			return nil, ctx.Err()
 		case <-t.C:
@@ -172,7 +172,7 @@ func (s *Session) loginDevice(ctx context.Context, ep endpoints, opts LoginOptio
 			interval += 5 * time.Second // §3.5: for this and every later poll
 			continue
 		case errors.As(err, &re) && re.ErrorCode == "expired_token":
-			return nil, fmt.Errorf("%w: %w", ErrCodeExpired, context.DeadlineExceeded)
+			return nil, ErrCodeExpired
 		case errors.As(err, &re) && re.ErrorCode == "access_denied":
 			return nil, &ProviderError{Code: re.ErrorCode, Description: clean(re.ErrorDescription, 200)}
 		case errors.As(err, &re):

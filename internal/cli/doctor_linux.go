@@ -46,13 +46,18 @@ func desktopFindings() []finding {
 		}
 		out = append(out, host, notes)
 	}
-	display := finding{what: "display", seen: "DISPLAY=" + os.Getenv("DISPLAY"), ok: os.Getenv("DISPLAY") != ""}
-	if w := os.Getenv("WAYLAND_DISPLAY"); w != "" {
-		display.seen += " WAYLAND_DISPLAY=" + w
-	}
-	if !display.ok {
-		display.seen = "no X display (DISPLAY is not set)"
-		display.fix = "the clipboard and the windows need a desktop session; `tokentray token` works without one"
+	x, wl := os.Getenv("DISPLAY"), os.Getenv("WAYLAND_DISPLAY")
+	display := finding{what: "display", seen: "DISPLAY=" + x, ok: x != ""}
+	switch {
+	case x != "" && wl != "":
+		display.seen += " WAYLAND_DISPLAY=" + wl
+	case wl != "":
+		// The clipboard speaks Wayland; the windows (GLFW) need X.
+		display.seen = "WAYLAND_DISPLAY=" + wl + ", no X display (DISPLAY is not set)"
+		display.fix = "the windows need XWayland (DISPLAY); the clipboard and the commands work without it"
+	case x == "":
+		display.seen = "no display (neither DISPLAY nor WAYLAND_DISPLAY is set)"
+		display.fix = "the clipboard and the windows need a desktop session; `tokentray token` works without one, and `tokentray login` signs in with a code"
 	}
 	out = append(out, display)
 	opener := finding{what: "browser opener", fix: "install xdg-utils, or set BROWSER; `tokentray login --no-browser` prints the address instead"}

@@ -141,7 +141,10 @@ func (s signInShow) open(u string) error {
 // on a line of their own, to copy or read out.
 func (s signInShow) device(d control.DeviceCode) {
 	w := s.e.stderr
-	why := s.away
+	why := ""
+	if s.flow == control.FlowPreferDevice {
+		why = s.away
+	}
 	if d.Why != "" {
 		why = d.Why
 	}
