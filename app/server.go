@@ -46,8 +46,15 @@ func (r *Resident) handle(ctx context.Context, req control.Request, send func(co
 	}
 	switch req.Op {
 	case control.OpStatus:
-		// The tray's view: with the sign-ins it runs (a code to enter).
+		// With a sign-in that waits (a code to enter elsewhere); how the
+		// last one ended is the windows' business, and a command run
+		// without the tray must answer the same.
 		v := r.View()
+		for i := range v.Profiles {
+			if !v.Profiles[i].SignIn.Active {
+				v.Profiles[i].SignIn = control.SignInView{}
+			}
+		}
 		return control.Message{View: &v}, nil
 	case control.OpShow:
 		r.show(req.Window, req.Profile)
