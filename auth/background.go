@@ -118,7 +118,14 @@ func (s *Session) step(ctx context.Context, b *backoff) time.Time {
 		b.reset()
 		return time.Time{}
 	case err != nil || res.Warning != nil:
-		at := b.next(s.now())
+		from := s.now()
+		if until, ok := retryAfterOf(err, res.Warning); ok && until.After(from) {
+			// Not before the provider said (429 or 503 with Retry-After),
+			// and the backoff's jitter after that: everyone told the same
+			// second must not come back in it together.
+			from = until
+		}
+		at := b.next(from)
 		s.log.Debug("retry planned", "at", at, "attempt", b.attempt)
 		return at
 	}

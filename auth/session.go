@@ -369,9 +369,18 @@ func (s *Session) apply(rec *Record, tr *tokenResponse) {
 
 // classify turns a token-endpoint failure into ErrSignInNeeded (only for
 // invalid_grant), a configuration error in plain words, or
-// ErrProviderUnreachable. The provider's raw answer is never included: it is
-// not ours to print.
+// ErrProviderUnreachable, keeping a Retry-After the provider sent. The
+// provider's raw answer is never included: it is not ours to print.
 func classify(err error) error {
+	out := classifyRefusal(err)
+	var busy *busyError
+	if errors.As(err, &busy) {
+		return &busyError{err: out, wait: busy.wait, at: busy.at}
+	}
+	return out
+}
+
+func classifyRefusal(err error) error {
 	var re *oauth2.RetrieveError
 	if !errors.As(err, &re) {
 		if errors.Is(err, context.Canceled) {
@@ -382,6 +391,12 @@ func classify(err error) error {
 	status := 0
 	if re.Response != nil {
 		status = re.Response.StatusCode
+	}
+	if status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable {
+		// Busy, whatever the body says: an overloaded provider (or the
+		// gateway in front of it) that answers "invalid_grant" with a 429
+		// must not sign anyone out.
+		return fmt.Errorf("%w: HTTP %d from the token endpoint (busy)", ErrProviderUnreachable, status)
 	}
 	desc := clean(re.ErrorDescription, 200)
 	detail := clean(re.ErrorCode, 64)
