@@ -16,7 +16,7 @@ func (s *Session) RefreshMargin(rec *Record) time.Duration {
 	if issued.IsZero() {
 		issued = rec.SignedInAt
 	}
-	life := rec.Expiry.Sub(issued)
+	life := expiryOf(rec).Sub(issued)
 	m := s.profile.RefreshMargin.Duration
 	switch {
 	case m > 0:
@@ -101,12 +101,15 @@ func (s *Session) step(ctx context.Context, b *backoff) time.Time {
 			s.publish(rec)
 		}
 		if s.State().Kind == Valid {
-			return rec.Expiry
+			return expiryOf(rec)
 		}
 		return time.Time{}
 	}
 	margin := s.RefreshMargin(rec)
-	due := rec.Expiry.Add(-margin)
+	// expiryOf, not rec.Expiry: a provider that sends no expires_in leaves
+	// it zero, which is always due, and Get, counting an hour, would not
+	// refresh: Run would spin on the keychain.
+	due := expiryOf(rec).Add(-margin)
 	if now.Before(due) && !b.failing() {
 		s.publish(rec)
 		s.log.Debug("next refresh planned", "at", due, "margin", margin)

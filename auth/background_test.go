@@ -140,3 +140,30 @@ func TestRunSignedOutAndLogout(t *testing.T) {
 	}
 	waitState(t, s, SignedOut)
 }
+
+// A provider that sends no expires_in: the token counts as valid for an
+// hour, and Run waits for that hour's margin instead of spinning on the
+// keychain (it once read it some 16,000 times in 200 ms).
+func TestRunTokenWithoutExpiry(t *testing.T) {
+	p := testkit.NewOAuthServer(t, "none")
+	kr := newMemKeyring(0)
+	s, clock := newTestSession(t, p, kr)
+	login(t, s)
+	rec, _ := s.store.Load("work")
+	rec.Expiry = time.Time{}
+	if err := s.store.Save("work", rec); err != nil {
+		t.Fatal(err)
+	}
+	reads := func() int { kr.mu.Lock(); defer kr.mu.Unlock(); return kr.gets }
+	before := reads()
+	runSession(t, s)
+	waitState(t, s, Valid)
+	time.Sleep(200 * time.Millisecond)
+	if n := reads() - before; n > 10 {
+		t.Errorf("%d keychain reads in 200 ms while nothing was due", n)
+	}
+	// Due an hour after the last refresh, less the margin.
+	clock.Add(time.Hour - 30*time.Second)
+	s.wake()
+	waitFor(t, s, Valid, func(st State) bool { return p.Count("refresh_token") == 1 })
+}

@@ -290,18 +290,23 @@ func fresh(r *Record, now time.Time, minValid time.Duration) bool {
 	return r.AccessToken != "" && remaining(r, now) > minValid
 }
 
-// remaining is the lifetime left; a token without expiry counts as valid for
-// an hour from its last refresh, the commonest lifetime, rather than for ever.
+// remaining is the lifetime left (see expiryOf).
 func remaining(r *Record, now time.Time) time.Duration {
-	exp := r.Expiry
-	if exp.IsZero() {
-		base := r.RefreshedAt
-		if base.IsZero() {
-			base = r.SignedInAt
-		}
-		exp = base.Add(time.Hour)
+	return expiryOf(r).Sub(now)
+}
+
+// expiryOf is when r's access token expires; a token without expiry counts
+// as valid for an hour from its last refresh, the commonest lifetime,
+// rather than for ever.
+func expiryOf(r *Record) time.Time {
+	if !r.Expiry.IsZero() {
+		return r.Expiry
 	}
-	return exp.Sub(now)
+	base := r.RefreshedAt
+	if base.IsZero() {
+		base = r.SignedInAt
+	}
+	return base.Add(time.Hour)
 }
 
 func (r *Record) token() *oauth2.Token {
