@@ -55,6 +55,22 @@ func runSession(t *testing.T, s *Session) {
 	t.Cleanup(func() { cancel(); <-done })
 }
 
+// runPlanned runs s and waits for Run's first look (it publishes the state
+// again), so that a clock moved afterwards finds the refresh planned from
+// the sign-in, not drawn from what is left then.
+func runPlanned(t *testing.T, s *Session) {
+	t.Helper()
+	ch, cancel := s.Subscribe()
+	defer cancel()
+	<-ch // the state the subscription starts with
+	runSession(t, s)
+	select {
+	case <-ch:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run published nothing")
+	}
+}
+
 func waitState(t *testing.T, s *Session, want StateKind) State {
 	t.Helper()
 	return waitFor(t, s, want, func(State) bool { return true })
@@ -84,8 +100,8 @@ func TestRunInvalidGrant(t *testing.T) {
 	s, clock := newTestSession(t, p, newMemKeyring(0))
 	login(t, s)
 	p.Fail = rejectWith(400, `{"error":"invalid_grant"}`)
-	runSession(t, s)
-	clock.Add(55 * time.Minute)
+	runPlanned(t, s)
+	clock.Add(56 * time.Minute) // past the planned refresh (see runState.planned)
 	s.wake()
 	st := waitState(t, s, NeedsSignIn)
 	if !errors.Is(st.Err, ErrSignInNeeded) {

@@ -146,8 +146,9 @@ func TestRunWaitsForRetryAfter(t *testing.T) {
 			s, clock := newTestSession(t, p, newMemKeyring(0))
 			login(t, s)
 			p.Fail = c.fail
-			clock.Add(59 * time.Minute) // due
-			b := backoff{min: s.retryMin, max: s.retryMax}
+			b := runState{backoff: backoff{min: s.retryMin, max: s.retryMax}}
+			s.step(context.Background(), &b) // plans the refresh, as Run does first
+			clock.Add(59 * time.Minute)      // past the plan: due
 			now := clock.Now()
 			next := s.step(context.Background(), &b)
 			if n := p.Count("refresh_token"); n != 1 {
@@ -158,6 +159,17 @@ func TestRunWaitsForRetryAfter(t *testing.T) {
 			lo, hi := now.Add(c.wait+s.retryMin/2-time.Second), now.Add(c.wait+s.retryMin)
 			if next.Before(lo) || next.After(hi) {
 				t.Errorf("next attempt in %s, want between %s and %s", next.Sub(now), lo.Sub(now), hi.Sub(now))
+			}
+			// A wake (resume, clock change) or a poke meanwhile asks again at
+			// once after a plain failure, but waits out a Retry-After.
+			clock.Add(time.Second)
+			b.woke = true
+			again := s.step(context.Background(), &b)
+			if want := map[bool]int{true: 1, false: 2}[c.wait > 0]; p.Count("refresh_token") != want {
+				t.Errorf("%d refresh attempts after a wake, want %d", p.Count("refresh_token"), want)
+			}
+			if c.wait > 0 && !again.Equal(now.Add(c.wait)) {
+				t.Errorf("after a wake, next attempt in %s, want %s", again.Sub(now), c.wait)
 			}
 		})
 	}

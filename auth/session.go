@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strings"
@@ -42,6 +44,10 @@ type Options struct {
 	// RetryMin and RetryMax bound the backoff between failed background
 	// refreshes; 0 means 1 s and 5 min.
 	RetryMin, RetryMax time.Duration
+	// Seed, when not 0, makes the jitter of planned refreshes and retries
+	// repeatable (tests and simulations): each session draws from a source
+	// seeded with Seed and its profile's name. 0 seeds at random.
+	Seed uint64
 	// Log receives what the session does, for troubleshooting; nil logs
 	// nothing. Tokens, codes and secrets are never logged.
 	Log *slog.Logger
@@ -63,6 +69,7 @@ type Session struct {
 	store              *Store
 	clock              Clock
 	retryMin, retryMax time.Duration
+	rnd                *rand.Rand // Run's jitter; only Run's goroutine uses it
 	log                *slog.Logger
 	disc               discovery
 	pub                publisher
@@ -106,6 +113,13 @@ func NewSession(p *Profile, opts Options) *Session {
 	if s.retryMax <= 0 {
 		s.retryMax = 5 * time.Minute
 	}
+	seed := opts.Seed
+	if seed == 0 {
+		seed = rand.Uint64()
+	}
+	name := fnv.New64a()
+	name.Write([]byte(p.Name))
+	s.rnd = rand.New(rand.NewPCG(seed, name.Sum64()))
 	return s
 }
 
