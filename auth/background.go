@@ -176,11 +176,15 @@ func (b *runState) planned(exp time.Time, margin time.Duration, now time.Time, r
 		start = now
 	}
 	b.plan, b.planFor = start, exp
-	if spread := exp.Sub(start) / 2; spread > 0 {
+	if spread := exp.Sub(start) / 2; spread > 0 && spreadRefreshes {
 		b.plan = start.Add(time.Duration(rnd.Int64N(int64(spread) + 1)))
 	}
 	return b.plan
 }
+
+// spreadRefreshes is false only in the company-at-nine simulation's
+// comparison run (sim_test.go): what synchronised wake-ups did before.
+var spreadRefreshes = true
 
 // backoff doubles from min to max, with jitter so that many clients coming
 // back from one outage do not all ask at once.
