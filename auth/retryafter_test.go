@@ -26,6 +26,7 @@ func TestRetryAfterHeader(t *testing.T) {
 		{"a date, against the answer's Date (the provider's clock is 1 h off)", 429, date(now.Add(time.Hour + 90*time.Second)), date(now.Add(time.Hour)), 90 * time.Second},
 		{"a date, no Date header: against ours", 503, date(now.Add(45 * time.Second)), "", 45 * time.Second},
 		{"capped", 429, "99999999999", "", retryAfterCap},
+		{"beyond 64 bits, capped", 429, "99999999999999999999999", "", retryAfterCap},
 		{"a date far ahead, capped", 429, date(now.Add(24 * time.Hour)), "", retryAfterCap},
 		{"zero", 429, "0", "", 0},
 		{"a date in the past", 429, date(now.Add(-time.Minute)), "", 0},

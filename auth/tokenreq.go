@@ -277,6 +277,8 @@ func withRetryAfter(err error, resp *http.Response, now time.Time) error {
 	var wait time.Duration
 	if secs, perr := strconv.ParseUint(h, 10, 63); perr == nil {
 		wait = time.Duration(min(secs, uint64(retryAfterCap/time.Second))) * time.Second
+	} else if errors.Is(perr, strconv.ErrRange) {
+		wait = retryAfterCap // digits beyond any clock: as long as we wait
 	} else if at, perr := http.ParseTime(h); perr == nil {
 		base := now
 		if d, derr := http.ParseTime(resp.Header.Get("Date")); derr == nil {
