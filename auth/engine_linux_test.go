@@ -218,7 +218,9 @@ func TestOutageNeverSignsOut(t *testing.T) {
 	defer func() { cancel(); <-done }()
 
 	w.runStarted(t)
-	clock.Add(9 * time.Minute) // inside the refresh margin: due now
+	// Past the latest moment a refresh is planned for (the first half of
+	// the 90 s margin, see runState.planned): due now, 40 s left.
+	clock.Add(9*time.Minute + 20*time.Second)
 	for _, f := range []testkit.Fault{testkit.Refuse, testkit.Status5xx, testkit.Hang, testkit.Garbage, testkit.SlowDrip} {
 		proxy.Set(f)
 		s.wake()

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strings"
@@ -42,6 +44,10 @@ type Options struct {
 	// RetryMin and RetryMax bound the backoff between failed background
 	// refreshes; 0 means 1 s and 5 min.
 	RetryMin, RetryMax time.Duration
+	// Seed, when not 0, makes the jitter of planned refreshes and retries
+	// repeatable (tests and simulations): each session draws from a source
+	// seeded with Seed and its profile's name. 0 seeds at random.
+	Seed uint64
 	// Log receives what the session does, for troubleshooting; nil logs
 	// nothing. Tokens, codes and secrets are never logged.
 	Log *slog.Logger
@@ -63,6 +69,7 @@ type Session struct {
 	store              *Store
 	clock              Clock
 	retryMin, retryMax time.Duration
+	rnd                *rand.Rand // Run's jitter; only Run's goroutine uses it
 	log                *slog.Logger
 	disc               discovery
 	pub                publisher
@@ -106,6 +113,13 @@ func NewSession(p *Profile, opts Options) *Session {
 	if s.retryMax <= 0 {
 		s.retryMax = 5 * time.Minute
 	}
+	seed := opts.Seed
+	if seed == 0 {
+		seed = rand.Uint64()
+	}
+	name := fnv.New64a()
+	name.Write([]byte(p.Name))
+	s.rnd = rand.New(rand.NewPCG(seed, name.Sum64()))
 	return s
 }
 
@@ -290,18 +304,23 @@ func fresh(r *Record, now time.Time, minValid time.Duration) bool {
 	return r.AccessToken != "" && remaining(r, now) > minValid
 }
 
-// remaining is the lifetime left; a token without expiry counts as valid for
-// an hour from its last refresh, the commonest lifetime, rather than for ever.
+// remaining is the lifetime left (see expiryOf).
 func remaining(r *Record, now time.Time) time.Duration {
-	exp := r.Expiry
-	if exp.IsZero() {
-		base := r.RefreshedAt
-		if base.IsZero() {
-			base = r.SignedInAt
-		}
-		exp = base.Add(time.Hour)
+	return expiryOf(r).Sub(now)
+}
+
+// expiryOf is when r's access token expires; a token without expiry counts
+// as valid for an hour from its last refresh, the commonest lifetime,
+// rather than for ever.
+func expiryOf(r *Record) time.Time {
+	if !r.Expiry.IsZero() {
+		return r.Expiry
 	}
-	return exp.Sub(now)
+	base := r.RefreshedAt
+	if base.IsZero() {
+		base = r.SignedInAt
+	}
+	return base.Add(time.Hour)
 }
 
 func (r *Record) token() *oauth2.Token {
@@ -369,9 +388,18 @@ func (s *Session) apply(rec *Record, tr *tokenResponse) {
 
 // classify turns a token-endpoint failure into ErrSignInNeeded (only for
 // invalid_grant), a configuration error in plain words, or
-// ErrProviderUnreachable. The provider's raw answer is never included: it is
-// not ours to print.
+// ErrProviderUnreachable, keeping a Retry-After the provider sent. The
+// provider's raw answer is never included: it is not ours to print.
 func classify(err error) error {
+	out := classifyRefusal(err)
+	var busy *busyError
+	if errors.As(err, &busy) {
+		return &busyError{err: out, wait: busy.wait, at: busy.at}
+	}
+	return out
+}
+
+func classifyRefusal(err error) error {
 	var re *oauth2.RetrieveError
 	if !errors.As(err, &re) {
 		if errors.Is(err, context.Canceled) {
@@ -382,6 +410,12 @@ func classify(err error) error {
 	status := 0
 	if re.Response != nil {
 		status = re.Response.StatusCode
+	}
+	if status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable {
+		// Busy, whatever the body says: an overloaded provider (or the
+		// gateway in front of it) that answers "invalid_grant" with a 429
+		// must not sign anyone out.
+		return fmt.Errorf("%w: HTTP %d from the token endpoint (busy)", ErrProviderUnreachable, status)
 	}
 	desc := clean(re.ErrorDescription, 200)
 	detail := clean(re.ErrorCode, 64)

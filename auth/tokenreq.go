@@ -109,7 +109,11 @@ func (s *Session) postToken(ctx context.Context, endpoint string, form url.Value
 	if err != nil {
 		return nil, err
 	}
-	return parseTokenResponse(resp, body)
+	tr, err := parseTokenResponse(resp, body)
+	if err != nil {
+		return nil, withRetryAfter(err, resp, s.now())
+	}
+	return tr, nil
 }
 
 // readCapped reads a provider's answer of at most maxTokenResponse bytes.
@@ -223,4 +227,68 @@ func (f tokenFields) seconds(k string) (int64, error) {
 		return 0, fmt.Errorf("the token endpoint's %s (%g s) is not a usable lifetime", k, n)
 	}
 	return int64(n), nil
+}
+
+// retryAfterCap bounds how long a provider's Retry-After holds background
+// refreshes back: a broken or hostile provider must not silence them for
+// ever with "Retry-After: 99999999".
+const retryAfterCap = 10 * time.Minute
+
+// busyError is a 429 or 503 from the token endpoint that said when to come
+// back (Retry-After). Run waits until then before asking again.
+type busyError struct {
+	err  error
+	wait time.Duration // as asked, capped at retryAfterCap
+	at   time.Time     // now + wait, on the session's clock
+}
+
+func (e *busyError) Error() string {
+	return fmt.Sprintf("%v; it asks to be left alone for %s", e.err, e.wait.Round(time.Second))
+}
+
+func (e *busyError) Unwrap() error { return e.err }
+
+// retryAfterOf is when the provider asked to be asked again, if any of errs
+// carries a Retry-After.
+func retryAfterOf(errs ...error) (time.Time, bool) {
+	for _, err := range errs {
+		var busy *busyError
+		if errors.As(err, &busy) {
+			return busy.at, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// withRetryAfter wraps a 429 or 503 refusal that carries a Retry-After
+// header (RFC 9110 §10.2.3: delay-seconds or an HTTP date) in a busyError.
+// A date is measured against the answer's own Date header when there is
+// one, so that a provider whose clock is off by minutes still means what it
+// says; otherwise against now. Anything unreadable, or not in the future,
+// is ignored: the usual backoff applies.
+func withRetryAfter(err error, resp *http.Response, now time.Time) error {
+	if resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode != http.StatusServiceUnavailable {
+		return err
+	}
+	h := strings.TrimSpace(resp.Header.Get("Retry-After"))
+	if h == "" {
+		return err
+	}
+	var wait time.Duration
+	if secs, perr := strconv.ParseUint(h, 10, 63); perr == nil {
+		wait = time.Duration(min(secs, uint64(retryAfterCap/time.Second))) * time.Second
+	} else if errors.Is(perr, strconv.ErrRange) {
+		wait = retryAfterCap // digits beyond any clock: as long as we wait
+	} else if at, perr := http.ParseTime(h); perr == nil {
+		base := now
+		if d, derr := http.ParseTime(resp.Header.Get("Date")); derr == nil {
+			base = d
+		}
+		wait = at.Sub(base)
+	}
+	if wait <= 0 {
+		return err
+	}
+	wait = min(wait, retryAfterCap)
+	return &busyError{err: err, wait: wait, at: now.Add(wait)}
 }
