@@ -107,7 +107,13 @@ func (s *Session) step(ctx context.Context, b *runState) time.Time {
 		}
 		return time.Time{}
 	case err != nil: // a keychain that is locked or gone: try again later
-		s.publishFailure(Retrying, err)
+		if s.State().Until.IsZero() {
+			// Nothing known of a sign-in: the keychain is the news, not
+			// an outage of a session that may not exist.
+			s.pub.update(func(st *State) { *st = State{Kind: Unknown, Err: err} })
+		} else {
+			s.publishFailure(Retrying, err)
+		}
 		return b.next(now)
 	}
 	if !s.renewable(rec) {

@@ -157,6 +157,23 @@ func TestRunSignedOutAndLogout(t *testing.T) {
 	waitState(t, s, SignedOut)
 }
 
+// A keychain that cannot be read, with nothing known of a sign-in, is what
+// the session shows — not an outage of a sign-in that may not exist.
+func TestRunKeychainLocked(t *testing.T) {
+	p := testkit.NewOAuthServer(t, "none")
+	kr := newMemKeyring(0)
+	kr.getErr = errors.New("the keychain is locked")
+	s, _ := newTestSession(t, p, kr)
+	runSession(t, s)
+	deadline := time.Now().Add(5 * time.Second)
+	for st := s.State(); st.Kind != Unknown || st.Err == nil; st = s.State() {
+		if time.Now().After(deadline) {
+			t.Fatalf("state %v (%v), want Unknown with the keychain's error", st.Kind, st.Err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 // A provider that sends no expires_in: the token counts as valid for an
 // hour, and Run waits for that hour's margin instead of spinning on the
 // keychain (it once read it some 16,000 times in 200 ms).

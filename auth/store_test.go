@@ -22,6 +22,8 @@ type memKeyring struct {
 	// failSetAfter makes every Set after that many succeed fail, as a crash
 	// or a full keychain would; -1 never fails.
 	failSetAfter int
+	// getErr, when set, is every Get's answer: a locked keychain.
+	getErr error
 	sets, gets   int
 	block        chan struct{} // when set, every call waits on it
 }
@@ -41,6 +43,9 @@ func (m *memKeyring) Get(service, user string) (string, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.gets++
+	if m.getErr != nil {
+		return "", m.getErr
+	}
 	v, ok := m.items[service+"\x00"+user]
 	if !ok {
 		return "", keyring.ErrNotFound
