@@ -10,12 +10,18 @@ import (
 // so: a blip on the Wi-Fi is not worth one.
 const retryNotice = 3 * time.Minute
 
+// endingNotice is how long before a refresh token's known end the person
+// hears of it (at most once a day): time to sign in again on a quiet
+// morning rather than find the tools failing.
+const endingNotice = control.EndingSoon
+
 // notices decides which notifications a View calls for: "sign-in needed"
 // once each time a profile gets there, "cannot reach the provider" once an
 // outage has lasted retryNotice. It only decides; the resident sends.
 type notices struct {
 	signIn map[string]bool // sent, for the current episode
 	retry  map[string]bool
+	ending map[string]time.Time // when "your sign-in ends" was last sent
 }
 
 // notice is one notification to send.
@@ -29,9 +35,19 @@ type notice struct {
 // it should be asked again (0: only at the next change).
 func (n *notices) update(v control.View, now time.Time) (out []notice, next time.Duration) {
 	if n.signIn == nil {
-		n.signIn, n.retry = map[string]bool{}, map[string]bool{}
+		n.signIn, n.retry, n.ending = map[string]bool{}, map[string]bool{}, map[string]time.Time{}
+	}
+	soonest := func(d time.Duration) {
+		if d > 0 && (next == 0 || d < next) {
+			next = d
+		}
 	}
 	for _, p := range v.Profiles {
+		if nt, again := n.endingSoon(p, now); nt != nil {
+			out = append(out, *nt)
+		} else {
+			soonest(again)
+		}
 		switch {
 		case p.State != control.NeedsSignIn:
 			n.signIn[p.Name] = false
@@ -48,9 +64,7 @@ func (n *notices) update(v control.View, now time.Time) (out []notice, next time
 			continue
 		}
 		if due := p.Since.Add(retryNotice).Sub(now); due > 0 {
-			if next == 0 || due < next {
-				next = due
-			}
+			soonest(due)
 			continue
 		}
 		n.retry[p.Name] = true
@@ -63,6 +77,26 @@ func (n *notices) update(v control.View, now time.Time) (out []notice, next time
 		out = append(out, notice{topic: "retry-" + p.Name, summary: "Cannot reach the provider for " + p.Name, body: body})
 	}
 	return out, next
+}
+
+// endingSoon is the "your sign-in ends on Friday" notice when p's refresh
+// token ends within endingNotice and none was sent in the last day; else
+// how long until one could be due (0: not while nothing changes).
+func (n *notices) endingSoon(p control.ProfileView, now time.Time) (*notice, time.Duration) {
+	end := p.RefreshExpiry
+	if !p.HasToken() || !p.HasRefreshToken || end.IsZero() || !end.After(now) {
+		delete(n.ending, p.Name)
+		return nil, 0
+	}
+	if from := end.Add(-endingNotice); now.Before(from) {
+		return nil, from.Sub(now)
+	}
+	if last, ok := n.ending[p.Name]; ok && now.Sub(last) < 24*time.Hour {
+		return nil, last.Add(24 * time.Hour).Sub(now)
+	}
+	n.ending[p.Name] = now
+	return &notice{topic: "ending-" + p.Name, summary: "Your " + p.Provider + " sign-in ends " + control.When(end, now),
+		body: "Sign in again now, and the tools using " + p.Name + " keep working. Click to sign in.", signIn: p.Name}, 0
 }
 
 // signInReason says why a profile needs signing in, in a sentence.

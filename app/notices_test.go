@@ -1,6 +1,7 @@
 package app
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -50,5 +51,54 @@ func TestNotices(t *testing.T) {
 		if got != s.want || again != s.again {
 			t.Errorf("%s: sent %q, ask again in %s; want %q, %s", s.name, got, again, s.want, s.again)
 		}
+	}
+}
+
+// A sign-in whose end is known is announced three days ahead, at most once
+// a day, with a click that signs in again; the menu line says it too.
+func TestEndingNotice(t *testing.T) {
+	start := time.Date(2026, 11, 24, 9, 0, 0, 0, time.Local) // a Tuesday
+	end := start.Add(4*24*time.Hour + 6*time.Hour)            // Saturday 15:00
+	v := control.View{Profiles: []control.ProfileView{{Name: "lightfi", Provider: "LightFi", State: control.Valid,
+		Expiry: start.Add(time.Hour), HasRefreshToken: true, RefreshExpiry: end}}}
+	steps := []struct {
+		name  string
+		at    time.Duration
+		want  string
+		again time.Duration
+	}{
+		{"four days ahead", 0, "", 30 * time.Hour},
+		{"three days ahead", 30 * time.Hour, "Your LightFi sign-in ends on Saturday", 0},
+		{"an hour later", 31 * time.Hour, "", 23 * time.Hour},
+		{"next morning, within the day", 48 * time.Hour, "", 6 * time.Hour},
+		{"a day later", 54 * time.Hour, "Your LightFi sign-in ends on Saturday", 0},
+		{"the day itself", 100 * time.Hour, "Your LightFi sign-in ends today at 15:00", 0},
+		{"ended", 5 * 24 * time.Hour, "", 0},
+	}
+	var n notices
+	for _, s := range steps {
+		now := start.Add(s.at)
+		out, again := n.update(v, now)
+		got := ""
+		if len(out) == 1 {
+			got = out[0].summary
+			if out[0].signIn != "lightfi" {
+				t.Errorf("%s: a click signs in to %q", s.name, out[0].signIn)
+			}
+		}
+		if got != s.want || len(out) > 1 || (s.want == "" && again != s.again) {
+			t.Errorf("%s: sent %q (%d), ask again in %s; want %q, %s", s.name, got, len(out), again, s.want, s.again)
+		}
+	}
+	p := v.Profiles[0]
+	p.Expiry = start.Add(48*time.Hour + 30*time.Minute)
+	if got := control.StatusLine(p, start.Add(48*time.Hour)); got != "signed in · valid 30 min · sign-in ends on Saturday" {
+		t.Errorf("menu line %q", got)
+	}
+	if got := control.StatusLine(p, start.Add(78*time.Hour)); !strings.HasSuffix(got, " · sign-in ends tomorrow") {
+		t.Errorf("menu line the day before: %q", got)
+	}
+	if got := control.StatusLine(p, start); strings.Contains(got, "ends") {
+		t.Errorf("menu line four days ahead: %q", got)
 	}
 }

@@ -192,8 +192,32 @@ func StatusLine(p ProfileView, now time.Time) string {
 		}
 		return who + " · offline, token expired"
 	}
-	if valid == "" {
-		return who
+	line := who
+	if valid != "" {
+		line += " · " + valid
 	}
-	return who + " · " + valid
+	if end := p.RefreshExpiry; p.HasRefreshToken && end.After(now) && end.Sub(now) <= EndingSoon {
+		line += " · sign-in ends " + When(end, now)
+	}
+	return line
+}
+
+// EndingSoon is how long before a sign-in's known end the menu line and
+// a notification say when it ends.
+const EndingSoon = 3 * 24 * time.Hour
+
+// When says a coming moment as a person would: "today at 15:00",
+// "tomorrow", "on Friday", or a date beyond a week.
+func When(t, now time.Time) string {
+	t, now = t.Local(), now.Local()
+	day := func(x time.Time) time.Time { return time.Date(x.Year(), x.Month(), x.Day(), 0, 0, 0, 0, x.Location()) }
+	switch days := int(day(t).Sub(day(now)).Hours() / 24); {
+	case days <= 0:
+		return "today at " + t.Format("15:04")
+	case days == 1:
+		return "tomorrow"
+	case days < 7:
+		return "on " + t.Weekday().String()
+	}
+	return "on " + t.Format("2 January")
 }
