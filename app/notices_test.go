@@ -58,7 +58,7 @@ func TestNotices(t *testing.T) {
 // a day, with a click that signs in again; the menu line says it too.
 func TestEndingNotice(t *testing.T) {
 	start := time.Date(2026, 11, 24, 9, 0, 0, 0, time.Local) // a Tuesday
-	end := start.Add(4*24*time.Hour + 6*time.Hour)            // Saturday 15:00
+	end := start.Add(4*24*time.Hour + 6*time.Hour)           // Saturday 15:00
 	v := control.View{Profiles: []control.ProfileView{{Name: "lightfi", Provider: "LightFi", State: control.Valid,
 		Expiry: start.Add(time.Hour), HasRefreshToken: true, RefreshExpiry: end}}}
 	steps := []struct {

@@ -23,9 +23,9 @@ type memKeyring struct {
 	// or a full keychain would; -1 never fails.
 	failSetAfter int
 	// getErr, when set, is every Get's answer: a locked keychain.
-	getErr error
-	sets, gets   int
-	block        chan struct{} // when set, every call waits on it
+	getErr     error
+	sets, gets int
+	block      chan struct{} // when set, every call waits on it
 }
 
 func newMemKeyring(maxValue int) *memKeyring {
