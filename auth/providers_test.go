@@ -273,3 +273,39 @@ func TestCAFile(t *testing.T) {
 		t.Errorf("a TLS failure left the session %s, want %s with its refresh token", st.Kind, Retrying)
 	}
 }
+
+// Keycloak: offline_access gives an offline token, whose answer says
+// refresh_expires_in 0 (no end of its own): it signs in, its end is the
+// profile's refresh_token_lifetime (the realm's offline session idle);
+// without offline_access the refresh token ends with the SSO session idle
+// timeout the answer gives. Refresh tokens rotate.
+func TestKeycloakEmulation(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		scopes []string
+		want   time.Duration
+	}{
+		{"offline", []string{"email", "offline_access"}, 720 * time.Hour},
+		{"online", []string{"email"}, 1800 * time.Second},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := testkit.EmulateKeycloak(t)
+			prof := serverProfile(p, "keycloak")
+			prof.Scopes, prof.RefreshTokenLifetime = c.scopes, Duration{720 * time.Hour}
+			clock := &fakeClock{now: time.Now()}
+			s := NewSession(prof, Options{Store: memStore(newMemKeyring(0)), Clock: clock})
+			first := login(t, s)
+			if got := first.RefreshExpiry.Sub(clock.Now()); got != c.want {
+				t.Errorf("refresh token ends in %s, want %s", got, c.want)
+			}
+			clock.Add(time.Minute)
+			if err := s.Refresh(context.Background()); err != nil {
+				t.Fatalf("refresh: %v (%v)", err, p.Rejections())
+			}
+			cur, _ := s.store.Load("keycloak")
+			if cur.RefreshToken == first.RefreshToken || cur.RefreshExpiry.Sub(clock.Now()) != c.want {
+				t.Errorf("after a refresh: rotated %t, ends in %s", cur.RefreshToken != first.RefreshToken, cur.RefreshExpiry.Sub(clock.Now()))
+			}
+		})
+	}
+}

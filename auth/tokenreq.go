@@ -169,6 +169,11 @@ func parseTokenResponse(resp *http.Response, body []byte) (*tokenResponse, error
 	if tr.ExpiresIn, err = fields.seconds("expires_in"); err != nil {
 		return nil, err
 	}
+	// Keycloak's offline tokens come with refresh_expires_in 0: no end of
+	// their own (an idle timeout applies; refresh_token_lifetime says it).
+	if f, ok := fields["refresh_expires_in"].(json.Number); ok && f.String() == "0" {
+		delete(fields, "refresh_expires_in")
+	}
 	if tr.RefreshExpiresIn, err = fields.seconds("refresh_expires_in"); err != nil {
 		return nil, err
 	}

@@ -49,6 +49,10 @@ type OAuthServer struct {
 	// JWTAccess issues access tokens as JWTs (RFC 9068 shape) instead of
 	// opaque strings.
 	JWTAccess bool
+	// RefreshExpiresIn, when set, is Keycloak's refresh_expires_in on every
+	// answer with a refresh token: the session's idle timeout in seconds,
+	// or 0 for an offline token (granted with the offline_access scope).
+	RefreshExpiresIn int
 	// AutoApprove answers /authorize with an immediate redirect; otherwise
 	// a sign-in page with a form, for a real browser.
 	AutoApprove bool
@@ -137,6 +141,18 @@ func NewOAuthServer(t testing.TB, method string) *OAuthServer {
 func EmulateCognito(t testing.TB, redirectURI string) *OAuthServer {
 	s := NewOAuthServer(t, "post")
 	s.RedirectURI, s.Rotate, s.TokenPath, s.RevokeMethod = redirectURI, false, "/oauth2/token", "basic"
+	return s
+}
+
+// EmulateKeycloak behaves as Keycloak documents for a realm's public
+// client: PKCE, rotating refresh tokens (a reused one is refused), and
+// refresh_expires_in on every answer — the SSO session idle timeout (30
+// minutes by default), or 0 for an offline token, which the
+// offline_access scope asks for and whose end is the realm's offline
+// session idle timeout (30 days by default), not said in the answer.
+func EmulateKeycloak(t testing.TB) *OAuthServer {
+	s := NewOAuthServer(t, "none")
+	s.RefreshExpiresIn = 1800
 	return s
 }
 
@@ -369,6 +385,12 @@ func (s *OAuthServer) token(w http.ResponseWriter, r *http.Request) {
 	default:
 		s.reject(w, 400, "unsupported_grant_type", grant)
 		return
+	}
+	if _, ok := resp["refresh_token"]; ok && s.RefreshExpiresIn > 0 {
+		resp["refresh_expires_in"] = s.RefreshExpiresIn
+		if strings.Contains(" "+s.refresh[resp["refresh_token"].(string)]+" ", " offline_access ") {
+			resp["refresh_expires_in"] = 0
+		}
 	}
 	resp["access_token"] = fmt.Sprintf("at-%d", s.seq)
 	if s.JWTAccess {
