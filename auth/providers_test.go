@@ -309,3 +309,47 @@ func TestKeycloakEmulation(t *testing.T) {
 		})
 	}
 }
+
+// Google (desktop app): access_type=offline with prompt=consent, as the
+// example profile sets, gets a refresh token on every sign-in, and keeps
+// it across refreshes (no rotation); without prompt=consent a second
+// sign-in gets none; offline_access is refused in plain words.
+func TestGoogleEmulation(t *testing.T) {
+	cfg, err := LoadConfig("../examples/google.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	example := cfg.Profiles["google"]
+	p := testkit.EmulateGoogle(t)
+	prof := serverProfile(p, "google")
+	prof.AuthParams, prof.Scopes = example.AuthParams, []string{"email"}
+	s := NewSession(prof, Options{Store: memStore(newMemKeyring(0))})
+	for i := range 2 {
+		if rec := login(t, s); rec.RefreshToken == "" {
+			t.Fatalf("sign-in %d with the example's auth_params: no refresh token", i+1)
+		}
+	}
+	first, _ := s.store.Load("google")
+	if err := s.Refresh(context.Background()); err != nil {
+		t.Fatalf("refresh: %v (%v)", err, p.Rejections())
+	}
+	if cur, _ := s.store.Load("google"); cur.RefreshToken != first.RefreshToken || cur.AccessToken == first.AccessToken {
+		t.Error("a refresh must keep Google's refresh token and bring a new access token")
+	}
+
+	noPrompt := *prof
+	noPrompt.AuthParams = map[string]string{"access_type": "offline"}
+	if rec := login(t, NewSession(&noPrompt, Options{Store: memStore(newMemKeyring(0))})); rec.RefreshToken != "" {
+		t.Error("a second consent without prompt=consent got a refresh token; Google gives none")
+	}
+
+	offline := *prof
+	offline.Scopes = []string{"email", "offline_access"}
+	open, pages := browserSim(t)
+	_, err = NewSession(&offline, Options{Store: memStore(newMemKeyring(0))}).Login(context.Background(), LoginOptions{Open: open, Timeout: 5 * time.Second})
+	<-pages
+	var pe *ProviderError
+	if !errors.As(err, &pe) || pe.Code != "invalid_scope" {
+		t.Errorf("offline_access at Google: %v", err)
+	}
+}

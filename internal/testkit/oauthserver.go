@@ -49,6 +49,11 @@ type OAuthServer struct {
 	// JWTAccess issues access tokens as JWTs (RFC 9068 shape) instead of
 	// opaque strings.
 	JWTAccess bool
+	// GoogleOffline: refresh tokens as Google gives them to desktop apps —
+	// only for access_type=offline, and after the first consent only with
+	// prompt=consent again; the offline_access scope is refused.
+	GoogleOffline bool
+	consented     bool
 	// RefreshExpiresIn, when set, is Keycloak's refresh_expires_in on every
 	// answer with a refresh token: the session's idle timeout in seconds,
 	// or 0 for an offline token (granted with the offline_access scope).
@@ -103,7 +108,10 @@ type OAuthServer struct {
 	errors  []string
 }
 
-type codeGrant struct{ challenge, redirect, scope, nonce string }
+type codeGrant struct {
+	challenge, redirect, scope, nonce string
+	offline                           bool // Google: a refresh token comes with this code
+}
 
 // NewOAuthServer starts a strict server for one client.
 func NewOAuthServer(t testing.TB, method string) *OAuthServer {
@@ -141,6 +149,17 @@ func NewOAuthServer(t testing.TB, method string) *OAuthServer {
 func EmulateCognito(t testing.TB, redirectURI string) *OAuthServer {
 	s := NewOAuthServer(t, "post")
 	s.RedirectURI, s.Rotate, s.TokenPath, s.RevokeMethod = redirectURI, false, "/oauth2/token", "basic"
+	return s
+}
+
+// EmulateGoogle behaves as Google's OAuth 2.0 for desktop apps documents:
+// a client secret that is not secret, sent in the body; a refresh token
+// only with access_type=offline, and on a later sign-in only with
+// prompt=consent; offline_access refused as an invalid scope; refreshes
+// answered without a new refresh token (no rotation).
+func EmulateGoogle(t testing.TB) *OAuthServer {
+	s := NewOAuthServer(t, "post")
+	s.GoogleOffline, s.Rotate = true, false
 	return s
 }
 
@@ -248,11 +267,19 @@ func (s *OAuthServer) approve(w http.ResponseWriter, r *http.Request) {
 	case q.Get("code_challenge_method") != "S256" || q.Get("code_challenge") == "" || q.Get("state") == "":
 		back.Set("error", "invalid_request")
 		back.Set("error_description", "PKCE S256 and state are required")
+	case s.GoogleOffline && slices.Contains(strings.Fields(q.Get("scope")), "offline_access"):
+		back.Set("error", "invalid_scope")
+		back.Set("error_description", "Some requested scopes were invalid. {invalid=[offline_access]}")
 	default:
 		s.mu.Lock()
 		s.seq++
 		code := fmt.Sprintf("code-%d", s.seq)
-		s.codes[code] = codeGrant{challenge: q.Get("code_challenge"), redirect: redirect, scope: q.Get("scope"), nonce: q.Get("nonce")}
+		g := codeGrant{challenge: q.Get("code_challenge"), redirect: redirect, scope: q.Get("scope"), nonce: q.Get("nonce")}
+		if s.GoogleOffline && q.Get("access_type") == "offline" && (!s.consented || q.Get("prompt") == "consent") {
+			g.offline = true
+		}
+		s.consented = true
+		s.codes[code] = g
 		s.mu.Unlock()
 		back.Set("code", code)
 	}
@@ -324,7 +351,7 @@ func (s *OAuthServer) token(w http.ResponseWriter, r *http.Request) {
 			s.reject(w, 400, "invalid_grant", "PKCE verification failed")
 			return
 		}
-		if s.OfflineScope == "" || slices.Contains(strings.Fields(c.scope), s.OfflineScope) {
+		if (s.OfflineScope == "" || slices.Contains(strings.Fields(c.scope), s.OfflineScope)) && (!s.GoogleOffline || c.offline) {
 			rt := fmt.Sprintf("rt-%d", s.seq)
 			s.refresh[rt] = c.scope
 			resp["refresh_token"] = rt
