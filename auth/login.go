@@ -199,7 +199,13 @@ func (s *Session) keep(ctx context.Context, ep endpoints, tr *tokenResponse, non
 			return nil, errors.New("the ID token does not belong to this sign-in (nonce mismatch)")
 		}
 		var c identity
-		if err := idt.Claims(&c); err == nil {
+		claimsErr := idt.Claims(&c)
+		if ep.anyTenant {
+			if want := tenantIssuer(ep.Issuer, c.Tenant); claimsErr != nil || want == "" || idt.Issuer != want {
+				return nil, fmt.Errorf("the ID token's issuer %q is not its tenant's (%q under %s)", clean(idt.Issuer, 200), clean(c.Tenant, 64), ep.Issuer)
+			}
+		}
+		if claimsErr == nil {
 			rec.Subject, rec.Name, rec.Email = clean(idt.Subject, 200), c.name(), clean(c.Email, 200)
 		}
 	}
@@ -230,6 +236,7 @@ type identity struct {
 	Name              string `json:"name"`
 	PreferredUsername string `json:"preferred_username"`
 	Username          string `json:"username"` // Cognito's userInfo
+	Tenant            string `json:"tid"`      // Entra's tenant id
 }
 
 func (c identity) name() string {

@@ -70,6 +70,9 @@ type Profile struct {
 	// 8628 only), "client_credentials" (a machine client, no person) or
 	// "jwt-bearer" (RFC 7523 service accounts, no browser).
 	Grant string `toml:"grant"`
+	// TokenHeaders are sent with every token request. Only Origin, which
+	// Entra demands of single-page-app registrations ("AADSTS9002327").
+	TokenHeaders map[string]string `toml:"token_headers"`
 	// Resource are RFC 8707 resource indicators sent with token requests
 	// of a client_credentials profile (and its audience, as Auth0 wants).
 	Resource []string `toml:"resource"`
@@ -411,6 +414,14 @@ func (p *Profile) check() (key, msg string) {
 	if p.Browser != "" {
 		if _, err := checkBrowser(p.Browser); err != nil {
 			return "browser", err.Error()
+		}
+	}
+	for k, v := range p.TokenHeaders {
+		if !strings.EqualFold(k, "Origin") {
+			return "token_headers", fmt.Sprintf("%q cannot be set; only Origin can (Entra single-page-app registrations want it)", k)
+		}
+		if u, err := url.Parse(v); err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil {
+			return "token_headers", fmt.Sprintf("Origin %q is not an origin such as \"http://localhost:3000\"", v)
 		}
 	}
 	switch p.RevocationClientAuth {

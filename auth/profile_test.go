@@ -118,6 +118,8 @@ func TestParseConfigErrors(t *testing.T) {
 		{"browser extension", "[profile.w]\n" + ok + "browser = \"google-chrome --load-extension=/tmp/x {url}\"\n", 4, "w", "browser", "--load-extension"},
 		{"browser without {url}", "[profile.w]\n" + ok + "browser = \"firefox -P work\"\n", 4, "w", "browser", "{url}"},
 		{"browser -a not open", "[profile.w]\n" + ok + "browser = \"firefox -a x {url}\"\n", 4, "w", "browser", "macOS"},
+		{"a token header other than Origin", "[profile.w]\n" + ok + "token_headers = { Authorization = \"Bearer x\" }\n", 4, "w", "token_headers", "only Origin"},
+		{"an Origin with a path", "[profile.w]\n" + ok + "token_headers = { Origin = \"https://evil.example/x\" }\n", 4, "w", "token_headers", "not an origin"},
 		{"bad profile name", "[profile.\"my work\"]\n" + ok, 1, "my work", "", "letters, digits"},
 		{"default names nothing", "default = \"x\"\n[profile.w]\n" + ok, 1, "", "default", "no profile named"},
 	}

@@ -27,6 +27,9 @@ type endpoints struct {
 	Device      string   // RFC 8628 device_authorization_endpoint
 	AuthMethods []string // token_endpoint_auth_methods_supported
 	verifier    *oidc.IDTokenVerifier
+	// anyTenant: the issuer is a template ("…/{tenantid}/v2.0", Entra's
+	// multi-tenant discovery), filled in by each ID token's tid.
+	anyTenant bool
 }
 
 // discovery is resolved at most once per Session, and only when a provider
@@ -56,8 +59,14 @@ func (s *Session) discover(ctx context.Context) (endpoints, error) {
 		if errors.As(err, &mismatch) {
 			// An issuer written without the slash its provider publishes
 			// (Auth0 does) is the same issuer; the published one is what ID
-			// tokens carry. Anything else is a setting to fix.
-			if strings.TrimSuffix(mismatch.Provided, "/") != strings.TrimSuffix(mismatch.Discovered, "/") {
+			// tokens carry. Entra's multi-tenant addresses publish a
+			// template, filled in per token. Anything else is a setting to
+			// fix.
+			switch {
+			case strings.TrimSuffix(mismatch.Provided, "/") == strings.TrimSuffix(mismatch.Discovered, "/"):
+			case tenantTemplate(mismatch.Provided, mismatch.Discovered):
+				ep.anyTenant = true
+			default:
 				return ep, &MisconfiguredError{Profile: p.Name, Issuer: mismatch.Provided, Discovered: mismatch.Discovered}
 			}
 			ep.Issuer = mismatch.Discovered
@@ -78,7 +87,8 @@ func (s *Session) discover(ctx context.Context) (endpoints, error) {
 		e := prov.Endpoint()
 		ep.Auth, ep.Token = e.AuthURL, e.TokenURL
 		ep.Revocation, ep.Userinfo, ep.Device, ep.AuthMethods = extra.Revocation, extra.Userinfo, extra.Device, extra.AuthMethods
-		ep.verifier = prov.Verifier(&oidc.Config{ClientID: p.ClientID, Now: s.now})
+		// With a template, keep checks each token's issuer against it.
+		ep.verifier = prov.Verifier(&oidc.Config{ClientID: p.ClientID, Now: s.now, SkipIssuerCheck: ep.anyTenant})
 	}
 	for _, o := range []struct {
 		dst *string
@@ -103,6 +113,33 @@ func (s *Session) discover(ctx context.Context) (endpoints, error) {
 		return ep, err
 	}
 	return ep, nil
+}
+
+// multiTenants are the path segments of Entra's issuers for any tenant.
+var multiTenants = []string{"common", "organizations", "consumers"}
+
+// tenantTemplate tells whether discovered is Entra's issuer template
+// ("https://login.microsoftonline.com/{tenantid}/v2.0") for the
+// multi-tenant issuer provided ("…/organizations/v2.0").
+func tenantTemplate(provided, discovered string) bool {
+	if strings.Count(discovered, "{tenantid}") != 1 {
+		return false
+	}
+	for _, t := range multiTenants {
+		if strings.TrimSuffix(strings.Replace(discovered, "{tenantid}", t, 1), "/") == strings.TrimSuffix(provided, "/") {
+			return true
+		}
+	}
+	return false
+}
+
+// tenantIssuer is the issuer an ID token from tenant tid must carry under
+// the template, or "" when tid is no tenant id.
+func tenantIssuer(template, tid string) string {
+	if tid == "" || strings.ContainsAny(tid, "/?#{}") || slices.Contains(multiTenants, tid) {
+		return ""
+	}
+	return strings.Replace(template, "{tenantid}", tid, 1)
 }
 
 // MisconfiguredError is a provider whose discovery document names another

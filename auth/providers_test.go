@@ -353,3 +353,63 @@ func TestGoogleEmulation(t *testing.T) {
 		t.Errorf("offline_access at Google: %v", err)
 	}
 }
+
+// Entra ID v2: a tenant's issuer; the multi-tenant "organizations" issuer,
+// whose discovery publishes a {tenantid} template that each ID token fills
+// with its tid (a token whose issuer is not its tenant's is refused); a
+// single-page-app registration, which refuses token requests without the
+// Origin the profile's token_headers sets; offline_access for a refresh
+// token, rotated on every refresh.
+func TestEntraEmulation(t *testing.T) {
+	const tenant = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+	cases := []struct {
+		name, path, spa, origin, tamper string
+		want                            string // in the error; "" for a sign-in
+	}{
+		{"tenant", tenant, "", "", "", ""},
+		{"organizations", "organizations", "", "", "", ""},
+		{"common", "common", "", "", "", ""},
+		{"another tenant's issuer", "organizations", "", "", "iss", "not its tenant's"},
+		{"single-page app without Origin", tenant, "http://localhost:3000", "", "", "AADSTS9002327"},
+		{"single-page app", tenant, "http://localhost:3000", "http://localhost:3000", "", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := testkit.EmulateEntra(t, tenant, c.spa)
+			p.IDTokenTamper = c.tamper
+			prof := &Profile{Name: "entra", Issuer: p.URL + "/" + c.path + "/v2.0", ClientID: p.ClientID,
+				Scopes: []string{"openid", "profile", "offline_access", "api://tokentray-test/.default"}}
+			if c.origin != "" {
+				prof.TokenHeaders = map[string]string{"Origin": c.origin}
+			}
+			if key, msg := prof.check(); msg != "" {
+				t.Fatalf("profile: %s: %s", key, msg)
+			}
+			s := NewSession(prof, Options{Store: memStore(newMemKeyring(0))})
+			open, pages := browserSim(t)
+			rec, err := s.Login(context.Background(), LoginOptions{Open: open, Timeout: 5 * time.Second})
+			select {
+			case <-pages:
+			case <-time.After(5 * time.Second): // refused before any page
+			}
+			if c.want != "" {
+				if err == nil || !strings.Contains(err.Error(), c.want) {
+					t.Fatalf("got %v, want an error with %q", err, c.want)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("login: %v (%v)", err, p.Rejections())
+			}
+			if rec.Who() != "user@example.test" || rec.RefreshToken == "" {
+				t.Errorf("signed in as %q, refresh token %t", rec.Who(), rec.RefreshToken != "")
+			}
+			if err := s.Refresh(context.Background()); err != nil {
+				t.Fatalf("refresh: %v (%v)", err, p.Rejections())
+			}
+			if cur, _ := s.store.Load("entra"); cur.RefreshToken == rec.RefreshToken {
+				t.Error("the refresh token did not rotate")
+			}
+		})
+	}
+}

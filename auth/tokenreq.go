@@ -92,6 +92,9 @@ func (s *Session) postToken(ctx context.Context, endpoint string, form url.Value
 	if err != nil {
 		return nil, err
 	}
+	for k, v := range s.profile.TokenHeaders {
+		req.Header.Set(k, strings.TrimSuffix(v, "/"))
+	}
 	hc, err := s.client()
 	if err != nil {
 		return nil, err

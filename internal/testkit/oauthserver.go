@@ -49,6 +49,10 @@ type OAuthServer struct {
 	// JWTAccess issues access tokens as JWTs (RFC 9068 shape) instead of
 	// opaque strings.
 	JWTAccess bool
+	// Tenant makes the server Entra ID for that tenant (see EmulateEntra);
+	// RequireOrigin is the Origin every token request must carry (a
+	// single-page-app registration).
+	Tenant, RequireOrigin string
 	// GoogleOffline: refresh tokens as Google gives them to desktop apps —
 	// only for access_type=offline, and after the first consent only with
 	// prompt=consent again; the offline_access scope is refused.
@@ -150,6 +154,49 @@ func EmulateCognito(t testing.TB, redirectURI string) *OAuthServer {
 	s := NewOAuthServer(t, "post")
 	s.RedirectURI, s.Rotate, s.TokenPath, s.RevokeMethod = redirectURI, false, "/oauth2/token", "basic"
 	return s
+}
+
+// EmulateEntra behaves as Microsoft Entra ID's v2 endpoints document for a
+// public client (PKCE) of tenant: discovery at /{tenant}/v2.0 with the
+// tenant's issuer, and at /organizations/v2.0 (and common, consumers) with
+// the template issuer ".../{tenantid}/v2.0" while ID tokens carry the
+// tenant's issuer and tid; a refresh token only with offline_access,
+// rotated on every use; no revocation endpoint; and, for a single-page-app
+// registration (spaOrigin != ""), token requests refused without that
+// Origin header.
+func EmulateEntra(t testing.TB, tenant, spaOrigin string) *OAuthServer {
+	s := NewOAuthServer(t, "none")
+	s.EnableOpenID(t)
+	s.Tenant, s.RequireOrigin, s.OfflineScope = tenant, spaOrigin, "offline_access"
+	mux := http.NewServeMux()
+	mux.HandleFunc("/{seg}/v2.0/.well-known/openid-configuration", s.entraDiscovery)
+	mux.HandleFunc("/{seg}/oauth2/v2.0/authorize", s.authorize)
+	mux.HandleFunc("/approve", s.approve)
+	mux.HandleFunc("/{seg}/oauth2/v2.0/token", s.token)
+	mux.HandleFunc("/{seg}/discovery/v2.0/keys", s.jwks)
+	s.Handle(mux)
+	return s
+}
+
+func (s *OAuthServer) entraDiscovery(w http.ResponseWriter, r *http.Request) {
+	seg := r.PathValue("seg")
+	issuer := s.URL + "/" + seg + "/v2.0"
+	switch seg {
+	case "common", "organizations", "consumers":
+		issuer = s.URL + "/{tenantid}/v2.0"
+	case s.Tenant:
+	default:
+		http.NotFound(w, r)
+		return
+	}
+	base := s.URL + "/" + seg
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(map[string]any{
+		"issuer": issuer, "authorization_endpoint": base + "/oauth2/v2.0/authorize", "token_endpoint": base + "/oauth2/v2.0/token",
+		"jwks_uri": base + "/discovery/v2.0/keys", "response_types_supported": []string{"code"}, "subject_types_supported": []string{"pairwise"},
+		"id_token_signing_alg_values_supported": []string{"RS256"},
+		"token_endpoint_auth_methods_supported": []string{"client_secret_post", "private_key_jwt", "client_secret_basic"},
+	})
 }
 
 // EmulateGoogle behaves as Google's OAuth 2.0 for desktop apps documents:
@@ -324,6 +371,10 @@ func (s *OAuthServer) token(w http.ResponseWriter, r *http.Request) {
 	grant := r.PostForm.Get("grant_type")
 	s.calls[grant]++
 	if s.Fail != nil && s.Fail(w) {
+		return
+	}
+	if s.RequireOrigin != "" && r.Header.Get("Origin") != s.RequireOrigin {
+		s.reject(w, 400, "invalid_request", "AADSTS9002327: Tokens issued for the 'Single-Page Application' client-type may only be redeemed via cross-origin requests.")
 		return
 	}
 	if grant == "urn:ietf:params:oauth:grant-type:jwt-bearer" {
@@ -587,6 +638,13 @@ func (s *OAuthServer) idToken(nonce string) string {
 	now := s.now()
 	claims := jwt.MapClaims{"iss": s.URL, "aud": s.ClientID, "sub": "user-1", "email": "user@example.test",
 		"nonce": nonce, "iat": now.Unix(), "exp": now.Add(time.Hour).Unix()}
+	if s.Tenant != "" {
+		// Entra v2: the tenant's issuer and its id; the address in
+		// preferred_username, no email claim without optional claims.
+		claims["iss"], claims["tid"] = s.URL+"/"+s.Tenant+"/v2.0", s.Tenant
+		claims["preferred_username"] = claims["email"]
+		delete(claims, "email")
+	}
 	key := s.oidcKey
 	switch s.IDTokenTamper {
 	case "iss":
