@@ -304,18 +304,7 @@ func trayChecks(t *testing.T, w *wine, x *testkit.Xvfb, cfg, token string) {
 	}
 	t.Logf("tray icon at %v", at)
 
-	// The menu: a right click opens it above the icon.
-	click(t, w, at, 3)
-	menuArea := image.Rect(at.X-400, at.Y-400, at.X+16, notificationArea(shot).Min.Y)
-	if !waitFor(5*time.Second, func() bool { return changed(shot, x.Screen(t), menuArea) > 3000 }) {
-		saveFailed(t, x.Screen(t))
-		t.Fatalf("a right click on the icon opened no menu (%d pixels changed)", changed(shot, x.Screen(t), menuArea))
-	}
-	// A click on the desktop closes it.
-	click(t, w, image.Pt(300, 300), 1)
-	if !waitFor(5*time.Second, func() bool { return changed(shot, x.Screen(t), menuArea) < 100 }) {
-		t.Fatalf("the menu did not close (%d pixels changed)", changed(shot, x.Screen(t), menuArea))
-	}
+	balloonArea := image.Rect(at.X-400, at.Y-200, at.X+16, notificationArea(shot).Min.Y)
 
 	// Click to copy: the token reaches the X clipboard through Wine's.
 	xclip := exec.Command("xclip", "-selection", "clipboard", "-i")
@@ -324,7 +313,7 @@ func trayChecks(t *testing.T, w *wine, x *testkit.Xvfb, cfg, token string) {
 	if err := xclip.Run(); err != nil {
 		t.Fatal(err)
 	}
-	balloonBefore, _ := findColor(x.Screen(t), menuArea, balloonColor, 0)
+	balloonBefore, _ := findColor(x.Screen(t), balloonArea, balloonColor, 0)
 	click(t, w, at, 1)
 	// Away from the icon: its tooltip is white too.
 	if err := w.command("xdotool", "mousemove", "300", "300").Run(); err != nil {
@@ -342,15 +331,64 @@ func trayChecks(t *testing.T, w *wine, x *testkit.Xvfb, cfg, token string) {
 	// 2 s after it is asked for).
 	if !waitFor(10*time.Second, func() bool {
 		shot = x.Screen(t)
-		n, _ := findColor(shot, menuArea, balloonColor, 0)
+		n, _ := findColor(shot, balloonArea, balloonColor, 0)
 		// A balloon is some 240×55 pixels; the tooltip 230×30.
 		return n > balloonBefore+9000
 	}) {
-		n, _ := findColor(shot, menuArea, balloonColor, 0)
+		n, _ := findColor(shot, balloonArea, balloonColor, 0)
 		saveFailed(t, shot)
 		t.Fatalf("no balloon after the copy (%d balloon pixels, %d before)", n, balloonBefore)
 	}
 	savePNG(t, "windows-tray-wine.png", shot)
+
+	// The balloon goes (Wine: after 10 s) before the menu is looked for.
+	if !waitFor(40*time.Second, func() bool {
+		n, _ := findColor(x.Screen(t), balloonArea, balloonColor, 0)
+		return n < 1000
+	}) {
+		t.Fatal("the balloon did not go")
+	}
+	shot = x.Screen(t)
+
+	// The menu: a right click opens it above the icon, higher than the
+	// icon's tooltip (some 30 pixels) reaches.
+	click(t, w, at, 3)
+	menuArea := image.Rect(at.X-400, at.Y-400, at.X+16, at.Y-60)
+	var menuShot *image.RGBA
+	if !waitFor(5*time.Second, func() bool {
+		menuShot = x.Screen(t)
+		return changed(shot, menuShot, menuArea) > 3000
+	}) {
+		saveFailed(t, menuShot)
+		t.Fatalf("a right click on the icon opened no menu (%d pixels changed)", changed(shot, menuShot, menuArea))
+	}
+	savePNG(t, "windows-tray-wine-menu.png", menuShot)
+	// Its third line of text, clicked: "Copy as Authorization header"
+	// (the profile's line and "Copy access token" come first).
+	item, ok := menuLine(shot, menuShot, menuArea, 3)
+	if !ok {
+		saveFailed(t, menuShot)
+		t.Fatal("no third line in the menu")
+	}
+	click(t, w, item, 1)
+	got = ""
+	if !waitFor(10*time.Second, func() bool {
+		got, _, _ = output(t, w.command("xclip", "-selection", "clipboard", "-o"))
+		return got == "Authorization: Bearer "+token
+	}) {
+		saveFailed(t, x.Screen(t))
+		t.Fatalf("the menu's Copy as Authorization header: the clipboard holds %d bytes, not the header", len(got))
+	}
+	// The pointer off the menu's place: the screen holds it.
+	if err := w.command("xdotool", "mousemove", "300", "300").Run(); err != nil {
+		t.Fatal(err)
+	}
+	// Above where the copy's balloon comes.
+	upper := image.Rect(menuArea.Min.X, menuArea.Min.Y, menuArea.Max.X, at.Y-90)
+	if !waitFor(5*time.Second, func() bool { return changed(shot, x.Screen(t), upper) < 100 }) {
+		saveFailed(t, x.Screen(t))
+		t.Fatalf("the menu did not close (%d pixels changed)", changed(shot, x.Screen(t), upper))
+	}
 	if strings.Contains(trayLog(), token) {
 		t.Error("the token is in the tray's log")
 	}
@@ -412,6 +450,46 @@ func findColor(img *image.RGBA, r image.Rectangle, c color.RGBA, tolerance uint8
 		return 0, image.Point{}
 	}
 	return n, image.Pt(sx/n, sy/n)
+}
+
+// menuLine finds the menu that opened between before and after (its top
+// inside area) and returns the middle of its nth line of text.
+func menuLine(before, after *image.RGBA, area image.Rectangle, n int) (image.Point, bool) {
+	box := image.Rectangle{}
+	area = area.Intersect(after.Bounds())
+	for y := area.Min.Y; y < area.Max.Y; y++ {
+		for x := area.Min.X; x < area.Max.X; x++ {
+			if before.RGBAAt(x, y) != after.RGBAAt(x, y) {
+				box = box.Union(image.Rect(x, y, x+1, y+1))
+			}
+		}
+	}
+	if box.Empty() {
+		return image.Point{}, false
+	}
+	bg := after.RGBAAt(box.Min.X+3, box.Min.Y+3)
+	ink := func(x, y int) bool {
+		c := after.RGBAAt(x, y)
+		d := func(a, b uint8) int { return max(int(a)-int(b), int(b)-int(a)) }
+		return d(c.R, bg.R)+d(c.G, bg.G)+d(c.B, bg.B) > 60
+	}
+	lines, inLine, top := 0, false, 0
+	for y := box.Min.Y + 2; y < after.Bounds().Max.Y; y++ {
+		has := false
+		for x := box.Min.X + 2; x < box.Max.X-2 && !has; x++ {
+			has = ink(x, y)
+		}
+		switch {
+		case has && !inLine:
+			inLine, top = true, y
+		case !has && inLine:
+			inLine = false
+			if lines++; lines == n {
+				return image.Pt(box.Min.X+box.Dx()/3, (top+y)/2), true
+			}
+		}
+	}
+	return image.Point{}, false
 }
 
 // changed counts the pixels in r that differ between a and b.
