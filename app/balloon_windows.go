@@ -17,7 +17,8 @@ import (
 // systray's pair shows a balloon (a toast on Windows 10 and 11) on the very
 // icon, without a second icon and without touching systray's state: its
 // own later NIM_MODIFY calls leave NIF_INFO out. What systray v1.12.2 uses
-// (systray_windows.go, initInstance):
+// (systray_windows.go, initInstance; TestBalloonWindows fails if an
+// upgrade changes them):
 const (
 	systrayClass = "SystrayClass" // its window class
 	systrayID    = 100            // its icon's uID
@@ -115,9 +116,9 @@ func putUTF16(dst []uint16, s string) {
 	dst[len(u)] = 0
 }
 
-// balloonClicks subclasses systray's window once, to hear of clicks on a
-// balloon, which systray itself ignores: everything goes on to systray's
-// window procedure. The callback is made once; Windows keeps a few only.
+// balloonHook subclasses systray's window once, to hear of clicks on a
+// balloon, which systray itself ignores: every message still goes on to
+// systray's window procedure. One callback only: Go cannot free them.
 type balloonHook struct {
 	once    sync.Once
 	err     error
