@@ -27,7 +27,7 @@ TEST_DEBS   := $(BUILD_DEBS) chromium gnome-keyring libsecret-tools dbus-daemon 
 FUZZTIME    ?= 100000x
 FUZZ        := FuzzCallback FuzzParseTokenResponse FuzzParseConfig
 
-.PHONY: build build-deps run test test-deps lint crossbuild fuzz bench screenshots dist dist-deps dist-check dist-check-deps windows windows-deps clean
+.PHONY: build build-deps run test test-deps lint crossbuild wine-test wine-test-deps fuzz bench screenshots dist dist-deps dist-check dist-check-deps windows windows-deps clean
 
 # Two programs: tokentray (tray, command line) and tokentray-window (the
 # Fyne windows, started by the tray on demand; it must sit next to it).
@@ -64,11 +64,25 @@ test-deps:
 lint:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) vet -tags wine .
+	GOOS=windows $(GO) vet ./app/ .
 	$(GO) run $(STATICCHECK) ./...
 
 # auth/ is pure Go: it must build without cgo wherever tokentray runs.
 crossbuild:
 	for os in linux darwin windows; do CGO_ENABLED=0 GOOS=$$os $(GO) build ./auth/ || exit 1; done
+
+# Windows end to end under Wine 8.0 on Xvfb (windows_wine_linux_test.go):
+# tokentray.exe's command line against the test provider, the Credential
+# Manager, and the tray in a Wine desktop (icon, menu, click to copy, the
+# balloon). SCREENSHOTS=docs/screenshots keeps its screenshot.
+WINE_DEBS   := wine wine64 gcc-mingw-w64-x86-64 xdotool xclip xvfb
+SCREENSHOTS ?=
+wine-test: test-deps wine-test-deps
+	$(GO) test -tags wine -count=1 -timeout 8m -run '^TestWindowsUnderWine$$' . $(if $(SCREENSHOTS),-screenshots $(abspath $(SCREENSHOTS)))
+
+wine-test-deps:
+	@$(call apt_missing,$(WINE_DEBS))
 
 # Measures against baselines in the same run and rewrites
 # docs/PERFORMANCE.md. Go benchmarks alone, for benchstat:

@@ -2,6 +2,7 @@ package app
 
 import (
 	"time"
+	"unicode/utf8"
 
 	"github.com/tokentray/tokentray/assets"
 	"github.com/tokentray/tokentray/internal/control"
@@ -44,13 +45,13 @@ func menu(v control.View, now time.Time) menuModel {
 	def, _ := v.Profile("")
 	for _, p := range defaultFirst(v.Profiles, def.Name) {
 		has := p.HasToken()
-		label := p.Name
+		label := shorten(p.Name, maxNameRunes)
 		if p.Name == def.Name && len(v.Profiles) > 1 {
 			label += " (default)"
 		}
 		pm := profileMenu{
 			name:    p.Name,
-			label:   label + ": " + control.StatusLine(p, now),
+			label:   shorten(label+": "+control.StatusLine(p, now), maxLineRunes),
 			copy:    item{"Copy access token", has, has},
 			header:  item{"Copy as Authorization header", has, has},
 			refresh: item{"Refresh now", has && (p.HasRefreshToken || p.ServiceAccount), has},
@@ -71,6 +72,24 @@ func menu(v control.View, now time.Time) menuModel {
 		m.notice = "No profile yet — Import profile file…"
 	}
 	return m
+}
+
+// Menu lines are capped: a Win32 menu is as wide as its longest line, so
+// a long account or error would stretch it across the screen (D-Bus hosts
+// and macOS differ only in where they cut). The name gets a share of its
+// own, so that a long one leaves room for the state.
+const (
+	maxNameRunes = 24
+	maxLineRunes = 60
+)
+
+// shorten is s cut to at most n runes, the cut marked with an ellipsis.
+func shorten(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
 }
 
 // defaultFirst is ps with the profile named def moved to the front.

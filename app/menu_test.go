@@ -2,8 +2,10 @@ package app
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/tokentray/tokentray/assets"
 	"github.com/tokentray/tokentray/internal/control"
@@ -108,6 +110,40 @@ func TestMenu(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			if got := menu(c.v, now).notice; got != c.want {
 				t.Errorf("notice %q, want %q", got, c.want)
+			}
+		})
+	}
+}
+
+// Long names, accounts and errors are cut to a width a Win32 menu can
+// show; short ones are left as they are.
+func TestMenuLineWidth(t *testing.T) {
+	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+	long := strings.Repeat("x", 80)
+	cases := []struct {
+		name string
+		p    control.ProfileView
+		want string
+	}{
+		{"short", control.ProfileView{Name: "work", State: control.Valid, Who: "alice", Expiry: now.Add(12 * time.Minute)},
+			"work: alice · valid 10 min"},
+		{"long account", control.ProfileView{Name: "work", State: control.Valid, Who: long + "@example.test", Expiry: now.Add(12 * time.Minute)},
+			"work: " + strings.Repeat("x", 53) + "…"},
+		{"long name", control.ProfileView{Name: long, State: control.SignedOut},
+			strings.Repeat("x", 23) + "…: Signed out"},
+		{"an error's headline", control.ProfileView{Name: "a-rather-long-profile-name", Err: &control.Error{Kind: control.KindMisconfigured, Msg: long}},
+			""},
+		{"exactly 60 runes", control.ProfileView{Name: "work", State: control.Valid, Who: strings.Repeat("é", 54)},
+			"work: " + strings.Repeat("é", 54)},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := menu(control.View{Profiles: []control.ProfileView{c.p}}, now).profiles[0].label
+			if n := utf8.RuneCountInString(got); n > 60 {
+				t.Errorf("%q: %d runes, want at most 60", got, n)
+			}
+			if c.want != "" && got != c.want {
+				t.Errorf("label %q, want %q", got, c.want)
 			}
 		})
 	}

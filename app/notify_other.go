@@ -1,12 +1,12 @@
-//go:build !linux
+//go:build !linux && !windows
 
 package app
 
 import "log/slog"
 
-// notifier: on macOS and Windows the resident sends no notifications yet
-// (both need the platform's own API, which Fyne reaches only through its
-// driver loop); the menu's status line carries the same news.
+// notifier: on macOS the resident sends no notifications yet (it needs
+// the platform's own API, which Fyne reaches only through its driver
+// loop); the menu's status line carries the same news.
 type notifier struct{ log *slog.Logger }
 
 func newNotifier(log *slog.Logger) *notifier { return &notifier{log: log} }

@@ -86,6 +86,10 @@ secret, 3 sign-in needed, 4 provider unreachable and no valid access token.`,
 		SilenceErrors: true,
 		RunE:          e.tray,
 	}
+	// Started from Explorer (the Start menu, a double click, the Run key)
+	// tokentray is the tray, not a mistake: cobra would print "This is a
+	// command line tool" and exit instead.
+	cobra.MousetrapHelpText = ""
 	root.SetVersionTemplate("tokentray {{.Version}}\n")
 	root.CompletionOptions.HiddenDefaultCmd = false
 	flags := root.PersistentFlags()

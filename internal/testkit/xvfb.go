@@ -107,6 +107,16 @@ func (x *Xvfb) Screenshot(t testing.TB, title string) image.Image {
 	return screen.SubImage(r)
 }
 
+// Screen captures the whole screen.
+func (x *Xvfb) Screen(t testing.TB) *image.RGBA {
+	t.Helper()
+	img, err := readXWD(filepath.Join(x.fbdir, "Xvfb_screen0"))
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	return img
+}
+
 // readXWD reads the X Window Dump Xvfb keeps of its screen: a big-endian
 // header, the window name, a colour map, then the pixels (32 bits per pixel
 // at depth 24 here).
