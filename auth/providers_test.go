@@ -7,6 +7,8 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/base64"
+	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"math/big"
@@ -413,5 +415,42 @@ func TestEntraEmulation(t *testing.T) {
 				t.Errorf("after a refresh: rotated %t, account %q", cur.RefreshToken != rec.RefreshToken, cur.Who())
 			}
 		})
+	}
+}
+
+// Auth0: the example's issuer written without Auth0's trailing slash still
+// verifies ID tokens; the audience in auth_params brings a JWT for that
+// API, on sign-in and after each rotating refresh.
+func TestAuth0Emulation(t *testing.T) {
+	cfg, err := LoadConfig("../examples/auth0.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	example := cfg.Profiles["auth0"]
+	p := testkit.EmulateAuth0(t)
+	prof := &Profile{Name: "auth0", Issuer: p.URL, ClientID: p.ClientID, Scopes: example.Scopes, AuthParams: example.AuthParams}
+	s := NewSession(prof, Options{Store: memStore(newMemKeyring(0))})
+	rec := login(t, s)
+	aud := func(tok string) string {
+		parts := strings.Split(tok, ".")
+		if len(parts) != 3 {
+			return "(opaque)"
+		}
+		b, _ := base64.RawURLEncoding.DecodeString(parts[1])
+		var c struct {
+			Aud string `json:"aud"`
+		}
+		_ = json.Unmarshal(b, &c)
+		return c.Aud
+	}
+	if got := aud(rec.AccessToken); got != example.AuthParams["audience"] || rec.Who() != "user@example.test" || rec.RefreshToken == "" {
+		t.Fatalf("access token for %q, account %q, refresh token %t", got, rec.Who(), rec.RefreshToken != "")
+	}
+	if err := s.Refresh(context.Background()); err != nil {
+		t.Fatalf("refresh: %v (%v)", err, p.Rejections())
+	}
+	cur, _ := s.store.Load("auth0")
+	if aud(cur.AccessToken) != example.AuthParams["audience"] || cur.RefreshToken == rec.RefreshToken {
+		t.Errorf("after a refresh: access token for %q, rotated %t", aud(cur.AccessToken), cur.RefreshToken != rec.RefreshToken)
 	}
 }

@@ -49,6 +49,11 @@ type OAuthServer struct {
 	// JWTAccess issues access tokens as JWTs (RFC 9068 shape) instead of
 	// opaque strings.
 	JWTAccess bool
+	// Auth0: the issuer is published with a trailing slash (discovery and
+	// ID tokens), and access tokens are JWTs for the API named by the
+	// authorization request's audience parameter — opaque without one.
+	Auth0     bool
+	audiences map[string]string // Auth0: refresh token → the API it was granted for
 	// Tenant makes the server Entra ID for that tenant (see EmulateEntra);
 	// RequireOrigin is the Origin every token request must carry (a
 	// single-page-app registration).
@@ -113,7 +118,7 @@ type OAuthServer struct {
 }
 
 type codeGrant struct {
-	challenge, redirect, scope, nonce string
+	challenge, redirect, scope, nonce, audience string
 	offline                           bool // Google: a refresh token comes with this code
 }
 
@@ -197,6 +202,27 @@ func (s *OAuthServer) entraDiscovery(w http.ResponseWriter, r *http.Request) {
 		"id_token_signing_alg_values_supported": []string{"RS256"},
 		"token_endpoint_auth_methods_supported": []string{"client_secret_post", "private_key_jwt", "client_secret_basic"},
 	})
+}
+
+// issuer is the issuer as published: Auth0 ends it with a slash.
+func (s *OAuthServer) issuer() string {
+	if s.Auth0 {
+		return s.URL + "/"
+	}
+	return s.URL
+}
+
+// EmulateAuth0 behaves as Auth0 documents for a native application:
+// the issuer published as "https://TENANT.auth0.com/" (with the slash);
+// PKCE; an access token for an API only when the authorization request
+// names it with audience (a JWT with that aud), else an opaque one good for
+// userinfo alone; a refresh token only with offline_access, rotated on
+// every use.
+func EmulateAuth0(t testing.TB) *OAuthServer {
+	s := NewOAuthServer(t, "none")
+	s.EnableOpenID(t)
+	s.Auth0, s.OfflineScope, s.audiences = true, "offline_access", map[string]string{}
+	return s
 }
 
 // EmulateGoogle behaves as Google's OAuth 2.0 for desktop apps documents:
@@ -321,7 +347,7 @@ func (s *OAuthServer) approve(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		s.seq++
 		code := fmt.Sprintf("code-%d", s.seq)
-		g := codeGrant{challenge: q.Get("code_challenge"), redirect: redirect, scope: q.Get("scope"), nonce: q.Get("nonce")}
+		g := codeGrant{challenge: q.Get("code_challenge"), redirect: redirect, scope: q.Get("scope"), nonce: q.Get("nonce"), audience: q.Get("audience")}
 		if s.GoogleOffline && q.Get("access_type") == "offline" && (!s.consented || q.Get("prompt") == "consent") {
 			g.offline = true
 		}
@@ -406,8 +432,14 @@ func (s *OAuthServer) token(w http.ResponseWriter, r *http.Request) {
 			rt := fmt.Sprintf("rt-%d", s.seq)
 			s.refresh[rt] = c.scope
 			resp["refresh_token"] = rt
+			if s.Auth0 {
+				s.audiences[rt] = c.audience
+			}
 		}
 		resp["scope"] = c.scope
+		if s.Auth0 && c.audience != "" {
+			resp["access_token"] = s.accessJWT(fmt.Sprintf("at-%d", s.seq), c.scope, c.audience)
+		}
 		if s.oidcKey != nil && slices.Contains(strings.Fields(c.scope), "openid") {
 			resp["id_token"] = s.idToken(c.nonce)
 		}
@@ -435,8 +467,14 @@ func (s *OAuthServer) token(w http.ResponseWriter, r *http.Request) {
 			next := fmt.Sprintf("rt-%d", s.seq)
 			s.refresh[next] = scope
 			resp["refresh_token"] = next
+			if s.Auth0 {
+				s.audiences[next] = s.audiences[rt]
+			}
 		case s.RefreshSendsRT:
 			resp["refresh_token"] = rt
+		}
+		if aud := s.audiences[rt]; s.Auth0 && aud != "" {
+			resp["access_token"] = s.accessJWT(fmt.Sprintf("at-%d", s.seq), scope, aud)
 		}
 	case "urn:ietf:params:oauth:grant-type:device_code":
 		if r.PostForm.Get("device_code") != "dc-1" {
@@ -470,9 +508,11 @@ func (s *OAuthServer) token(w http.ResponseWriter, r *http.Request) {
 			resp["refresh_expires_in"] = 0
 		}
 	}
-	resp["access_token"] = fmt.Sprintf("at-%d", s.seq)
+	if _, set := resp["access_token"]; !set {
+		resp["access_token"] = fmt.Sprintf("at-%d", s.seq)
+	}
 	if s.JWTAccess {
-		resp["access_token"] = s.accessJWT(fmt.Sprintf("at-%d", s.seq), resp["scope"])
+		resp["access_token"] = s.accessJWT(fmt.Sprintf("at-%d", s.seq), resp["scope"], "https://api.example.test")
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(resp)
@@ -480,13 +520,13 @@ func (s *OAuthServer) token(w http.ResponseWriter, r *http.Request) {
 
 // accessJWT is an access token in JWT form (unsigned: what it says is for
 // reading, as a client may, not for trusting).
-func (s *OAuthServer) accessJWT(id string, scope any) string {
+func (s *OAuthServer) accessJWT(id string, scope any, aud string) string {
 	enc := func(v any) string {
 		b, _ := json.Marshal(v)
 		return base64.RawURLEncoding.EncodeToString(b)
 	}
 	now := s.now()
-	claims := map[string]any{"iss": s.URL, "sub": "user-1", "aud": "https://api.example.test", "jti": id,
+	claims := map[string]any{"iss": s.issuer(), "sub": "user-1", "aud": aud, "jti": id,
 		"iat": now.Unix(), "exp": now.Add(s.Lifetime).Unix()}
 	if scope != nil {
 		claims["scope"] = scope
@@ -612,7 +652,7 @@ func (s *OAuthServer) discovery(w http.ResponseWriter, r *http.Request) {
 	method := map[string]string{"none": "none", "basic": "client_secret_basic", "post": "client_secret_post"}[s.Method]
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(map[string]any{
-		"issuer": s.URL, "authorization_endpoint": s.URL + "/authorize", "token_endpoint": s.URL + "/token",
+		"issuer": s.issuer(), "authorization_endpoint": s.URL + "/authorize", "token_endpoint": s.URL + "/token",
 		"jwks_uri": s.URL + "/jwks", "revocation_endpoint": s.URL + "/revoke",
 		"response_types_supported": []string{"code"}, "subject_types_supported": []string{"public"},
 		"id_token_signing_alg_values_supported": []string{"RS256"}, "token_endpoint_auth_methods_supported": []string{method},
@@ -636,7 +676,7 @@ func (s *OAuthServer) jwks(w http.ResponseWriter, r *http.Request) {
 
 func (s *OAuthServer) idToken(nonce string) string {
 	now := s.now()
-	claims := jwt.MapClaims{"iss": s.URL, "aud": s.ClientID, "sub": "user-1", "email": "user@example.test",
+	claims := jwt.MapClaims{"iss": s.issuer(), "aud": s.ClientID, "sub": "user-1", "email": "user@example.test",
 		"nonce": nonce, "iat": now.Unix(), "exp": now.Add(time.Hour).Unix()}
 	if s.Tenant != "" {
 		// Entra v2: the tenant's issuer and its id; the address in
