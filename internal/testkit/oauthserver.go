@@ -119,7 +119,7 @@ type OAuthServer struct {
 
 type codeGrant struct {
 	challenge, redirect, scope, nonce, audience string
-	offline                           bool // Google: a refresh token comes with this code
+	offline                                     bool // Google: a refresh token comes with this code
 }
 
 // NewOAuthServer starts a strict server for one client.
