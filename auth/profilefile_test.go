@@ -11,8 +11,8 @@ import (
 // The shipped examples are valid profile files.
 func TestExamplesParse(t *testing.T) {
 	files, _ := filepath.Glob("../examples/*.toml")
-	if len(files) != 7 {
-		t.Fatalf("found %d examples, want 7", len(files))
+	if len(files) != 8 {
+		t.Fatalf("found %d examples, want 8", len(files))
 	}
 	for _, f := range files {
 		if _, err := LoadConfig(f); err != nil {

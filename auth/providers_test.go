@@ -454,3 +454,34 @@ func TestAuth0Emulation(t *testing.T) {
 		t.Errorf("after a refresh: access token for %q, rotated %t", aud(cur.AccessToken), cur.RefreshToken != rec.RefreshToken)
 	}
 }
+
+// Okta's custom authorization server: the issuer under /oauth2/default
+// with its endpoints under /v1/ (discovery finds them, on the issuer's
+// site); the refresh token rotates with a grace period — tokentray uses the
+// newest, so refreshes long after the grace still work; sign-out revokes at
+// /v1/revoke.
+func TestOktaEmulation(t *testing.T) {
+	cfg, err := LoadConfig("../examples/okta.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := testkit.EmulateOkta(t, 30*time.Second)
+	clock := &fakeClock{now: time.Now()}
+	p.Now = clock.Now
+	prof := &Profile{Name: "okta", Issuer: p.URL + "/oauth2/default", ClientID: p.ClientID, Scopes: cfg.Profiles["okta"].Scopes}
+	s := NewSession(prof, Options{Store: memStore(newMemKeyring(0)), Clock: clock})
+	rec := login(t, s)
+	if rec.Who() != "user@example.test" || rec.RefreshToken == "" {
+		t.Fatalf("signed in as %q, refresh token %t", rec.Who(), rec.RefreshToken != "")
+	}
+	for i := range 3 {
+		clock.Add(10 * time.Minute) // well past the grace period each time
+		if err := s.Refresh(context.Background()); err != nil {
+			t.Fatalf("refresh %d: %v (%v)", i+1, err, p.Rejections())
+		}
+	}
+	res, err := s.Logout(context.Background())
+	if err != nil || !res.Revoked || p.Count("revoke") != 1 {
+		t.Errorf("logout: %+v, %v, %d revocations", res, err, p.Count("revoke"))
+	}
+}

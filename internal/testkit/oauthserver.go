@@ -52,6 +52,12 @@ type OAuthServer struct {
 	// Auth0: the issuer is published with a trailing slash (discovery and
 	// ID tokens), and access tokens are JWTs for the API named by the
 	// authorization request's audience parameter — opaque without one.
+	// IssuerPath puts the issuer and its endpoints under a path (Okta's
+	// custom authorization servers: /oauth2/default, endpoints in /v1/).
+	IssuerPath string
+	// Grace is how long a rotated-away refresh token still works (Okta).
+	Grace     time.Duration
+	rotated   map[string]rotation // refresh token → when it was rotated away, its scope
 	Auth0     bool
 	audiences map[string]string // Auth0: refresh token → the API it was granted for
 	// Tenant makes the server Entra ID for that tenant (see EmulateEntra);
@@ -115,6 +121,11 @@ type OAuthServer struct {
 	seq     int
 	calls   map[string]int // by grant type, and "revoke"
 	errors  []string
+}
+
+type rotation struct {
+	at    time.Time
+	scope string
 }
 
 type codeGrant struct {
@@ -204,12 +215,23 @@ func (s *OAuthServer) entraDiscovery(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// endpoint is where the server answers name ("token", …) as published.
+func (s *OAuthServer) endpoint(name string) string {
+	if s.IssuerPath == "" {
+		return s.URL + "/" + name
+	}
+	if name == "jwks" {
+		name = "keys"
+	}
+	return s.URL + s.IssuerPath + "/v1/" + name
+}
+
 // issuer is the issuer as published: Auth0 ends it with a slash.
 func (s *OAuthServer) issuer() string {
 	if s.Auth0 {
 		return s.URL + "/"
 	}
-	return s.URL
+	return s.URL + s.IssuerPath
 }
 
 // EmulateAuth0 behaves as Auth0 documents for a native application:
@@ -222,6 +244,27 @@ func EmulateAuth0(t testing.TB) *OAuthServer {
 	s := NewOAuthServer(t, "none")
 	s.EnableOpenID(t)
 	s.Auth0, s.OfflineScope, s.audiences = true, "offline_access", map[string]string{}
+	return s
+}
+
+// EmulateOkta behaves as Okta documents for a native app (PKCE) on a
+// custom authorization server: the issuer "https://ORG.okta.com/oauth2/
+// default", its endpoints under /v1/, a refresh token only with
+// offline_access, rotated on every use with a grace period in which the
+// previous refresh token still works once more (a lost answer retried) —
+// after it, its reuse revokes the family.
+func EmulateOkta(t testing.TB, grace time.Duration) *OAuthServer {
+	s := NewOAuthServer(t, "none")
+	s.EnableOpenID(t)
+	s.OfflineScope, s.IssuerPath, s.Grace = "offline_access", "/oauth2/default", grace
+	mux := http.NewServeMux()
+	mux.HandleFunc("/oauth2/default/.well-known/openid-configuration", s.discovery)
+	mux.HandleFunc("/oauth2/default/v1/authorize", s.authorize)
+	mux.HandleFunc("/approve", s.approve)
+	mux.HandleFunc("/oauth2/default/v1/token", s.token)
+	mux.HandleFunc("/oauth2/default/v1/revoke", s.revoke)
+	mux.HandleFunc("/oauth2/default/v1/keys", s.jwks)
+	s.Handle(mux)
 	return s
 }
 
@@ -445,6 +488,12 @@ func (s *OAuthServer) token(w http.ResponseWriter, r *http.Request) {
 		}
 	case "refresh_token":
 		rt := r.PostForm.Get("refresh_token")
+		if old, ok := s.rotated[rt]; ok && s.now().Sub(old.at) <= s.Grace {
+			// Okta's grace period: the previous token works once more.
+			delete(s.rotated, rt)
+			delete(s.used, rt)
+			s.refresh[rt] = old.scope
+		}
 		if s.used[rt] {
 			// Reuse detection: the whole family dies.
 			s.refresh = map[string]string{}
@@ -464,6 +513,12 @@ func (s *OAuthServer) token(w http.ResponseWriter, r *http.Request) {
 		case s.Rotate:
 			delete(s.refresh, rt)
 			s.used[rt] = true
+			if s.Grace > 0 {
+				if s.rotated == nil {
+					s.rotated = map[string]rotation{}
+				}
+				s.rotated[rt] = rotation{s.now(), scope}
+			}
 			next := fmt.Sprintf("rt-%d", s.seq)
 			s.refresh[next] = scope
 			resp["refresh_token"] = next
@@ -652,8 +707,8 @@ func (s *OAuthServer) discovery(w http.ResponseWriter, r *http.Request) {
 	method := map[string]string{"none": "none", "basic": "client_secret_basic", "post": "client_secret_post"}[s.Method]
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(map[string]any{
-		"issuer": s.issuer(), "authorization_endpoint": s.URL + "/authorize", "token_endpoint": s.URL + "/token",
-		"jwks_uri": s.URL + "/jwks", "revocation_endpoint": s.URL + "/revoke",
+		"issuer": s.issuer(), "authorization_endpoint": s.endpoint("authorize"), "token_endpoint": s.endpoint("token"),
+		"jwks_uri": s.endpoint("jwks"), "revocation_endpoint": s.endpoint("revoke"),
 		"response_types_supported": []string{"code"}, "subject_types_supported": []string{"public"},
 		"id_token_signing_alg_values_supported": []string{"RS256"}, "token_endpoint_auth_methods_supported": []string{method},
 		"device_authorization_endpoint": s.URL + "/device",
