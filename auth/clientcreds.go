@@ -28,19 +28,11 @@ func (s *Session) clientAssertion(endpoint string) (string, error) {
 	jti := make([]byte, 16)
 	_, _ = rand.Read(jti)
 	now := s.now()
-	tok := jwt.NewWithClaims(method, jwt.MapClaims{
+	return signJWT(method, key, p.KeyID, "client assertion", jwt.MapClaims{
 		"iss": p.ClientID, "sub": p.ClientID, "aud": endpoint,
 		"jti": base64.RawURLEncoding.EncodeToString(jti),
 		"iat": now.Unix(), "exp": now.Add(5 * time.Minute).Unix(),
 	})
-	if p.KeyID != "" {
-		tok.Header["kid"] = p.KeyID
-	}
-	signed, err := tok.SignedString(key)
-	if err != nil {
-		return "", fmt.Errorf("sign the client assertion: %w", err)
-	}
-	return signed, nil
 }
 
 // clientCredentialsToken gets a new access token with the client's own

@@ -49,11 +49,19 @@ func (s *Session) assertion() (string, error) {
 			return "", err
 		}
 	}
+	return signJWT(method, key, p.KeyID, "assertion", claims)
+}
+
+// signJWT signs claims with key, naming kid in the header when there is
+// one; what names the JWT in an error.
+func signJWT(method jwt.SigningMethod, key any, kid, what string, claims jwt.MapClaims) (string, error) {
 	tok := jwt.NewWithClaims(method, claims)
-	tok.Header["kid"] = p.KeyID
+	if kid != "" {
+		tok.Header["kid"] = kid
+	}
 	signed, err := tok.SignedString(key)
 	if err != nil {
-		return "", fmt.Errorf("sign the assertion: %w", err)
+		return "", fmt.Errorf("sign the %s: %w", what, err)
 	}
 	return signed, nil
 }
