@@ -104,6 +104,12 @@ func (s *Sessions) reload() (ch Changes, reread bool, fresh []*Session, err erro
 	if s.loaded && st == s.stamp {
 		return Changes{}, false, nil, s.err
 	}
+	if st.ok && st.size == 0 && len(s.cfg.Names) > 0 && time.Since(st.mod) < time.Second {
+		// Caught between a rewrite's truncation and its write (os.WriteFile,
+		// many editors): not "every profile removed". Looked at again once
+		// the write is done, or a second later.
+		return Changes{}, false, nil, s.err
+	}
 	s.loaded, s.stamp = true, st
 	cfg, err := LoadConfig(s.path)
 	switch {

@@ -131,3 +131,26 @@ func TestSessionsSubscribe(t *testing.T) {
 		t.Errorf("state %s after sign-in", a.State().Kind)
 	}
 }
+
+// A rewrite caught between its truncation and its write (os.WriteFile,
+// editors) is no "every profile removed"; an empty file that stays so is.
+func TestSessionsReloadMidWrite(t *testing.T) {
+	p := testkit.NewOAuthServer(t, "none")
+	path := filepath.Join(t.TempDir(), "profiles.toml")
+	s := NewSessions(path, Options{Store: memStore(newMemKeyring(0))})
+	writeFile(t, path, profileText(p, "a", ""))
+	if ch, err := s.Reload(); err != nil || len(ch.Added) != 1 {
+		t.Fatalf("one profile: %+v, %v", ch, err)
+	}
+	writeFile(t, path, "") // the truncation, the write not yet done
+	if ch, err := s.Reload(); ch.Any() || err != nil || len(s.List()) != 1 {
+		t.Fatalf("mid-write: changes %+v, error %v, %d sessions; want none and the profile kept", ch, err, len(s.List()))
+	}
+	old := time.Now().Add(-2 * time.Second)
+	if err := os.Chtimes(path, old, old); err != nil {
+		t.Fatal(err)
+	}
+	if ch, _ := s.Reload(); !slices.Equal(ch.Removed, []string{"a"}) {
+		t.Errorf("an empty file for two seconds: %+v; want a removed", ch)
+	}
+}
