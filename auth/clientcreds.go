@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -45,27 +44,36 @@ func (s *Session) clientCredentialsToken(ctx context.Context, prev *Record) (*Re
 	}
 	p := s.profile
 	form := url.Values{"grant_type": {"client_credentials"}}
-	if len(p.Scopes) > 0 {
-		form.Set("scope", strings.Join(p.Scopes, " "))
-	}
+	p.setScope(form)
 	if p.Audience != "" {
 		form.Set("audience", p.Audience) // Auth0 and others name the API so
 	}
 	for _, r := range p.Resource {
 		form.Add("resource", r) // RFC 8707
 	}
-	tr, err := s.postToken(ctx, cfg.Endpoint.TokenURL, form, s.credsOf(cfg))
+	next, err := s.credentialsToken(ctx, cfg.Endpoint.TokenURL, form, s.credsOf(cfg), "the client's credentials", prev)
+	if err != nil {
+		return nil, err
+	}
+	next.Name = p.ClientID
+	return next, nil
+}
+
+// credentialsToken asks for a token with a machine's own credentials and
+// makes the answer the next record. There is no refresh token: the
+// credentials renew it. whose names the credentials a refusal is about.
+func (s *Session) credentialsToken(ctx context.Context, endpoint string, form url.Values, c clientCreds, whose string, prev *Record) (*Record, error) {
+	tr, err := s.postToken(ctx, endpoint, form, c)
 	if err != nil {
 		err = classify(err)
 		if errors.Is(err, ErrSignInNeeded) {
-			err = fmt.Errorf("%w: the provider refused the client's credentials", err)
+			err = fmt.Errorf("%w: the provider refused %s", err, whose)
 		}
 		return nil, err
 	}
 	next := *prev
 	s.apply(&next, tr)
 	next.RefreshToken = "" // never used: the credentials do its job
-	next.Name = p.ClientID
 	return &next, nil
 }
 

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"strings"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -58,33 +57,18 @@ type deviceAnswer struct {
 // deviceAuthorize asks the provider for a device code.
 func (s *Session) deviceAuthorize(ctx context.Context, endpoint string, creds clientCreds) (*deviceAnswer, error) {
 	form := url.Values{}
-	if len(s.profile.Scopes) > 0 {
-		form.Set("scope", strings.Join(s.profile.Scopes, " "))
-	}
-	req, err := newFormRequest(ctx, endpoint, form, creds)
-	if err != nil {
-		return nil, err
-	}
-	hc, err := s.client()
-	if err != nil {
-		return nil, err
-	}
-	resp, err := hc.Do(req)
-	if err != nil {
+	s.profile.setScope(form)
+	resp, body, err := s.postForm(ctx, endpoint, form, creds, nil)
+	var sendErr *url.Error // what http.Client.Do fails with
+	switch {
+	case errors.As(err, &sendErr):
 		return nil, fmt.Errorf("%w: the device authorization endpoint: %s", ErrProviderUnreachable, clean(err.Error(), 300))
-	}
-	defer resp.Body.Close()
-	body, err := readCapped(resp.Body)
-	if err != nil {
+	case err != nil:
 		return nil, err
 	}
 	fields, err := decodeTokenBody(resp.Header.Get("Content-Type"), body)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		re := &oauth2.RetrieveError{Response: resp}
-		if err == nil {
-			re.ErrorCode, re.ErrorDescription = fields.str("error"), fields.str("error_description")
-		}
-		return nil, classify(re)
+		return nil, classify(refusal(resp, fields, err))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("the device authorization endpoint's answer: %w", err)

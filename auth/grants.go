@@ -3,6 +3,7 @@ package auth
 import (
 	"fmt"
 	"net/url"
+	"strings"
 )
 
 // Machine tells whether the profile gets its tokens without a person: a
@@ -22,6 +23,13 @@ func (p *Profile) browserSignIn() bool { return p.Grant == "" || p.Grant == "aut
 
 // DeviceOnly tells whether the profile signs in with a device code only.
 func (p *Profile) DeviceOnly() bool { return p.Grant == "device_code" }
+
+// setScope puts the profile's scopes in a token request, if it has any.
+func (p *Profile) setScope(form url.Values) {
+	if len(p.Scopes) > 0 {
+		form.Set("scope", strings.Join(p.Scopes, " "))
+	}
+}
 
 // checkNoBrowser checks the profiles that never open a sign-in page of
 // their own: device_code and client_credentials.

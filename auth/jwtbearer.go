@@ -2,10 +2,8 @@ package auth
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -74,24 +72,16 @@ func (s *Session) jwtBearerToken(ctx context.Context, prev *Record) (*Record, er
 		return nil, err
 	}
 	form := url.Values{"grant_type": {jwtBearerGrant}, "assertion": {a}}
-	if len(s.profile.Scopes) > 0 {
-		form.Set("scope", strings.Join(s.profile.Scopes, " "))
-	}
+	s.profile.setScope(form)
 	// The assertion is the client authentication; DT's token endpoint
 	// takes nothing else.
-	tr, err := s.postToken(ctx, s.profile.TokenURL, form, clientCreds{style: oauth2.AuthStyleInParams, omitID: true})
+	next, err := s.credentialsToken(ctx, s.profile.TokenURL, form, clientCreds{style: oauth2.AuthStyleInParams, omitID: true},
+		"the service account's credentials (key_id, email or secret)", prev)
 	if err != nil {
-		err = classify(err)
-		if errors.Is(err, ErrSignInNeeded) {
-			err = fmt.Errorf("%w: the provider refused the service account's credentials (key_id, email or secret)", err)
-		}
 		return nil, err
 	}
-	next := *prev
-	s.apply(&next, tr)
-	next.RefreshToken = "" // never used: a new assertion does its job
 	next.Email = s.profile.Email
-	return &next, nil
+	return next, nil
 }
 
 // loginMachine is "sign in" for a service account or a machine client:

@@ -9,7 +9,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync"
 	"time"
 
@@ -349,8 +348,8 @@ func (s *Session) refresh(ctx context.Context, rec *Record) (*Record, error) {
 		return nil, fmt.Errorf("refresh %s: %w", name, err)
 	}
 	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {rec.RefreshToken}}
-	if s.profile.ScopeOnRefresh && len(s.profile.Scopes) > 0 {
-		form.Set("scope", strings.Join(s.profile.Scopes, " "))
+	if s.profile.ScopeOnRefresh {
+		s.profile.setScope(form)
 	}
 	tr, err := s.postToken(ctx, cfg.Endpoint.TokenURL, form, s.credsOf(cfg))
 	if err != nil {

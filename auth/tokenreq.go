@@ -88,27 +88,7 @@ func cloneValues(v url.Values) url.Values {
 // come back as *oauth2.RetrieveError, so classify can tell invalid_grant from
 // the rest.
 func (s *Session) postToken(ctx context.Context, endpoint string, form url.Values, c clientCreds) (*tokenResponse, error) {
-	req, err := newFormRequest(ctx, endpoint, form, c)
-	if err != nil {
-		return nil, err
-	}
-	for k, v := range s.profile.TokenHeaders {
-		req.Header.Set(k, strings.TrimSuffix(v, "/"))
-	}
-	hc, err := s.client()
-	if err != nil {
-		return nil, err
-	}
-	start := time.Now()
-	resp, err := hc.Do(req)
-	if err != nil {
-		s.log.Debug("token request failed", "grant", form.Get("grant_type"), "endpoint", endpoint, "err", err)
-		return nil, err
-	}
-	defer resp.Body.Close()
-	s.log.Debug("token request", "grant", form.Get("grant_type"), "endpoint", endpoint, "status", resp.StatusCode,
-		"took", time.Since(start).Round(time.Millisecond))
-	body, err := readCapped(resp.Body)
+	resp, body, err := s.postForm(ctx, endpoint, form, c, s.profile.TokenHeaders)
 	if err != nil {
 		return nil, err
 	}
@@ -117,6 +97,34 @@ func (s *Session) postToken(ctx context.Context, endpoint string, form url.Value
 		return nil, withRetryAfter(err, resp, s.now())
 	}
 	return tr, nil
+}
+
+// postForm sends form to a provider endpoint with the client's
+// credentials and headers, and reads the answer within its cap. A
+// provider that could not be asked fails as http.Client.Do does.
+func (s *Session) postForm(ctx context.Context, endpoint string, form url.Values, c clientCreds, headers map[string]string) (resp *http.Response, body []byte, err error) {
+	req, err := newFormRequest(ctx, endpoint, form, c)
+	if err != nil {
+		return nil, nil, err
+	}
+	for k, v := range headers {
+		req.Header.Set(k, strings.TrimSuffix(v, "/"))
+	}
+	hc, err := s.client()
+	if err != nil {
+		return nil, nil, err
+	}
+	start := time.Now()
+	resp, err = hc.Do(req)
+	if err != nil {
+		s.log.Debug("token request failed", "grant", form.Get("grant_type"), "endpoint", endpoint, "err", err)
+		return nil, nil, err
+	}
+	defer resp.Body.Close()
+	s.log.Debug("token request", "grant", form.Get("grant_type"), "endpoint", endpoint, "status", resp.StatusCode,
+		"took", time.Since(start).Round(time.Millisecond))
+	body, err = readCapped(resp.Body)
+	return resp, body, err
 }
 
 // readCapped reads a provider's answer of at most maxTokenResponse bytes.
@@ -137,13 +145,7 @@ func readCapped(r io.Reader) ([]byte, error) {
 func parseTokenResponse(resp *http.Response, body []byte) (*tokenResponse, error) {
 	fields, err := decodeTokenBody(resp.Header.Get("Content-Type"), body)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		// No Body: RetrieveError.Error prints it, and an answer can hold
-		// tokens (the fuzzer found one that does).
-		re := &oauth2.RetrieveError{Response: resp}
-		if err == nil {
-			re.ErrorCode, re.ErrorDescription, re.ErrorURI = fields.str("error"), fields.str("error_description"), fields.str("error_uri")
-		}
-		return nil, re
+		return nil, refusal(resp, fields, err)
 	}
 	if err != nil {
 		return nil, err
@@ -181,6 +183,17 @@ func parseTokenResponse(resp *http.Response, body []byte) (*tokenResponse, error
 		return nil, err
 	}
 	return tr, nil
+}
+
+// refusal is a provider's error answer, as x/oauth2 reports one, so that
+// classify can read its code. No Body: RetrieveError.Error prints it, and
+// an answer can hold tokens (the fuzzer found one that does).
+func refusal(resp *http.Response, fields tokenFields, decodeErr error) *oauth2.RetrieveError {
+	re := &oauth2.RetrieveError{Response: resp}
+	if decodeErr == nil {
+		re.ErrorCode, re.ErrorDescription, re.ErrorURI = fields.str("error"), fields.str("error_description"), fields.str("error_uri")
+	}
+	return re
 }
 
 // tokenFields are the top-level members of a token answer.
