@@ -10,11 +10,6 @@ import (
 // so: a blip on the Wi-Fi is not worth one.
 const retryNotice = 3 * time.Minute
 
-// endingNotice is how long before a refresh token's known end the person
-// hears of it (at most once a day): time to sign in again on a quiet
-// morning rather than find the tools failing.
-const endingNotice = control.EndingSoon
-
 // notices decides which notifications a View calls for: "sign-in needed"
 // once each time a profile gets there, "cannot reach the provider" once an
 // outage has lasted retryNotice. It only decides; the resident sends.
@@ -80,15 +75,17 @@ func (n *notices) update(v control.View, now time.Time) (out []notice, next time
 }
 
 // endingSoon is the "your sign-in ends on Friday" notice when p's refresh
-// token ends within endingNotice and none was sent in the last day; else
-// how long until one could be due (0: not while nothing changes).
+// token ends within control.EndingSoon (time to sign in again on a quiet
+// morning rather than find the tools failing) and none was sent in the
+// last day; else how long until one could be due (0: not while nothing
+// changes).
 func (n *notices) endingSoon(p control.ProfileView, now time.Time) (*notice, time.Duration) {
 	end := p.RefreshExpiry
 	if !p.HasToken() || !p.HasRefreshToken || end.IsZero() || !end.After(now) {
 		delete(n.ending, p.Name)
 		return nil, 0
 	}
-	if from := end.Add(-endingNotice); now.Before(from) {
+	if from := end.Add(-control.EndingSoon); now.Before(from) {
 		return nil, from.Sub(now)
 	}
 	if last, ok := n.ending[p.Name]; ok && now.Sub(last) < 24*time.Hour {

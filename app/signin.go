@@ -91,20 +91,13 @@ func (r *Resident) openSignInPage(profile string) error {
 	}
 	u := p.SignIn.URL
 	if d := p.SignIn.Device; d != nil {
-		u = d.URIComplete
-		if u == "" {
-			u = d.URI
-		}
+		u = d.Page()
 	}
 	s, err := r.sessions.Session(p.Name)
 	if u == "" || err != nil {
 		return errors.New("no sign-in is waiting")
 	}
-	argv, err := s.Profile().BrowserArgv(u)
-	if err != nil {
-		return err
-	}
-	return browse.Open(u, argv)
+	return browse.ForProfile(s.Profile(), u)
 }
 
 // login runs one sign-in of the tray's, from the menu, a window or the
@@ -121,13 +114,7 @@ func (r *Resident) login(ctx context.Context, profile string, o control.LoginOpt
 	r.changed()
 	open := o.Open
 	if open == nil {
-		open = func(u string) error {
-			argv, err := s.Profile().BrowserArgv(u)
-			if err != nil {
-				return err
-			}
-			return browse.Open(u, argv)
-		}
+		open = func(u string) error { return browse.ForProfile(s.Profile(), u) }
 	}
 	res, err := r.svc.signIn(ctx, name, control.LoginOptions{Flow: o.Flow, Timeout: o.Timeout,
 		Open: func(u string) error {

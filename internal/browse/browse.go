@@ -8,7 +8,19 @@ import (
 	"os/exec"
 
 	"github.com/pkg/browser"
+
+	"github.com/tokentray/tokentray/auth"
 )
+
+// ForProfile opens u with the browser p names (its browser key), else the
+// system's.
+func ForProfile(p *auth.Profile, u string) error {
+	argv, err := p.BrowserArgv(u)
+	if err != nil {
+		return err
+	}
+	return Open(u, argv)
+}
 
 // Open opens u with argv (a command holding u already), or with the
 // system's browser when argv is empty. It does not wait for the browser.

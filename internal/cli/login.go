@@ -163,10 +163,7 @@ func (s signInShow) device(d control.DeviceCode) {
 	}
 	fmt.Fprintf(w, "Waiting… (Ctrl-C to cancel%s)\n", until)
 	if !s.noBrowser {
-		u := d.URIComplete
-		if u == "" {
-			u = d.URI
-		}
+		u := d.Page()
 		if argv, err := s.argv(u); err == nil {
 			_ = browse.Open(u, argv)
 		}

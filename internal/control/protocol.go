@@ -96,6 +96,15 @@ type DeviceCode struct {
 	Why         string    `json:"why,omitempty"`
 }
 
+// Page is where the person goes: the address with the code in it when the
+// provider gives one.
+func (d DeviceCode) Page() string {
+	if d.URIComplete != "" {
+		return d.URIComplete
+	}
+	return d.URI
+}
+
 // LoginOptions are a login's choices and how it shows its progress.
 type LoginOptions struct {
 	Flow    Flow
