@@ -27,13 +27,17 @@ TEST_DEBS   := $(BUILD_DEBS) chromium gnome-keyring libsecret-tools dbus-daemon 
 FUZZTIME    ?= 100000x
 FUZZ        := FuzzCallback FuzzParseTokenResponse FuzzParseConfig
 
-.PHONY: build build-deps run test test-deps lint crossbuild wine-test wine-test-deps fuzz bench screenshots dist dist-deps dist-check dist-check-deps windows windows-deps clean
+.PHONY: build build-deps run test test-deps lint crossbuild wine-test wine-test-deps fuzz bench bench-deps screenshots dist dist-deps dist-check dist-check-deps windows windows-deps clean
 
-# Two programs: tokentray (tray, command line) and tokentray-window (the
-# Fyne windows, started by the tray on demand; it must sit next to it).
+# Three programs, side by side: tokentray (small and static: it answers
+# token, git-credential and kubectl-credential from a running tray and
+# hands every other command to the next), tokentray-agent (the tray and
+# every command) and tokentray-window (the Fyne windows, started by the
+# tray on demand). See main.go.
 build: build-deps
 	@[ -x ./tokentray-window ] || echo "Building tokentray — the first build takes a few minutes (it compiles the windows' GL and X11 parts)."
-	$(GO) build -o . . ./cmd/tokentray-window
+	CGO_ENABLED=0 $(GO) build -o . .
+	$(GO) build -o . ./cmd/tokentray-agent ./cmd/tokentray-window
 
 run: build
 	./$(BIN) $(ARGS)
@@ -70,7 +74,7 @@ lint:
 
 # auth/ is pure Go: it must build without cgo wherever tokentray runs.
 crossbuild:
-	for os in linux darwin windows; do CGO_ENABLED=0 GOOS=$$os $(GO) build ./auth/ || exit 1; done
+	for os in linux darwin windows; do CGO_ENABLED=0 GOOS=$$os $(GO) build ./auth/ . || exit 1; done
 
 # Windows end to end under Wine 8.0 on Xvfb (windows_wine_linux_test.go):
 # tokentray.exe's command line against the test provider, the Credential
@@ -87,10 +91,15 @@ wine-test-deps:
 # Measures against baselines in the same run and rewrites
 # docs/PERFORMANCE.md. Go benchmarks alone, for benchstat:
 #   testdata/keyring-session.sh go test -run '^$$' -bench BenchmarkRefresh -count 6 .
-bench: test-deps
+bench: test-deps bench-deps
 	testdata/keyring-session.sh $(GO) test -run '^$$' -bench '^BenchmarkReport$$' -benchtime 1x -timeout 30m . \
 		-perf-out $(CURDIR)/docs/PERFORMANCE.md
 	@cat docs/PERFORMANCE.md
+
+# The peers measured beside tokentray: oidc-agent's oidc-token and gh.
+BENCH_DEBS := oidc-agent-cli gh
+bench-deps:
+	@$(call apt_missing,$(BENCH_DEBS))
 
 # The README's screenshots: the real windows under Xvfb.
 screenshots: test-deps
@@ -146,4 +155,4 @@ fuzz:
 	for f in $(FUZZ); do $(GO) test -run XXX -fuzz "^$$f$$" -fuzztime $(FUZZTIME) ./auth || exit 1; done
 
 clean:
-	rm -rf $(BIN) tokentray-window tokentray.tar.xz dist .build
+	rm -rf $(BIN) tokentray-agent tokentray-window tokentray.tar.xz dist .build

@@ -47,12 +47,17 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	binary = filepath.Join(dir, "tokentray")
-	// The tray finds its window program next to it, as when installed.
-	build := exec.Command("go", "build", "-o", dir+"/", ".", "./cmd/tokentray-window")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "build tokentray:", err)
-		os.Exit(1)
+	// The three programs side by side, as installed (see the Makefile):
+	// every test runs tokentray, which answers what it can from a tray and
+	// hands the rest to tokentray-agent; the tray finds tokentray-window.
+	for _, b := range [][]string{{"CGO_ENABLED=0", "."}, {"CGO_ENABLED=1", "./cmd/tokentray-agent", "./cmd/tokentray-window"}} {
+		build := exec.Command("go", append([]string{"build", "-o", dir + "/"}, b[1:]...)...)
+		build.Env = append(os.Environ(), b[0])
+		build.Stdout, build.Stderr = os.Stderr, os.Stderr
+		if err := build.Run(); err != nil {
+			fmt.Fprintln(os.Stderr, "build tokentray:", err)
+			os.Exit(1)
+		}
 	}
 	code := m.Run()
 	os.RemoveAll(dir)

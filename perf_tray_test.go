@@ -118,7 +118,7 @@ func trayFigures(tb testing.TB, e *perfEnv, idle time.Duration, starts, runs int
 	home := tb.TempDir()
 	env := []string{"DISPLAY=" + display, "XDG_RUNTIME_DIR=" + tb.TempDir(), "HOME=" + home,
 		"XDG_CONFIG_HOME=" + filepath.Join(home, ".config"), "LANG=en_US.UTF-8"}
-	cfg := writeConfigTB(tb, "[profile.perf-tray]\nissuer = \""+e.p.Issuer+"\"\nclient_id = \"public\"\nscopes = [\"openid\", \"offline_access\"]\n")
+	cfg := writeConfigTB(tb, "[profile.perf-tray]\nissuer = \""+e.p.Issuer+"\"\nclient_id = \"public\"\nscopes = [\"openid\", \"offline_access\"]\ngit_urls = [\"https://git.example.test/\"]\n")
 	s := e.signedIn(tb, "perf-tray", nil)
 	tb.Cleanup(func() { _, _ = s.Logout(tb.Context()) })
 
@@ -161,55 +161,48 @@ func trayFigures(tb testing.TB, e *perfEnv, idle time.Duration, starts, runs int
 	_ = ft.Process.Kill()
 	_ = sl.Process.Kill()
 
-	// 2. `tokentray token` through the resident's socket vs a Go binary
-	// printing a constant, interleaved; and the same request from the
-	// smallest Go client that can make it, to show where the time goes.
-	baseline, thin := buildBaseline(tb), buildGo(tb, "thinclient", thinClient)
-	var viaSocket, viaThin, floor []time.Duration
-	for range runs {
-		viaSocket = append(viaSocket, timeRunEnv(tb, env, binary, "--config", cfg, "token", "perf-tray"))
-		viaThin = append(viaThin, timeRunEnv(tb, env, thin, cfg, "perf-tray"))
-		floor = append(floor, timeRunEnv(tb, env, baseline))
+	// 2. The commands tools run once per operation, through the tray,
+	// interleaved with their peers and the floor in the same run: oidc-token
+	// (a C client of oidc-agent, the goal), gh auth token, a Go binary
+	// printing a constant, and the full program answering the same way
+	// (what `tokentray` was before it answered these itself).
+	oidcEnv := oidcAgent(tb, e)
+	ghEnv := ghConfig(tb)
+	agent := filepath.Join(filepath.Dir(binary), "tokentray-agent")
+	gitReq := "protocol=https\nhost=git.example.test\npath=x.git\n\n"
+	kinds := []struct {
+		row, stdin string
+		env        []string
+		argv       []string
+	}{
+		{"`tokentray token` through the tray", "", env, []string{binary, "--config", cfg, "token", "perf-tray"}},
+		{"`tokentray git-credential get` through the tray", gitReq, env, []string{binary, "--config", cfg, "git-credential", "get"}},
+		{"`tokentray kubectl-credential` through the tray", "", env, []string{binary, "--config", cfg, "kubectl-credential", "perf-tray"}},
+		{"The full program, `tokentray-agent token`, through the tray (`tokentray` before it answered these itself)", "", env, []string{agent, "--config", cfg, "token", "perf-tray"}},
+		{"Go binary printing a constant (the floor for any Go program)", "", nil, []string{buildBaseline(tb)}},
+		{"`gh auth token` (its hosts.yml; no network)", "", ghEnv, []string{"gh", "auth", "token"}},
+		{"oidc-agent's `oidc-token`, the goal", "", oidcEnv, []string{"oidc-token", "perf"}},
 	}
-	ms, mt, mb := median(viaSocket), median(viaThin), median(floor)
-	add(perfRow{"`tokentray token` through the tray's socket, median of " + strconv.Itoa(runs), fmtDur(ms),
-		"Go binary printing a constant: " + fmtDur(mb), ratio(ms, mb), "≤ 1.5×"})
-	add(perfRow{"The same request from a minimal static Go client (net, encoding/json; not shipped), median of " + strconv.Itoa(runs), fmtDur(mt),
-		"Go binary printing a constant: " + fmtDur(mb), ratio(mt, mb), "— (the floor for any Go client)"})
-	_ = resident.Process.Signal(os.Interrupt)
-}
-
-// thinClient asks the resident for a token as `tokentray token` does, with
-// nothing else linked in: the tray's share of the socket path.
-const thinClient = `package main
-
-import (
-	"encoding/json"
-	"fmt"
-	"net"
-	"os"
-	"path/filepath"
-)
-
-func main() {
-	c, err := net.Dial("unix", filepath.Join(os.Getenv("XDG_RUNTIME_DIR"), "tokentray", "control.sock"))
-	if err != nil {
-		panic(err)
-	}
-	if err := json.NewEncoder(c).Encode(map[string]string{"op": "token", "config": os.Args[1], "profile": os.Args[2]}); err != nil {
-		panic(err)
-	}
-	var m struct {
-		Token *struct {
-			AccessToken string ` + "`json:\"access_token\"`" + `
+	times := make([][]time.Duration, len(kinds))
+	for range runs { // interleaved, so drift hits all alike
+		for k, c := range kinds {
+			times[k] = append(times[k], timeRunIn(tb, c.env, c.stdin, c.argv[0], c.argv[1:]...))
 		}
 	}
-	if err := json.NewDecoder(c).Decode(&m); err != nil || m.Token == nil {
-		panic(fmt.Sprint("no token: ", err))
+	goal := median(times[len(kinds)-1])
+	for k, c := range kinds {
+		m, want := median(times[k]), "—"
+		if k < 3 {
+			want = "≤ 1× oidc-token"
+		}
+		if k == len(kinds)-1 {
+			add(perfRow{c.row + ", median of " + strconv.Itoa(runs), fmtDur(m), "—", "—", "—"})
+			continue
+		}
+		add(perfRow{c.row + ", median of " + strconv.Itoa(runs), fmtDur(m), "oidc-token: " + fmtDur(goal), ratio(m, goal), want})
 	}
-	fmt.Println(m.Token.AccessToken)
+	_ = resident.Process.Signal(os.Interrupt)
 }
-`
 
 func fmtPct(p float64) string { return strconv.FormatFloat(p, 'f', 3, 64) + " %" }
 

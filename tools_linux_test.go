@@ -5,10 +5,10 @@ package main
 
 import (
 	"bytes"
-	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/cgi"
@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -235,63 +236,8 @@ func containsString(list []string, s string) bool {
 
 func TestKubectlCredential(t *testing.T) {
 	testkit.RequireSecretService(t)
-	if _, err := exec.LookPath("kubectl"); err != nil {
-		t.Fatal("kubectl is not on PATH; the machine image has it (/usr/bin/kubectl)")
-	}
 	cfg, _ := toolsProfile(t, "kube", "", time.Hour)
-	var mu sync.Mutex
-	var seen []string
-	api := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
-		mu.Lock()
-		seen = append(seen, got)
-		mu.Unlock()
-		if r.URL.Path != "/version" || got != current(t, "kube") {
-			http.Error(w, `{"kind":"Status","status":"Failure","code":401}`, http.StatusUnauthorized)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write([]byte(`{"major":"1","minor":"32","gitVersion":"v1.32.0-tokentray-test"}`))
-	}))
-	defer api.Close()
-	ca := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: api.Certificate().Raw})
-	if _, err := x509.ParseCertificate(api.Certificate().Raw); err != nil {
-		t.Fatal(err)
-	}
-	kubeconfig := filepath.Join(t.TempDir(), "config")
-	doc := fmt.Sprintf(`apiVersion: v1
-kind: Config
-clusters:
-- name: test
-  cluster:
-    server: %s
-    certificate-authority-data: %s
-users:
-- name: work
-  user:
-    exec:
-      apiVersion: client.authentication.k8s.io/v1
-      command: %s
-      args: ["--config", %q, "kubectl-credential", "kube"]
-      interactiveMode: Never
-contexts:
-- name: test
-  context: {cluster: test, user: work}
-current-context: test
-`, api.URL, base64.StdEncoding.EncodeToString(ca), binary, cfg)
-	if err := os.WriteFile(kubeconfig, []byte(doc), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	kubectl := func() string {
-		t.Helper()
-		cmd := exec.Command("kubectl", "--kubeconfig", kubeconfig, "get", "--raw", "/version")
-		cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("kubectl: %v\n%s", err, out)
-		}
-		return string(out)
-	}
+	kubectl, seen := kubeAPI(t, "kube", binary, cfg)
 	if out := kubectl(); !strings.Contains(out, "v1.32.0-tokentray-test") {
 		t.Errorf("kubectl: %s", out)
 	}
@@ -300,7 +246,7 @@ current-context: test
 		t.Fatalf("refresh: %s", r.stderr)
 	}
 	kubectl()
-	if second := current(t, "kube"); second == first || !containsString(seen, first) || !containsString(seen, second) {
+	if second := current(t, "kube"); second == first || !containsString(*seen, first) || !containsString(*seen, second) {
 		t.Errorf("the API server did not see both tokens across a refresh")
 	}
 	// v1beta1 when kubectl asks for it.
@@ -319,6 +265,183 @@ current-context: test
 	}
 	if _, err := time.Parse(time.RFC3339, ec.Status.ExpirationTimestamp); err != nil {
 		t.Errorf("expirationTimestamp %q", ec.Status.ExpirationTimestamp)
+	}
+}
+
+// kubeAPI is a stand-in Kubernetes API server on loopback HTTPS that
+// answers /version only to the profile's current token, and a function
+// running the real kubectl against it with bin as the credential plugin.
+func kubeAPI(t *testing.T, profile, bin, cfg string) (kubectl func() string, seen *[]string) {
+	t.Helper()
+	if _, err := exec.LookPath("kubectl"); err != nil {
+		t.Fatal("kubectl is not on PATH; the machine image has it (/usr/bin/kubectl)")
+	}
+	var mu sync.Mutex
+	seen = new([]string)
+	api := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+		mu.Lock()
+		*seen = append(*seen, got)
+		mu.Unlock()
+		if r.URL.Path != "/version" || got != current(t, profile) {
+			http.Error(w, `{"kind":"Status","status":"Failure","code":401}`, http.StatusUnauthorized)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"major":"1","minor":"32","gitVersion":"v1.32.0-tokentray-test"}`))
+	}))
+	t.Cleanup(api.Close)
+	ca := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: api.Certificate().Raw})
+	kubeconfig := filepath.Join(t.TempDir(), "config")
+	doc := fmt.Sprintf(`apiVersion: v1
+kind: Config
+clusters:
+- name: test
+  cluster:
+    server: %s
+    certificate-authority-data: %s
+users:
+- name: work
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1
+      command: %s
+      args: ["--config", %q, "kubectl-credential", %q]
+      interactiveMode: Never
+contexts:
+- name: test
+  context: {cluster: test, user: work}
+current-context: test
+`, api.URL, base64.StdEncoding.EncodeToString(ca), bin, cfg, profile)
+	if err := os.WriteFile(kubeconfig, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return func() string {
+		t.Helper()
+		cmd := exec.Command("kubectl", "--kubeconfig", kubeconfig, "get", "--raw", "/version")
+		cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("kubectl: %v\n%s", err, out)
+		}
+		return string(out)
+	}, seen
+}
+
+// TestToolsThroughTheTray: while the tray runs, tokentray answers token,
+// git-credential and kubectl-credential by itself, without starting the
+// full program — shown by a copy of tokentray alone in a directory, with no
+// tokentray-agent to hand over to — byte for byte as the full program
+// does, and the real git and kubectl work through it. Anything else it
+// hands over.
+func TestToolsThroughTheTray(t *testing.T) {
+	testkit.RequireSecretService(t)
+	root := t.TempDir()
+	git(t, root, nil, "init", "-q", "--bare", "-b", "main", "repo.git")
+	git(t, root, nil, "--git-dir", filepath.Join(root, "repo.git"), "config", "http.receivepack", "true")
+	srv, seen := gitServer(t, root, func() string { return current(t, "tools") })
+	host := strings.TrimPrefix(srv.URL, "http://")
+	cfg, provider := toolsProfile(t, "tools", fmt.Sprintf("git_urls = [%q]\n", srv.URL+"/"), time.Hour)
+	d := newDesktop(t, cfg)
+	d.tray(t)
+
+	alone := filepath.Join(t.TempDir(), "tokentray")
+	b, err := os.ReadFile(binary)
+	if err != nil || os.WriteFile(alone, b, 0o700) != nil {
+		t.Fatal(err)
+	}
+	agent := filepath.Join(filepath.Dir(binary), "tokentray-agent")
+	run := func(bin, stdin string, env []string, args ...string) result {
+		t.Helper()
+		cmd := exec.Command(bin, append([]string{"--config", cfg}, args...)...)
+		cmd.Env = append(append(os.Environ(), d.env...), env...)
+		cmd.Stdin = strings.NewReader(stdin)
+		var out, errb bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		err := cmd.Run()
+		var ee *exec.ExitError
+		if err != nil && !errors.As(err, &ee) {
+			t.Fatal(err)
+		}
+		return result{stdout: out.String(), stderr: errb.String(), code: cmd.ProcessState.ExitCode()}
+	}
+	v1beta1 := []string{`KUBERNETES_EXEC_INFO={"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential","spec":{"interactive":false}}`}
+	gitReq := "protocol=http\nhost=" + host + "\npath=repo.git\n\n"
+	for _, c := range []struct {
+		name  string
+		stdin string
+		env   []string
+		args  []string
+		empty bool // nothing to print
+	}{
+		{"token", "", nil, []string{"token", "tools"}, false},
+		{"the default profile", "", nil, []string{"token"}, false},
+		{"--header", "", nil, []string{"token", "tools", "--header"}, false},
+		{"--json", "", nil, []string{"token", "tools", "--json"}, false},
+		{"--min-valid", "", nil, []string{"token", "--min-valid=5m", "tools"}, false},
+		{"kubectl-credential", "", nil, []string{"kubectl-credential", "tools"}, false},
+		{"kubectl-credential v1beta1", "", v1beta1, []string{"kubectl-credential", "tools"}, false},
+		{"git-credential get", gitReq, nil, []string{"git-credential", "get"}, false},
+		{"git-credential get, another host", "protocol=https\nhost=github.com\npath=x/y.git\n\n", nil, []string{"git-credential", "get"}, true},
+		{"git-credential store", gitReq + "username=oauth2\npassword=x\n", nil, []string{"git-credential", "store"}, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got, want := run(alone, c.stdin, c.env, c.args...), run(agent, c.stdin, c.env, c.args...)
+			if got.code != 0 || got != want || (got.stdout == "") != c.empty {
+				t.Errorf("tokentray alone: exit %d, stdout %q, stderr %q\nthe full program: exit %d, stdout %q, stderr %q",
+					got.code, got.stdout, got.stderr, want.code, want.stdout, want.stderr)
+			}
+		})
+	}
+	if r := run(alone, "", nil, "token", "tools"); strings.TrimSpace(r.stdout) != current(t, "tools") {
+		t.Errorf("token: %q is not the keychain's token", r.stdout)
+	}
+
+	// inspect through the tray: the tray decodes the token (OpInspect).
+	if r := run(binary, "", []string{"TOKENTRAY_DEBUG=1"}, "inspect", "tools", "--json"); r.code != 0 ||
+		!strings.Contains(r.stderr, "answered by the tray") || !strings.Contains(r.stdout, `"sub": "user-1"`) {
+		t.Errorf("inspect through the tray: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+
+	// The real tools, through tokentray alone.
+	home := t.TempDir()
+	// git's own configuration in a home of its own; the tray's runtime
+	// directory from the desktop.
+	env := append(slices.Clone(d.env), "HOME="+home, "XDG_CONFIG_HOME="+home, "GIT_TERMINAL_PROMPT=0", "GIT_CONFIG_NOSYSTEM=1")
+	git(t, home, env, "config", "--global", "credential."+srv.URL+".helper", fmt.Sprintf("!%s --config %s git-credential", alone, cfg))
+	git(t, home, env, "config", "--global", "user.email", "a@example.test")
+	git(t, home, env, "config", "--global", "user.name", "A")
+	work := filepath.Join(t.TempDir(), "work")
+	git(t, filepath.Dir(work), env, "clone", "-q", srv.URL+"/repo.git", work)
+	git(t, work, env, "commit", "-q", "--allow-empty", "-m", "a")
+	git(t, work, env, "push", "-q", "origin", "HEAD:main")
+	if !containsString(*seen, "oauth2:"+current(t, "tools")) {
+		t.Errorf("the git server never saw the token with the default user name")
+	}
+	for _, e := range d.env { // kubectl passes its environment to the plugin
+		if k, v, _ := strings.Cut(e, "="); k == "XDG_RUNTIME_DIR" {
+			t.Setenv(k, v)
+		}
+	}
+	kubectl, _ := kubeAPI(t, "tools", alone, cfg)
+	if out := kubectl(); !strings.Contains(out, "v1.32.0-tokentray-test") {
+		t.Errorf("kubectl: %s", out)
+	}
+
+	// erase (git saw a 401): the tray renews at once.
+	before := provider.Count("refresh_token")
+	if r := run(alone, gitReq, nil, "git-credential", "erase"); r.code != 0 || r.stdout+r.stderr != "" {
+		t.Errorf("erase: exit %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	if provider.Count("refresh_token") != before+1 {
+		t.Error("erase did not renew the token")
+	}
+
+	// What it does not answer itself, it hands over: here, to nothing.
+	for _, args := range [][]string{{"token", "nosuch"}, {"status"}, {"token", "--help"}, {"--json", "token"}} {
+		if r := run(alone, "", nil, args...); r.code != 1 || !strings.Contains(r.stderr, "tokentray-agent is missing next to") {
+			t.Errorf("%v: exit %d, stderr %q; want a hand-over", args, r.code, r.stderr)
+		}
 	}
 }
 

@@ -728,6 +728,24 @@ func TestWindowsRender(t *testing.T) {
 		return regexp.MustCompile(`(?m)^kiosk +signed in +alice@example.test`).MatchString(st.stdout)
 	})
 
+	// Details…: a look inside a sign-in whose access tokens are JWTs (the
+	// provider's "jwt" client, RFC 9068), with a copy button per claim.
+	api := writeConfig(t, "[profile.api]\nissuer = \""+p.Issuer+"\"\nclient_id = \"jwt\"\nscopes = [\"openid\", \"email\", \"offline_access\", \"api\"]\n")
+	if r := d.cli(t, "profiles", "import", api, "--yes"); r.code != 0 {
+		t.Fatalf("import: %s", r.stderr)
+	}
+	forget(t, "api")
+	before = d.openedCount()
+	it.ClickIn(t, "api", "Sign in…")
+	if page := b.SignIn(t, d.lastOpened(t, before), "alice"); !strings.Contains(page, "You are signed in") {
+		t.Fatalf("sign-in: %s", page)
+	}
+	eventually(t, 10*time.Second, "no Details… for api", func() bool { return hasItem(t, it, "Details…") })
+	it.ClickIn(t, "api", "Details…")
+	d.windowOpen(t, "Details of api")
+	time.Sleep(2 * time.Second)
+	d.shot(t, "Details of api", "details.png")
+
 	it.ClickIn(t, "lightfi", "Sign in…") // still holds YOUR-LIGHTFI-CLIENT-ID
 	d.windowOpen(t, "Sign in to lightfi")
 	time.Sleep(2 * time.Second)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/tokentray/tokentray/auth"
 )
@@ -33,8 +34,22 @@ func setAutostart(on bool, exe string, args []string) error {
 		}
 		return nil
 	}
-	if err := auth.WriteFileAtomic(path, autostartEntry(exe, args)); err != nil {
+	if err := auth.WriteFileAtomic(path, autostartEntry(launcher(exe), args)); err != nil {
 		return fmt.Errorf("start at login: %w", err)
 	}
 	return nil
+}
+
+// launcher is the program people run, tokentray, when this process is the
+// full program next to it (see main.go): the entry names what the
+// packages install on PATH, whatever runs behind it.
+func launcher(exe string) string {
+	if filepath.Base(exe) != "tokentray-agent" {
+		return exe
+	}
+	front := filepath.Join(filepath.Dir(exe), "tokentray")
+	if _, err := os.Stat(front); err != nil {
+		return exe
+	}
+	return front
 }

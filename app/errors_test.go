@@ -8,6 +8,7 @@ import (
 
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/internal/control"
+	"github.com/tokentray/tokentray/internal/control/client"
 )
 
 // An error keeps its kind and facts across the control protocol, so the
@@ -41,7 +42,7 @@ func TestErrorsCrossTheSocketTyped(t *testing.T) {
 			svc := func(context.Context, control.Request, func(control.Message) error) (control.Message, error) {
 				return control.Message{}, c.err
 			}
-			cl := &control.Client{Direct: pipeTo(svc)}
+			cl := &client.Client{Direct: pipeTo(svc)}
 			err := cl.Ping(context.Background())
 			var e *control.Error
 			if !errors.As(err, &e) {

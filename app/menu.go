@@ -28,6 +28,7 @@ type profileMenu struct {
 	name                  string
 	label                 string // disabled: who and how long
 	copy, header, refresh item
+	details               item // "Details…": a look inside the sign-in
 	sign                  item // "Sign in…" or "Sign out…"
 }
 
@@ -55,6 +56,7 @@ func menu(v control.View, now time.Time) menuModel {
 			copy:    item{"Copy access token", has, has},
 			header:  item{"Copy as Authorization header", has, has},
 			refresh: item{"Refresh now", has && (p.HasRefreshToken || p.ServiceAccount), has},
+			details: item{"Details…", has, has},
 			sign:    item{"Sign in…", p.State != control.SigningIn, true},
 		}
 		if has {

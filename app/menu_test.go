@@ -84,6 +84,10 @@ func TestMenu(t *testing.T) {
 			if p.label != c.label || !same(state(p.copy), c.copy) || !same(state(p.header), c.header) || !same(state(p.refresh), c.refresh) || p.sign != c.sign {
 				t.Errorf("got %q copy %+v header %+v refresh %+v sign %+v", p.label, p.copy, p.header, p.refresh, p.sign)
 			}
+			// Details… wherever there is a token to look inside.
+			if !same(state(p.details), c.copy) || p.details.title != "Details…" {
+				t.Errorf("details %+v, want it as copy %v", p.details, c.copy)
+			}
 			if m.next != c.next {
 				t.Errorf("next render in %s, want %s", m.next, c.next)
 			}

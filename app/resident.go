@@ -17,6 +17,7 @@ import (
 
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/internal/control"
+	"github.com/tokentray/tokentray/internal/control/client"
 	"github.com/tokentray/tokentray/internal/rundir"
 )
 
@@ -130,7 +131,7 @@ func (w debugWriter) Write(p []byte) (int, error) {
 
 // handOver asks the running resident to show its window, and says so.
 func handOver(ctx context.Context, opts Options) error {
-	c, err := control.NewClient(opts.Config)
+	c, err := client.New(opts.Config)
 	if err != nil {
 		return err
 	}

@@ -67,11 +67,30 @@ func (s *service) handle(ctx context.Context, req control.Request, send func(con
 	case control.OpPing:
 		return control.Message{}, nil
 	case control.OpToken:
-		tok, err := s.token(ctx, req.Profile, req.MinValid)
+		profile, user := req.Profile, ""
+		if req.GitURL != "" {
+			cfg, err := s.sessions.Config()
+			if err != nil {
+				return control.Message{}, err
+			}
+			p := cfg.GitProfile(req.GitURL)
+			if p == nil {
+				return control.Message{}, nil // not ours: git asks its next helper
+			}
+			profile, user = p.Name, p.GitUsername
+			if user == "" {
+				user = "oauth2"
+			}
+		}
+		tok, err := s.token(ctx, profile, req.MinValid)
+		tok.GitUsername = user
 		return control.Message{Token: &tok}, err
 	case control.OpStatus:
 		v := viewOf(s.sessions)
 		return control.Message{View: &v}, nil
+	case control.OpInspect:
+		in, err := s.inspect(ctx, req.Profile)
+		return control.Message{Inspection: &in}, err
 	case control.OpLogin:
 		res, err := s.login(ctx, req.Profile, control.LoginOptions{Flow: req.Flow, Timeout: req.Timeout,
 			Open:   func(u string) error { return send(control.Message{URL: u}) },
@@ -153,6 +172,22 @@ func (s *service) token(ctx context.Context, profile string, minValid time.Durat
 		t.Warning = res.Warning.Error()
 	}
 	return t, nil
+}
+
+// inspect looks inside the profile's sign-in: its state, and what its
+// access token (renewed first if it is about to expire) says of itself.
+func (s *service) inspect(ctx context.Context, profile string) (control.Inspection, error) {
+	sess, err := s.sessions.Session(profile)
+	if err != nil {
+		return control.Inspection{}, err
+	}
+	name := sess.Profile().Name
+	tok, err := s.token(ctx, name, auth.DefaultMinValid)
+	if err != nil {
+		return control.Inspection{}, err
+	}
+	p, _ := viewOf(s.sessions).Profile(name)
+	return control.Inspect(p, tok.AccessToken), nil
 }
 
 func (s *service) signIn(ctx context.Context, profile string, o control.LoginOptions) (control.LoginResult, error) {

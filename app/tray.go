@@ -38,7 +38,7 @@ type trayItems struct {
 }
 
 type traySection struct {
-	label, copy, header, refresh, sign *menuItem
+	label, copy, header, refresh, details, sign *menuItem
 }
 
 // menuItem is a menu item that is updated only when something changed:
@@ -169,6 +169,7 @@ func (t *tray) render(v control.View, now time.Time) (next time.Duration) {
 		s.copy.set(p.copy)
 		s.header.set(p.header)
 		s.refresh.set(p.refresh)
+		s.details.set(p.details)
 		s.sign.set(p.sign)
 	}
 	if m.notice != "" {
@@ -217,12 +218,14 @@ func (t *tray) build(names []string) {
 			copy:    addItem("Copy access token", "Copy the access token to the clipboard"),
 			header:  addItem("Copy as Authorization header", "Copy \"Authorization: Bearer …\""),
 			refresh: addItem("Refresh now", "Get a new access token now"),
+			details: addItem("Details…", "Issuer, account, scopes, expiry and the token's claims"),
 			sign:    addItem("Sign in…", ""),
 		}
 		s.label.setEnabled(false)
 		on(s.copy, func() { _ = r.Copy(name, false) })
 		on(s.header, func() { _ = r.Copy(name, true) })
 		on(s.refresh, func() { r.Refresh(name) })
+		on(s.details, func() { r.windows.open("details", name) })
 		on(s.sign, func() {
 			t.mu.Lock()
 			p, _ := t.last.Profile(name)

@@ -39,9 +39,10 @@ func newWindows(exe, config string, stderr io.Writer, log *slog.Logger) *windows
 	return &windows{exe: exe, config: config, stderr: stderr, log: log, procs: map[string]*exec.Cmd{}}
 }
 
-// windowKey: one settings window, one sign-in window per profile.
+// windowKey: one settings window, one sign-in and one details window per
+// profile.
 func windowKey(kind, profile string) string {
-	if kind == "signin" {
+	if kind == "signin" || kind == "details" {
 		return kind + "/" + profile
 	}
 	return kind

@@ -15,6 +15,8 @@ import (
 
 	"github.com/pelletier/go-toml/v2"
 	"github.com/pelletier/go-toml/v2/unstable"
+
+	"github.com/tokentray/tokentray/internal/control"
 )
 
 // Profile is one provider account as written in the profile file.
@@ -197,16 +199,7 @@ var ErrNoProfile = errors.New("no profile")
 
 // DefaultConfigPath is where the profile file lives unless --config or
 // TOKENTRAY_CONFIG says otherwise.
-func DefaultConfigPath() (string, error) {
-	if p := os.Getenv("TOKENTRAY_CONFIG"); p != "" {
-		return p, nil
-	}
-	dir, err := os.UserConfigDir()
-	if err != nil {
-		return "", fmt.Errorf("find the configuration directory: %w", err)
-	}
-	return filepath.Join(dir, "tokentray", "profiles.toml"), nil
-}
+func DefaultConfigPath() (string, error) { return control.DefaultConfig() }
 
 // DefaultClipboardClear is how long a copied token stays on the clipboard
 // unless clipboard_clear says otherwise.

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"github.com/tokentray/tokentray/internal/control"
 )
 
 var (
@@ -29,7 +31,7 @@ var (
 )
 
 // DefaultMinValid is how much lifetime a token handed out must have left.
-const DefaultMinValid = 60 * time.Second
+const DefaultMinValid = control.DefaultMinValid
 
 // Options configure a Session.
 type Options struct {

@@ -1,6 +1,6 @@
 #!/bin/bash
 # dist.sh — every release artifact into $DIST with SHA256SUMS (make dist):
-#   tokentray-V-linux-amd64.tar.xz   both programs, desktop entry, icon, Makefile
+#   tokentray-V-linux-amd64.tar.xz   the programs, desktop entry, icon, Makefile
 #   tokentray_V_amd64.deb            nfpm
 #   tokentray-V-x64.msi              per-user (no admin rights)
 #   tokentray-V-x64-permachine.msi   per-machine, for IT
@@ -36,7 +36,9 @@ rm -rf "$BUILD" "$DIST"
 mkdir -p "$BUILD/linux" "$BUILD/windows" "$DIST"
 # Absolute from here on: some steps run elsewhere.
 root=$PWD BUILD=$(cd "$BUILD" && pwd) DIST=$(cd "$DIST" && pwd)
-gobuild "" "$BUILD/linux/" . ./cmd/tokentray-window
+# tokentray is static and small; tokentray-agent is the full program (main.go).
+CGO_ENABLED=0 gobuild "" "$BUILD/linux/" .
+gobuild "" "$BUILD/linux/" ./cmd/tokentray-agent ./cmd/tokentray-window
 CGO_ENABLED=0 GOOS=windows GOARCH=amd64 gobuild "" "$BUILD/windows/" .
 CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc \
 	gobuild "-H=windowsgui" "$BUILD/windows/" ./cmd/tokentray-window
@@ -73,7 +75,7 @@ done
 # commit's so that both come out the same twice.
 stage=$BUILD/tar/tokentray-$VERSION-linux-amd64
 mkdir -p "$stage/bin" "$stage/share/applications" "$stage/share/icons/hicolor/256x256/apps"
-install -m 755 "$BUILD"/linux/tokentray "$BUILD"/linux/tokentray-window "$stage/bin/"
+install -m 755 "$BUILD"/linux/tokentray "$BUILD"/linux/tokentray-agent "$BUILD"/linux/tokentray-window "$stage/bin/"
 install -m 644 packaging/linux/tokentray.desktop "$stage/share/applications/"
 install -m 644 assets/icon.png "$stage/share/icons/hicolor/256x256/apps/tokentray.png"
 install -m 644 packaging/linux/Makefile "$stage/"
@@ -83,7 +85,7 @@ tar -C "$BUILD/tar" --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$S
 
 deb=$BUILD/deb
 mkdir -p "$deb/bin"
-install -m 755 "$BUILD"/linux/tokentray "$BUILD"/linux/tokentray-window "$deb/bin/"
+install -m 755 "$BUILD"/linux/tokentray "$BUILD"/linux/tokentray-agent "$BUILD"/linux/tokentray-window "$deb/bin/"
 install -m 644 packaging/linux/tokentray.desktop packaging/linux/copyright "$deb/"
 install -m 644 assets/icon.png "$deb/tokentray.png"
 date=$(date -u -R -d "@$SOURCE_DATE_EPOCH")

@@ -18,9 +18,10 @@ import (
 
 	"github.com/tokentray/tokentray/assets"
 	"github.com/tokentray/tokentray/internal/control"
+	"github.com/tokentray/tokentray/internal/control/client"
 )
 
-// Tray is what the windows ask of the tray; *control.Client does it over the
+// Tray is what the windows ask of the tray; *client.Client does it over the
 // control socket.
 type Tray interface {
 	SignIn(ctx context.Context, profile string) error
@@ -36,14 +37,15 @@ type Tray interface {
 	SetAutostart(ctx context.Context, on bool) error
 	Show(ctx context.Context, window, profile string) error
 	Copy(ctx context.Context, profile string, header bool) error
+	Inspect(ctx context.Context, profile string) (control.Inspection, error)
 }
 
-var _ Tray = (*control.Client)(nil)
+var _ Tray = (*client.Client)(nil)
 
 // Run shows one window ("signin" or "settings") until it is closed or the
 // tray goes away.
 func Run(ctx context.Context, config, kind, profile string) error {
-	c, err := control.NewClient(config)
+	c, err := client.New(config)
 	if err != nil {
 		return err
 	}
@@ -82,11 +84,14 @@ func New(ctx context.Context, a fyne.App, t Tray, kind, profile string) (fyne.Wi
 	case "signout":
 		u := newSignOut(ctx, a, t, profile)
 		return u.w, u.update, nil
+	case "details":
+		u := newDetails(ctx, a, t, profile)
+		return u.w, u.update, nil
 	case "tray":
 		u := newCompact(ctx, a, t)
 		return u.w, u.update, nil
 	}
-	return nil, nil, errors.New("window: want signin, settings, signout or tray")
+	return nil, nil, errors.New("window: want signin, settings, signout, details or tray")
 }
 
 // errorOf is err as the contract's typed error (an error that did not

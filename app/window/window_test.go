@@ -2,6 +2,7 @@ package window
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"strings"
 	"sync"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -20,6 +22,8 @@ import (
 type recorder struct {
 	mu    sync.Mutex
 	calls []string
+	// token is the access token Inspect decodes.
+	token string
 }
 
 func (r *recorder) note(s string) error {
@@ -60,6 +64,13 @@ func (r *recorder) SetAutostart(_ context.Context, on bool) error {
 	return r.note("autostart off")
 }
 
+func (r *recorder) Inspect(_ context.Context, p string) (control.Inspection, error) {
+	in := control.Inspect(control.ProfileView{Name: p, Issuer: "https://id.example", Grant: "authorization_code",
+		State: control.Valid, Who: "alice@example.test", Expiry: time.Now().Add(time.Hour), HasRefreshToken: true,
+		Scope: "openid api"}, r.token)
+	return in, r.note("inspect " + p)
+}
+
 func (r *recorder) last() string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -85,6 +96,8 @@ func texts(w fyne.Window) (labels, buttons []string) {
 			for _, c := range x.Objects {
 				walk(c)
 			}
+		case *container.Scroll:
+			walk(x.Content)
 		}
 	}
 	walk(w.Content())
@@ -327,4 +340,81 @@ func TestCompactWindow(t *testing.T) {
 			t.Errorf("%s asked %q, want %q", c.tap, got, c.want)
 		}
 	}
+}
+
+// The Details window: the facts and the claims the tray decoded, a copy
+// button per claim that puts the claim's value on the clipboard, and the
+// opaque-token sentence when there are no claims.
+func TestDetailsWindow(t *testing.T) {
+	payload := base64.RawURLEncoding.EncodeToString([]byte(`{"sub":"user-1","aud":"https://api.example.test","scope":"openid api","exp":1796058916,"groups":["a","b"]}`))
+	for _, c := range []struct {
+		name, token string
+		claims      map[string]string
+		note        string
+	}{
+		{"jwt", "eyJhbGciOiJSUzI1NiJ9." + payload + ".sig", map[string]string{
+			"sub": "user-1", "groups": `["a","b"]`, "aud": "https://api.example.test", "exp": "1796058916",
+		}, "decoded, NOT verified"},
+		{"opaque", "mUUInyjDl5J1LlNffjmA", nil, "The access token is opaque"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			a := test.NewTempApp(t)
+			rec := &recorder{token: c.token}
+			d := newDetails(context.Background(), a, rec, "work")
+			d.async = func(f func()) { f() }
+			d.update(view(control.ProfileView{State: control.Valid, Expiry: time.Now().Add(time.Hour)}))
+			w, u := d.w, d.w.Content()
+			labels, buttons := texts(w)
+			all := strings.Join(labels, "\n")
+			if want := map[bool]int{true: 5, false: 0}[c.claims != nil]; strings.Count(strings.Join(buttons, ","), "Copy") != want || !strings.Contains(all, c.note) {
+				t.Errorf("want %q and %d copy buttons, one per claim; labels %q, buttons %q", c.note, want, labels, buttons)
+			}
+			for _, want := range []string{"alice@example.test", "https://id.example", "openid api", "signed in"} {
+				if !strings.Contains(all, want) {
+					t.Errorf("no %q in:\n%s", want, all)
+				}
+			}
+			if strings.Contains(all, c.token) {
+				t.Error("the window shows the token itself")
+			}
+			for claim, value := range c.claims {
+				b := findCopy(t, u, claim)
+				test.Tap(b)
+				if got := a.Clipboard().Content(); got != value {
+					t.Errorf("Copy of %s put %q on the clipboard, want %q", claim, got, value)
+				}
+			}
+		})
+	}
+}
+
+// findCopy is the copy button on the claim's line.
+func findCopy(t *testing.T, o fyne.CanvasObject, claim string) *widget.Button {
+	t.Helper()
+	var found *widget.Button
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch x := o.(type) {
+		case *container.Scroll:
+			walk(x.Content)
+		case *fyne.Container:
+			for i, c := range x.Objects {
+				if l, ok := c.(*widget.Label); ok && l.Text == claim && i+1 < len(x.Objects) {
+					if row, ok := x.Objects[i+1].(*fyne.Container); ok {
+						for _, b := range row.Objects {
+							if b, ok := b.(*widget.Button); ok {
+								found = b
+							}
+						}
+					}
+				}
+				walk(c)
+			}
+		}
+	}
+	walk(o)
+	if found == nil {
+		t.Fatalf("no copy button for the claim %q", claim)
+	}
+	return found
 }

@@ -2,7 +2,7 @@
 // demand (it is installed next to tokentray) and it exits when its window
 // closes; it is not meant to be run by hand.
 //
-//	tokentray-window --config PATH signin|settings|signout [PROFILE]
+//	tokentray-window --config PATH signin|settings|signout|details [PROFILE]
 //	tokentray-window --version
 package main
 
@@ -31,7 +31,7 @@ func main() {
 		return
 	}
 	if *config == "" || flag.NArg() < 1 || flag.NArg() > 2 {
-		fmt.Fprintln(os.Stderr, "usage: tokentray-window --config PATH signin|settings|signout [PROFILE]\n(the tray starts it; run `tokentray` instead)")
+		fmt.Fprintln(os.Stderr, "usage: tokentray-window --config PATH signin|settings|signout|details [PROFILE]\n(the tray starts it; run `tokentray` instead)")
 		os.Exit(2)
 	}
 	// Without a display Fyne's driver panics; say it in a sentence instead.

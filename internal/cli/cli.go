@@ -21,6 +21,7 @@ import (
 	"github.com/tokentray/tokentray/app"
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/internal/control"
+	"github.com/tokentray/tokentray/internal/control/client"
 )
 
 // Exit codes scripts can rely on.
@@ -193,7 +194,7 @@ func (e *env) profileArg(args []string) (*auth.Profile, error) {
 
 // client runs requests through the tray when one runs for this profile
 // file, else in this process — the same code either way.
-func (e *env) client() (*control.Client, error) {
+func (e *env) client() (*client.Client, error) {
 	path, err := e.configPath()
 	if err != nil {
 		return nil, err
@@ -201,7 +202,7 @@ func (e *env) client() (*control.Client, error) {
 	if abs, err := filepath.Abs(path); err == nil {
 		path = abs
 	}
-	cl, err := control.NewClient(path)
+	cl, err := client.New(path)
 	if err != nil && e.verbose {
 		// No private runtime dir: no tray can be reached either.
 		e.logger().Debug("no control socket", "err", err)
@@ -213,7 +214,7 @@ func (e *env) client() (*control.Client, error) {
 
 // profileAndClient is the command's profile and the client that runs its
 // requests.
-func (e *env) profileAndClient(args []string) (*auth.Profile, *control.Client, error) {
+func (e *env) profileAndClient(args []string) (*auth.Profile, *client.Client, error) {
 	p, err := e.profileArg(args)
 	if err != nil {
 		return nil, nil, err

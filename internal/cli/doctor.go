@@ -13,6 +13,7 @@ import (
 
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/internal/control"
+	"github.com/tokentray/tokentray/internal/control/client"
 )
 
 // finding is one line of `tokentray doctor`: what was checked, whether it
@@ -87,7 +88,7 @@ func (e *env) diagnose(ctx context.Context) []finding {
 			out = append(out, profileFindings(ctx, cfg.Profiles[name], store)...)
 		}
 	}
-	cl, err := control.NewClient(path)
+	cl, err := client.New(path)
 	tray := finding{what: "tray", seen: "not running; the commands work without it", ok: true}
 	if err == nil && cl.Ping(ctx) == nil {
 		tray.seen = "running"

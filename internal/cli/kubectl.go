@@ -1,14 +1,12 @@
 package cli
 
 import (
-	"encoding/json"
 	"os"
-	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/internal/quick"
 )
 
 func (e *env) kubectlCredentialCmd() *cobra.Command {
@@ -40,24 +38,7 @@ v1beta1. In a kubeconfig:
 			if err != nil {
 				return err
 			}
-			return json.NewEncoder(e.stdout).Encode(execCredential(os.Getenv("KUBERNETES_EXEC_INFO"), tok.AccessToken, tok.Expiry))
+			return quick.PrintExecCredential(e.stdout, e.stderr, os.Getenv("KUBERNETES_EXEC_INFO"), tok)
 		},
 	}
-}
-
-// execCredential is the ExecCredential kubectl reads from a plugin, in the
-// version its KUBERNETES_EXEC_INFO asks for.
-func execCredential(info, token string, expiry time.Time) map[string]any {
-	version := "client.authentication.k8s.io/v1"
-	var asked struct {
-		APIVersion string `json:"apiVersion"`
-	}
-	if json.Unmarshal([]byte(info), &asked) == nil && strings.HasPrefix(asked.APIVersion, "client.authentication.k8s.io/") {
-		version = asked.APIVersion
-	}
-	status := map[string]any{"token": token}
-	if !expiry.IsZero() {
-		status["expirationTimestamp"] = expiry.UTC().Format(time.RFC3339)
-	}
-	return map[string]any{"apiVersion": version, "kind": "ExecCredential", "status": status}
 }

@@ -54,7 +54,7 @@ func (e *env) statusTable(v control.View, now time.Time) {
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "PROFILE\tSTATE\tWHO\tACCESS TOKEN\tRENEWS WITH")
 	for _, p := range v.Profiles {
-		state, exp, rt := describeState(p), "-", "-"
+		state, exp, rt := p.StateWords(), "-", "-"
 		if p.HasToken() || p.State == control.NeedsSignIn {
 			exp = describeExpiry(p.Expiry, now)
 		}
@@ -84,28 +84,6 @@ func (e *env) statusTable(v control.View, now time.Time) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", name, state, control.Printable(who), exp, rt)
 	}
 	tw.Flush()
-}
-
-// describeState is a profile's state in the status table.
-func describeState(p control.ProfileView) string {
-	switch p.State {
-	case control.Valid:
-		return "signed in"
-	case control.Refreshing:
-		return "signed in, renewing"
-	case control.Retrying:
-		return "signed in, provider unreachable"
-	case control.NeedsSignIn:
-		return "sign-in needed"
-	case control.SigningIn:
-		return "signing in"
-	case control.SignedOut:
-		return "signed out"
-	}
-	if p.Err != nil {
-		return "error: " + control.Explain(p.Err).Headline
-	}
-	return "unknown"
 }
 
 func describeExpiry(exp, now time.Time) string {

@@ -1,15 +1,13 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/tokentray/tokentray/internal/control"
-
 	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/internal/quick"
 )
 
 func (e *env) tokenCmd() *cobra.Command {
@@ -39,26 +37,7 @@ still valid, it is printed with a warning on standard error.`,
 			if err != nil {
 				return err
 			}
-			if tok.Warning != "" {
-				fmt.Fprintf(e.stderr, "tokentray: warning: %s\n", control.Printable(tok.Warning))
-			}
-			switch {
-			case header:
-				fmt.Fprintf(e.stdout, "Authorization: %s %s\n", tok.TokenType, tok.AccessToken)
-			case asJSON:
-				out := struct {
-					AccessToken string `json:"access_token"`
-					TokenType   string `json:"token_type"`
-					Expiry      string `json:"expiry,omitempty"`
-				}{tok.AccessToken, tok.TokenType, ""}
-				if !tok.Expiry.IsZero() {
-					out.Expiry = tok.Expiry.Format(time.RFC3339)
-				}
-				return json.NewEncoder(e.stdout).Encode(out)
-			default:
-				fmt.Fprintln(e.stdout, tok.AccessToken)
-			}
-			return nil
+			return quick.PrintToken(e.stdout, e.stderr, tok, header, asJSON)
 		},
 	}
 	cmd.Flags().DurationVar(&minValid, "min-valid", auth.DefaultMinValid, "renew first unless the token is valid at least this long, e.g. 90s or 10m")

@@ -1,9 +1,11 @@
 // Package control is the one contract between tokentray's processes: the
 // resident tray serves it on a socket, the command line and the window
-// program use it through Client. It holds the wire types, the view model
-// the windows and the menu show, the error kinds with the words a person
-// reads for each, and the client. It imports none of the heavy parts
-// (keychain, D-Bus, GUI, OAuth), so the window program links none of them.
+// program use it through internal/control/client. It holds the wire types,
+// the view model the windows and the menu show, the error kinds with the
+// words a person reads for each, and what a look inside a sign-in shows.
+// It imports none of the heavy parts (keychain, D-Bus, GUI, OAuth) and not
+// even the network, so the small tokentray program starts fast and the
+// window program links none of them.
 //
 // The protocol: one JSON request per connection, then JSON messages, one
 // per line, the last with Done set (a watch never ends: the caller hangs
@@ -18,10 +20,39 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/tokentray/tokentray/internal/rundir"
+)
+
+// Op is what a request asks for. Each has its constant here and its
+// method on client.Client; the server answers it in app/service.go (or
+// app/server.go for the tray's own): a new request costs those two files.
+type Op string
+
+// Ops of the control socket.
+const (
+	OpPing      Op = "ping"
+	OpToken     Op = "token"     // an access token valid for MinValid
+	OpStatus    Op = "status"    // the View
+	OpLogin     Op = "login"     // sign in; streams the sign-in URL, then the result
+	OpLogout    Op = "logout"    // revoke and forget
+	OpImport    Op = "import"    // add a profile file's profiles
+	OpRemove    Op = "remove"    // remove a profile
+	OpDefault   Op = "default"   // set the default profile
+	OpClipboard Op = "clipboard" // set clipboard_clear
+	OpInspect   Op = "inspect"   // a look inside a profile's sign-in
+	// The tray's own: a process that only runs one command has none of these.
+	OpShow      Op = "show"      // open a window (a second launch asks this)
+	OpWatch     Op = "watch"     // stream Views (a window)
+	OpSignIn    Op = "signin"    // start a browser sign-in from a window
+	OpCancel    Op = "cancel"    // cancel a waiting sign-in
+	OpCopyLink  Op = "copylink"  // put the waiting sign-in's address (or code) on the clipboard
+	OpOpenPage  Op = "openpage"  // open the waiting sign-in's page in the browser again
+	OpAutostart Op = "autostart" // start at login on or off
+	OpCopy      Op = "copy"      // copy a token (or its header) to the clipboard the tray owns
 )
 
 // Request is the one request of a connection.
@@ -29,9 +60,12 @@ type Request struct {
 	Op Op `json:"op"`
 	// Config is the caller's profile file: a tray answers only for its
 	// own, so `--config other.toml` never reaches its tokens.
-	Config    string        `json:"config,omitempty"`
-	Profile   string        `json:"profile,omitempty"`
-	MinValid  time.Duration `json:"min_valid,omitempty"`
+	Config   string        `json:"config,omitempty"`
+	Profile  string        `json:"profile,omitempty"`
+	MinValid time.Duration `json:"min_valid,omitempty"`
+	// GitURL asks a token for the profile whose git_urls hold this URL
+	// (instead of Profile); none holding it is answered with no token.
+	GitURL    string        `json:"git_url,omitempty"`
 	Timeout   time.Duration `json:"timeout,omitempty"`
 	Window    string        `json:"window,omitempty"`
 	File      string        `json:"file,omitempty"`
@@ -51,13 +85,15 @@ type Request struct {
 type Message struct {
 	// URL is the sign-in address, sent while a login waits; Device the
 	// code to enter elsewhere, for a sign-in with a device code.
-	URL    string        `json:"url,omitempty"`
-	Device *DeviceCode   `json:"device,omitempty"`
-	Token  *Token        `json:"token,omitempty"`
-	View   *View         `json:"view,omitempty"`
-	Login  *LoginResult  `json:"login,omitempty"`
-	Logout *LogoutResult `json:"logout,omitempty"`
-	Names  []string      `json:"names,omitempty"`
+	URL    string      `json:"url,omitempty"`
+	Device *DeviceCode `json:"device,omitempty"`
+	Token  *Token      `json:"token,omitempty"`
+	View   *View       `json:"view,omitempty"`
+	// Inspection answers OpInspect.
+	Inspection *Inspection   `json:"inspection,omitempty"`
+	Login      *LoginResult  `json:"login,omitempty"`
+	Logout     *LogoutResult `json:"logout,omitempty"`
+	Names      []string      `json:"names,omitempty"`
 	// Lines describe, one per profile, what an import would add; Sum is
 	// the digest of the file as shown.
 	Lines []string `json:"lines,omitempty"`
@@ -74,6 +110,9 @@ type Token struct {
 	// Warning: the token is valid, but could not be renewed for as long as
 	// asked (the provider is unreachable, or there is no refresh token).
 	Warning string `json:"warning,omitempty"`
+	// GitUsername is the user name git presents with the token, for a
+	// request by GitURL.
+	GitUsername string `json:"git_username,omitempty"`
 }
 
 // Flow is how a login signs in a person.
@@ -128,6 +167,24 @@ type LogoutResult struct {
 	WasSignedIn bool   `json:"was_signed_in"`
 	Revoked     bool   `json:"revoked"`
 	RevokeErr   string `json:"revoke_error,omitempty"`
+}
+
+// DefaultMinValid is how much lifetime a token handed out must have left
+// unless the caller asks for more (or less).
+const DefaultMinValid = 60 * time.Second
+
+// DefaultConfig is where the profile file lives unless --config or
+// TOKENTRAY_CONFIG says otherwise. A tray answers only for its own file,
+// so every process must agree on it.
+func DefaultConfig() (string, error) {
+	if p := os.Getenv("TOKENTRAY_CONFIG"); p != "" {
+		return p, nil
+	}
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("find the configuration directory: %w", err)
+	}
+	return filepath.Join(dir, "tokentray", "profiles.toml"), nil
 }
 
 // MaxRequest bounds what a connection may send.

@@ -85,7 +85,7 @@ test_step() {
 	# The .exe files in dist/ are signed (a signature has a time); their
 	# unsigned originals stay in .build. MSIs get a fresh package code.
 	local a b same=0
-	for f in linux/tokentray linux/tokentray-window windows/tokentray.exe windows/tokentray-window.exe; do
+	for f in linux/tokentray linux/tokentray-agent linux/tokentray-window windows/tokentray.exe windows/tokentray-window.exe; do
 		a=$(sha256sum <".build/$f") b=$(sha256sum <"$work/build2/$f")
 		[ "$a" = "$b" ] || { echo "differs: $f"; same=1; }
 	done
@@ -98,7 +98,11 @@ test_step() {
 
 	step "versions"
 	local want="tokentray $VERSION"
+	# tokentray hands --version to tokentray-agent next to it.
 	[ "$(.build/linux/tokentray --version)" = "$want" ] || fail "tokentray --version: $(.build/linux/tokentray --version), not $want"
+	[ "$(.build/linux/tokentray-agent --version)" = "$want" ] || fail "tokentray-agent --version is not $want"
+	# Static: no dynamic loader to start on every token a tool asks for.
+	! objdump -p .build/linux/tokentray | grep -q NEEDED || fail "tokentray is linked dynamically; build it with CGO_ENABLED=0"
 	# (Fyne, in tokentray-window, logs an error at start under LANG=C.)
 	[ "$(LC_ALL='' LANG=en_US.UTF-8 .build/linux/tokentray-window --version)" = "tokentray-window $VERSION" ] ||
 		fail "tokentray-window --version is not $VERSION"
@@ -124,10 +128,10 @@ test_step() {
 	# extensions.
 	local opened="libXcursor.so.1 libXi.so.6 libXinerama.so.1 libXrandr.so.2 libXxf86vm.so.1"
 	for lib in $opened; do
-		strings .build/linux/tokentray .build/linux/tokentray-window | grep -x "$lib" >/dev/null ||
+		strings .build/linux/tokentray-agent .build/linux/tokentray-window | grep -x "$lib" >/dev/null ||
 			fail "neither binary opens $lib any more: drop its package from packaging/nfpm.yaml and from this list"
 	done
-	for lib in $(objdump -p .build/linux/tokentray .build/linux/tokentray-window | awk '/NEEDED/{print $2}' | sort -u) $opened; do
+	for lib in $(objdump -p .build/linux/tokentray .build/linux/tokentray-agent .build/linux/tokentray-window | awk '/NEEDED/{print $2}' | sort -u) $opened; do
 		pkg=$(dpkg -S "*/$lib" 2>/dev/null | head -1 | cut -d: -f1) || true
 		[ -n "$pkg" ] || fail "no Debian package has $lib"
 		[[ ", $depends," == *", $pkg,"* ]] || fail "$lib comes from $pkg, which the .deb does not depend on"
@@ -260,7 +264,7 @@ apt_deb() {
 	$sudo env DEBIAN_FRONTEND=noninteractive apt-get purge -y -q tokentray >"$work/apt.log" 2>&1 ||
 		{ cat "$work/apt.log"; fail "apt purge tokentray"; }
 	trap - EXIT
-	[ ! -e /usr/bin/tokentray ] && [ ! -e /usr/bin/tokentray-window ] || fail "purge left /usr/bin/tokentray*"
+	[ -z "$(ls /usr/bin/tokentray* 2>/dev/null)" ] || fail "purge left /usr/bin/tokentray*"
 	echo "installed, ran, validated, removed"
 }
 

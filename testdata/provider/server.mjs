@@ -13,6 +13,7 @@
 //   public  token_endpoint_auth_method none
 //   basic   client_secret_basic, secret "basic-secret"
 //   post    client_secret_post,  secret "post-secret"
+//   jwt     none; its access tokens are JWTs for https://api.example.test
 // Each may also sign in with a device code (RFC 8628; the provider's own
 // /device page, where a browser enters the code). Machine clients (client
 // credentials, no person, no refresh token):
@@ -48,6 +49,8 @@ server.listen(port, '127.0.0.1', () => {
       { ...common, client_id: 'public', token_endpoint_auth_method: 'none' },
       { ...common, client_id: 'basic', client_secret: 'basic-secret', token_endpoint_auth_method: 'client_secret_basic' },
       { ...common, client_id: 'post', client_secret: 'post-secret', token_endpoint_auth_method: 'client_secret_post' },
+      // Its access tokens are JWTs for https://api.example.test (RFC 9068).
+      { ...common, client_id: 'jwt', token_endpoint_auth_method: 'none' },
       { client_id: 'machine', client_secret: 'machine-secret', token_endpoint_auth_method: 'client_secret_basic',
         grant_types: ['client_credentials'], response_types: [], redirect_uris: [], scope: 'api' },
       ...(process.env.CLIENT_JWKS ? [{ client_id: 'keyed', token_endpoint_auth_method: 'private_key_jwt',
@@ -71,6 +74,12 @@ server.listen(port, '127.0.0.1', () => {
       userinfo: { enabled: true },
       deviceFlow: { enabled: true },
       clientCredentials: { enabled: true },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: (ctx, client) => (client && client.clientId === 'jwt' ? 'https://api.example.test' : undefined),
+        useGrantedResource: () => true,
+        getResourceServerInfo: () => ({ scope: 'api', audience: 'https://api.example.test', accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } } }),
+      },
     },
     pkce: { required: () => true },
     rotateRefreshToken: true,

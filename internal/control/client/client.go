@@ -1,4 +1,9 @@
-package control
+// Package client talks to the tray over the control socket, or, when no
+// tray serves the profile file, to a server in this process: every
+// request has one implementation, whichever process runs it. The wire
+// types and words are internal/control's; this package adds the network,
+// which the small tokentray program (internal/quick) does without.
+package client
 
 import (
 	"context"
@@ -10,33 +15,8 @@ import (
 	"net"
 	"path/filepath"
 	"time"
-)
 
-// Op is what a request asks for. Each has its constant here and its
-// method on Client below; the server answers it in app/service.go (or
-// app/server.go for the tray's own): a new request costs those two files.
-type Op string
-
-// Ops of the control socket.
-const (
-	OpPing      Op = "ping"
-	OpToken     Op = "token"     // an access token valid for MinValid
-	OpStatus    Op = "status"    // the View
-	OpLogin     Op = "login"     // sign in; streams the sign-in URL, then the result
-	OpLogout    Op = "logout"    // revoke and forget
-	OpImport    Op = "import"    // add a profile file's profiles
-	OpRemove    Op = "remove"    // remove a profile
-	OpDefault   Op = "default"   // set the default profile
-	OpClipboard Op = "clipboard" // set clipboard_clear
-	// The tray's own: a process that only runs one command has none of these.
-	OpShow      Op = "show"      // open a window (a second launch asks this)
-	OpWatch     Op = "watch"     // stream Views (a window)
-	OpSignIn    Op = "signin"    // start a browser sign-in from a window
-	OpCancel    Op = "cancel"    // cancel a waiting sign-in
-	OpCopyLink  Op = "copylink"  // put the waiting sign-in's address (or code) on the clipboard
-	OpOpenPage  Op = "openpage"  // open the waiting sign-in's page in the browser again
-	OpAutostart Op = "autostart" // start at login on or off
-	OpCopy      Op = "copy"      // copy a token (or its header) to the clipboard the tray owns
+	"github.com/tokentray/tokentray/internal/control"
 )
 
 // Client sends requests to the tray that serves its profile file, or, when
@@ -55,16 +35,16 @@ type Client struct {
 	Log *slog.Logger
 }
 
-// NewClient is a client for the profile file config, through the control
+// New is a client for the profile file config, through the control
 // socket of this user.
-func NewClient(config string) (*Client, error) {
+func New(config string) (*Client, error) {
 	if config != "" {
 		if abs, err := filepath.Abs(config); err == nil {
 			config = abs
 		}
 	}
 	c := &Client{Config: config}
-	sock, err := SocketPath()
+	sock, err := control.SocketPath()
 	if err != nil {
 		return c, err
 	}
@@ -75,50 +55,50 @@ func NewClient(config string) (*Client, error) {
 // call sends req and hands every message before the last to each; it
 // returns the last one. Cancelling ctx hangs up, which cancels the work in
 // the server too.
-func (c *Client) call(ctx context.Context, req Request, each func(Message) error) (Message, error) {
+func (c *Client) call(ctx context.Context, req control.Request, each func(control.Message) error) (control.Message, error) {
 	req.Config = c.Config
 	if c.Socket != "" {
 		var d net.Dialer
 		conn, err := d.DialContext(ctx, "unix", c.Socket)
 		if err == nil {
 			m, err := c.exchange(ctx, conn, req, each)
-			if KindOf(err) != KindElsewhere {
+			if control.KindOf(err) != control.KindElsewhere {
 				if err == nil && c.Log != nil {
 					c.Log.Debug("answered by the tray", "op", req.Op, "socket", c.Socket)
 				}
 				return m, err
 			}
 		} else if ctx.Err() != nil {
-			return Message{}, ctx.Err()
+			return control.Message{}, ctx.Err()
 		}
 	}
 	if c.Direct == nil {
-		return Message{}, ErrNoResident
+		return control.Message{}, control.ErrNoResident
 	}
 	return c.exchange(ctx, c.Direct(), req, each)
 }
 
-func (c *Client) exchange(ctx context.Context, conn net.Conn, req Request, each func(Message) error) (Message, error) {
+func (c *Client) exchange(ctx context.Context, conn net.Conn, req control.Request, each func(control.Message) error) (control.Message, error) {
 	defer conn.Close()
 	stop := context.AfterFunc(ctx, func() { conn.Close() })
 	defer stop()
 	if err := json.NewEncoder(conn).Encode(req); err != nil {
 		if ctx.Err() != nil {
-			return Message{}, ctx.Err()
+			return control.Message{}, ctx.Err()
 		}
-		return Message{}, fmt.Errorf("control socket: %w", err)
+		return control.Message{}, fmt.Errorf("control socket: %w", err)
 	}
 	dec := json.NewDecoder(conn)
 	for {
-		var m Message
+		var m control.Message
 		if err := dec.Decode(&m); err != nil {
 			if ctx.Err() != nil {
-				return Message{}, ctx.Err()
+				return control.Message{}, ctx.Err()
 			}
 			if errors.Is(err, io.EOF) {
 				err = errors.New("the tray hung up (did it quit?)")
 			}
-			return Message{}, fmt.Errorf("control socket: %w", err)
+			return control.Message{}, fmt.Errorf("control socket: %w", err)
 		}
 		if m.Err != nil {
 			return m, m.Err
@@ -135,32 +115,53 @@ func (c *Client) exchange(ctx context.Context, conn net.Conn, req Request, each 
 }
 
 // Token is an access token valid for more than minValid.
-func (c *Client) Token(ctx context.Context, profile string, minValid time.Duration) (Token, error) {
-	m, err := c.call(ctx, Request{Op: OpToken, Profile: profile, MinValid: minValid}, nil)
+func (c *Client) Token(ctx context.Context, profile string, minValid time.Duration) (control.Token, error) {
+	m, err := c.call(ctx, control.Request{Op: control.OpToken, Profile: profile, MinValid: minValid}, nil)
 	if err == nil && m.Token == nil {
 		err = errors.New("control socket: no token in the answer")
 	}
 	if err != nil {
-		return Token{}, err
+		return control.Token{}, err
 	}
 	return *m.Token, nil
 }
 
+// GitToken is an access token valid for more than minValid, for the
+// profile whose git_urls hold url, with the user name git presents; nil
+// when no profile holds url.
+func (c *Client) GitToken(ctx context.Context, url string, minValid time.Duration) (*control.Token, error) {
+	m, err := c.call(ctx, control.Request{Op: control.OpToken, GitURL: url, MinValid: minValid}, nil)
+	return m.Token, err
+}
+
+// Inspect is a look inside a profile's sign-in; its access token is
+// renewed first if it has less than DefaultMinValid left.
+func (c *Client) Inspect(ctx context.Context, profile string) (control.Inspection, error) {
+	m, err := c.call(ctx, control.Request{Op: control.OpInspect, Profile: profile}, nil)
+	if err == nil && m.Inspection == nil {
+		err = errors.New("control socket: no inspection in the answer")
+	}
+	if err != nil {
+		return control.Inspection{}, err
+	}
+	return *m.Inspection, nil
+}
+
 // Status is the View: every profile's state.
-func (c *Client) Status(ctx context.Context) (View, error) {
-	m, err := c.call(ctx, Request{Op: OpStatus}, nil)
+func (c *Client) Status(ctx context.Context) (control.View, error) {
+	m, err := c.call(ctx, control.Request{Op: control.OpStatus}, nil)
 	if err == nil && m.View == nil {
 		err = errors.New("control socket: no status in the answer")
 	}
 	if err != nil {
-		return View{}, err
+		return control.View{}, err
 	}
 	return *m.View, nil
 }
 
 // Login signs in, showing its progress through o.
-func (c *Client) Login(ctx context.Context, profile string, o LoginOptions) (LoginResult, error) {
-	m, err := c.call(ctx, Request{Op: OpLogin, Profile: profile, Timeout: o.Timeout, Flow: o.Flow}, func(m Message) error {
+func (c *Client) Login(ctx context.Context, profile string, o control.LoginOptions) (control.LoginResult, error) {
+	m, err := c.call(ctx, control.Request{Op: control.OpLogin, Profile: profile, Timeout: o.Timeout, Flow: o.Flow}, func(m control.Message) error {
 		switch {
 		case m.URL != "" && o.Open != nil:
 			_ = o.Open(m.URL)
@@ -173,19 +174,19 @@ func (c *Client) Login(ctx context.Context, profile string, o LoginOptions) (Log
 		err = errors.New("control socket: no sign-in result in the answer")
 	}
 	if err != nil {
-		return LoginResult{}, err
+		return control.LoginResult{}, err
 	}
 	return *m.Login, nil
 }
 
 // Logout revokes and forgets the profile's tokens.
-func (c *Client) Logout(ctx context.Context, profile string) (LogoutResult, error) {
-	m, err := c.call(ctx, Request{Op: OpLogout, Profile: profile}, nil)
+func (c *Client) Logout(ctx context.Context, profile string) (control.LogoutResult, error) {
+	m, err := c.call(ctx, control.Request{Op: control.OpLogout, Profile: profile}, nil)
 	if err == nil && m.Logout == nil {
 		err = errors.New("control socket: no sign-out result in the answer")
 	}
 	if err != nil {
-		return LogoutResult{}, err
+		return control.LogoutResult{}, err
 	}
 	return *m.Logout, nil
 }
@@ -194,55 +195,57 @@ func (c *Client) Logout(ctx context.Context, profile string) (LogoutResult, erro
 // naming where it signs in and where its tokens go — without adding it,
 // and the digest of the file as shown.
 func (c *Client) PreviewImport(ctx context.Context, file string) (lines []string, sum string, err error) {
-	m, err := c.call(ctx, Request{Op: OpImport, File: file, Preview: true}, nil)
+	m, err := c.call(ctx, control.Request{Op: control.OpImport, File: file, Preview: true}, nil)
 	return m.Lines, m.Sum, err
 }
 
 // Import adds the profiles of a profile file if it is still what
 // PreviewImport showed (sum); it returns their names.
 func (c *Client) Import(ctx context.Context, file, sum string) ([]string, error) {
-	m, err := c.call(ctx, Request{Op: OpImport, File: file, Sum: sum}, nil)
+	m, err := c.call(ctx, control.Request{Op: control.OpImport, File: file, Sum: sum}, nil)
 	return m.Names, err
 }
 
 // Remove signs out of a profile (the provider revokes its tokens), forgets
 // its client secret and deletes it from the profile file.
-func (c *Client) Remove(ctx context.Context, profile string) (LogoutResult, error) {
-	m, err := c.call(ctx, Request{Op: OpRemove, Profile: profile}, nil)
+func (c *Client) Remove(ctx context.Context, profile string) (control.LogoutResult, error) {
+	m, err := c.call(ctx, control.Request{Op: control.OpRemove, Profile: profile}, nil)
 	if err == nil && m.Logout == nil {
 		err = errors.New("control socket: no sign-out result in the answer")
 	}
 	if err != nil {
-		return LogoutResult{}, err
+		return control.LogoutResult{}, err
 	}
 	return *m.Logout, nil
 }
 
 // SetDefault makes profile the default one.
 func (c *Client) SetDefault(ctx context.Context, profile string) error {
-	return c.do(ctx, Request{Op: OpDefault, Profile: profile})
+	return c.do(ctx, control.Request{Op: control.OpDefault, Profile: profile})
 }
 
 // SetClipboardClear sets how long a copied token stays (0 = never).
 func (c *Client) SetClipboardClear(ctx context.Context, d time.Duration) error {
-	return c.do(ctx, Request{Op: OpClipboard, Seconds: int(d / time.Second)})
+	return c.do(ctx, control.Request{Op: control.OpClipboard, Seconds: int(d / time.Second)})
 }
 
 // The tray's own requests.
 
 // Ping tells whether a tray answers (for any profile file).
-func (c *Client) Ping(ctx context.Context) error { return c.do(ctx, Request{Op: OpPing}) }
+func (c *Client) Ping(ctx context.Context) error {
+	return c.do(ctx, control.Request{Op: control.OpPing})
+}
 
 // Show asks the tray to open a window: "signin", "settings", or "" for
 // whichever the person most likely wants.
 func (c *Client) Show(ctx context.Context, window, profile string) error {
-	return c.do(ctx, Request{Op: OpShow, Window: window, Profile: profile})
+	return c.do(ctx, control.Request{Op: control.OpShow, Window: window, Profile: profile})
 }
 
 // Watch hands every View the tray publishes to f until ctx ends or the
 // tray goes away.
-func (c *Client) Watch(ctx context.Context, f func(View)) error {
-	_, err := c.call(ctx, Request{Op: OpWatch}, func(m Message) error {
+func (c *Client) Watch(ctx context.Context, f func(control.View)) error {
+	_, err := c.call(ctx, control.Request{Op: control.OpWatch}, func(m control.Message) error {
 		if m.View != nil {
 			f(*m.View)
 		}
@@ -253,37 +256,37 @@ func (c *Client) Watch(ctx context.Context, f func(View)) error {
 
 // SignIn starts a browser sign-in of profile in the tray.
 func (c *Client) SignIn(ctx context.Context, profile string) error {
-	return c.do(ctx, Request{Op: OpSignIn, Profile: profile})
+	return c.do(ctx, control.Request{Op: control.OpSignIn, Profile: profile})
 }
 
 // CancelSignIn stops a waiting sign-in.
 func (c *Client) CancelSignIn(ctx context.Context, profile string) error {
-	return c.do(ctx, Request{Op: OpCancel, Profile: profile})
+	return c.do(ctx, control.Request{Op: control.OpCancel, Profile: profile})
 }
 
 // OpenSignInPage opens the waiting sign-in's page in the browser again.
 func (c *Client) OpenSignInPage(ctx context.Context, profile string) error {
-	return c.do(ctx, Request{Op: OpOpenPage, Profile: profile})
+	return c.do(ctx, control.Request{Op: control.OpOpenPage, Profile: profile})
 }
 
 // CopySignInLink puts the waiting sign-in's address on the clipboard, or
 // its code when it waits for a code entered elsewhere.
 func (c *Client) CopySignInLink(ctx context.Context, profile string) error {
-	return c.do(ctx, Request{Op: OpCopyLink, Profile: profile})
+	return c.do(ctx, control.Request{Op: control.OpCopyLink, Profile: profile})
 }
 
 // SetAutostart turns start at login on or off.
 func (c *Client) SetAutostart(ctx context.Context, on bool) error {
-	return c.do(ctx, Request{Op: OpAutostart, Autostart: on})
+	return c.do(ctx, control.Request{Op: control.OpAutostart, Autostart: on})
 }
 
 // Copy has the tray put the profile's access token (header: as an
 // Authorization header) on the clipboard, which it owns and clears.
 func (c *Client) Copy(ctx context.Context, profile string, header bool) error {
-	return c.do(ctx, Request{Op: OpCopy, Profile: profile, Header: header})
+	return c.do(ctx, control.Request{Op: control.OpCopy, Profile: profile, Header: header})
 }
 
-func (c *Client) do(ctx context.Context, req Request) error {
+func (c *Client) do(ctx context.Context, req control.Request) error {
 	_, err := c.call(ctx, req, nil)
 	return err
 }

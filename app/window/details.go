@@ -1,0 +1,97 @@
+package window
+
+import (
+	"context"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/tokentray/tokentray/internal/control"
+)
+
+// detailsUI is a look inside a profile's sign-in, as `tokentray inspect`
+// shows it: the facts, and the access token's claims (decoded, not
+// verified) each with a button that copies its value. The tray decodes the
+// token; the window never holds it.
+type detailsUI struct {
+	ctx     context.Context
+	a       fyne.App
+	w       fyne.Window
+	tray    Tray
+	profile string
+
+	facts, claims *fyne.Container
+	note, status  *widget.Label
+	// copies are the claims' copy buttons by claim name.
+	copies map[string]*widget.Button
+	// shown is what the window was filled for: a new token refills it.
+	shown string
+	// async runs a request to the tray off the UI thread (a renewal can
+	// take seconds); tests run it in place.
+	async func(func())
+}
+
+func newDetails(ctx context.Context, a fyne.App, t Tray, profile string) *detailsUI {
+	u := &detailsUI{ctx: ctx, a: a, w: a.NewWindow("Details of " + profile), tray: t, profile: profile,
+		async: func(f func()) { go f() }}
+	u.facts = container.New(layout.NewFormLayout())
+	u.claims = container.New(layout.NewFormLayout())
+	u.note = widget.NewLabel("")
+	u.note.Wrapping = fyne.TextWrapWord
+	u.status = widget.NewLabel("")
+	done := widget.NewButton("Close", u.w.Close)
+	u.w.SetContent(container.NewBorder(nil, container.NewHBox(u.status, layout.NewSpacer(), done), nil, nil,
+		container.NewVScroll(container.NewVBox(u.facts, u.note, u.claims))))
+	u.w.Resize(fyne.NewSize(600, 680))
+	return u
+}
+
+// update refills the window when the profile's token changed.
+func (u *detailsUI) update(v control.View) {
+	p, ok := v.Profile(u.profile)
+	if !ok {
+		u.fill(control.Inspection{}, &control.Error{Kind: control.KindUnknownProfile, Profile: u.profile})
+		return
+	}
+	shown := string(p.State) + p.Expiry.String() + p.RefreshedAt.String()
+	if shown == u.shown {
+		return
+	}
+	u.shown = shown
+	u.async(func() {
+		in, err := u.tray.Inspect(u.ctx, u.profile)
+		fyne.Do(func() { u.fill(in, err) })
+	})
+}
+
+func (u *detailsUI) fill(in control.Inspection, err error) {
+	u.facts.RemoveAll()
+	u.claims.RemoveAll()
+	u.copies = map[string]*widget.Button{}
+	if err != nil {
+		w := control.Explain(errorOf(err))
+		u.note.SetText(w.Headline + " " + w.Next)
+		return
+	}
+	for _, f := range in.Facts() {
+		value := widget.NewLabel(f.Value)
+		value.Wrapping = fyne.TextWrapWord
+		u.facts.Add(widget.NewLabelWithStyle(f.Label, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true}))
+		u.facts.Add(value)
+	}
+	u.note.SetText(in.ClaimsNote())
+	for _, f := range in.ClaimFacts() {
+		value := widget.NewLabel(f.Value)
+		value.Truncation = fyne.TextTruncateEllipsis
+		copyIt := widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() {
+			u.a.Clipboard().SetContent(f.Copy)
+			u.status.SetText("Copied " + f.Label + ".")
+		})
+		u.copies[f.Label] = copyIt
+		u.claims.Add(widget.NewLabelWithStyle(f.Label, fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true}))
+		u.claims.Add(container.NewBorder(nil, nil, nil, copyIt, value))
+	}
+}

@@ -1,0 +1,153 @@
+package control
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Inspection is a look inside a profile's sign-in (`tokentray inspect`,
+// the Details window): its state, and what the access token says of
+// itself — never a token or a secret. The tray computes it, so the token
+// it decodes never leaves the tray for it.
+type Inspection struct {
+	ProfileView
+	// TokenFormat is "jwt" or "opaque".
+	TokenFormat string `json:"token_format"`
+	// Claims are the access token's JWT claims, decoded but not verified.
+	Claims         map[string]any `json:"claims,omitempty"`
+	ClaimsVerified bool           `json:"claims_verified"`
+}
+
+// Inspect is the inspection of a profile in state p whose access token is
+// accessToken.
+func Inspect(p ProfileView, accessToken string) Inspection {
+	in := Inspection{ProfileView: p, TokenFormat: "opaque"}
+	in.SignIn = SignInView{}
+	if claims, ok := jwtClaims(accessToken); ok {
+		in.TokenFormat, in.Claims = "jwt", claims
+	}
+	return in
+}
+
+// jwtClaims decodes a JWT's payload without verifying it.
+func jwtClaims(token string) (map[string]any, bool) {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return nil, false
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
+	if err != nil {
+		return nil, false
+	}
+	var claims map[string]any
+	if json.Unmarshal(payload, &claims) != nil {
+		return nil, false
+	}
+	return claims, true
+}
+
+// Fact is one line of an inspection. Copy, for a claim, is what its copy
+// button copies: a string's text without JSON's quotes, else the JSON.
+type Fact struct{ Label, Value, Copy string }
+
+// Facts are the inspection's lines in the order people read them; lines
+// with nothing to say are left out.
+func (in Inspection) Facts() []Fact {
+	var fs []Fact
+	add := func(k, v string) {
+		if v != "" {
+			fs = append(fs, Fact{Label: k, Value: Printable(v)})
+		}
+	}
+	add("profile", in.Name)
+	add("issuer", in.Issuer)
+	add("account", in.Who)
+	add("grant", in.Grant)
+	add("state", in.StateWords())
+	add("scopes granted", in.Scope)
+	if aud, ok := in.Claims["aud"]; ok {
+		add("audience", fmt.Sprint(aud))
+	}
+	add("access token", in.TokenFormat+", valid until "+localTime(in.Expiry))
+	switch {
+	case in.ServiceAccount && in.Grant == "client_credentials":
+		add("renews with", "the client's own credentials")
+	case in.ServiceAccount:
+		add("renews with", "the service account's credentials")
+	case !in.RefreshExpiry.IsZero():
+		add("refresh token", "until "+localTime(in.RefreshExpiry))
+	case in.HasRefreshToken:
+		add("refresh token", "held (the provider did not say until when)")
+	default:
+		add("refresh token", "none: sign in again when the access token expires")
+	}
+	add("signed in", localTime(in.SignedInAt))
+	add("last refresh", localTime(in.RefreshedAt))
+	return fs
+}
+
+// ClaimsNote says what the claims are worth.
+func (in Inspection) ClaimsNote() string {
+	if in.TokenFormat != "jwt" {
+		return "The access token is opaque: it says nothing of itself; the API that accepts it knows what it means."
+	}
+	return "Claims of the access token (decoded, NOT verified):"
+}
+
+// ClaimFacts are the access token's claims by name, as JSON values; times
+// also in local time.
+func (in Inspection) ClaimFacts() []Fact {
+	keys := make([]string, 0, len(in.Claims))
+	for k := range in.Claims {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	fs := make([]Fact, 0, len(keys))
+	for _, k := range keys {
+		v := in.Claims[k]
+		s, _ := json.Marshal(v)
+		text := string(s)
+		if n, ok := v.(float64); ok && (k == "exp" || k == "iat" || k == "nbf" || k == "auth_time") {
+			text = fmt.Sprintf("%d (%s)", int64(n), localTime(time.Unix(int64(n), 0)))
+		}
+		copyText := string(s)
+		if str, ok := v.(string); ok {
+			copyText = str
+		}
+		fs = append(fs, Fact{Label: Printable(k), Value: Printable(text), Copy: copyText})
+	}
+	return fs
+}
+
+// StateWords are the profile's state in a few words.
+func (p ProfileView) StateWords() string {
+	switch p.State {
+	case Valid:
+		return "signed in"
+	case Refreshing:
+		return "signed in, renewing"
+	case Retrying:
+		return "signed in, provider unreachable"
+	case NeedsSignIn:
+		return "sign-in needed"
+	case SigningIn:
+		return "signing in"
+	case SignedOut:
+		return "signed out"
+	}
+	if p.Err != nil {
+		return "error: " + Explain(p.Err).Headline
+	}
+	return "unknown"
+}
+
+func localTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Local().Format("2006-01-02 15:04:05")
+}

@@ -1,0 +1,83 @@
+package quick
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/tokentray/tokentray/internal/control"
+)
+
+// PrintToken prints token's answer: the access token and a newline, or
+// the Authorization header, or JSON; a warning goes to stderr.
+func PrintToken(stdout, stderr io.Writer, tok control.Token, header, asJSON bool) error {
+	warn(stderr, tok)
+	switch {
+	case header:
+		_, err := fmt.Fprintf(stdout, "Authorization: %s %s\n", tok.TokenType, tok.AccessToken)
+		return err
+	case asJSON:
+		out := struct {
+			AccessToken string `json:"access_token"`
+			TokenType   string `json:"token_type"`
+			Expiry      string `json:"expiry,omitempty"`
+		}{tok.AccessToken, tok.TokenType, ""}
+		if !tok.Expiry.IsZero() {
+			out.Expiry = tok.Expiry.Format(time.RFC3339)
+		}
+		return json.NewEncoder(stdout).Encode(out)
+	default:
+		_, err := io.WriteString(stdout, tok.AccessToken+"\n")
+		return err
+	}
+}
+
+// PrintGit prints git-credential get's answer (gitcredentials(7)).
+func PrintGit(stdout, stderr io.Writer, tok control.Token) error {
+	warn(stderr, tok)
+	s := "username=" + tok.GitUsername + "\npassword=" + tok.AccessToken + "\n"
+	if !tok.Expiry.IsZero() {
+		// git 2.41+ forgets the password when it expires.
+		s += fmt.Sprintf("password_expiry_utc=%d\n", tok.Expiry.Unix())
+	}
+	_, err := io.WriteString(stdout, s)
+	return err
+}
+
+// PrintExecCredential prints the ExecCredential kubectl reads from a
+// credential plugin, in the version its KUBERNETES_EXEC_INFO (info) asks
+// for, client.authentication.k8s.io/v1 otherwise.
+func PrintExecCredential(stdout, stderr io.Writer, info string, tok control.Token) error {
+	warn(stderr, tok)
+	const group = "client.authentication.k8s.io/"
+	version := group + "v1"
+	var asked struct {
+		APIVersion string `json:"apiVersion"`
+	}
+	if json.Unmarshal([]byte(info), &asked) == nil && strings.HasPrefix(asked.APIVersion, group) {
+		version = asked.APIVersion
+	}
+	type status struct {
+		Token  string `json:"token"`
+		Expiry string `json:"expirationTimestamp,omitempty"`
+	}
+	out := struct {
+		APIVersion string `json:"apiVersion"`
+		Kind       string `json:"kind"`
+		Status     status `json:"status"`
+	}{version, "ExecCredential", status{Token: tok.AccessToken}}
+	if !tok.Expiry.IsZero() {
+		out.Status.Expiry = tok.Expiry.UTC().Format(time.RFC3339)
+	}
+	return json.NewEncoder(stdout).Encode(out)
+}
+
+// warn says on stderr that the token could not be renewed for as long as
+// asked.
+func warn(stderr io.Writer, tok control.Token) {
+	if tok.Warning != "" {
+		_, _ = io.WriteString(stderr, "tokentray: warning: "+control.Printable(tok.Warning)+"\n")
+	}
+}
