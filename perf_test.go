@@ -493,8 +493,8 @@ const perfNotes = `
   longer than oidc-token's whole request to its agent — Go's runtime
   starts threads and touches some 200 pages before main. What could be
   closed is closed: see "Why tokentray is two programs" below. ` + "`tokentray`" + `
-  is now within about 2 ms of the constant printer, a third of what it
-  was (the full program's row); about a millisecond of that is
+  is now about 2 ms above the constant printer, where the full program
+  (its row) is 15 ms above it; about a millisecond of those 2 is
   encoding/json and the rest of Go's standard library a client of the
   contract needs, which a hand-written parser would save at a cost not
   worth paying.
