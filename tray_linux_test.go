@@ -245,7 +245,11 @@ func ownClipboard(text string) {
 // readClipboard is the clipboard's text, "" when it is empty or cannot be
 // read.
 func readClipboard() string {
-	b, _ := clipboard.Read(context.Background(), clipboard.FmtText)
+	// Bounded: a read that meets a change of owner can wait for its 5 s
+	// deadline, longer than a token stays copied in these tests.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	b, _ := clipboard.Read(ctx, clipboard.FmtText)
 	return string(b)
 }
 

@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime"
+	"time"
 
+	"fyne.io/systray"
 	"github.com/godbus/dbus/v5"
 
 	"github.com/tokentray/tokentray/internal/control"
@@ -80,4 +83,27 @@ func watchTrayHost(ctx context.Context, appeared func()) error {
 		}
 	}()
 	return nil
+}
+
+// fyne.io/systray runs onReady on a goroutine of its own while it exports
+// the item on D-Bus, and an icon, tooltip or title set in the middle of
+// that export is dropped (fyne-io/systray#35): the tray stayed blank until
+// the next change. What is set before Run goes out with the export
+// (beforeRun); what the first render set is sent again once the export is
+// surely over (afterReady).
+func (t *tray) beforeRun(first menuModel) {
+	systray.SetTitle("tokentray")
+	systray.SetIcon(platformIcon(runtime.GOOS, first.icon))
+	systray.SetTooltip(first.tooltip)
+}
+
+func (t *tray) afterReady() {
+	time.AfterFunc(2*time.Second, func() {
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		if t.ready && t.icon != nil {
+			systray.SetIcon(platformIcon(runtime.GOOS, t.icon))
+			systray.SetTooltip(t.tooltip)
+		}
+	})
 }

@@ -16,3 +16,8 @@ func canShowWindows() bool { return true }
 
 // watchTrayHost: nothing to watch outside Linux.
 func watchTrayHost(context.Context, func()) error { return nil }
+
+// beforeRun and afterReady work around a D-Bus export race (see
+// desktop_linux.go): nothing to do outside Linux.
+func (t *tray) beforeRun(menuModel) {}
+func (t *tray) afterReady()         {}

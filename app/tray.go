@@ -98,17 +98,19 @@ func (t *tray) run(ctx context.Context, r *Resident) {
 	systray.SetOnTapped(func() { go t.tapped() })
 	stop := context.AfterFunc(ctx, systray.Quit)
 	defer stop()
+	t.mu.Lock()
+	first := menu(t.last, time.Now())
+	t.mu.Unlock()
+	t.beforeRun(first)
 	systray.Run(func() {
 		systray.SetTitle("tokentray")
-		// Draw at once, before fyne.io/systray exports the item on D-Bus:
-		// an icon set while it exports is lost. The loop draws what changed
-		// since.
 		t.mu.Lock()
 		t.ready = true
 		v := t.last
 		t.mu.Unlock()
 		t.render(v, time.Now())
 		r.changed()
+		t.afterReady()
 	}, func() {
 		// The tray's D-Bus connection closes right after this: nothing may
 		// be drawn into it any more.
