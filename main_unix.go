@@ -3,6 +3,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -25,8 +26,8 @@ func main() {
 }
 
 // answer answers c from a running tray; done is false when the full
-// program must (no tray, an error to explain), and stdin is what was read
-// from standard input by then.
+// program must (no tray that serves this profile file), and stdin is what
+// was read from standard input by then.
 func answer(c quick.Command) (done bool, stdin []byte) {
 	config := c.Config
 	if config == "" {
@@ -41,20 +42,29 @@ func answer(c quick.Command) (done bool, stdin []byte) {
 	req := control.Request{Op: control.OpToken, Config: config, Profile: c.Profile, MinValid: c.MinValid}
 	if c.Name == "git-credential" {
 		git, raw, err := quick.ReadGitRequest(os.Stdin)
-		if err != nil || c.GitOp == "store" {
-			return c.GitOp == "store", raw // store: nothing to keep
+		if err != nil {
+			fail(&control.Error{Kind: control.KindOther, Msg: err.Error()})
 		}
-		stdin, req.GitURL = raw, quick.GitURL(git)
+		if c.GitOp == "store" {
+			return true, nil // nothing to keep
+		}
+		stdin, req.Op, req.GitURL = raw, control.OpGitToken, quick.GitURL(git)
 		if c.GitOp == "erase" {
 			// git saw a 401: renew now, whatever the token's lifetime.
 			req.MinValid = 1 << 62
 		}
 	}
 	tok, err := quick.Ask(req)
-	if err != nil {
+	var failed *control.Error
+	switch {
+	case errors.As(err, &failed):
+		if failed.Profile == "" {
+			failed.Profile = c.Profile
+		}
+		fail(failed)
+	case err != nil:
 		return false, stdin
-	}
-	if tok == nil || c.GitOp == "erase" {
+	case tok == nil || c.GitOp == "erase":
 		return true, nil // a URL no profile holds: git asks its next helper
 	}
 	switch c.Name {
@@ -66,10 +76,15 @@ func answer(c quick.Command) (done bool, stdin []byte) {
 		err = quick.PrintExecCredential(os.Stdout, os.Stderr, os.Getenv("KUBERNETES_EXEC_INFO"), *tok)
 	}
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "tokentray: The answer could not be written: %v\n", err)
-		os.Exit(1)
+		fail(&control.Error{Kind: control.KindOther, Msg: err.Error()})
 	}
 	return true, nil
+}
+
+// fail says e as the full program says it and exits with its code.
+func fail(e *control.Error) {
+	control.Report(os.Stderr, e)
+	os.Exit(control.ExitCode(e.Kind))
 }
 
 // handOver replaces this process with the full program next to it, with
@@ -81,23 +96,46 @@ func handOver(stdin []byte) {
 		exe, err = filepath.EvalSymlinks(exe)
 	}
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "tokentray: Cannot find where tokentray is installed: %v\n", err)
-		os.Exit(1)
+		fail(&control.Error{Kind: control.KindOther, Msg: "find where tokentray is installed: " + err.Error()})
 	}
 	agent := filepath.Join(filepath.Dir(exe), "tokentray-agent")
 	if stdin != nil {
-		// At most quick.MaxGitRequest bytes: a pipe holds them without a
-		// reader, so the write cannot block.
-		var p [2]int
-		if err := syscall.Pipe(p[:]); err == nil {
-			_, _ = syscall.Write(p[1], stdin)
-			_ = syscall.Close(p[1])
-			_ = syscall.Close(0)
-			_, _ = syscall.Dup(p[0]) // the lowest free descriptor: 0
-			_ = syscall.Close(p[0])
+		if err := refeed(stdin); err != nil {
+			fail(&control.Error{Kind: control.KindOther, Msg: "hand git's request on: " + err.Error()})
 		}
 	}
 	err = syscall.Exec(agent, os.Args, os.Environ())
 	fmt.Fprintf(os.Stderr, "tokentray: tokentray-agent is missing next to %s: install tokentray again.\n  %v\n", exe, err)
 	os.Exit(1)
+}
+
+// refeed makes standard input a pipe that holds b and then ends. b is at
+// most quick.MaxGitRequest bytes, which an empty pipe holds without a
+// reader; the write does not block if it would not.
+func refeed(b []byte) error {
+	var p [2]int
+	if err := syscall.Pipe(p[:]); err != nil {
+		return err
+	}
+	if err := syscall.SetNonblock(p[1], true); err != nil {
+		return err
+	}
+	n, err := syscall.Write(p[1], b)
+	_ = syscall.Close(p[1])
+	if err == nil && n < len(b) {
+		err = fmt.Errorf("the pipe took %d of %d bytes", n, len(b))
+	}
+	if err != nil {
+		return err
+	}
+	if p[0] == 0 { // standard input was closed: the pipe is it already
+		return nil
+	}
+	_ = syscall.Close(0)
+	fd, err := syscall.Dup(p[0]) // the lowest free descriptor: 0
+	_ = syscall.Close(p[0])
+	if err == nil && fd != 0 {
+		err = fmt.Errorf("standard input became descriptor %d", fd)
+	}
+	return err
 }

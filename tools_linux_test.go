@@ -10,6 +10,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/cgi"
 	"net/http/httptest"
@@ -373,21 +374,25 @@ func TestToolsThroughTheTray(t *testing.T) {
 		env   []string
 		args  []string
 		empty bool // nothing to print
+		code  int
 	}{
-		{"token", "", nil, []string{"token", "tools"}, false},
-		{"the default profile", "", nil, []string{"token"}, false},
-		{"--header", "", nil, []string{"token", "tools", "--header"}, false},
-		{"--json", "", nil, []string{"token", "tools", "--json"}, false},
-		{"--min-valid", "", nil, []string{"token", "--min-valid=5m", "tools"}, false},
-		{"kubectl-credential", "", nil, []string{"kubectl-credential", "tools"}, false},
-		{"kubectl-credential v1beta1", "", v1beta1, []string{"kubectl-credential", "tools"}, false},
-		{"git-credential get", gitReq, nil, []string{"git-credential", "get"}, false},
-		{"git-credential get, another host", "protocol=https\nhost=github.com\npath=x/y.git\n\n", nil, []string{"git-credential", "get"}, true},
-		{"git-credential store", gitReq + "username=oauth2\npassword=x\n", nil, []string{"git-credential", "store"}, true},
+		{"token", "", nil, []string{"token", "tools"}, false, 0},
+		{"the default profile", "", nil, []string{"token"}, false, 0},
+		{"--header", "", nil, []string{"token", "tools", "--header"}, false, 0},
+		{"--json", "", nil, []string{"token", "tools", "--json"}, false, 0},
+		{"--min-valid", "", nil, []string{"token", "--min-valid=5m", "tools"}, false, 0},
+		{"kubectl-credential", "", nil, []string{"kubectl-credential", "tools"}, false, 0},
+		{"kubectl-credential v1beta1", "", v1beta1, []string{"kubectl-credential", "tools"}, false, 0},
+		{"git-credential get", gitReq, nil, []string{"git-credential", "get"}, false, 0},
+		{"git-credential get, another host", "protocol=https\nhost=github.com\npath=x/y.git\n\n", nil, []string{"git-credential", "get"}, true, 0},
+		{"git-credential store", gitReq + "username=oauth2\npassword=x\n", nil, []string{"git-credential", "store"}, true, 0},
+		// The tray's refusal, said by tokentray itself: asking again would
+		// double the wait (and, during an outage, the provider's load).
+		{"an unknown profile", "", nil, []string{"token", "nosuch"}, true, 2},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got, want := run(alone, c.stdin, c.env, c.args...), run(agent, c.stdin, c.env, c.args...)
-			if got.code != 0 || got != want || (got.stdout == "") != c.empty {
+			if got.code != c.code || got != want || (got.stdout == "") != c.empty {
 				t.Errorf("tokentray alone: exit %d, stdout %q, stderr %q\nthe full program: exit %d, stdout %q, stderr %q",
 					got.code, got.stdout, got.stderr, want.code, want.stdout, want.stderr)
 			}
@@ -438,10 +443,79 @@ func TestToolsThroughTheTray(t *testing.T) {
 	}
 
 	// What it does not answer itself, it hands over: here, to nothing.
-	for _, args := range [][]string{{"token", "nosuch"}, {"status"}, {"token", "--help"}, {"--json", "token"}} {
+	for _, args := range [][]string{{"status"}, {"token", "--help"}, {"--json", "token"}} {
 		if r := run(alone, "", nil, args...); r.code != 1 || !strings.Contains(r.stderr, "tokentray-agent is missing next to") {
 			t.Errorf("%v: exit %d, stderr %q; want a hand-over", args, r.code, r.stderr)
 		}
+	}
+}
+
+// TestOlderTray: after an upgrade the tray from before may still run, and
+// it does not know the git request. tokentray must then not get a token
+// from it — an older tray answers an unknown field by handing out the
+// default profile's token, for any host — but run the request itself, as
+// it does inspect. The older tray is a stand-in on the control socket that
+// answers a token request with a token and every other request as trays
+// before KindUnknownOp answered one they did not know (fault injection:
+// the old binary is not built here).
+func TestOlderTray(t *testing.T) {
+	testkit.RequireSecretService(t)
+	cfg, _ := toolsProfile(t, "older", "git_urls = [\"https://git.example.test/\"]\n", time.Hour)
+	run := t.TempDir()
+	if err := os.Mkdir(filepath.Join(run, "tokentray"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	l, err := net.Listen("unix", filepath.Join(run, "tokentray", "control.sock"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	var mu sync.Mutex
+	var asked []string
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			var req struct {
+				Op string `json:"op"`
+			}
+			_ = json.NewDecoder(c).Decode(&req)
+			mu.Lock()
+			asked = append(asked, req.Op)
+			mu.Unlock()
+			answer := map[string]any{"done": true,
+				"error": map[string]string{"kind": "usage", "msg": fmt.Sprintf("%q needs the tray, and none is running", req.Op)}}
+			if req.Op == "token" { // what it knows: the default profile's token, whatever else the request says
+				answer = map[string]any{"done": true, "token": map[string]string{"access_token": "THE-DEFAULT-PROFILES-TOKEN", "token_type": "Bearer"}}
+			}
+			_ = json.NewEncoder(c).Encode(answer)
+			c.Close()
+		}
+	}()
+	env := []string{"XDG_RUNTIME_DIR=" + run}
+	for _, c := range []struct{ name, host, want string }{
+		{"another host", "github.com", ""},
+		{"a profile's host", "git.example.test", "username=oauth2\npassword=" + current(t, "older") + "\n"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cmd := exec.Command(binary, "--config", cfg, "git-credential", "get")
+			cmd.Env = append(os.Environ(), env...)
+			cmd.Stdin = strings.NewReader("protocol=https\nhost=" + c.host + "\npath=x.git\n\n")
+			out, err := cmd.Output()
+			if got, _, _ := strings.Cut(string(out), "password_expiry_utc="); err != nil || got != c.want {
+				t.Errorf("git-credential get for %s: %v, %q; want %q", c.host, err, out, c.want)
+			}
+		})
+	}
+	if r := tokentray(t, cfg, env, "inspect", "older"); r.code != 0 || !strings.Contains(r.stdout, "Claims of the access token") {
+		t.Errorf("inspect: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if got := strings.Join(asked, " "); !strings.Contains(got, "gittoken") || !strings.Contains(got, "inspect") {
+		t.Errorf("the older tray was asked %q; the test shows nothing unless it was asked first", got)
 	}
 }
 

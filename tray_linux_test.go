@@ -129,6 +129,14 @@ func (d *desktop) tray(t *testing.T) (*resident, testkit.Item) {
 			case <-time.After(2 * time.Second):
 			}
 		}
+		// Quit as the menu's Quit does, which closes the windows: a window
+		// left behind quits when the tray is gone and writes Fyne's
+		// preferences into the test's home while it is being removed.
+		_ = cmd.Process.Signal(os.Interrupt)
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+		}
 		_ = cmd.Process.Kill()
 		<-done
 		if t.Failed() {

@@ -38,7 +38,7 @@ func (r *Resident) serve(ln net.Listener) {
 var fileOps = map[control.Op]bool{
 	control.OpToken: true, control.OpStatus: true, control.OpLogin: true, control.OpLogout: true,
 	control.OpImport: true, control.OpRemove: true, control.OpDefault: true, control.OpClipboard: true,
-	control.OpInspect: true,
+	control.OpInspect: true, control.OpGitToken: true,
 }
 
 func (r *Resident) handle(ctx context.Context, req control.Request, send func(control.Message) error) (control.Message, error) {

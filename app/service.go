@@ -67,23 +67,22 @@ func (s *service) handle(ctx context.Context, req control.Request, send func(con
 	case control.OpPing:
 		return control.Message{}, nil
 	case control.OpToken:
-		profile, user := req.Profile, ""
-		if req.GitURL != "" {
-			cfg, err := s.sessions.Config()
-			if err != nil {
-				return control.Message{}, err
-			}
-			p := cfg.GitProfile(req.GitURL)
-			if p == nil {
-				return control.Message{}, nil // not ours: git asks its next helper
-			}
-			profile, user = p.Name, p.GitUsername
-			if user == "" {
-				user = "oauth2"
-			}
+		tok, err := s.token(ctx, req.Profile, req.MinValid)
+		return control.Message{Token: &tok}, err
+	case control.OpGitToken:
+		cfg, err := s.sessions.Config()
+		if err != nil {
+			return control.Message{}, err
 		}
-		tok, err := s.token(ctx, profile, req.MinValid)
-		tok.GitUsername = user
+		p := cfg.GitProfile(req.GitURL)
+		if p == nil {
+			return control.Message{}, nil // not ours: git asks its next helper
+		}
+		tok, err := s.token(ctx, p.Name, req.MinValid)
+		tok.GitUsername = p.GitUsername
+		if tok.GitUsername == "" {
+			tok.GitUsername = "oauth2"
+		}
 		return control.Message{Token: &tok}, err
 	case control.OpStatus:
 		v := viewOf(s.sessions)
@@ -116,7 +115,10 @@ func (s *service) handle(ctx context.Context, req control.Request, send func(con
 	case control.OpClipboard:
 		return s.edit(auth.SetClipboardClear(path, time.Duration(req.Seconds)*time.Second))
 	}
-	return control.Message{}, control.Errorf(control.KindUsage, "%q needs the tray, and none is running", req.Op)
+	if req.Op.TrayOnly() {
+		return control.Message{}, control.Errorf(control.KindUsage, "%q needs the tray, and none is running", req.Op)
+	}
+	return control.Message{}, control.Errorf(control.KindUnknownOp, "this tokentray does not know the request %q", req.Op)
 }
 
 // edit answers a change of the profile file, which everyone sees at once.

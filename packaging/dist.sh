@@ -86,7 +86,7 @@ tar -C "$BUILD/tar" --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$S
 deb=$BUILD/deb
 mkdir -p "$deb/bin"
 install -m 755 "$BUILD"/linux/tokentray "$BUILD"/linux/tokentray-agent "$BUILD"/linux/tokentray-window "$deb/bin/"
-install -m 644 packaging/linux/tokentray.desktop packaging/linux/copyright "$deb/"
+install -m 644 packaging/linux/tokentray.desktop packaging/linux/copyright packaging/linux/lintian-overrides "$deb/"
 install -m 644 assets/icon.png "$deb/tokentray.png"
 date=$(date -u -R -d "@$SOURCE_DATE_EPOCH")
 printf 'tokentray (%s) unstable; urgency=medium\n\n  * Built from %s.\n\n -- tokentray maintainers <tokentray@users.noreply.github.com>  %s\n' \

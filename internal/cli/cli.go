@@ -26,11 +26,11 @@ import (
 
 // Exit codes scripts can rely on.
 const (
-	ExitOK          = 0
-	ExitError       = 1
-	ExitUsage       = 2 // usage, profile file, a missing client secret
-	ExitSignIn      = 3 // sign-in needed
-	ExitUnreachable = 4 // the provider cannot be reached and no valid token is left
+	ExitOK          = control.ExitOK
+	ExitError       = control.ExitError
+	ExitUsage       = control.ExitUsage
+	ExitSignIn      = control.ExitSignIn
+	ExitUnreachable = control.ExitUnreachable
 )
 
 // env is what every command needs.
@@ -260,27 +260,6 @@ func (e *env) fail(err error) int {
 		c.Profile = e.profile
 		ce = &c
 	}
-	code := ExitError
-	switch ce.Kind {
-	case control.KindUsage, control.KindConfig, control.KindSecret, control.KindPlaceholder,
-		control.KindNoProfiles, control.KindUnknownProfile, control.KindMisconfigured:
-		code = ExitUsage
-	case control.KindSignIn:
-		code = ExitSignIn
-	case control.KindUnreachable:
-		code = ExitUnreachable
-	}
-	w := control.Explain(ce)
-	fmt.Fprintf(e.stderr, "tokentray: %s", w.Headline)
-	switch {
-	case w.Command != "":
-		fmt.Fprintf(e.stderr, " Run `%s`.", w.Command)
-	case w.Next != "":
-		fmt.Fprintf(e.stderr, " %s", w.Next)
-	}
-	fmt.Fprintln(e.stderr)
-	if ce.Kind != control.KindCanceled && ce.Msg != "" {
-		fmt.Fprintf(e.stderr, "  %s\n", control.Printable(ce.Msg))
-	}
-	return code
+	control.Report(e.stderr, ce)
+	return control.ExitCode(ce.Kind)
 }

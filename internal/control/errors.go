@@ -3,6 +3,8 @@ package control
 import (
 	"errors"
 	"fmt"
+	"io"
+	"strings"
 )
 
 // Kind sorts failures by what the person should do about them. The
@@ -40,6 +42,9 @@ const (
 	// KindElsewhere answers a command for another profile file: the
 	// caller runs it itself.
 	KindElsewhere Kind = "elsewhere"
+	// KindUnknownOp answers a request this program does not know (a tray
+	// older than the command): the caller runs it itself.
+	KindUnknownOp Kind = "unknown-op"
 )
 
 // Error is a failure with its Kind and the facts the words for it need.
@@ -74,6 +79,54 @@ func KindOf(err error) Kind {
 		return e.Kind
 	}
 	return KindOther
+}
+
+// NotServedHere tells whether a tray's answer means "run it yourself": the
+// tray serves another profile file, or does not know the request — said
+// by a tray from before KindUnknownOp in the words below.
+func NotServedHere(e *Error) bool {
+	return e != nil && (e.Kind == KindElsewhere || e.Kind == KindUnknownOp ||
+		e.Kind == KindUsage && strings.HasSuffix(e.Msg, " needs the tray, and none is running"))
+}
+
+// Exit codes scripts can rely on, by Kind (ExitCode).
+const (
+	ExitOK          = 0
+	ExitError       = 1
+	ExitUsage       = 2 // usage, profile file, a missing client secret
+	ExitSignIn      = 3 // sign-in needed
+	ExitUnreachable = 4 // the provider cannot be reached and no valid token is left
+)
+
+// ExitCode is the command line's exit code for a failure of kind k.
+func ExitCode(k Kind) int {
+	switch k {
+	case KindUsage, KindConfig, KindSecret, KindPlaceholder, KindNoProfiles, KindUnknownProfile, KindMisconfigured:
+		return ExitUsage
+	case KindSignIn:
+		return ExitSignIn
+	case KindUnreachable:
+		return ExitUnreachable
+	}
+	return ExitError
+}
+
+// Report writes a failure as the command line says it: one plain headline
+// with the next step, then the detail.
+func Report(w io.Writer, e *Error) {
+	words := Explain(e)
+	line := "tokentray: " + words.Headline
+	switch {
+	case words.Command != "":
+		line += " Run `" + words.Command + "`."
+	case words.Next != "":
+		line += " " + words.Next
+	}
+	line += "\n"
+	if e.Kind != KindCanceled && e.Msg != "" {
+		line += "  " + Printable(e.Msg) + "\n"
+	}
+	_, _ = io.WriteString(w, line)
 }
 
 // ErrNoResident means no tray serves this profile file, and the client

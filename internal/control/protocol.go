@@ -36,6 +36,7 @@ type Op string
 const (
 	OpPing      Op = "ping"
 	OpToken     Op = "token"     // an access token valid for MinValid
+	OpGitToken  Op = "gittoken"  // the same, for the profile whose git_urls hold GitURL
 	OpStatus    Op = "status"    // the View
 	OpLogin     Op = "login"     // sign in; streams the sign-in URL, then the result
 	OpLogout    Op = "logout"    // revoke and forget
@@ -55,6 +56,16 @@ const (
 	OpCopy      Op = "copy"      // copy a token (or its header) to the clipboard the tray owns
 )
 
+// TrayOnly tells whether only a running tray answers op (a command run on
+// its own cannot).
+func (op Op) TrayOnly() bool {
+	switch op {
+	case OpShow, OpWatch, OpSignIn, OpCancel, OpCopyLink, OpOpenPage, OpAutostart, OpCopy:
+		return true
+	}
+	return false
+}
+
 // Request is the one request of a connection.
 type Request struct {
 	Op Op `json:"op"`
@@ -63,8 +74,10 @@ type Request struct {
 	Config   string        `json:"config,omitempty"`
 	Profile  string        `json:"profile,omitempty"`
 	MinValid time.Duration `json:"min_valid,omitempty"`
-	// GitURL asks a token for the profile whose git_urls hold this URL
-	// (instead of Profile); none holding it is answered with no token.
+	// GitURL is what OpGitToken asks about: the profile whose git_urls
+	// hold it gives the token; none holding it is answered with no token.
+	// (An op of its own: a tray that does not know it refuses it, where
+	// OpToken would hand out the default profile's token for any host.)
 	GitURL    string        `json:"git_url,omitempty"`
 	Timeout   time.Duration `json:"timeout,omitempty"`
 	Window    string        `json:"window,omitempty"`

@@ -89,6 +89,8 @@ func Explain(e *Error) Words {
 		return Words{"There is no desktop session here, so the tray cannot show.", "Commands such as `tokentray token` work without it; `tokentray doctor` says what is missing.", ""}
 	case KindRefused:
 		return Words{"The provider did not sign you in.", "Try again; if it keeps happening, ask your IT team.", ""}
+	case KindUnknownOp:
+		return Words{"The tokentray running is older than this command.", "Quit tokentray from its menu and start it again.", ""}
 	}
 	return Words{"Something went wrong.", "The detail below says what; if it keeps happening, ask your IT team.", ""}
 }

@@ -11,15 +11,18 @@ import (
 	"github.com/tokentray/tokentray/internal/control"
 )
 
-// ErrNoAnswer is anything but a tray's plain answer: no tray, a tray that
-// serves another profile file, an error to explain. The full program then
-// does the command, explaining what needs explaining.
+// ErrNoAnswer is no answer from a tray that serves this profile file: no
+// tray, a tray for another file or older than this program, a broken
+// reply. The full program then runs the command itself.
 var ErrNoAnswer = errors.New("no answer from a tray")
 
 // Ask sends req to the tray and returns its token: nil, with no error, for
-// a git request about a URL no profile holds. It talks on the socket with
-// plain system calls: Go's network poller costs a start-up thread and
-// about a millisecond, more than the tray takes to answer.
+// a git request about a URL no profile holds. A failure the tray reports
+// comes back as its *control.Error, to be said as the full program says
+// it (asking again would only double the wait, and the provider's load).
+// It talks on the socket with plain system calls: Go's network poller
+// costs a start-up thread and about a millisecond, more than the tray
+// takes to answer.
 func Ask(req control.Request) (*control.Token, error) {
 	sock, err := control.SocketPath()
 	if err != nil {
@@ -61,10 +64,17 @@ func Ask(req control.Request) (*control.Token, error) {
 		Err   json.RawMessage `json:"error"`
 		Done  bool            `json:"done"`
 	}
-	if json.Unmarshal(buf, &m) != nil || m.Err != nil || !m.Done {
+	if json.Unmarshal(buf, &m) != nil || !m.Done {
 		return nil, ErrNoAnswer
 	}
-	if m.Token == nil && req.GitURL == "" {
+	if m.Err != nil {
+		var e control.Error
+		if json.Unmarshal(m.Err, &e) != nil || control.NotServedHere(&e) {
+			return nil, ErrNoAnswer
+		}
+		return nil, &e
+	}
+	if m.Token == nil && req.Op != control.OpGitToken {
 		return nil, ErrNoAnswer
 	}
 	return m.Token, nil

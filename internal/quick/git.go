@@ -11,8 +11,8 @@ import (
 // MaxGitRequest bounds what git-credential reads from git: a request is a
 // few lines (protocol, host, path, username, capabilities, the server's
 // WWW-Authenticate lines), and a hand-over to the full program must fit in
-// a pipe.
-const MaxGitRequest = 8 << 10
+// an empty pipe (16 KiB on macOS, 64 KiB on Linux).
+const MaxGitRequest = 16 << 10
 
 // ReadGitRequest reads git's key=value lines up to a blank line or the end
 // (at most MaxGitRequest bytes); raw is what was read, for a hand-over.

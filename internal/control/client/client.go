@@ -62,7 +62,8 @@ func (c *Client) call(ctx context.Context, req control.Request, each func(contro
 		conn, err := d.DialContext(ctx, "unix", c.Socket)
 		if err == nil {
 			m, err := c.exchange(ctx, conn, req, each)
-			if control.KindOf(err) != control.KindElsewhere {
+			var ce *control.Error
+			if !errors.As(err, &ce) || !control.NotServedHere(ce) {
 				if err == nil && c.Log != nil {
 					c.Log.Debug("answered by the tray", "op", req.Op, "socket", c.Socket)
 				}
@@ -130,7 +131,7 @@ func (c *Client) Token(ctx context.Context, profile string, minValid time.Durati
 // profile whose git_urls hold url, with the user name git presents; nil
 // when no profile holds url.
 func (c *Client) GitToken(ctx context.Context, url string, minValid time.Duration) (*control.Token, error) {
-	m, err := c.call(ctx, control.Request{Op: control.OpToken, GitURL: url, MinValid: minValid}, nil)
+	m, err := c.call(ctx, control.Request{Op: control.OpGitToken, GitURL: url, MinValid: minValid}, nil)
 	return m.Token, err
 }
 
