@@ -37,7 +37,7 @@ func newCompact(ctx context.Context, a fyne.App, t Tray) *compactUI {
 		container.NewHBox(widget.NewButton("Settings…", func() { u.report(u.tray.Show(u.ctx, "settings", "")) }),
 			layout.NewSpacer(), widget.NewButton("Close", u.w.Close)),
 	)))
-	u.w.Resize(fyne.NewSize(520, 240))
+	u.w.Resize(fyne.NewSize(560, 260))
 	return u
 }
 
@@ -67,13 +67,16 @@ func (u *compactUI) update(v control.View) {
 			buttons = append(buttons,
 				widget.NewButton("Copy access token", func() { u.copied(name, false) }),
 				widget.NewButton("Copy header", func() { u.copied(name, true) }),
+				widget.NewButton("Details…", func() { u.report(u.tray.Show(u.ctx, "details", name)) }),
 				widget.NewButton("Sign out…", func() { u.report(u.tray.Show(u.ctx, "signout", name)) }))
 		} else {
 			in := widget.NewButton("Sign in", func() { u.report(u.tray.SignIn(u.ctx, name)) })
 			in.Importance = widget.HighImportance
 			buttons = append(buttons, in)
 		}
-		u.profiles.Add(container.NewBorder(nil, nil, nil, container.NewHBox(buttons...), line))
+		// The line above its buttons: beside four of them a long account
+		// would be cut to nothing.
+		u.profiles.Add(container.NewVBox(line, container.NewHBox(buttons...)))
 	}
 }
 

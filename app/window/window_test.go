@@ -326,13 +326,14 @@ func TestCompactWindow(t *testing.T) {
 	if all := strings.Join(labels, "\n"); !strings.Contains(all, "AppIndicator") || !strings.Contains(all, "work (default): alice · valid") || !strings.Contains(all, "frameio: Signed out") {
 		t.Errorf("labels:\n%s", all)
 	}
-	if got := strings.Join(buttons, ","); got != "Copy access token,Copy header,Sign out…,Sign in,Settings…,Close" {
+	if got := strings.Join(buttons, ","); got != "Copy access token,Copy header,Details…,Sign out…,Sign in,Settings…,Close" {
 		t.Errorf("buttons %q", got)
 	}
 	for _, c := range []struct{ tap, want string }{
 		{"Copy access token", "copy work header=false"},
 		{"Copy header", "copy work header=true"},
 		{"Sign in", "signin frameio"},
+		{"Details…", "show details work"},
 		{"Sign out…", "show signout work"},
 	} {
 		test.Tap(button(t, w, c.tap))
