@@ -146,7 +146,9 @@ func ghConfig(tb testing.TB) []string {
 	return []string{"GH_CONFIG_DIR=" + dir, "GH_NO_UPDATE_NOTIFIER=1", "GH_TOKEN=", "GITHUB_TOKEN="}
 }
 
-// timeRunIn times one run of bin with environment additions and stdin.
+// timeRunIn times one run of bin with environment additions and stdin
+// (a pipe, even when empty, so every program measured gets the same), as
+// git runs a helper; its output must not be empty.
 func timeRunIn(tb testing.TB, env []string, stdin, bin string, args ...string) time.Duration {
 	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), env...)

@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -287,18 +286,7 @@ func writeConfigTB(tb testing.TB, body string) string {
 }
 
 func timeRun(tb testing.TB, bin string, args ...string) time.Duration {
-	return timeRunEnv(tb, nil, bin, args...)
-}
-
-// timeRunEnv times one run of bin with environment additions.
-func timeRunEnv(tb testing.TB, env []string, bin string, args ...string) time.Duration {
-	cmd := exec.Command(bin, args...)
-	cmd.Env = append(os.Environ(), env...)
-	start := time.Now()
-	if out, err := cmd.CombinedOutput(); err != nil {
-		tb.Fatalf("%s %v: %v %s", bin, args, err, out)
-	}
-	return time.Since(start)
+	return timeRunIn(tb, nil, "", bin, args...)
 }
 
 func median(d []time.Duration) time.Duration {

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"image"
 	"image/png"
 	"net"
 	"net/http"
@@ -784,10 +785,22 @@ func (d *desktop) shot(t *testing.T, title, name string) {
 	if r.Dx() < 300 || r.Dy() < 150 || len(colors) < 20 {
 		t.Errorf("window %q looks empty: %v, %d colours", title, r, len(colors))
 	}
+	savePNG(t, name, img)
+}
+
+// savePNG writes a screenshot to -screenshots (make screenshots, make
+// wine-test: docs/screenshots), else to the test's temporary directory.
+func savePNG(t *testing.T, name string, img image.Image) {
+	t.Helper()
 	dir := *screenshots
 	if dir == "" {
 		dir = t.TempDir()
 	}
+	savePNGIn(t, dir, name, img)
+}
+
+func savePNGIn(t *testing.T, dir, name string, img image.Image) {
+	t.Helper()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -799,6 +812,7 @@ func (d *desktop) shot(t *testing.T, title, name string) {
 	if err := png.Encode(f, img); err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("screenshot: %s", f.Name())
 }
 
 // peerCheck: another user who reaches the socket (its directory opened up

@@ -530,27 +530,3 @@ func saveFailed(t *testing.T, img image.Image) {
 	t.Helper()
 	savePNGIn(t, os.TempDir(), "tokentray-wine-failed.png", img)
 }
-
-// savePNG writes a screenshot to -screenshots (make wine-test:
-// docs/screenshots), else to the test's temporary directory.
-func savePNG(t *testing.T, name string, img image.Image) {
-	t.Helper()
-	dir := *screenshots
-	if dir == "" {
-		dir = t.TempDir()
-	}
-	savePNGIn(t, dir, name, img)
-}
-
-func savePNGIn(t *testing.T, dir, name string, img image.Image) {
-	t.Helper()
-	f, err := os.Create(filepath.Join(dir, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := png.Encode(f, img); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("screenshot: %s", f.Name())
-}

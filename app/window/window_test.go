@@ -80,47 +80,48 @@ func (r *recorder) last() string {
 	return r.calls[len(r.calls)-1]
 }
 
+// walk hands f every object of a window's tree, depth first, and goes
+// into an object's children while f says so.
+func walk(o fyne.CanvasObject, f func(fyne.CanvasObject) bool) {
+	if !f(o) {
+		return
+	}
+	switch x := o.(type) {
+	case *fyne.Container:
+		for _, c := range x.Objects {
+			walk(c, f)
+		}
+	case *container.Scroll:
+		walk(x.Content, f)
+	}
+}
+
 // texts lists the visible labels and buttons of a window.
 func texts(w fyne.Window) (labels, buttons []string) {
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
+	walk(w.Content(), func(o fyne.CanvasObject) bool {
 		if !o.Visible() {
-			return
+			return false
 		}
 		switch x := o.(type) {
 		case *widget.Label:
 			labels = append(labels, x.Text)
 		case *widget.Button:
 			buttons = append(buttons, x.Text)
-		case *fyne.Container:
-			for _, c := range x.Objects {
-				walk(c)
-			}
-		case *container.Scroll:
-			walk(x.Content)
 		}
-	}
-	walk(w.Content())
+		return true
+	})
 	return labels, buttons
 }
 
 func button(t *testing.T, w fyne.Window, text string) *widget.Button {
 	t.Helper()
 	var found *widget.Button
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		switch x := o.(type) {
-		case *widget.Button:
-			if x.Text == text && x.Visible() {
-				found = x
-			}
-		case *fyne.Container:
-			for _, c := range x.Objects {
-				walk(c)
-			}
+	walk(w.Content(), func(o fyne.CanvasObject) bool {
+		if b, ok := o.(*widget.Button); ok && b.Text == text && b.Visible() {
+			found = b
 		}
-	}
-	walk(w.Content())
+		return true
+	})
 	if found == nil {
 		_, buttons := texts(w)
 		t.Fatalf("no button %q; buttons: %q", text, buttons)
@@ -389,31 +390,28 @@ func TestDetailsWindow(t *testing.T) {
 	}
 }
 
-// findCopy is the copy button on the claim's line.
+// findCopy is the copy button on the claim's line: the row after the
+// claim's label.
 func findCopy(t *testing.T, o fyne.CanvasObject, claim string) *widget.Button {
 	t.Helper()
 	var found *widget.Button
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		switch x := o.(type) {
-		case *container.Scroll:
-			walk(x.Content)
-		case *fyne.Container:
-			for i, c := range x.Objects {
-				if l, ok := c.(*widget.Label); ok && l.Text == claim && i+1 < len(x.Objects) {
-					if row, ok := x.Objects[i+1].(*fyne.Container); ok {
-						for _, b := range row.Objects {
-							if b, ok := b.(*widget.Button); ok {
-								found = b
-							}
-						}
+	walk(o, func(o fyne.CanvasObject) bool {
+		x, ok := o.(*fyne.Container)
+		if !ok {
+			return true
+		}
+		for i, c := range x.Objects[:max(len(x.Objects)-1, 0)] {
+			if l, ok := c.(*widget.Label); ok && l.Text == claim {
+				walk(x.Objects[i+1], func(o fyne.CanvasObject) bool {
+					if b, ok := o.(*widget.Button); ok {
+						found = b
 					}
-				}
-				walk(c)
+					return true
+				})
 			}
 		}
-	}
-	walk(o)
+		return true
+	})
 	if found == nil {
 		t.Fatalf("no copy button for the claim %q", claim)
 	}

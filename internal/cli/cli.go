@@ -24,15 +24,6 @@ import (
 	"github.com/tokentray/tokentray/internal/control/client"
 )
 
-// Exit codes scripts can rely on.
-const (
-	ExitOK          = control.ExitOK
-	ExitError       = control.ExitError
-	ExitUsage       = control.ExitUsage
-	ExitSignIn      = control.ExitSignIn
-	ExitUnreachable = control.ExitUnreachable
-)
-
 // env is what every command needs.
 type env struct {
 	ctx            context.Context
@@ -57,7 +48,7 @@ func Run(ctx context.Context, version string, args []string, stdin io.Reader, st
 	if err := root.ExecuteContext(ctx); err != nil {
 		return e.fail(err)
 	}
-	return ExitOK
+	return control.ExitOK
 }
 
 func (e *env) root(version string) *cobra.Command {
@@ -252,7 +243,7 @@ func (e *env) fail(err error) int {
 		if ue.cmd != nil {
 			fmt.Fprintf(e.stderr, "  See `%s --help`.\n", ue.cmd.CommandPath())
 		}
-		return ExitUsage
+		return control.ExitUsage
 	}
 	ce := app.ErrorOf(err)
 	if ce.Profile == "" {

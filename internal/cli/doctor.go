@@ -52,7 +52,7 @@ says ✓ or ✗, and how to fix a ✗. Exits 1 when something needs fixing.`,
 			tw.Flush()
 			if bad > 0 {
 				fmt.Fprintf(e.stdout, "%d of %d checks need fixing (above).\n", bad, len(found))
-				return exitQuietly(ExitError)
+				return exitQuietly(control.ExitError)
 			}
 			fmt.Fprintln(e.stdout, "Everything tokentray needs is in place.")
 			return nil

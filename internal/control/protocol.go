@@ -29,7 +29,8 @@ import (
 
 // Op is what a request asks for. Each has its constant here and its
 // method on client.Client; the server answers it in app/service.go (or
-// app/server.go for the tray's own): a new request costs those two files.
+// app/server.go for the tray's own): a new request costs those three
+// files.
 type Op string
 
 // Ops of the control socket.
