@@ -3,11 +3,15 @@
 package testkit
 
 import (
+	"fmt"
 	"os"
+	"sync/atomic"
 	"testing"
 
 	"github.com/zalando/go-keyring"
 )
+
+var probes atomic.Int64
 
 // RequireSecretService fails the test unless a real, unlocked Secret Service
 // answers on the session bus. `make test` provides one: gnome-keyring under
@@ -17,7 +21,10 @@ func RequireSecretService(t testing.TB) {
 	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
 		t.Fatal("no D-Bus session bus: run the tests with `make test`, which starts dbus-run-session and gnome-keyring")
 	}
-	const svc, user = "tokentray-test-probe", "probe"
+	// An item of its own: `go test ./...` runs packages at once against the
+	// one keyring, and a shared item let one package's Delete take another's.
+	const svc = "tokentray-test-probe"
+	user := fmt.Sprintf("probe-%d-%d", os.Getpid(), probes.Add(1))
 	if err := keyring.Set(svc, user, "x"); err != nil {
 		t.Fatalf("the Secret Service does not work (%v): run the tests with `make test`", err)
 	}
