@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"time"
 
@@ -134,8 +135,8 @@ func (s *Session) loginDevice(ctx context.Context, ep endpoints, opts LoginOptio
 		interval = 5 * time.Second // RFC 8628 §3.2's default
 	}
 	form := url.Values{"grant_type": {deviceCodeGrant}, "device_code": {a.DeviceCode}}
-	for {
-		t := time.NewTimer(interval)
+	for wait := interval; ; {
+		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()
@@ -151,22 +152,28 @@ func (s *Session) loginDevice(ctx context.Context, ep endpoints, opts LoginOptio
 		case err == nil:
 			return s.keep(ctx, ep, tr, "")
 		case errors.As(err, &re) && re.ErrorCode == "authorization_pending":
-			continue
-		case errors.As(err, &re) && re.ErrorCode == "slow_down":
+		case errors.As(err, &re) && (re.ErrorCode == "slow_down" || re.Response != nil && re.Response.StatusCode == http.StatusTooManyRequests):
 			interval += 5 * time.Second // §3.5: for this and every later poll
-			continue
 		case errors.As(err, &re) && re.ErrorCode == "expired_token":
 			return nil, ErrCodeExpired
 		case errors.As(err, &re) && re.ErrorCode == "access_denied":
 			return nil, &ProviderError{Code: re.ErrorCode, Description: clean(re.ErrorDescription, 200)}
-		case errors.As(err, &re):
-			return nil, classify(err)
 		case ctx.Err() != nil:
-			continue // the loop's top says which
+			// the loop's top says which
 		default:
-			// The network dropped mid-sign-in: the person may still be at
-			// it on their phone, so keep asking until the code expires.
+			err = classify(err)
+			if !errors.Is(err, ErrProviderUnreachable) {
+				return nil, err
+			}
+			// The network dropped or the provider is down for a moment:
+			// the person may still be at it on their phone, so keep
+			// asking until the code expires — not before the provider
+			// said (Retry-After).
 			s.log.Debug("device code poll failed; polling on", "err", err)
+		}
+		wait = interval
+		if at, ok := retryAfterOf(err); ok {
+			wait = max(wait, at.Sub(s.now()))
 		}
 	}
 }

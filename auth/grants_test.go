@@ -75,9 +75,16 @@ func TestDeviceCodePolling(t *testing.T) {
 		{"slow_down adds five seconds", []string{"slow_down"}, 6 * time.Second, nil},
 		{"expired", []string{"authorization_pending", "expired_token"}, time.Second, ErrCodeExpired},
 		{"declined", []string{"access_denied"}, 0, &ProviderError{Code: "access_denied"}},
+		{"a client refused ends it", []string{"invalid_client"}, 0, ErrClientRefused},
+		// A provider in trouble for a moment does not end a sign-in the
+		// person may be finishing on their phone.
+		{"server error, polling on", []string{"500", "authorization_pending"}, time.Second, nil},
+		{"busy until Retry-After", []string{"503 Retry-After: 3"}, 3 * time.Second, nil},
+		{"too many requests adds five seconds", []string{"429"}, 6 * time.Second, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
 			p, prof := deviceServer(t, "none")
 			p.DevicePolls = c.polls
 			s := NewSession(prof, Options{Store: memStore(newMemKeyring(0))})

@@ -95,7 +95,8 @@ type OAuthServer struct {
 
 	// Device codes (RFC 8628) at /device: the token endpoint answers the
 	// polls of a device code with DevicePolls in turn ("authorization_pending",
-	// "slow_down", "expired_token", "access_denied"), then with tokens.
+	// "slow_down", "expired_token", "access_denied"; or an HTTP status with
+	// no OAuth error, "503" or "429 Retry-After: 3"), then with tokens.
 	// DeviceInterval is the interval the server asks for (seconds).
 	DevicePolls    []string
 	DeviceInterval int
@@ -540,6 +541,14 @@ func (s *OAuthServer) token(w http.ResponseWriter, r *http.Request) {
 		if len(s.DevicePolls) > 0 {
 			next := s.DevicePolls[0]
 			s.DevicePolls = s.DevicePolls[1:]
+			var status int
+			if _, err := fmt.Sscan(next, &status); err == nil {
+				if _, after, ok := strings.Cut(next, "Retry-After: "); ok {
+					w.Header().Set("Retry-After", after)
+				}
+				http.Error(w, http.StatusText(status), status)
+				return
+			}
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusBadRequest)
 			_ = json.NewEncoder(w).Encode(map[string]string{"error": next})
