@@ -32,6 +32,7 @@ import (
 	"github.com/tokentray/tokentray/assets"
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/internal/control"
+	"github.com/tokentray/tokentray/internal/control/client"
 	"github.com/tokentray/tokentray/internal/testkit"
 )
 
@@ -47,6 +48,7 @@ type desktop struct {
 	opened  string // file the xdg-open stand-in appends to
 	config  string
 	home    string
+	run     string // XDG_RUNTIME_DIR, where the tray's socket is
 }
 
 func newDesktop(t *testing.T, config string) *desktop {
@@ -68,11 +70,10 @@ func newBareDesktop(t *testing.T, config string) *desktop {
 	if err := os.WriteFile(filepath.Join(bin, "xdg-open"), []byte(script), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	run := t.TempDir()
-	d.home = t.TempDir()
+	d.run, d.home = t.TempDir(), t.TempDir()
 	d.env = []string{
 		"DISPLAY=" + d.display,
-		"XDG_RUNTIME_DIR=" + run,
+		"XDG_RUNTIME_DIR=" + d.run,
 		"XDG_CONFIG_HOME=" + filepath.Join(d.home, ".config"),
 		"HOME=" + d.home,
 		"PATH=" + bin + ":" + os.Getenv("PATH"),
@@ -758,6 +759,28 @@ func TestWindowsRender(t *testing.T) {
 	d.windowOpen(t, "Details of api")
 	time.Sleep(2 * time.Second)
 	d.shot(t, "Details of api", "details.png")
+	// Its Copy buttons ask the tray (as here, on the window's socket), which
+	// owns what it copies: on X11 a copy the window made would go with it.
+	var in struct {
+		Claims map[string]any `json:"claims"`
+	}
+	if err := json.Unmarshal([]byte(d.cli(t, "inspect", "api", "--json").stdout), &in); err != nil || in.Claims["sub"] == nil {
+		t.Fatalf("inspect: %v %v", err, in)
+	}
+	t.Setenv("XDG_RUNTIME_DIR", d.run)
+	c, err := client.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, claim := range []string{"sub", "aud"} {
+		if err := c.CopyClaim(context.Background(), "api", claim); err != nil {
+			t.Fatalf("copy %s: %v", claim, err)
+		}
+		eventually(t, 10*time.Second, "the tray did not copy "+claim, func() bool { return readClipboard() == in.Claims[claim] })
+	}
+	if err := c.CopyClaim(context.Background(), "api", "no-such-claim"); err == nil || readClipboard() != in.Claims["aud"] {
+		t.Errorf("copying a claim the token has not: %v, clipboard %q", err, readClipboard())
+	}
 
 	it.ClickIn(t, "lightfi", "Sign in…") // still holds YOUR-LIGHTFI-CLIENT-ID
 	d.windowOpen(t, "Sign in to lightfi")

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"time"
 
@@ -43,6 +44,21 @@ func (r *Resident) Copy(profile string, header bool) error {
 	}
 	r.note.Notify("copy", summary+".", body, nil)
 	return nil
+}
+
+// copyClaim puts a claim of the profile's access token, as the Details
+// window shows it, on the clipboard the tray owns.
+func (r *Resident) copyClaim(ctx context.Context, profile, claim string) error {
+	in, err := r.svc.inspect(ctx, profile)
+	if err != nil {
+		return err
+	}
+	text, ok := in.ClaimCopy(claim)
+	if !ok {
+		return fmt.Errorf("the access token of %s has no claim %q now", profile, claim)
+	}
+	// A claim is no secret: it stays until something else is copied.
+	return r.clip.Copy(text, 0)
 }
 
 // explainLine is an error as one headline and its next step, for a

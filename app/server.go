@@ -85,6 +85,8 @@ func (r *Resident) handle(ctx context.Context, req control.Request, send func(co
 		return control.Message{}, r.SetAutostart(req.Autostart)
 	case control.OpCopy:
 		return control.Message{}, r.Copy(req.Profile, req.Header)
+	case control.OpCopyClaim:
+		return control.Message{}, r.copyClaim(ctx, req.Profile, req.Claim)
 	}
 	return r.svc.handle(ctx, req, send)
 }

@@ -67,6 +67,22 @@ func (u *detailsUI) update(v control.View) {
 	})
 }
 
+// copyClaim has the tray copy the claim: on X11 the clipboard is the
+// copying program's, and this window's would be gone once it closes.
+func (u *detailsUI) copyClaim(label string) {
+	u.async(func() {
+		err := u.tray.CopyClaim(u.ctx, u.profile, label)
+		fyne.Do(func() {
+			if err != nil {
+				w := control.Explain(errorOf(err))
+				u.status.SetText("Nothing was copied: " + w.Headline)
+				return
+			}
+			u.status.SetText("Copied " + label + ".")
+		})
+	})
+}
+
 func (u *detailsUI) fill(in control.Inspection, err error) {
 	u.facts.RemoveAll()
 	u.claims.RemoveAll()
@@ -86,10 +102,7 @@ func (u *detailsUI) fill(in control.Inspection, err error) {
 	for _, f := range in.ClaimFacts() {
 		value := widget.NewLabel(f.Value)
 		value.Truncation = fyne.TextTruncateEllipsis
-		copyIt := widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() {
-			u.a.Clipboard().SetContent(f.Copy)
-			u.status.SetText("Copied " + f.Label + ".")
-		})
+		copyIt := widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() { u.copyClaim(f.Label) })
 		u.copies[f.Label] = copyIt
 		u.claims.Add(widget.NewLabelWithStyle(f.Label, fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true}))
 		u.claims.Add(container.NewBorder(nil, nil, nil, copyIt, value))

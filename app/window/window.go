@@ -38,6 +38,7 @@ type Tray interface {
 	Show(ctx context.Context, window, profile string) error
 	Copy(ctx context.Context, profile string, header bool) error
 	Inspect(ctx context.Context, profile string) (control.Inspection, error)
+	CopyClaim(ctx context.Context, profile, claim string) error
 }
 
 var _ Tray = (*client.Client)(nil)

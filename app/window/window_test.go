@@ -22,8 +22,9 @@ import (
 type recorder struct {
 	mu    sync.Mutex
 	calls []string
-	// token is the access token Inspect decodes.
-	token string
+	// token is the access token Inspect decodes; copied what CopyClaim
+	// copied last.
+	token, copied string
 }
 
 func (r *recorder) note(s string) error {
@@ -69,6 +70,20 @@ func (r *recorder) Inspect(_ context.Context, p string) (control.Inspection, err
 		State: control.Valid, Who: "alice@example.test", Expiry: time.Now().Add(time.Hour), HasRefreshToken: true,
 		Scope: "openid api"}, r.token)
 	return in, r.note("inspect " + p)
+}
+
+// CopyClaim looks the claim up as the tray does and keeps what it would
+// copy in copied.
+func (r *recorder) CopyClaim(ctx context.Context, p, claim string) error {
+	in, _ := r.Inspect(ctx, p)
+	text, ok := in.ClaimCopy(claim)
+	if !ok {
+		return fmt.Errorf("no claim %q", claim)
+	}
+	r.mu.Lock()
+	r.copied = text
+	r.mu.Unlock()
+	return r.note("copyclaim " + p + " " + claim)
 }
 
 func (r *recorder) last() string {
@@ -382,8 +397,11 @@ func TestDetailsWindow(t *testing.T) {
 			for claim, value := range c.claims {
 				b := findCopy(t, u, claim)
 				test.Tap(b)
-				if got := a.Clipboard().Content(); got != value {
-					t.Errorf("Copy of %s put %q on the clipboard, want %q", claim, got, value)
+				if got := rec.last(); got != "copyclaim work "+claim || rec.copied != value {
+					t.Errorf("Copy of %s: the tray was asked %q and copied %q, want %q", claim, got, rec.copied, value)
+				}
+				if got := a.Clipboard().Content(); got != "" {
+					t.Errorf("the window's own clipboard got %q: gone with the window on X11", got)
 				}
 			}
 		})

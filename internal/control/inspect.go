@@ -123,6 +123,17 @@ func (in Inspection) ClaimFacts() []Fact {
 	return fs
 }
 
+// ClaimCopy is what copying the claim shown as label puts on the
+// clipboard.
+func (in Inspection) ClaimCopy(label string) (string, bool) {
+	for _, f := range in.ClaimFacts() {
+		if f.Label == label {
+			return f.Copy, true
+		}
+	}
+	return "", false
+}
+
 // StateWords are the profile's state in a few words.
 func (p ProfileView) StateWords() string {
 	switch p.State {

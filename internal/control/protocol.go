@@ -55,13 +55,14 @@ const (
 	OpOpenPage  Op = "openpage"  // open the waiting sign-in's page in the browser again
 	OpAutostart Op = "autostart" // start at login on or off
 	OpCopy      Op = "copy"      // copy a token (or its header) to the clipboard the tray owns
+	OpCopyClaim Op = "copyclaim" // copy a claim of the access token (Details…) to that clipboard
 )
 
 // TrayOnly tells whether only a running tray answers op (a command run on
 // its own cannot).
 func (op Op) TrayOnly() bool {
 	switch op {
-	case OpShow, OpWatch, OpSignIn, OpCancel, OpCopyLink, OpOpenPage, OpAutostart, OpCopy:
+	case OpShow, OpWatch, OpSignIn, OpCancel, OpCopyLink, OpOpenPage, OpAutostart, OpCopy, OpCopyClaim:
 		return true
 	}
 	return false
@@ -86,6 +87,9 @@ type Request struct {
 	Seconds   int           `json:"seconds,omitempty"`
 	Autostart bool          `json:"autostart,omitempty"`
 	Header    bool          `json:"header,omitempty"`
+	// Claim is the claim OpCopyClaim copies, as Inspection.ClaimFacts
+	// labels it.
+	Claim string `json:"claim,omitempty"`
 	// Preview asks an import what it would add, without adding it; Sum is
 	// the digest a preview answered, which the import then requires.
 	Preview bool   `json:"preview,omitempty"`

@@ -287,6 +287,12 @@ func (c *Client) Copy(ctx context.Context, profile string, header bool) error {
 	return c.do(ctx, control.Request{Op: control.OpCopy, Profile: profile, Header: header})
 }
 
+// CopyClaim has the tray put a claim of the profile's access token on the
+// clipboard it owns: a copy a window made would go with the window on X11.
+func (c *Client) CopyClaim(ctx context.Context, profile, claim string) error {
+	return c.do(ctx, control.Request{Op: control.OpCopyClaim, Profile: profile, Claim: claim})
+}
+
 func (c *Client) do(ctx context.Context, req control.Request) error {
 	_, err := c.call(ctx, req, nil)
 	return err
