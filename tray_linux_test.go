@@ -793,6 +793,22 @@ func TestWindowsRender(t *testing.T) {
 	d.shot(t, "Sign out of work?", "signout.png")
 }
 
+// sameImage tells whether a and b have the same pixels.
+func sameImage(a, b image.Image) bool {
+	if a.Bounds() != b.Bounds() {
+		return false
+	}
+	r := a.Bounds()
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			if a.At(x, y) != b.At(x, y) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // shot captures a window, checks that something was drawn, and keeps it.
 func (d *desktop) shot(t *testing.T, title, name string) {
 	t.Helper()
@@ -1078,13 +1094,24 @@ func TestWithoutATrayHost(t *testing.T) {
 	time.Sleep(2 * time.Second)
 	d.shot(t, "tokentray", "no-tray-host.png")
 
+	// The window follows the profile file: a profile renamed changes
+	// nothing's size, so only a redraw of its own shows it. (What it says
+	// of a broken file: TestCompactWindow.)
+	before := d.x.Screenshot(t, "tokentray")
+	if err := os.WriteFile(cfg, []byte("[profile.home]\nissuer = \"https://id.example.com\"\nclient_id = \"c\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 10*time.Second, "the window still shows the profile before its rename", func() bool {
+		return !sameImage(before, d.x.Screenshot(t, "tokentray"))
+	})
+
 	d.host = testkit.StartTrayHost(t)
 	d.host.WaitItems(t, 1, 10*time.Second)
 	eventually(t, 10*time.Second, "the window stayed after the panel appeared", func() bool {
 		return !slices.Contains(d.x.WindowTitles(t), "tokentray")
 	})
 	it := d.host.WaitItem(t, time.Second)
-	if got := label(t, it, "work"); got != "work: Signed out" {
+	if got := label(t, it, "home"); got != "home: Signed out" {
 		t.Errorf("label %q", got)
 	}
 }

@@ -49,8 +49,15 @@ func (u *compactUI) report(err error) {
 }
 
 func (u *compactUI) update(v control.View) {
+	// Add and RemoveAll lay out but do not redraw: without the Refresh
+	// the window shows the old profiles until something else repaints it.
+	defer u.profiles.Refresh()
 	u.profiles.RemoveAll()
-	if len(v.Profiles) == 0 {
+	if v.ConfigErr != "" {
+		problem := wrapped("The profile file has a problem: " + v.ConfigErr)
+		problem.Importance = widget.DangerImportance
+		u.profiles.Add(problem)
+	} else if len(v.Profiles) == 0 {
 		u.profiles.Add(wrapped("No profile yet: import the profile file your IT team sent you in Settings."))
 	}
 	def, _ := v.Profile("")

@@ -84,6 +84,8 @@ func (u *detailsUI) copyClaim(label string) {
 }
 
 func (u *detailsUI) fill(in control.Inspection, err error) {
+	defer u.facts.Refresh() // as compactUI.update: a rebuild is not a redraw
+	defer u.claims.Refresh()
 	u.facts.RemoveAll()
 	u.claims.RemoveAll()
 	u.copies = map[string]*widget.Button{}

@@ -161,6 +161,7 @@ func (u *settingsUI) update(v control.View) {
 	}
 	show(u.welcome, len(v.Profiles) == 0 && v.ConfigErr == "")
 	show(u.importBtn, len(v.Profiles) > 0)
+	defer u.profiles.Refresh() // as compactUI.update: a rebuild is not a redraw
 	u.profiles.RemoveAll()
 	now := time.Now()
 	for _, p := range v.Profiles {

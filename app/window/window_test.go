@@ -357,6 +357,14 @@ func TestCompactWindow(t *testing.T) {
 			t.Errorf("%s asked %q, want %q", c.tap, got, c.want)
 		}
 	}
+	// A broken profile file is said, as the menu and Settings say it; the
+	// profiles the tray still serves stay.
+	update(control.View{Default: "work", ConfigErr: "profiles.toml:3: key \"isuer\": not a profile key",
+		Profiles: []control.ProfileView{{Name: "work", State: control.SignedOut}}})
+	labels, _ = texts(w)
+	if all := strings.Join(labels, "\n"); !strings.Contains(all, "The profile file has a problem: profiles.toml:3: key \"isuer\"") || !strings.Contains(all, "work: Signed out") {
+		t.Errorf("labels with a broken file:\n%s", all)
+	}
 }
 
 // The Details window: the facts and the claims the tray decoded, a copy
