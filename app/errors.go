@@ -32,7 +32,7 @@ func ErrorOf(err error) *control.Error {
 	if errors.As(err, &e) {
 		return e
 	}
-	out := &control.Error{Kind: control.KindOther, Msg: err.Error()}
+	out := &control.Error{Kind: control.KindOther, Msg: err.Error(), Said: auth.ProviderSaid(err)}
 	switch {
 	case errors.As(err, &pfe):
 		out.Kind = control.KindNoProfiles

@@ -26,7 +26,7 @@ func TestErrorsCrossTheSocketTyped(t *testing.T) {
 		{&auth.KeychainError{Op: "read", Hint: "unlock it", Err: errors.New("locked")}, control.KindKeychain, 0},
 		{&auth.PortInUseError{Profile: "w", Addr: "127.0.0.1:3000"}, control.KindPortInUse, 3000},
 		{&auth.ProviderError{Code: "access_denied"}, control.KindDeclined, 0},
-		{&auth.ProviderError{Code: "invalid_scope"}, control.KindRefused, 0},
+		{&auth.ProviderError{Code: "invalid_scope", Description: "scope api is not allowed"}, control.KindRefused, 0},
 		{fmt.Errorf("refresh w: %w; check client_id", auth.ErrClientRefused), control.KindClient, 0},
 		{&auth.PlaceholderError{Profile: "w", Key: "client_id", Value: "YOUR-ID"}, control.KindPlaceholder, 0},
 		{&auth.MisconfiguredError{Profile: "w", Issuer: "a", Discovered: "b"}, control.KindMisconfigured, 0},
@@ -48,7 +48,7 @@ func TestErrorsCrossTheSocketTyped(t *testing.T) {
 			if !errors.As(err, &e) {
 				t.Fatalf("got %T %v, want a *control.Error", err, err)
 			}
-			if e.Kind != c.kind || e.Port != c.port || e.Msg != c.err.Error() {
+			if e.Kind != c.kind || e.Port != c.port || e.Msg != c.err.Error() || e.Said != auth.ProviderSaid(c.err) {
 				t.Errorf("got kind %s port %d %q, want %s %d %q", e.Kind, e.Port, e.Msg, c.kind, c.port, c.err.Error())
 			}
 		})

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -393,11 +394,40 @@ func (s *Session) apply(rec *Record, tr *tokenResponse) {
 // provider's raw answer is never included: it is not ours to print.
 func classify(err error) error {
 	out := classifyRefusal(err)
+	var re *oauth2.RetrieveError
+	if errors.As(err, &re) {
+		if said := strings.TrimSpace(clean(re.ErrorDescription, 200)); said != "" {
+			out = &saidError{error: out, said: said}
+		}
+	}
 	var busy *busyError
 	if errors.As(err, &busy) {
 		return &busyError{err: out, wait: busy.wait, at: busy.at}
 	}
 	return out
+}
+
+// saidError keeps the provider's own words (its error_description) beside
+// a refusal's message, for a window that shows them without the codes.
+type saidError struct {
+	error
+	said string
+}
+
+func (e *saidError) Unwrap() error { return e.error }
+
+// ProviderSaid is the provider's own words about a refusal in err's chain
+// (its error_description, cleaned), or "".
+func ProviderSaid(err error) string {
+	var s *saidError
+	if errors.As(err, &s) {
+		return s.said
+	}
+	var pe *ProviderError
+	if errors.As(err, &pe) {
+		return pe.Description
+	}
+	return ""
 }
 
 func classifyRefusal(err error) error {

@@ -185,14 +185,16 @@ func TestRefreshFailures(t *testing.T) {
 		expired  bool
 		wantErr  error // nil: the still-valid token with a warning
 		wantText string
+		// said is the provider's own words, for the windows (ProviderSaid).
+		said string
 	}{
-		{"invalid_grant signs out", rejectWith(400, `{"error":"invalid_grant","error_description":"revoked"}`), true, ErrSignInNeeded, "no longer accepts"},
-		{"invalid_grant even with time left", rejectWith(400, `{"error":"invalid_grant"}`), false, ErrSignInNeeded, "invalid_grant"},
-		{"503 with an expired token", rejectWith(503, `<html>down</html>`), true, ErrProviderUnreachable, "HTTP 503"},
-		{"503 with time left", rejectWith(503, `oops`), false, nil, "HTTP 503"},
-		{"garbage 200", rejectWith(200, `{"access_token": 12`), true, ErrProviderUnreachable, ""},
-		{"200 without access_token", rejectWith(200, `{"token_type":"bearer"}`), true, ErrProviderUnreachable, ""},
-		{"invalid_client is a configuration error", rejectWith(401, `{"error":"invalid_client"}`), true, nil, "client"},
+		{"invalid_grant signs out", rejectWith(400, `{"error":"invalid_grant","error_description":"revoked"}`), true, ErrSignInNeeded, "no longer accepts", "revoked"},
+		{"invalid_grant even with time left", rejectWith(400, `{"error":"invalid_grant"}`), false, ErrSignInNeeded, "invalid_grant", ""},
+		{"503 with an expired token", rejectWith(503, `<html>down</html>`), true, ErrProviderUnreachable, "HTTP 503", ""},
+		{"503 with time left", rejectWith(503, `oops`), false, nil, "HTTP 503", ""},
+		{"garbage 200", rejectWith(200, `{"access_token": 12`), true, ErrProviderUnreachable, "", ""},
+		{"200 without access_token", rejectWith(200, `{"token_type":"bearer"}`), true, ErrProviderUnreachable, "", ""},
+		{"invalid_client is a configuration error", rejectWith(401, `{"error":"invalid_client","error_description":"client authentication failed\u0007"}`), true, nil, "client", "client authentication failed"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -220,6 +222,9 @@ func TestRefreshFailures(t *testing.T) {
 				if err != nil || r.Token.AccessToken != rec.AccessToken || r.Warning == nil || !strings.Contains(r.Warning.Error(), c.wantText) {
 					t.Errorf("got %+v, %v; want the still-valid token and a warning", r, err)
 				}
+			}
+			if got := ProviderSaid(errors.Join(err, r.Warning)); got != c.said {
+				t.Errorf("the provider said %q, want %q", got, c.said)
 			}
 			for what, e := range map[string]error{"error": err, "warning": r.Warning} {
 				if e != nil && (strings.Contains(e.Error(), rec.RefreshToken) || strings.Contains(e.Error(), rec.AccessToken)) {

@@ -137,13 +137,18 @@ func signInTextFor(p control.ProfileView) signInText {
 }
 
 // signInAdvice is what the window says about a failed sign-in: the
-// catalogue's words, and the detail where it is what tells what to fix.
+// catalogue's words; then the detail where it tells what to fix (file,
+// line and key), or else the provider's own words — never its error codes
+// or the chain of what tokentray was doing.
 func signInAdvice(e *control.Error) (msg, todo string) {
 	w := control.Explain(e)
 	todo = w.Next
-	switch e.Kind {
-	case control.KindConfig, control.KindRefused, control.KindOther, control.KindPlaceholder,
-		control.KindMisconfigured, control.KindClient, control.KindSecret:
+	switch {
+	case e.Kind == control.KindConfig || e.Kind == control.KindPlaceholder || e.Kind == control.KindMisconfigured:
+		todo = strings.TrimSpace(todo + " (" + e.Msg + ")")
+	case e.Said != "":
+		todo = strings.TrimSpace(todo + " The provider said: “" + strings.TrimSuffix(e.Said, ".") + ".”")
+	case e.Kind == control.KindOther:
 		todo = strings.TrimSpace(todo + " (" + e.Msg + ")")
 	}
 	return w.Headline, todo

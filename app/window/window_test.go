@@ -181,6 +181,13 @@ func TestSignInWindow(t *testing.T) {
 		{"provider refused", control.ProfileView{State: control.SignedOut, SignIn: control.SignInView{Err: &control.Error{Kind: control.KindRefused,
 			Msg: "the provider did not sign you in: the sign-in was declined or cancelled (access_denied)"}}},
 			"The provider did not sign you in.", []string{"Try again"}, "", ""},
+		// The provider's own words, not its error code nor what tokentray
+		// was doing (the command line's detail).
+		{"client refused", control.ProfileView{State: control.SignedOut, SignIn: control.SignInView{Err: &control.Error{Kind: control.KindClient,
+			Msg:  "sign in to work: exchange the authorization code: the provider does not accept this client's id or secret; check client_id, client_secret and client_auth in the profile (invalid_client: client authentication failed)",
+			Said: "client authentication failed"}}},
+			"If you were given a client secret, save it again; otherwise ask your IT team to check the profile's client_id. The provider said: “client authentication failed.”",
+			[]string{"Try again"}, "", ""},
 		{"keychain locked", control.ProfileView{State: control.SignedOut, SignIn: control.SignInView{Err: &control.Error{Kind: control.KindKeychain, Msg: "locked"}}},
 			"The keychain is locked or not available.", []string{"Try again"}, "", ""},
 		{"signed in", control.ProfileView{State: control.Valid, Who: "alice@example.com", Expiry: time.Now().Add(time.Hour), SignIn: control.SignInView{Done: true}},
@@ -200,6 +207,11 @@ func TestSignInWindow(t *testing.T) {
 			labels, buttons := texts(w)
 			if !strings.Contains(strings.Join(labels, "\n"), c.message) {
 				t.Errorf("labels %q do not say %q", labels, c.message)
+			}
+			for _, code := range []string{"invalid_", "access_denied", "exchange the"} {
+				if strings.Contains(strings.Join(labels, "\n"), code) {
+					t.Errorf("labels %q show %q to someone who cannot act on it", labels, code)
+				}
 			}
 			if strings.Join(buttons, ",") != strings.Join(c.buttons, ",") {
 				t.Errorf("buttons %q, want %q", buttons, c.buttons)

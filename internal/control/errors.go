@@ -60,6 +60,9 @@ type Error struct {
 	// Holder the program holding it, where the OS says.
 	Port   int    `json:"port,omitempty"`
 	Holder string `json:"holder,omitempty"`
+	// Said is the provider's own words about a refusal, without its
+	// error codes: what a window shows below the headline.
+	Said string `json:"said,omitempty"`
 }
 
 func (e *Error) Error() string { return e.Msg }

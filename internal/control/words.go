@@ -80,7 +80,7 @@ func Explain(e *Error) Words {
 	case KindMisconfigured:
 		return Words{"The provider's settings do not match the profile " + profile + ".", "Ask your IT team to check the profile's issuer (the detail shows both values).", ""}
 	case KindClient:
-		return Words{"The provider does not accept the client id or secret of " + profile + ".", "Check client_id in the profile, and save the secret again.", ""}
+		return Words{"The provider does not accept the client id or secret of " + profile + ".", "If you were given a client secret, save it again; otherwise ask your IT team to check the profile's client_id.", ""}
 	case KindDeclined:
 		return Words{"The sign-in was declined.", "Sign in again and accept at the provider's page; if it keeps happening, ask your IT team.", ""}
 	case KindNoInput:
