@@ -985,7 +985,8 @@ func lockedKeychainHelper(t *testing.T) {
 // with its flags (exit 0), a mistyped command with a suggestion, a flag
 // error with a valid example, completion, stable exit codes.
 func TestCommandLine(t *testing.T) {
-	cfg := writeConfig(t, "[profile.work]\nissuer = \"https://id.example.com\"\nclient_id = \"c\"\n")
+	cfg := writeConfig(t, "[profile.work]\nissuer = \"https://id.example.com\"\nclient_id = \"c\"\n"+
+		"[profile.example]\nissuer = \"https://id.example.com\"\nclient_id = \"YOUR-CLIENT-ID\"\n")
 	cases := []struct {
 		name   string
 		args   []string
@@ -1002,6 +1003,9 @@ func TestCommandLine(t *testing.T) {
 		{"a duration without a unit", []string{"token", "--min-valid", "5"}, 2, nil, []string{"--min-valid", "For example:", "--min-valid 10m", "tokentray token --help"}},
 		{"too many names", []string{"logout", "a", "b"}, 2, nil, []string{"accepts at most 1 arg"}},
 		{"an unknown profile", []string{"token", "nope"}, 2, nil, []string{"There is no profile named nope."}},
+		// Not "sign in", which would only refuse: what to fix, as login says.
+		{"an example value", []string{"token", "example"}, 2, nil, []string{"The profile example still holds an example value.", `client_id is still the example value "YOUR-CLIENT-ID"`}},
+		{"an example value, for kubectl", []string{"kubectl-credential", "example"}, 2, nil, []string{"still holds an example value"}},
 		{"completion", []string{"completion", "bash"}, 0, []string{"bash completion", "__start_tokentray"}, nil},
 		{"profile names complete", []string{"__complete", "token", ""}, 0, []string{"work"}, nil},
 	}

@@ -166,6 +166,11 @@ type TokenResult struct {
 // stored one when it can, without any provider call; otherwise it refreshes,
 // and stores any rotated refresh token before returning the new access token.
 func (s *Session) Get(ctx context.Context, minValid time.Duration) (TokenResult, error) {
+	// A profile that still holds an example value was never signed in and
+	// cannot be: say what to fix, not "sign in", which would only refuse.
+	if err := s.profile.ready(); err != nil {
+		return TokenResult{}, err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.trustMemory && s.mem != nil && fresh(s.mem, s.now(), minValid) {
