@@ -1035,7 +1035,8 @@ func TestCommandLine(t *testing.T) {
 	if r := tokentray(t, none, nil, "status"); r.code != 0 || !strings.Contains(r.stdout, "No profile yet") {
 		t.Errorf("status without a profile file: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	if r := tokentray(t, none, nil, "token"); r.code != 2 || !strings.Contains(r.stderr, "There is no profile yet. Run `tokentray profiles import FILE`.") {
+	// The detail names the file, so that a mistyped --config shows.
+	if r := tokentray(t, none, nil, "token"); r.code != 2 || !strings.Contains(r.stderr, "There is no profile yet. Run `tokentray profiles import FILE`.") || !strings.Contains(r.stderr, "there is no file "+none) {
 		t.Errorf("token without a profile file: exit %d\n%s", r.code, r.stderr)
 	}
 	// Nothing on standard input for a secret says so.

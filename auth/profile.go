@@ -159,6 +159,8 @@ type Config struct {
 	Profiles       map[string]*Profile
 	// Names lists the profiles in file order.
 	Names []string
+	// NoFile: there is no profile file (NoConfig).
+	NoFile bool
 }
 
 // ConfigError is a problem in a profile file. Its message names the file, the
@@ -320,7 +322,7 @@ func (c *Config) Profile(name string) (*Profile, error) {
 	if name == "" {
 		name = c.DefaultName()
 		if name == "" {
-			return nil, &ProfileError{File: c.Path}
+			return nil, &ProfileError{File: c.Path, NoFile: c.NoFile}
 		}
 	}
 	p, ok := c.Profiles[name]
@@ -336,10 +338,16 @@ type ProfileError struct {
 	File  string
 	Name  string
 	Known []string
+	// NoFile: there is no file at all (a first start, or a mistyped
+	// --config).
+	NoFile bool
 }
 
 func (e *ProfileError) Error() string {
-	if e.Name == "" || len(e.Known) == 0 {
+	switch {
+	case e.NoFile:
+		return fmt.Sprintf("there is no file %s", e.File)
+	case e.Name == "" || len(e.Known) == 0:
 		return fmt.Sprintf("%s holds no profile", e.File)
 	}
 	return fmt.Sprintf("%s has no profile %q; it has %s", e.File, e.Name, strings.Join(e.Known, ", "))

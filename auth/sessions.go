@@ -60,6 +60,14 @@ func emptyConfig(path string) *Config {
 	return &Config{Path: path, ClipboardClear: DefaultClipboardClear, Profiles: map[string]*Profile{}}
 }
 
+// NoConfig stands for a profile file that does not exist (yet): no
+// profiles, the defaults.
+func NoConfig(path string) *Config {
+	c := emptyConfig(path)
+	c.NoFile = true
+	return c
+}
+
 // Path is the profile file.
 func (s *Sessions) Path() string { return s.path }
 
@@ -114,7 +122,7 @@ func (s *Sessions) reload() (ch Changes, reread bool, fresh []*Session, err erro
 	cfg, err := LoadConfig(s.path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		cfg, err = emptyConfig(s.path), nil
+		cfg, err = NoConfig(s.path), nil
 	case err != nil:
 		s.err = err
 		return Changes{}, true, nil, err

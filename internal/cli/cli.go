@@ -164,8 +164,8 @@ func (e *env) loadConfig() (*auth.Config, error) {
 func (e *env) profileArg(args []string) (*auth.Profile, error) {
 	cfg, err := e.loadConfig()
 	if errors.Is(err, os.ErrNotExist) {
-		cfg, err = &auth.Config{}, nil // no file yet: "no profile yet"
-		cfg.Path, _ = e.configPath()
+		path, _ := e.configPath()
+		cfg, err = auth.NoConfig(path), nil // no file yet: "no profile yet"
 	}
 	if err != nil {
 		return nil, err
