@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -132,8 +133,13 @@ func (p *Profile) configError(key, msg string) *ConfigError {
 // Duration is a TOML string such as "5m" or "90s".
 type Duration struct{ time.Duration }
 
-// UnmarshalText parses a Go duration.
+// UnmarshalText parses a Go duration, or a whole number of seconds (as
+// clipboard_clear takes them: a bare 300 reaches here as "300").
 func (d *Duration) UnmarshalText(b []byte) error {
+	if secs, err := strconv.ParseUint(string(b), 10, 31); err == nil {
+		d.Duration = time.Duration(secs) * time.Second
+		return nil
+	}
 	v, err := time.ParseDuration(string(b))
 	if err != nil {
 		return fmt.Errorf("%q is not a duration such as \"90s\" or \"5m\"", b)
@@ -248,6 +254,12 @@ func ParseConfig(path string, data []byte) (*Config, error) {
 	var shape fileShape
 	dec := toml.NewDecoder(bytes.NewReader(data)).DisallowUnknownFields()
 	if err := dec.Decode(&shape); err != nil {
+		// go-toml gives no position for a duration that is neither text
+		// nor a number (it hands the value to UnmarshalText): find it.
+		if idx, ierr := indexKeys(data); ierr == nil && idx.badDuration != nil {
+			b := idx.badDuration
+			return nil, keyError(path, idx.lines[strings.Join(b.key, ".")], b.key, "takes a duration in quotes, such as \"5m\", not "+b.got)
+		}
 		return nil, decodeError(path, err)
 	}
 	idx, err := indexKeys(data)
@@ -616,6 +628,15 @@ func decodeError(path string, err error) error {
 	if errors.As(err, &de) {
 		line, _ := de.Position()
 		msg := strings.TrimPrefix(de.Error(), "toml: ")
+		if m, ok := plainTypeError(msg); ok {
+			if m == "" { // keys right under [profile]: not a profile name
+				return &ConfigError{File: path, Line: line, Msg: "a profile's keys go under [profile.NAME], such as [profile.work], not under [profile]"}
+			}
+			return keyError(path, line, de.Key(), m)
+		}
+		if k, ok := strings.CutPrefix(msg, "key "); ok && strings.HasSuffix(k, " is already defined") {
+			return keyError(path, line, de.Key(), "set a second time; keep one of the two")
+		}
 		if len(de.Key()) == 0 {
 			msg = "not valid TOML: " + msg
 		}
@@ -626,6 +647,46 @@ func decodeError(path string, err error) error {
 		return &ConfigError{File: path, Msg: "not valid TOML: " + pe.Message}
 	}
 	return &ConfigError{File: path, Msg: err.Error()}
+}
+
+// plainTypeError says go-toml's "cannot decode TOML integer into struct
+// field auth.Profile.ClientID of type string" without Go's names: what the
+// key takes, and what it got. "" with ok: keys right under [profile].
+func plainTypeError(msg string) (plain string, ok bool) {
+	rest, ok := strings.CutPrefix(msg, "cannot decode TOML ")
+	if !ok {
+		return "", false
+	}
+	got, into, _ := strings.Cut(rest, " into ")
+	goType := into
+	if _, t, found := strings.Cut(into, " of type "); found {
+		goType = t
+	}
+	if goType == "auth.Profile" {
+		return "", true
+	}
+	takes, known := map[string]string{
+		"string":            "text in quotes, such as \"…\"",
+		"[]string":          "a list of texts, such as [\"openid\", \"email\"]",
+		"int":               "a whole number",
+		"bool":              "true or false",
+		"map[string]string": "a table of texts, such as { name = \"value\" }",
+		"auth.Duration":     "a duration in quotes, such as \"5m\"",
+	}[goType]
+	if !known {
+		takes = "another kind of value"
+	}
+	return "takes " + takes + ", not " + tomlWords(got), true
+}
+
+// tomlWords names a kind of TOML value as go-toml does ("integer",
+// "inline table"…) in plain words.
+func tomlWords(kind string) string {
+	if w := map[string]string{"integer": "a number", "float": "a number", "string": "text", "boolean": "true or false",
+		"array": "a list", "inline table": "a table", "table": "a table"}[kind]; w != "" {
+		return w
+	}
+	return "a date or other value"
 }
 
 // keyError names the profile and key of a dotted TOML key.
@@ -643,7 +704,19 @@ func keyError(path string, line int, key toml.Key, msg string) *ConfigError {
 type keyIndex struct {
 	lines  map[string]int // dotted key → first line it appears on
 	tables []string       // profile names in order of their [profile.NAME] tables
+	// badDuration is the first duration key whose value is neither text
+	// nor a whole number, and what it is instead.
+	badDuration *keyValueKind
 }
+
+// keyValueKind is a key, and the kind of value it holds, in words.
+type keyValueKind struct {
+	key toml.Key
+	got string
+}
+
+// durationKeys are the keys whose values are Durations.
+var durationKeys = map[string]bool{"refresh_margin": true, "refresh_token_lifetime": true}
 
 // indexKeys records the line of every key, so errors found after decoding
 // (a bad value rather than bad syntax) can still point at a line.
@@ -675,6 +748,12 @@ func indexKeys(data []byte) (keyIndex, error) {
 		full := strings.Join(parts, ".")
 		if _, ok := idx.lines[full]; !ok {
 			idx.lines[full] = line
+		}
+		if v := n.Value(); n.Kind == unstable.KeyValue && len(parts) > 0 && durationKeys[parts[len(parts)-1]] && idx.badDuration == nil &&
+			v.Kind != unstable.String && v.Kind != unstable.Integer {
+			name := map[unstable.Kind]string{unstable.Bool: "boolean", unstable.Float: "float", unstable.Array: "array",
+				unstable.InlineTable: "inline table"}[v.Kind]
+			idx.badDuration = &keyValueKind{parts, tomlWords(name)}
 		}
 		if len(parts) >= 2 && parts[0] == "profile" && !seen[parts[1]] {
 			seen[parts[1]] = true

@@ -80,7 +80,14 @@ func TestParseConfigErrors(t *testing.T) {
 	}{
 		{"unknown key", "[profile.w]\n" + ok + "client_sercet = \"x\"\n", 4, "w", "client_sercet", "unknown key"},
 		{"unknown top-level key", "defualt = \"w\"\n[profile.w]\n" + ok, 1, "", "defualt", "unknown key"},
-		{"wrong type", "[profile.w]\n" + ok + "scopes = \"openid\"\n", 4, "w", "scopes", "cannot decode"},
+		// What a key takes, in words, not Go's type names.
+		{"a list given as text", "[profile.w]\n" + ok + "scopes = \"openid\"\n", 4, "w", "scopes", `takes a list of texts, such as ["openid", "email"], not text`},
+		{"a number for text", "[profile.w]\nissuer = \"https://id.example.com\"\nclient_id = 42\n", 3, "w", "client_id", `takes text in quotes, such as "…", not a number`},
+		{"a duration as true", "[profile.w]\n" + ok + "refresh_margin = true\n", 4, "w", "refresh_margin", `takes a duration in quotes, such as "5m", not true or false`},
+		{"a table as a number", "[profile.w]\n" + ok + "auth_params = 3\n", 4, "w", "auth_params", "takes a table of texts"},
+		{"seconds as text", "clipboard_clear = \"60\"\n[profile.w]\n" + ok, 1, "", "clipboard_clear", "takes a whole number, not text"},
+		{"keys right under [profile]", "[profile]\n" + ok, 2, "", "", "a profile's keys go under [profile.NAME]"},
+		{"a key twice", "[profile.w]\n" + ok + "client_id = \"d\"\n", 4, "", "client_id", "set a second time"},
 		{"not TOML", "[profile.w\n" + ok, 1, "", "", "not valid TOML"},
 		{"missing client_id", "[profile.w]\nissuer = \"https://id.example.com\"\n", 1, "w", "client_id", "missing"},
 		{"no endpoints", "[profile.w]\nclient_id = \"x\"\n", 1, "w", "issuer", "auth_url and token_url"},
