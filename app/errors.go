@@ -50,7 +50,7 @@ func ErrorOf(err error) *control.Error {
 	case errors.Is(err, auth.ErrClientRefused):
 		out.Kind = control.KindClient
 	case errors.As(err, &ce):
-		out.Kind, out.Profile = control.KindConfig, ce.Profile
+		out.Kind, out.Profile, out.Line = control.KindConfig, ce.Profile, ce.Line
 	case errors.Is(err, auth.ErrSignInNeeded):
 		out.Kind = control.KindSignIn
 	case errors.As(err, &ke):

@@ -48,6 +48,10 @@ func TestErrorsCrossTheSocketTyped(t *testing.T) {
 			if !errors.As(err, &e) {
 				t.Fatalf("got %T %v, want a *control.Error", err, err)
 			}
+			var ce *auth.ConfigError
+			if errors.As(c.err, &ce) && e.Line != ce.Line {
+				t.Errorf("line %d, want %d", e.Line, ce.Line)
+			}
 			if e.Kind != c.kind || e.Port != c.port || e.Msg != c.err.Error() || e.Said != auth.ProviderSaid(c.err) {
 				t.Errorf("got kind %s port %d %q, want %s %d %q", e.Kind, e.Port, e.Msg, c.kind, c.port, c.err.Error())
 			}

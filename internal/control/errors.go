@@ -60,6 +60,8 @@ type Error struct {
 	// Holder the program holding it, where the OS says.
 	Port   int    `json:"port,omitempty"`
 	Holder string `json:"holder,omitempty"`
+	// Line is the profile file's line a KindConfig names, 0 for none.
+	Line int `json:"line,omitempty"`
 	// Said is the provider's own words about a refusal, without its
 	// error codes: what a window shows below the headline.
 	Said string `json:"said,omitempty"`

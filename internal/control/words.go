@@ -39,6 +39,9 @@ func Explain(e *Error) Words {
 	case KindUnknownProfile:
 		return Words{"There is no profile named " + profile + ".", "Name one of those in your profile file; `tokentray profiles` lists them.", ""}
 	case KindConfig:
+		if e.Line == 0 { // a file that cannot be read, a name taken: no line to fix
+			return Words{"The profile file has a problem.", "Check the file named below, or ask your IT team for a corrected file.", ""}
+		}
 		return Words{"The profile file has a problem.", "Fix the line named below, or ask your IT team for a corrected file.", ""}
 	case KindSignIn:
 		w := Words{"You need to sign in to " + profile + ".", "Sign in: your browser opens at the provider.", ""}

@@ -95,6 +95,14 @@ func TestEveryKindIsExplained(t *testing.T) {
 	if w := Explain(&Error{Kind: KindPortInUse, Port: 3000}); !strings.Contains(w.Headline, "port 3000") {
 		t.Errorf("port in use: %q does not name the port", w.Headline)
 	}
+	// A line to fix only where the detail names one (not for a file that
+	// cannot be read, or a name already taken).
+	if w := Explain(&Error{Kind: KindConfig, Line: 3}); !strings.HasPrefix(w.Next, "Fix the line named below") {
+		t.Errorf("a broken line: %q", w.Next)
+	}
+	if w := Explain(&Error{Kind: KindConfig}); strings.Contains(w.Next, "line") {
+		t.Errorf("no line, but: %q", w.Next)
+	}
 	if w := Explain(&Error{Kind: KindSignIn, Profile: "work"}); w.Command != "tokentray login work" {
 		t.Errorf("sign-in needed: command %q", w.Command)
 	}
