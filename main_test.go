@@ -1007,6 +1007,8 @@ func TestCommandLine(t *testing.T) {
 		{"an example value", []string{"token", "example"}, 2, nil, []string{"The profile example still holds an example value.", `client_id is still the example value "YOUR-CLIENT-ID"`}},
 		{"an example value, for kubectl", []string{"kubectl-credential", "example"}, 2, nil, []string{"still holds an example value"}},
 		{"completion", []string{"completion", "bash"}, 0, []string{"bash completion", "__start_tokentray"}, nil},
+		{"a shell it does not complete", []string{"completion", "tcsh"}, 2, nil, []string{`"tcsh" is not a command`, "tokentray completion --help"}},
+		{"an unknown help topic", []string{"help", "nosuch"}, 2, nil, []string{`"nosuch" is not a command`}},
 		{"profile names complete", []string{"__complete", "token", ""}, 0, []string{"work"}, nil},
 	}
 	for _, c := range cases {

@@ -93,7 +93,31 @@ secret, 3 sign-in needed, 4 provider unreachable and no valid access token.`,
 	root.AddCommand(e.loginCmd(), e.tokenCmd(), e.statusCmd(), e.logoutCmd(), e.profilesCmd(),
 		e.secretCmd(), e.execCmd(), e.gitCredentialCmd(), e.kubectlCredentialCmd(), e.inspectCmd(),
 		e.doctorCmd(), e.versionCmd(version))
+	strictGroups(root)
 	return root
+}
+
+// strictGroups makes a word that is not a subcommand a usage error (exit
+// 2), where cobra prints the group's help and exits 0: `completion tcsh`,
+// `profiles lst`, `help nosuch`.
+func strictGroups(root *cobra.Command) {
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		switch {
+		case c.Name() == "help":
+			c.Args = usage(func(cmd *cobra.Command, args []string) error {
+				found, rest, err := cmd.Root().Find(args)
+				if err != nil || len(rest) > 0 {
+					return unknownCommand(found, rest)
+				}
+				return nil
+			})
+		case c.HasSubCommands() && !c.Runnable():
+			c.Args = usage(unknownCommand)
+			c.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
+		}
+	}
 }
 
 // usageError is a command line that was not understood: said with the
