@@ -12,6 +12,7 @@ import (
 
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/internal/control"
+	"github.com/tokentray/tokentray/internal/quick"
 )
 
 // defaultEnv is the variable `exec` puts the token in.
@@ -82,9 +83,7 @@ first.`,
 // sayLifetime warns, before a command starts, that its token will not last
 // long: a run longer than that will meet a 401.
 func (e *env) sayLifetime(tok control.Token) {
-	if tok.Warning != "" {
-		fmt.Fprintf(e.stderr, "tokentray: warning: %s\n", control.Printable(tok.Warning))
-	}
+	quick.Warn(e.stderr, tok)
 	if left := time.Until(tok.Expiry); !tok.Expiry.IsZero() && left < 15*time.Minute {
 		fmt.Fprintf(e.stderr, "tokentray: the token expires in %s; a longer run needs a new one (--min-valid 30m asks for at least that).\n", control.HumanDuration(left))
 	}

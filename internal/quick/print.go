@@ -13,7 +13,7 @@ import (
 // PrintToken prints token's answer: the access token and a newline, or
 // the Authorization header, or JSON; a warning goes to stderr.
 func PrintToken(stdout, stderr io.Writer, tok control.Token, header, asJSON bool) error {
-	warn(stderr, tok)
+	Warn(stderr, tok)
 	switch {
 	case header:
 		_, err := fmt.Fprintf(stdout, "Authorization: %s %s\n", tok.TokenType, tok.AccessToken)
@@ -36,7 +36,7 @@ func PrintToken(stdout, stderr io.Writer, tok control.Token, header, asJSON bool
 
 // PrintGit prints git-credential get's answer (gitcredentials(7)).
 func PrintGit(stdout, stderr io.Writer, tok control.Token) error {
-	warn(stderr, tok)
+	Warn(stderr, tok)
 	s := "username=" + tok.GitUsername + "\npassword=" + tok.AccessToken + "\n"
 	if !tok.Expiry.IsZero() {
 		// git 2.41+ forgets the password when it expires.
@@ -50,7 +50,7 @@ func PrintGit(stdout, stderr io.Writer, tok control.Token) error {
 // credential plugin, in the version its KUBERNETES_EXEC_INFO (info) asks
 // for, client.authentication.k8s.io/v1 otherwise.
 func PrintExecCredential(stdout, stderr io.Writer, info string, tok control.Token) error {
-	warn(stderr, tok)
+	Warn(stderr, tok)
 	const group = "client.authentication.k8s.io/"
 	version := group + "v1"
 	var asked struct {
@@ -74,10 +74,15 @@ func PrintExecCredential(stdout, stderr io.Writer, info string, tok control.Toke
 	return json.NewEncoder(stdout).Encode(out)
 }
 
-// warn says on stderr that the token could not be renewed for as long as
-// asked.
-func warn(stderr io.Writer, tok control.Token) {
-	if tok.Warning != "" {
-		_, _ = io.WriteString(stderr, "tokentray: warning: "+control.Printable(tok.Warning)+"\n")
+// Warn says on stderr that the token could not be renewed for as long as
+// asked: a plain headline with how long it still lasts, then the detail.
+func Warn(stderr io.Writer, tok control.Token) {
+	if tok.Warning == "" {
+		return
 	}
+	head := "The access token could not be renewed; this one is still good"
+	if v := control.ValidFor(tok.Expiry, time.Now()); strings.HasPrefix(v, "valid ") {
+		head += " for " + strings.TrimPrefix(v, "valid ")
+	}
+	_, _ = io.WriteString(stderr, "tokentray: warning: "+head+".\n  "+control.Printable(tok.Warning)+"\n")
 }
