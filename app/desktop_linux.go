@@ -13,9 +13,11 @@ import (
 	"github.com/tokentray/tokentray/internal/control"
 )
 
-// checkDesktop tells whether the tray can show: a session bus must answer.
-// It never starts one: godbus would otherwise launch a private bus that no
-// panel watches, and the tray would wait there unseen.
+// checkDesktop tells whether the tray can show: a session bus must answer,
+// and there must be a display or a panel that shows tray icons — a bus
+// alone is an SSH login's, where nothing would ever be seen. It never
+// starts a bus: godbus would otherwise launch a private one that no panel
+// watches, and the tray would wait there unseen.
 func checkDesktop() error {
 	c, err := dbus.SessionBusPrivateNoAutoStartup()
 	if err == nil {
@@ -24,8 +26,11 @@ func checkDesktop() error {
 			err = c.Hello()
 		}
 	}
-	if err != nil {
+	switch {
+	case err != nil:
 		return &control.Error{Kind: control.KindNoDesktop, Msg: fmt.Sprintf("no D-Bus session bus: %v", err)}
+	case !canShowWindows() && !trayHostPresent():
+		return &control.Error{Kind: control.KindNoDesktop, Msg: "no display (DISPLAY and WAYLAND_DISPLAY are not set) and no panel that shows tray icons"}
 	}
 	return nil
 }
