@@ -1046,8 +1046,13 @@ func TestDoctor(t *testing.T) {
 			t.Errorf("doctor does not say %q:\n%s", want, r.stdout)
 		}
 	}
-	// All in place: exit 0.
+	// No notification server: said as absent (–), not as a ✓ nor a fault.
 	good := writeConfig(t, p.Profile("work", "public"))
+	r = tokentray(t, good, append(slices.Clone(d.env), "DBUS_SESSION_BUS_ADDRESS="+startBus(t, bareBus)), "doctor")
+	if !strings.Contains(r.stdout, "– notifications") {
+		t.Errorf("doctor without a notification server:\n%s", r.stdout)
+	}
+	// All in place: exit 0.
 	if r := tokentray(t, good, d.env, "doctor"); r.code != 0 || strings.Contains(r.stdout, "✗") {
 		t.Errorf("doctor with all in place: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}

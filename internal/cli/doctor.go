@@ -21,6 +21,8 @@ import (
 type finding struct {
 	what, seen, fix string
 	ok              bool
+	// absent: not there, and not needed (marked –, not ✓).
+	absent bool
 }
 
 func (e *env) doctorCmd() *cobra.Command {
@@ -28,9 +30,10 @@ func (e *env) doctorCmd() *cobra.Command {
 		Use:   "doctor",
 		Short: "Check everything tokentray needs, and say how to fix what is missing",
 		Long: `Check the profile file, the keychain, the desktop (session bus, tray host,
-notifications, clipboard, browser opener), each profile's provider (reachable,
-TLS valid, a fixed callback port free) and whether the tray runs. Each line
-says ✓ or ✗, and how to fix a ✗. Exits 1 when something needs fixing.`,
+notifications, the display the clipboard and windows need, browser opener),
+each profile's provider (reachable, TLS valid, a fixed callback port free)
+and whether the tray runs. Each line says ✓, ✗ or – (absent, not needed),
+and how to fix a ✗. Exits 1 when something needs fixing.`,
 		Example: "  tokentray doctor",
 		Args:    usage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -41,8 +44,11 @@ says ✓ or ✗, and how to fix a ✗. Exits 1 when something needs fixing.`,
 			bad := 0
 			for _, f := range found {
 				mark := "✓"
-				if !f.ok {
+				switch {
+				case !f.ok:
 					mark, bad = "✗", bad+1
+				case f.absent:
+					mark = "–"
 				}
 				fmt.Fprintf(tw, "%s %s\t%s\n", mark, f.what, control.Printable(f.seen))
 				if !f.ok && f.fix != "" {

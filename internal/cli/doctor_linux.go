@@ -42,7 +42,7 @@ func desktopFindings() []finding {
 		// Not a fault: the menu line says the same.
 		notes := finding{what: "notifications", seen: "a notification server is on the bus", ok: true}
 		if !has("org.freedesktop.Notifications") {
-			notes.seen = "no notification server: the tray menu's line says what happens instead"
+			notes.seen, notes.absent = "no notification server: the tray menu's line says what happens instead", true
 		}
 		out = append(out, host, notes)
 	}
@@ -64,7 +64,9 @@ func desktopFindings() []finding {
 	if b := os.Getenv("BROWSER"); b != "" {
 		opener.ok, opener.seen = true, "BROWSER="+b
 	} else if path, err := exec.LookPath("xdg-open"); err == nil {
-		opener.ok, opener.seen = true, path
+		// Whether it finds a browser shows only when it runs: the sign-in
+		// window says so if not.
+		opener.ok, opener.seen = true, path+" (the browser it opens is not checked)"
 	} else {
 		opener.seen = "no xdg-open and no BROWSER"
 	}
