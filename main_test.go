@@ -1003,7 +1003,10 @@ func TestCommandLine(t *testing.T) {
 		{"-h on a command", []string{"login", "-h"}, 0, []string{"--no-browser", "--timeout"}, nil},
 		{"a mistyped command", []string{"tokn"}, 2, nil, []string{"The command was not understood", `"tokn" is not a command; did you mean token`}},
 		{"a duration without a unit", []string{"token", "--min-valid", "5"}, 2, nil, []string{"--min-valid", "For example:", "--min-valid 10m", "tokentray token --help"}},
-		{"too many names", []string{"logout", "a", "b"}, 2, nil, []string{"accepts at most 1 arg"}},
+		{"too many names", []string{"logout", "a", "b"}, 2, nil, []string{"`tokentray logout` takes at most one argument, PROFILE; it got 2: a b."}},
+		{"a name where none is taken", []string{"status", "work"}, 2, nil, []string{"`tokentray status` takes no arguments; it got work."}},
+		{"a name missing", []string{"secret", "set"}, 2, nil, []string{"`tokentray secret set` needs PROFILE."}},
+		{"git's operation missing", []string{"git-credential"}, 2, nil, []string{"`tokentray git-credential` needs get|store|erase."}},
 		{"an unknown profile", []string{"token", "nope"}, 2, nil, []string{"There is no profile named nope."}},
 		// Not "sign in", which would only refuse: what to fix, as login says.
 		{"an example value", []string{"token", "example"}, 2, nil, []string{"The profile example still holds an example value.", `client_id is still the example value "YOUR-CLIENT-ID"`}},

@@ -146,6 +146,34 @@ func usage(check cobra.PositionalArgs) cobra.PositionalArgs {
 	}
 }
 
+// argCount checks that a command has from min to max arguments, and says
+// otherwise in words that name them, as its Use line does: "`tokentray
+// logout` takes at most one argument, PROFILE; it got 2: a b".
+func argCount(min, max int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) >= min && len(args) <= max {
+			return nil
+		}
+		var names []string
+		for _, f := range strings.Fields(cmd.Use)[1:] {
+			if f = strings.Trim(f, "[]"); (strings.ToUpper(f) == f || strings.Contains(f, "|")) && !strings.HasPrefix(f, "-") {
+				names = append(names, f)
+			}
+		}
+		what := strings.Join(names, " ")
+		switch {
+		case max == 0:
+			return fmt.Errorf("`%s` takes no arguments; it got %s", cmd.CommandPath(), strings.Join(args, " "))
+		case len(args) < min:
+			return fmt.Errorf("`%s` needs %s", cmd.CommandPath(), what)
+		case max == 1:
+			most := map[bool]string{true: "one argument", false: "at most one argument"}[min == 1]
+			return fmt.Errorf("`%s` takes %s, %s; it got %d: %s", cmd.CommandPath(), most, what, len(args), strings.Join(args, " "))
+		}
+		return fmt.Errorf("`%s` takes at most %d arguments, %s; it got %d", cmd.CommandPath(), max, what, len(args))
+	}
+}
+
 // unknownCommand is the root's argument check: a word that is no command,
 // with the commands it resembles.
 func unknownCommand(cmd *cobra.Command, args []string) error {

@@ -35,7 +35,7 @@ each profile's provider (reachable, TLS valid, a fixed callback port free)
 and whether the tray runs. Each line says ✓, ✗ or – (absent, not needed),
 and how to fix a ✗. Exits 1 when something needs fixing.`,
 		Example: "  tokentray doctor",
-		Args:    usage(cobra.NoArgs),
+		Args:    usage(argCount(0, 0)),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, cancel := context.WithTimeout(e.ctx, 30*time.Second)
 			defer cancel()

@@ -21,7 +21,7 @@ token now, so the next try gets a fresh one or says that sign-in is needed;
 next helper.`,
 		Example: `  git config --global credential.https://git.example.com.helper "!tokentray git-credential"
   # a profile:  git_urls = ["https://git.example.com/"]`,
-		Args:      usage(cobra.ExactArgs(1)),
+		Args:      usage(argCount(1, 1)),
 		ValidArgs: []string{"get", "store", "erase"},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			req, _, err := quick.ReadGitRequest(e.stdin)

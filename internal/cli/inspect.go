@@ -21,7 +21,7 @@ token expire, the last refresh, and — when the access token is a JWT — its
 claims, decoded but NOT verified (the API that accepts the token verifies
 it). Opaque tokens say so. No token or secret is printed.`,
 		Example:           "  tokentray inspect work\n  tokentray inspect work --json | jq .claims",
-		Args:              usage(cobra.MaximumNArgs(1)),
+		Args:              usage(argCount(0, 1)),
 		ValidArgsFunction: e.profileNames,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p, b, err := e.profileAndClient(args)

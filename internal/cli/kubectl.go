@@ -27,7 +27,7 @@ v1beta1. In a kubeconfig:
         args: ["kubectl-credential", "work"]
         interactiveMode: Never`,
 		Example:           "  tokentray kubectl-credential work",
-		Args:              usage(cobra.MaximumNArgs(1)),
+		Args:              usage(argCount(0, 1)),
 		ValidArgsFunction: e.profileNames,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p, b, err := e.profileAndClient(args)

@@ -35,7 +35,7 @@ PROFILE may be left out when the file has one profile or a default.`,
   tokentray login work --no-browser   # print the address, for another browser here
   tokentray login work --device       # a code to enter on your phone or laptop
   tokentray login work --browser-command 'firefox -P work {url}'`,
-		Args:              usage(cobra.MaximumNArgs(1)),
+		Args:              usage(argCount(0, 1)),
 		ValidArgsFunction: e.profileNames,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if device && noDevice {

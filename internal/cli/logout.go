@@ -17,7 +17,7 @@ when it has a revocation endpoint, then the tokens leave the keychain — also
 when revocation fails, which is then said. A client secret saved with
 ` + "`secret set`" + ` stays until ` + "`tokentray secret delete`" + `.`,
 		Example:           `  tokentray logout work`,
-		Args:              usage(cobra.MaximumNArgs(1)),
+		Args:              usage(argCount(0, 1)),
 		ValidArgsFunction: e.profileNames,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p, b, err := e.profileAndClient(args)

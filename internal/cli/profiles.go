@@ -60,7 +60,7 @@ func (e *env) importCmd() *cobra.Command {
 signs in and sends its tokens, and asks (at a terminal; --yes for scripts).
 Comments are kept; nothing that is there already changes.`,
 		Example: "  tokentray profiles import ~/Downloads/lightfi.toml",
-		Args:    usage(cobra.ExactArgs(1)),
+		Args:    usage(argCount(1, 1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return e.importProfiles(args[0], yes)
 		},
@@ -126,7 +126,7 @@ func (e *env) removeCmd() *cobra.Command {
 		Short:             "Sign out of a profile and remove it from this computer",
 		Long:              "Sign out of a profile (the provider revokes its tokens), forget its client secret, and delete it from the profile file.",
 		Example:           "  tokentray profiles remove old",
-		Args:              usage(cobra.ExactArgs(1)),
+		Args:              usage(argCount(1, 1)),
 		ValidArgsFunction: e.profileNames,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p, b, err := e.profileAndClient(args)

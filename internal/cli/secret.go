@@ -29,7 +29,7 @@ current settings: a profile that later points elsewhere does not get it.`,
 		Use:               "set PROFILE",
 		Short:             "Save the secret read from standard input (asked for at a terminal)",
 		Example:           "  printf '%s' \"$SECRET\" | tokentray secret set lightfi",
-		Args:              usage(cobra.ExactArgs(1)),
+		Args:              usage(argCount(1, 1)),
 		ValidArgsFunction: e.profileNames,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p, err := e.profileArg(args)
@@ -51,7 +51,7 @@ current settings: a profile that later points elsewhere does not get it.`,
 		Use:               "delete PROFILE",
 		Short:             "Delete the saved secret",
 		Example:           "  tokentray secret delete lightfi",
-		Args:              usage(cobra.ExactArgs(1)),
+		Args:              usage(argCount(1, 1)),
 		ValidArgsFunction: e.profileNames,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p, err := e.profileArg(args)

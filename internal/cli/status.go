@@ -20,7 +20,7 @@ func (e *env) statusCmd() *cobra.Command {
 and what renews it — the same state the tray menu shows. No provider call.`,
 		Example: `  tokentray status
   tokentray status --json | jq -r '.[] | select(.state == "needs-sign-in") | .name'`,
-		Args: usage(cobra.NoArgs),
+		Args: usage(argCount(0, 0)),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			b, err := e.client()
 			if err != nil {

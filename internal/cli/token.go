@@ -23,7 +23,7 @@ still valid, it is printed with a warning on standard error.`,
 		Example: `  tokentray token work
   curl -H "$(tokentray token work --header)" https://api.example.com/v1/things
   tokentray token work --min-valid 10m --json`,
-		Args:              usage(cobra.MaximumNArgs(1)),
+		Args:              usage(argCount(0, 1)),
 		ValidArgsFunction: e.profileNames,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if header && asJSON {

@@ -11,7 +11,7 @@ func (e *env) versionCmd(version string) *cobra.Command {
 		Use:     "version",
 		Short:   "Print tokentray's version (also: --version)",
 		Example: "  tokentray version",
-		Args:    usage(cobra.NoArgs),
+		Args:    usage(argCount(0, 0)),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			fmt.Fprintln(e.stdout, "tokentray", version)
 			return nil
