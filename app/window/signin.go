@@ -127,6 +127,12 @@ func signInTextFor(p control.ProfileView) signInText {
 		return signInText{message: "You are signed in as " + who + ". You can close this window; tokentray keeps you signed in.", closeOnly: true}
 	case s.Err != nil:
 		msg, todo := signInAdvice(s.Err)
+		switch s.Err.Kind {
+		case control.KindConfig, control.KindPlaceholder, control.KindMisconfigured:
+			// Trying again fails the same way until the file is fixed;
+			// the menu signs in once it is.
+			return signInText{message: msg, detail: todo, closeOnly: true}
+		}
 		return signInText{message: msg, detail: todo, signIn: "Try again"}
 	case p.HasToken():
 		return signInText{message: "You are signed in as " + orDefault(p.Who, "your account") + ".", closeOnly: true}
