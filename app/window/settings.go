@@ -3,10 +3,12 @@ package window
 import (
 	"context"
 	"fmt"
+	"image/color"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
@@ -211,5 +213,21 @@ func (u *settingsUI) row(v control.View, p control.ProfileView, now time.Time) f
 			}, u.w)
 	})
 	info := widget.NewLabel(fmt.Sprintf("%s — %s\n%s", name, p.Provider, control.StatusLine(p, now)))
-	return container.NewBorder(nil, nil, nil, container.NewHBox(sign, def, remove), info)
+	return container.NewBorder(nil, nil, nil, container.NewHBox(sameWidth(sign, def, remove)...), info)
+}
+
+// sameWidth gives a row's buttons the width of the widest label a row can
+// have, so that each kind of button stands in one column down the list.
+func sameWidth(buttons ...*widget.Button) []fyne.CanvasObject {
+	widest := fyne.Size{}
+	for _, label := range []string{"Sign in", "Sign out…", "Make default", "Default", "Remove"} {
+		widest = widest.Max(widget.NewButton(label, nil).MinSize())
+	}
+	out := make([]fyne.CanvasObject, len(buttons))
+	for i, b := range buttons {
+		space := canvas.NewRectangle(color.Transparent)
+		space.SetMinSize(widest)
+		out[i] = container.NewStack(space, b)
+	}
+	return out
 }

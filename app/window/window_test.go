@@ -257,6 +257,16 @@ func TestSettingsWindow(t *testing.T) {
 	if rec.last() != "" {
 		t.Errorf("showing the view sent %q to the tray", rec.last())
 	}
+	// Each kind of button stands in one column, whatever its row's labels
+	// ("Sign out…" above "Sign in", "Default" above "Make default").
+	w.Resize(fyne.NewSize(700, 500))
+	d := a.Driver()
+	for _, pair := range [][2]string{{"Sign out…", "Sign in"}, {"Default", "Make default"}} {
+		a, b := button(t, w, pair[0]), button(t, w, pair[1])
+		if pa, pb := d.AbsolutePositionForObject(a), d.AbsolutePositionForObject(b); pa.X != pb.X || a.Size().Width != b.Size().Width {
+			t.Errorf("%s at x %v, %v wide; %s below it at x %v, %v wide", pair[0], pa.X, a.Size().Width, pair[1], pb.X, b.Size().Width)
+		}
+	}
 	for _, c := range []struct{ tap, want string }{
 		{"Make default", "default frameio"},
 		{"Sign in", "signin frameio"},
