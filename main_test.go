@@ -1003,8 +1003,11 @@ func TestCommandLine(t *testing.T) {
 		{"-h on a command", []string{"login", "-h"}, 0, []string{"--no-browser", "--timeout"}, nil},
 		{"a mistyped command", []string{"tokn"}, 2, nil, []string{"The command was not understood", `"tokn" is not a command; did you mean token`}},
 		{"a duration without a unit", []string{"token", "--min-valid", "5"}, 2, nil, []string{"--min-valid", "For example:", "--min-valid 10m", "tokentray token --help"}},
-		{"too many names", []string{"logout", "a", "b"}, 2, nil, []string{"`tokentray logout` takes at most one argument, PROFILE; it got 2: a b."}},
-		{"a name where none is taken", []string{"status", "work"}, 2, nil, []string{"`tokentray status` takes no arguments; it got work."}},
+		{"too many names", []string{"logout", "a", "b"}, 2, nil, []string{"`tokentray logout` takes at most one argument, PROFILE; it got 2."}},
+		// Never the arguments themselves: a secret typed after the name.
+		{"a secret as an argument", []string{"secret", "set", "work", "s3cr3t-value"}, 2, nil, []string{"`tokentray secret set` takes one argument, PROFILE; it got 2."}},
+		{"an argument to a shell's completion", []string{"completion", "bash", "x"}, 2, nil, []string{"`tokentray completion bash` takes no arguments; it got 1."}},
+		{"a name where none is taken", []string{"status", "work"}, 2, nil, []string{"`tokentray status` takes no arguments; it got 1."}},
 		{"a name missing", []string{"secret", "set"}, 2, nil, []string{"`tokentray secret set` needs PROFILE."}},
 		{"git's operation missing", []string{"git-credential"}, 2, nil, []string{"`tokentray git-credential` needs get|store|erase."}},
 		{"an unknown profile", []string{"token", "nope"}, 2, nil, []string{"There is no profile named nope."}},
@@ -1035,6 +1038,9 @@ func TestCommandLine(t *testing.T) {
 			if strings.Contains(r.stderr, "panic") {
 				t.Errorf("a crash: %s", r.stderr)
 			}
+			if strings.Contains(r.stdout+r.stderr, "s3cr3t") {
+				t.Errorf("the secret was printed: %s%s", r.stdout, r.stderr)
+			}
 		})
 	}
 	// No profile file yet is a welcome, not a problem.
@@ -1043,8 +1049,10 @@ func TestCommandLine(t *testing.T) {
 		t.Errorf("status without a profile file: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	// The detail names the file, so that a mistyped --config shows.
-	if r := tokentray(t, none, nil, "token"); r.code != 2 || !strings.Contains(r.stderr, "There is no profile yet. Run `tokentray profiles import FILE`.") || !strings.Contains(r.stderr, "there is no file "+none) {
-		t.Errorf("token without a profile file: exit %d\n%s", r.code, r.stderr)
+	for _, args := range [][]string{{"token"}, {"token", "work"}, {"inspect", "work"}} {
+		if r := tokentray(t, none, nil, args...); r.code != 2 || !strings.Contains(r.stderr, "There is no profile yet. Run `tokentray profiles import FILE`.") || !strings.Contains(r.stderr, "there is no file "+none) {
+			t.Errorf("%s without a profile file: exit %d\n%s", args, r.code, r.stderr)
+		}
 	}
 	// Nothing on standard input for a secret says so.
 	cmd := exec.Command(binary, "--config", cfg, "secret", "set", "work")

@@ -160,11 +160,12 @@ func (s *Session) loginDevice(ctx context.Context, ep endpoints, opts LoginOptio
 			return nil, &ProviderError{Code: re.ErrorCode, Description: clean(re.ErrorDescription, 200)}
 		case ctx.Err() != nil:
 			// the loop's top says which
+		case errors.As(err, &re) && (re.Response == nil || re.Response.StatusCode < 500):
+			// A refusal, or a wrong token_url (a 404 page): asking again
+			// would only wait out the code for the same answer.
+			return nil, classify(err)
 		default:
 			err = classify(err)
-			if !errors.Is(err, ErrProviderUnreachable) {
-				return nil, err
-			}
 			// The network dropped or the provider is down for a moment:
 			// the person may still be at it on their phone, so keep
 			// asking until the code expires — not before the provider

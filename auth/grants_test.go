@@ -76,6 +76,7 @@ func TestDeviceCodePolling(t *testing.T) {
 		{"expired", []string{"authorization_pending", "expired_token"}, time.Second, ErrCodeExpired},
 		{"declined", []string{"access_denied"}, 0, &ProviderError{Code: "access_denied"}},
 		{"a client refused ends it", []string{"invalid_client"}, 0, ErrClientRefused},
+		{"a page that is not the token endpoint ends it", []string{"404"}, 0, ErrProviderUnreachable},
 		// A provider in trouble for a moment does not end a sign-in the
 		// person may be finishing on their phone.
 		{"server error, polling on", []string{"500", "authorization_pending"}, time.Second, nil},

@@ -339,7 +339,7 @@ func (c *Config) Profile(name string) (*Profile, error) {
 	}
 	p, ok := c.Profiles[name]
 	if !ok {
-		return nil, &ProfileError{File: c.Path, Name: name, Known: c.Names}
+		return nil, &ProfileError{File: c.Path, Name: name, Known: c.Names, NoFile: c.NoFile}
 	}
 	return p, nil
 }

@@ -117,6 +117,11 @@ func strictGroups(root *cobra.Command) {
 			c.Args = usage(unknownCommand)
 			c.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
 		}
+		if c.Name() == "completion" {
+			for _, shell := range c.Commands() {
+				shell.Args = usage(argCount(0, 0))
+			}
+		}
 	}
 }
 
@@ -148,7 +153,8 @@ func usage(check cobra.PositionalArgs) cobra.PositionalArgs {
 
 // argCount checks that a command has from min to max arguments, and says
 // otherwise in words that name them, as its Use line does: "`tokentray
-// logout` takes at most one argument, PROFILE; it got 2: a b".
+// logout` takes at most one argument, PROFILE; it got 2". Never the
+// arguments themselves: `secret set work s3cr3t` must not print the secret.
 func argCount(min, max int) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) >= min && len(args) <= max {
@@ -163,12 +169,12 @@ func argCount(min, max int) cobra.PositionalArgs {
 		what := strings.Join(names, " ")
 		switch {
 		case max == 0:
-			return fmt.Errorf("`%s` takes no arguments; it got %s", cmd.CommandPath(), strings.Join(args, " "))
+			return fmt.Errorf("`%s` takes no arguments; it got %d", cmd.CommandPath(), len(args))
 		case len(args) < min:
 			return fmt.Errorf("`%s` needs %s", cmd.CommandPath(), what)
 		case max == 1:
 			most := map[bool]string{true: "one argument", false: "at most one argument"}[min == 1]
-			return fmt.Errorf("`%s` takes %s, %s; it got %d: %s", cmd.CommandPath(), most, what, len(args), strings.Join(args, " "))
+			return fmt.Errorf("`%s` takes %s, %s; it got %d", cmd.CommandPath(), most, what, len(args))
 		}
 		return fmt.Errorf("`%s` takes at most %d arguments, %s; it got %d", cmd.CommandPath(), max, what, len(args))
 	}
