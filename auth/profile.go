@@ -258,7 +258,7 @@ func ParseConfig(path string, data []byte) (*Config, error) {
 		// nor a number (it hands the value to UnmarshalText): find it.
 		if idx, ierr := indexKeys(data); ierr == nil && idx.badDuration != nil {
 			b := idx.badDuration
-			return nil, keyError(path, idx.lines[strings.Join(b.key, ".")], b.key, "takes a duration in quotes, such as \"5m\", not "+b.got)
+			return nil, keyError(path, b.line, b.key, "takes a duration in quotes, such as \"5m\", or whole seconds, not "+b.got)
 		}
 		return nil, decodeError(path, err)
 	}
@@ -635,7 +635,7 @@ func decodeError(path string, err error) error {
 			return keyError(path, line, de.Key(), m)
 		}
 		if k, ok := strings.CutPrefix(msg, "key "); ok && strings.HasSuffix(k, " is already defined") {
-			return keyError(path, line, de.Key(), "set a second time; keep one of the two")
+			return keyError(path, line, de.Key(), "set a second time, or as both a value and a table; keep one")
 		}
 		if len(de.Key()) == 0 {
 			msg = "not valid TOML: " + msg
@@ -666,12 +666,13 @@ func plainTypeError(msg string) (plain string, ok bool) {
 		return "", true
 	}
 	takes, known := map[string]string{
-		"string":            "text in quotes, such as \"…\"",
-		"[]string":          "a list of texts, such as [\"openid\", \"email\"]",
-		"int":               "a whole number",
-		"bool":              "true or false",
-		"map[string]string": "a table of texts, such as { name = \"value\" }",
-		"auth.Duration":     "a duration in quotes, such as \"5m\"",
+		"string":                   "text in quotes, such as \"…\"",
+		"[]string":                 "a list of texts, such as [\"openid\", \"email\"]",
+		"int":                      "a whole number",
+		"bool":                     "true or false",
+		"map[string]string":        "a table of texts, such as { name = \"value\" }",
+		"auth.Duration":            "a duration in quotes, such as \"5m\", or whole seconds",
+		"map[string]*auth.Profile": "a table of profiles, such as [profile.work]",
 	}[goType]
 	if !known {
 		takes = "another kind of value"
@@ -682,7 +683,7 @@ func plainTypeError(msg string) (plain string, ok bool) {
 // tomlWords names a kind of TOML value as go-toml does ("integer",
 // "inline table"…) in plain words.
 func tomlWords(kind string) string {
-	if w := map[string]string{"integer": "a number", "float": "a number", "string": "text", "boolean": "true or false",
+	if w := map[string]string{"integer": "a number", "float": "a decimal number", "string": "text", "boolean": "true or false",
 		"array": "a list", "inline table": "a table", "table": "a table"}[kind]; w != "" {
 		return w
 	}
@@ -709,10 +710,29 @@ type keyIndex struct {
 	badDuration *keyValueKind
 }
 
-// keyValueKind is a key, and the kind of value it holds, in words.
+// keyValueKind is a key, its line, and the value it holds, in words.
 type keyValueKind struct {
-	key toml.Key
-	got string
+	key  toml.Key
+	line int
+	got  string
+}
+
+// badDurationValue says what a duration key holds when Duration cannot
+// take it ("" when it can, or when Duration says better itself): neither
+// text nor whole seconds.
+func badDurationValue(v *unstable.Node) string {
+	switch v.Kind {
+	case unstable.String:
+		return ""
+	case unstable.Integer:
+		if _, err := strconv.ParseUint(string(v.Data), 10, 31); err != nil {
+			return string(v.Data)
+		}
+		return ""
+	}
+	name := map[unstable.Kind]string{unstable.Bool: "boolean", unstable.Float: "float", unstable.Array: "array",
+		unstable.InlineTable: "inline table"}[v.Kind]
+	return tomlWords(name)
 }
 
 // durationKeys are the keys whose values are Durations.
@@ -749,11 +769,10 @@ func indexKeys(data []byte) (keyIndex, error) {
 		if _, ok := idx.lines[full]; !ok {
 			idx.lines[full] = line
 		}
-		if v := n.Value(); n.Kind == unstable.KeyValue && len(parts) > 0 && durationKeys[parts[len(parts)-1]] && idx.badDuration == nil &&
-			v.Kind != unstable.String && v.Kind != unstable.Integer {
-			name := map[unstable.Kind]string{unstable.Bool: "boolean", unstable.Float: "float", unstable.Array: "array",
-				unstable.InlineTable: "inline table"}[v.Kind]
-			idx.badDuration = &keyValueKind{parts, tomlWords(name)}
+		if n.Kind == unstable.KeyValue && len(parts) == 3 && parts[0] == "profile" && durationKeys[parts[2]] && idx.badDuration == nil {
+			if got := badDurationValue(n.Value()); got != "" {
+				idx.badDuration = &keyValueKind{key: parts, line: line, got: got}
+			}
 		}
 		if len(parts) >= 2 && parts[0] == "profile" && !seen[parts[1]] {
 			seen[parts[1]] = true

@@ -69,6 +69,17 @@ func TestProfileChoice(t *testing.T) {
 }
 
 // Every broken shape names the file, the line, the profile and the key.
+// Durations are text ("5m") or, as clipboard_clear's seconds are, a whole
+// number of seconds.
+func TestDurationAsSeconds(t *testing.T) {
+	for src, want := range map[string]time.Duration{`"5m"`: 5 * time.Minute, "300": 5 * time.Minute, "0": 0, `"90s"`: 90 * time.Second} {
+		cfg, err := ParseConfig("p.toml", []byte("[profile.w]\nissuer = \"https://id.example.com\"\nclient_id = \"c\"\nrefresh_margin = "+src+"\n"))
+		if err != nil || cfg.Profiles["w"].RefreshMargin.Duration != want {
+			t.Errorf("refresh_margin = %s: %v, %v; want %s", src, err, cfg, want)
+		}
+	}
+}
+
 func TestParseConfigErrors(t *testing.T) {
 	const ok = "issuer = \"https://id.example.com\"\nclient_id = \"abc\"\n"
 	cases := []struct {
@@ -83,7 +94,12 @@ func TestParseConfigErrors(t *testing.T) {
 		// What a key takes, in words, not Go's type names.
 		{"a list given as text", "[profile.w]\n" + ok + "scopes = \"openid\"\n", 4, "w", "scopes", `takes a list of texts, such as ["openid", "email"], not text`},
 		{"a number for text", "[profile.w]\nissuer = \"https://id.example.com\"\nclient_id = 42\n", 3, "w", "client_id", `takes text in quotes, such as "…", not a number`},
-		{"a duration as true", "[profile.w]\n" + ok + "refresh_margin = true\n", 4, "w", "refresh_margin", `takes a duration in quotes, such as "5m", not true or false`},
+		{"a duration as true", "[profile.w]\n" + ok + "refresh_margin = true\n", 4, "w", "refresh_margin", `takes a duration in quotes, such as "5m", or whole seconds, not true or false`},
+		{"a duration as negative seconds", "[profile.w]\n" + ok + "refresh_margin = -5\n", 4, "w", "refresh_margin", "or whole seconds, not -5"},
+		{"a bad duration on its second line", "[profile.w]\n" + ok + "refresh_margin = \"5m\"\nrefresh_margin = [1]\n", 5, "w", "refresh_margin", ""},
+		{"a duration's name elsewhere", "[profile.w]\n" + ok + "[profile.w.auth_params]\nrefresh_margin = true\n", 5, "w", "auth_params.refresh_margin", "takes text in quotes"},
+		{"a duration's name at the top", "refresh_margin = true\n[profile.w]\n" + ok, 1, "", "refresh_margin", "unknown key"},
+		{"a fraction for seconds", "clipboard_clear = 1.5\n[profile.w]\n" + ok, 1, "", "clipboard_clear", "takes a whole number, not a decimal number"},
 		{"a table as a number", "[profile.w]\n" + ok + "auth_params = 3\n", 4, "w", "auth_params", "takes a table of texts"},
 		{"seconds as text", "clipboard_clear = \"60\"\n[profile.w]\n" + ok, 1, "", "clipboard_clear", "takes a whole number, not text"},
 		{"keys right under [profile]", "[profile]\n" + ok, 2, "", "", "a profile's keys go under [profile.NAME]"},
