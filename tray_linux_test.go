@@ -1111,7 +1111,14 @@ func TestWithoutATrayHost(t *testing.T) {
 	// The window follows the profile file: a profile renamed changes
 	// nothing's size, so only a redraw of its own shows it. (What it says
 	// of a broken file: TestCompactWindow.)
-	before := d.x.Screenshot(t, "tokentray")
+	// Drawn and at rest first, so that any change after is the rename's.
+	var before image.Image
+	eventually(t, 10*time.Second, "the window kept changing", func() bool {
+		a := d.x.Screenshot(t, "tokentray")
+		time.Sleep(500 * time.Millisecond)
+		before = d.x.Screenshot(t, "tokentray")
+		return sameImage(a, before)
+	})
 	if err := os.WriteFile(cfg, []byte("[profile.home]\nissuer = \"https://id.example.com\"\nclient_id = \"c\"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
