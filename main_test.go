@@ -307,8 +307,9 @@ func TestSignInLifecycle(t *testing.T) {
 			if items := keychainItems(t, profile); len(items) != 0 {
 				t.Errorf("after logout the keychain still holds %v", items)
 			}
-			if r := tokentray(t, cfg, nil, "token", profile); r.code != 3 {
-				t.Errorf("token after logout: exit %d, want 3 (sign-in needed): %s", r.code, r.stderr)
+			// The detail says where it looked, not the headline again.
+			if r := tokentray(t, cfg, nil, "token", profile); r.code != 3 || !strings.Contains(r.stderr, "no sign-in for it is kept in the system keychain") {
+				t.Errorf("token after logout: exit %d, want 3 (sign-in needed) and where it looked: %s", r.code, r.stderr)
 			}
 			if got := p.Stats(t).Revoked - before.Revoked; got != 1 {
 				t.Errorf("logout revoked %d tokens at the provider, want 1", got)

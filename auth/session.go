@@ -286,7 +286,7 @@ func (s *Session) load() (*Record, error) {
 	case errors.Is(err, ErrNotFound):
 		s.mem = nil
 		s.publish(nil)
-		return nil, fmt.Errorf("%s: %w: not signed in", s.profile.Name, ErrSignInNeeded)
+		return nil, fmt.Errorf("%s: %w: no sign-in for it is kept in %s", s.profile.Name, ErrSignInNeeded, KeychainName)
 	case errors.Is(err, errElsewhere):
 		s.mem = nil
 		s.publishFailure(NeedsSignIn, err)
