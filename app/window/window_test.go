@@ -419,7 +419,7 @@ func TestDetailsWindow(t *testing.T) {
 			if want := map[bool]int{true: 5, false: 0}[c.claims != nil]; strings.Count(strings.Join(buttons, ","), "Copy") != want || !strings.Contains(all, c.note) {
 				t.Errorf("want %q and %d copy buttons, one per claim; labels %q, buttons %q", c.note, want, labels, buttons)
 			}
-			for _, want := range []string{"alice@example.test", "https://id.example", "openid api", "signed in"} {
+			for _, want := range []string{"alice@example.test", "https://id.example", "openid api", "signed in", "sign-in in the browser (authorization_code)"} {
 				if !strings.Contains(all, want) {
 					t.Errorf("no %q in:\n%s", want, all)
 				}

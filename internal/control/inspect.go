@@ -66,7 +66,12 @@ func (in Inspection) Facts() []Fact {
 	add("profile", in.Name)
 	add("issuer", in.Issuer)
 	add("account", in.Who)
-	add("grant", in.Grant)
+	grant := in.Grant
+	if w := map[string]string{"authorization_code": "sign-in in the browser", "device_code": "sign-in with a code",
+		"client_credentials": "machine client", "jwt-bearer": "service account key"}[grant]; w != "" {
+		grant = w + " (" + grant + ")"
+	}
+	add("grant", grant)
 	add("state", in.StateWords())
 	add("scopes granted", in.Scope)
 	if aud, ok := in.Claims["aud"]; ok {
