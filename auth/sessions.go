@@ -112,11 +112,18 @@ func (s *Sessions) reload() (ch Changes, reread bool, fresh []*Session, err erro
 	if s.loaded && st == s.stamp {
 		return Changes{}, false, nil, s.err
 	}
-	if st.ok && st.size == 0 && len(s.cfg.Names) > 0 && time.Since(st.mod) < time.Second {
+	if st.ok && st.size == 0 && len(s.cfg.Names) > 0 {
 		// Caught between a rewrite's truncation and its write (os.WriteFile,
-		// many editors): not "every profile removed". Looked at again once
-		// the write is done, or a second later.
-		return Changes{}, false, nil, s.err
+		// many editors), or emptied by mistake: not "every profile
+		// removed" (that is `profiles remove`). Within a second it is
+		// looked at again quietly; after that it is a file with a mistake,
+		// and the last good profiles keep running.
+		if time.Since(st.mod) < time.Second {
+			return Changes{}, false, nil, s.err
+		}
+		s.loaded, s.stamp = true, st
+		s.err = &ConfigError{File: s.path, Msg: "the file is empty; the profiles it held keep running until it holds them again"}
+		return Changes{}, true, nil, s.err
 	}
 	s.loaded, s.stamp = true, st
 	cfg, err := LoadConfig(s.path)

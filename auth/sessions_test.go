@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -133,7 +134,9 @@ func TestSessionsSubscribe(t *testing.T) {
 }
 
 // A rewrite caught between its truncation and its write (os.WriteFile,
-// editors) is no "every profile removed"; an empty file that stays so is.
+// editors) is no "every profile removed"; nor is an empty file that stays
+// so (a writer held up, or a mistake): the profiles keep running and the
+// file is said to be empty, until it holds profiles again.
 func TestSessionsReloadMidWrite(t *testing.T) {
 	p := testkit.NewOAuthServer(t, "none")
 	path := filepath.Join(t.TempDir(), "profiles.toml")
@@ -150,7 +153,11 @@ func TestSessionsReloadMidWrite(t *testing.T) {
 	if err := os.Chtimes(path, old, old); err != nil {
 		t.Fatal(err)
 	}
-	if ch, _ := s.Reload(); !slices.Equal(ch.Removed, []string{"a"}) {
-		t.Errorf("an empty file for two seconds: %+v; want a removed", ch)
+	if ch, err := s.Reload(); ch.Any() || err == nil || !strings.Contains(err.Error(), "the file is empty") || len(s.List()) != 1 {
+		t.Errorf("an empty file for two seconds: changes %+v, error %v, %d sessions; want none, the profile kept, and the file said to be empty", ch, err, len(s.List()))
+	}
+	writeFile(t, path, profileText(p, "b", ""))
+	if ch, err := s.Reload(); err != nil || !slices.Equal(ch.Removed, []string{"a"}) || len(ch.Added) != 1 {
+		t.Errorf("the file written again: %+v, %v; want a replaced by b", ch, err)
 	}
 }
