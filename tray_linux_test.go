@@ -154,7 +154,7 @@ func (d *desktop) tray(t *testing.T) (*resident, testkit.Item) {
 // quit chooses Quit and waits for the tray to exit cleanly.
 func (r *resident) quit(t *testing.T, it testkit.Item) {
 	t.Helper()
-	it.Click(t, "Quit")
+	it.ClickToQuit(t, "Quit")
 	select {
 	case <-time.After(10 * time.Second):
 		_ = r.cmd.Process.Signal(syscall.SIGQUIT) // its goroutines go to the log

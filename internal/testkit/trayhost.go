@@ -3,6 +3,7 @@
 package testkit
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -352,7 +353,26 @@ func (it Item) ClickIn(t testing.TB, section, label string) {
 	it.click(t, label, it.FindIn(t, section, label))
 }
 
+// ClickToQuit clicks the item labelled label, which ends the item's
+// program: it may be gone before its answer to the click is (D-Bus says
+// NoReply), which is no failure.
+func (it Item) ClickToQuit(t testing.TB, label string) {
+	t.Helper()
+	var e dbus.Error
+	if err := it.event(t, label, it.Find(t, label)); err != nil && !(errors.As(err, &e) && e.Name == "org.freedesktop.DBus.Error.NoReply") {
+		t.Fatalf("click %q: %v", label, err)
+	}
+}
+
 func (it Item) click(t testing.TB, label string, mi MenuItem) {
+	t.Helper()
+	if err := it.event(t, label, mi); err != nil {
+		t.Fatalf("click %q: %v", label, err)
+	}
+}
+
+// event sends the click to the item's menu, as a panel does.
+func (it Item) event(t testing.TB, label string, mi MenuItem) error {
 	t.Helper()
 	if !mi.Enabled {
 		t.Fatalf("menu item %q is disabled", label)
@@ -361,10 +381,7 @@ func (it Item) click(t testing.TB, label string, mi MenuItem) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	call := m.Call("com.canonical.dbusmenu.Event", 0, mi.ID, "clicked", dbus.MakeVariant(""), uint32(time.Now().Unix()))
-	if call.Err != nil {
-		t.Fatalf("click %q: %v", label, call.Err)
-	}
+	return m.Call("com.canonical.dbusmenu.Event", 0, mi.ID, "clicked", dbus.MakeVariant(""), uint32(time.Now().Unix())).Err
 }
 
 // Signals lists the signals the item's connection sends while do runs and
