@@ -32,6 +32,8 @@ type settingsUI struct {
 	problem   *widget.Label
 	clear     *widget.Select
 	autostart *widget.Check
+	// button is the size of the widest button a profile's row can have.
+	button fyne.Size
 	// updating is set while update sets widgets, so their change
 	// callbacks do not send what the resident just told us.
 	updating bool
@@ -51,6 +53,9 @@ var clearChoices = []struct {
 
 func newSettings(ctx context.Context, a fyne.App, t Tray) *settingsUI {
 	u := &settingsUI{ctx: ctx, w: a.NewWindow("tokentray settings"), tray: t}
+	for _, label := range []string{"Sign in", "Sign out…", "Make default", "Default", "Remove"} {
+		u.button = u.button.Max(widget.NewButton(label, nil).MinSize())
+	}
 	u.profiles = container.NewVBox()
 	u.fileLabel = widget.NewLabel("")
 	u.fileLabel.Wrapping = fyne.TextWrapBreak
@@ -213,20 +218,16 @@ func (u *settingsUI) row(v control.View, p control.ProfileView, now time.Time) f
 			}, u.w)
 	})
 	info := widget.NewLabel(fmt.Sprintf("%s — %s\n%s", name, p.Provider, control.StatusLine(p, now)))
-	return container.NewBorder(nil, nil, nil, container.NewHBox(sameWidth(sign, def, remove)...), info)
+	return container.NewBorder(nil, nil, nil, container.NewHBox(sameWidth(u.button, sign, def, remove)...), info)
 }
 
-// sameWidth gives a row's buttons the width of the widest label a row can
-// have, so that each kind of button stands in one column down the list.
-func sameWidth(buttons ...*widget.Button) []fyne.CanvasObject {
-	widest := fyne.Size{}
-	for _, label := range []string{"Sign in", "Sign out…", "Make default", "Default", "Remove"} {
-		widest = widest.Max(widget.NewButton(label, nil).MinSize())
-	}
+// sameWidth gives a row's buttons at least size — the widest a row can
+// have — so that each kind of button stands in one column down the list.
+func sameWidth(size fyne.Size, buttons ...*widget.Button) []fyne.CanvasObject {
 	out := make([]fyne.CanvasObject, len(buttons))
 	for i, b := range buttons {
 		space := canvas.NewRectangle(color.Transparent)
-		space.SetMinSize(widest)
+		space.SetMinSize(size)
 		out[i] = container.NewStack(space, b)
 	}
 	return out
