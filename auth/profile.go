@@ -136,8 +136,8 @@ type Duration struct{ time.Duration }
 // UnmarshalText parses a Go duration, or a whole number of seconds (as
 // clipboard_clear takes them: a bare 300 reaches here as "300").
 func (d *Duration) UnmarshalText(b []byte) error {
-	if secs, err := strconv.ParseUint(string(b), 10, 31); err == nil {
-		d.Duration = time.Duration(secs) * time.Second
+	if secs, ok := wholeSeconds(string(b)); ok {
+		d.Duration = secs
 		return nil
 	}
 	v, err := time.ParseDuration(string(b))
@@ -149,6 +149,12 @@ func (d *Duration) UnmarshalText(b []byte) error {
 	}
 	d.Duration = v
 	return nil
+}
+
+// wholeSeconds reads a duration written as a whole number of seconds.
+func wholeSeconds(s string) (time.Duration, bool) {
+	secs, err := strconv.ParseUint(s, 10, 31)
+	return time.Duration(secs) * time.Second, err == nil
 }
 
 // DefaultRedirectURL is the loopback callback used when a profile sets none:
@@ -725,7 +731,7 @@ func badDurationValue(v *unstable.Node) string {
 	case unstable.String:
 		return ""
 	case unstable.Integer:
-		if _, err := strconv.ParseUint(string(v.Data), 10, 31); err != nil {
+		if _, ok := wholeSeconds(string(v.Data)); !ok {
 			return string(v.Data)
 		}
 		return ""
