@@ -25,7 +25,7 @@ TEST_DEBS   := $(BUILD_DEBS) chromium gnome-keyring libsecret-tools dbus-daemon 
 # A count, not a duration: with a duration Go 1.26 can fail a clean run
 # with "context deadline exceeded" at the deadline (golang/go#75804).
 FUZZTIME    ?= 100000x
-FUZZ        := FuzzCallback FuzzParseTokenResponse FuzzParseConfig
+FUZZ        := ./auth:FuzzCallback ./auth:FuzzParseTokenResponse ./auth/profile:FuzzParseConfig
 
 .PHONY: build build-deps run test test-deps lint crossbuild wine-test wine-test-deps fuzz bench bench-deps screenshots dist dist-deps dist-check dist-check-deps windows windows-deps clean
 
@@ -74,7 +74,7 @@ lint:
 
 # auth/ is pure Go: it must build without cgo wherever tokentray runs.
 crossbuild:
-	for os in linux darwin windows; do CGO_ENABLED=0 GOOS=$$os $(GO) build ./auth/ . || exit 1; done
+	for os in linux darwin windows; do CGO_ENABLED=0 GOOS=$$os $(GO) build ./auth/... . || exit 1; done
 
 # Windows end to end under Wine 8.0 on Xvfb (windows_wine_linux_test.go):
 # tokentray.exe's command line against the test provider, the Credential
@@ -152,7 +152,7 @@ windows-deps:
 # Each fuzz target for FUZZTIME executions (CI: a short run; see
 # docs/RELIABILITY.md for long runs: FUZZTIME=1000000x).
 fuzz:
-	for f in $(FUZZ); do $(GO) test -run XXX -fuzz "^$$f$$" -fuzztime $(FUZZTIME) ./auth || exit 1; done
+	for t in $(FUZZ); do $(GO) test -run XXX -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) $${t%%:*} || exit 1; done
 
 clean:
 	rm -rf $(BIN) tokentray-agent tokentray-window tokentray.tar.xz dist .build

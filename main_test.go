@@ -30,7 +30,7 @@ import (
 	"github.com/godbus/dbus/v5"
 	"github.com/zalando/go-keyring"
 
-	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/auth/keychain"
 	"github.com/tokentray/tokentray/internal/testkit"
 )
 
@@ -164,7 +164,7 @@ func forget(t *testing.T, profiles ...string) {
 	t.Helper()
 	clean := func() {
 		for _, p := range profiles {
-			_ = auth.NewStore().Delete(p)
+			_ = keychain.NewStore().Delete(p)
 		}
 	}
 	clean()
@@ -194,7 +194,7 @@ func TestSignInLifecycle(t *testing.T) {
 	testkit.RequireSecretService(t)
 	p := testkit.StartProvider(t, testkit.ProviderOptions{AccessTTL: 5 * time.Minute})
 	b := testkit.NewBrowser(t)
-	store := auth.NewStore()
+	store := keychain.NewStore()
 
 	for _, client := range []string{"public", "basic", "post"} {
 		t.Run(client, func(t *testing.T) {
@@ -588,7 +588,7 @@ func TestKillDuringRefresh(t *testing.T) {
 	p := testkit.StartProvider(t, testkit.ProviderOptions{AccessTTL: 5 * time.Minute})
 	b := testkit.NewBrowser(t)
 	cfg := writeConfig(t, p.Profile("kill", "public"))
-	store := auth.NewStore()
+	store := keychain.NewStore()
 	signIn := func() {
 		if page, r := login(t, b, cfg, "kill", "frank"); r.code != 0 {
 			t.Fatalf("login: exit %d, %q, %s", r.code, page, r.stderr)
@@ -701,10 +701,10 @@ func TestExampleLightFi(t *testing.T) {
 	if n := srv.Count("refresh_token"); n != 0 {
 		t.Errorf("%d refreshes within the lifetime", n)
 	}
-	rec, _ := auth.NewStore().Load("lightfi")
+	rec, _ := keychain.NewStore().Load("lightfi")
 	// Across expiry (1 h here): Cognito sends no new refresh token.
 	t3 := tokentray(t, cfg, nil, "token", "--min-valid", "2h")
-	after, _ := auth.NewStore().Load("lightfi")
+	after, _ := keychain.NewStore().Load("lightfi")
 	if t3.code != 0 || t3.stdout == t1.stdout || after.RefreshToken != rec.RefreshToken {
 		t.Errorf("refresh across expiry: exit %d, new token %t, refresh token kept %t: %s", t3.code, t3.stdout != t1.stdout, after.RefreshToken == rec.RefreshToken, t3.stderr)
 	}
@@ -741,7 +741,7 @@ func TestExampleFrameIO(t *testing.T) {
 	if r.code != 0 || !strings.Contains(page, "You are signed in") || !strings.Contains(r.stderr, "renews it") {
 		t.Fatalf("login: exit %d, page %q, stderr %s; provider refused %v", r.code, page, r.stderr, srv.Rejections())
 	}
-	store := auth.NewStore()
+	store := keychain.NewStore()
 	prev, _ := store.Load("frameio")
 	for i := range 3 {
 		r := tokentray(t, cfg, nil, "token", "--min-valid", "2h")
@@ -824,7 +824,7 @@ func TestSecretHygiene(t *testing.T) {
 	if err := os.WriteFile(cfg, []byte(strings.Replace(p.Profile("hygiene", "post"), "client_secret = \"post-secret\"\n", "", 1)), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	store := auth.NewStore()
+	store := keychain.NewStore()
 	secrets := map[string]bool{"post-secret": true}
 	var said []string // everything tokentray printed that must be clean
 	remember := func() {

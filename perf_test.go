@@ -23,6 +23,8 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/auth/keychain"
+	"github.com/tokentray/tokentray/auth/profile"
 	"github.com/tokentray/tokentray/internal/testkit"
 )
 
@@ -40,7 +42,7 @@ func (k *memKeyring) Get(s, u string) (string, error) {
 	defer k.mu.Unlock()
 	v, ok := k.m[s+"/"+u]
 	if !ok {
-		return "", auth.ErrNotFound
+		return "", keychain.ErrNotFound
 	}
 	return v, nil
 }
@@ -59,8 +61,8 @@ func (k *memKeyring) Delete(s, u string) error {
 	return nil
 }
 
-func memStore() *auth.Store {
-	st := auth.NewStore()
+func memStore() *keychain.Store {
+	st := keychain.NewStore()
 	st.Keyring = &memKeyring{m: map[string]string{}}
 	return st
 }
@@ -77,8 +79,8 @@ func newPerfEnv(tb testing.TB) *perfEnv {
 }
 
 // signedIn signs a session in through the browser.
-func (e *perfEnv) signedIn(tb testing.TB, name string, store *auth.Store) *auth.Session {
-	prof := &auth.Profile{Name: name, Issuer: e.p.Issuer, ClientID: "public", Scopes: []string{"openid", "offline_access"}}
+func (e *perfEnv) signedIn(tb testing.TB, name string, store *keychain.Store) *auth.Session {
+	prof := &profile.Profile{Name: name, Issuer: e.p.Issuer, ClientID: "public", Scopes: []string{"openid", "offline_access"}}
 	s := auth.NewSession(prof, auth.Options{Store: store})
 	done := make(chan error, 1)
 	open := func(u string) error { go func() { _, err := e.b.TrySignIn(u, "perf"); done <- err }(); return nil }
@@ -137,7 +139,7 @@ func bareRefresher(tb testing.TB, e *perfEnv) func() error {
 
 // sessionRefresher refreshes through auth.Session: lock, keychain read,
 // provider, keychain write.
-func sessionRefresher(tb testing.TB, e *perfEnv, store *auth.Store, name string) func() error {
+func sessionRefresher(tb testing.TB, e *perfEnv, store *keychain.Store, name string) func() error {
 	s := e.signedIn(tb, name, store)
 	tb.Cleanup(func() { _, _ = s.Logout(context.Background()) })
 	return func() error { return s.Refresh(context.Background()) }
@@ -175,7 +177,7 @@ func BenchmarkRefresh(b *testing.B) {
 	b.Run("x-oauth2-bare", func(b *testing.B) { refreshBench(b, bareRefresher(b, e)) })
 	b.Run("session-memory-keychain", func(b *testing.B) { refreshBench(b, sessionRefresher(b, e, memStore(), "perf-mem")) })
 	b.Run("session-secret-service", func(b *testing.B) {
-		st := auth.NewStore()
+		st := keychain.NewStore()
 		st.Service = "tokentray-bench"
 		refreshBench(b, sessionRefresher(b, e, st, "perf-ss"))
 	})
@@ -197,12 +199,13 @@ func BenchmarkReport(b *testing.B) {
 	// against a Go binary that prints a constant.
 	baseline := buildBaseline(b)
 	cfg := writeConfigTB(b, "[profile.bench]\nissuer = \"https://id.example.test\"\nclient_id = \"x\"\n")
-	store := auth.NewStore()
-	benchCfg, err := auth.LoadConfig(cfg)
+	store := keychain.NewStore()
+	benchCfg, err := profile.LoadConfig(cfg)
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := store.SaveFor(benchCfg.Profiles["bench"], &auth.Record{AccessToken: "bench-token", TokenType: "Bearer", Expiry: time.Now().Add(24 * time.Hour)}); err != nil {
+	bench := benchCfg.Profiles["bench"]
+	if err := store.Save(bench.Name, &keychain.Record{AccessToken: "bench-token", TokenType: "Bearer", Expiry: time.Now().Add(24 * time.Hour), Bound: bench.Binding()}); err != nil {
 		b.Fatal(err)
 	}
 	defer store.Delete("bench")
@@ -223,7 +226,7 @@ func BenchmarkReport(b *testing.B) {
 	procs := runtime.GOMAXPROCS(1)
 	bare1, mem1 := refreshAB(b, bareF, memF)
 	runtime.GOMAXPROCS(procs)
-	ssStore := auth.NewStore()
+	ssStore := keychain.NewStore()
 	ssStore.Service = "tokentray-bench"
 	ss := measure(b, 100, sessionRefresher(b, e, ssStore, "perf-ss"))
 	add(perfRow{"Refresh, auth.Session with an in-memory keychain: CPU per refresh (600 refreshes)", fmt.Sprintf("%.0f µs, %.0f allocs, %.0f kB", mem.cpuNs/1e3, mem.allocs, mem.bytes/1e3),
@@ -240,8 +243,8 @@ func BenchmarkReport(b *testing.B) {
 	// less the provider's own time.
 	for _, k := range []struct {
 		name  string
-		store func() *auth.Store
-	}{{"in-memory keychain", memStore}, {"Secret Service", func() *auth.Store { s := auth.NewStore(); s.Service = "tokentray-bench"; return s }}} {
+		store func() *keychain.Store
+	}{{"in-memory keychain", memStore}, {"Secret Service", func() *keychain.Store { s := keychain.NewStore(); s.Service = "tokentray-bench"; return s }}} {
 		o, prov := signInOverhead(b, k.store, 30)
 		add(perfRow{"Sign-in overhead, " + k.name + ", median of 30", fmtDur(o), "provider's token endpoint: " + fmtDur(prov), "—", "≤ 50 ms"})
 	}
@@ -311,12 +314,12 @@ func ratio(a, b time.Duration) string { return fmt.Sprintf("%.2f×", float64(a)/
 // signInOverhead signs in n times against an in-process provider that
 // approves at once, timing from the browser's request to the callback to
 // Login's return, less the token endpoint's time.
-func signInOverhead(tb testing.TB, store func() *auth.Store, n int) (overhead, provider time.Duration) {
+func signInOverhead(tb testing.TB, store func() *keychain.Store, n int) (overhead, provider time.Duration) {
 	srv := testkit.NewOAuthServer(tb, "none")
 	var mu sync.Mutex
 	var callbackAt time.Time
 	var tokenDur time.Duration
-	prof := &auth.Profile{Name: "perf-signin", ClientID: srv.ClientID, ClientAuth: "none",
+	prof := &profile.Profile{Name: "perf-signin", ClientID: srv.ClientID, ClientAuth: "none",
 		AuthURL: srv.URL + "/authorize", TokenURL: srv.URL + "/token"}
 	client := &http.Client{CheckRedirect: func(req *http.Request, via []*http.Request) error {
 		mu.Lock()
@@ -355,7 +358,7 @@ func signInOverhead(tb testing.TB, store func() *auth.Store, n int) (overhead, p
 // memoryOverTime refreshes n times and reports the Go heap (after GC) and
 // the RSS after the first refresh and after the last, in MB.
 func memoryOverTime(tb testing.TB, e *perfEnv, n int) (heap1, heapN, rss1, rssN float64) {
-	st := auth.NewStore()
+	st := keychain.NewStore()
 	st.Service = "tokentray-bench"
 	s := e.signedIn(tb, "perf-mem-time", st)
 	defer s.Logout(context.Background())

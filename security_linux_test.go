@@ -18,7 +18,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/auth/keychain"
 	"github.com/tokentray/tokentray/internal/testkit"
 )
 
@@ -71,7 +71,7 @@ func TestSavedSignInsStayWithTheirProvider(t *testing.T) {
 	if page, r := login(t, b, genuine, "work", "alice"); r.code != 0 || !strings.Contains(page, "You are signed in") {
 		t.Fatalf("login: exit %d, %s\n%s", r.code, page, r.stderr)
 	}
-	rec, err := auth.NewStore().Load("work")
+	rec, err := keychain.NewStore().Load("work")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +191,7 @@ func TestNoCredentialFollowsARedirect(t *testing.T) {
 	if r := loginNoBrowser(t, cfg, "redirected"); r.code != 0 {
 		t.Fatalf("login: exit %d, %s; provider refused %v", r.code, r.stderr, srv.Rejections())
 	}
-	rec, err := auth.NewStore().Load("redirected")
+	rec, err := keychain.NewStore().Load("redirected")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,7 +226,7 @@ func TestImportAddsOnlyProfiles(t *testing.T) {
 		t.Fatalf("login: exit %d, %s\n%s", r.code, page, r.stderr)
 	}
 	defer tokentray(t, cfg, nil, "logout", "work")
-	rec, _ := auth.NewStore().Load("work")
+	rec, _ := keychain.NewStore().Load("work")
 	// A file name cannot hold '/', but a TOML string can spell it.
 	name := "profiles\n" + `token_url = "` + strings.ReplaceAll(a.URL, "/", `\u002F`) + `\u002Ftoken"` + "\n" +
 		`send_tokens_to_other_origins = ["` + strings.ReplaceAll(a.URL, "/", `\u002F`) + `"]` + "\n#.toml"

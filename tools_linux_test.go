@@ -24,7 +24,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/auth/keychain"
 	"github.com/tokentray/tokentray/internal/testkit"
 )
 
@@ -46,7 +46,7 @@ func toolsProfile(t *testing.T, name, extra string, lifetime time.Duration) (str
 // current is the access token the keychain holds now.
 func current(t *testing.T, profile string) string {
 	t.Helper()
-	rec, err := auth.NewStore().Load(profile)
+	rec, err := keychain.NewStore().Load(profile)
 	if err != nil {
 		t.Fatalf("keychain: %v", err)
 	}

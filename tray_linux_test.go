@@ -30,7 +30,7 @@ import (
 	"golang.design/x/clipboard"
 
 	"github.com/tokentray/tokentray/assets"
-	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/auth/keychain"
 	"github.com/tokentray/tokentray/internal/control"
 	"github.com/tokentray/tokentray/internal/control/client"
 	"github.com/tokentray/tokentray/internal/testkit"
@@ -487,7 +487,7 @@ func TestTray(t *testing.T) {
 	// The provider ends the sign-in behind the tray's back: the next
 	// refresh gets invalid_grant, the icon says so, and a notification
 	// offers to sign in again; clicking it starts the browser sign-in.
-	rec, err := auth.NewStore().Load("work")
+	rec, err := keychain.NewStore().Load("work")
 	if err != nil {
 		t.Fatal(err)
 	}

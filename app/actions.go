@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/auth/profile"
 	"github.com/tokentray/tokentray/internal/control"
 )
 
@@ -87,7 +88,7 @@ func (r *Resident) Refresh(profile string) {
 // SetAutostart turns start at login on or off.
 func (r *Resident) SetAutostart(on bool) error {
 	var extra []string
-	if def, err := auth.DefaultConfigPath(); err != nil || filepath.Clean(def) != filepath.Clean(r.sessions.Path()) {
+	if def, err := profile.DefaultConfigPath(); err != nil || filepath.Clean(def) != filepath.Clean(r.sessions.Path()) {
 		extra = []string{"--config", r.sessions.Path()}
 	}
 	err := setAutostart(on, r.exe, extra)

@@ -8,7 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/auth/safefile"
 )
 
 // Start at login on Linux and macOS is one file (autostartFile) whose
@@ -34,7 +34,7 @@ func setAutostart(on bool, exe string, args []string) error {
 		}
 		return nil
 	}
-	if err := auth.WriteFileAtomic(path, autostartEntry(launcher(exe), args)); err != nil {
+	if err := safefile.WriteAtomic(path, autostartEntry(launcher(exe), args)); err != nil {
 		return fmt.Errorf("start at login: %w", err)
 	}
 	return nil

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/auth/keychain"
+	"github.com/tokentray/tokentray/auth/profile"
 	"github.com/tokentray/tokentray/internal/control"
 )
 
@@ -18,12 +20,12 @@ import (
 func ErrorOf(err error) *control.Error {
 	var (
 		e   *control.Error
-		ce  *auth.ConfigError
-		ke  *auth.KeychainError
+		ce  *profile.ConfigError
+		ke  *keychain.Error
 		pe  *auth.PortInUseError
 		re  *auth.ProviderError
-		pfe *auth.ProfileError
-		ph  *auth.PlaceholderError
+		pfe *profile.ProfileError
+		ph  *profile.PlaceholderError
 		me  *auth.MisconfiguredError
 	)
 	if err == nil {
@@ -39,9 +41,9 @@ func ErrorOf(err error) *control.Error {
 		if pfe.Name != "" && len(pfe.Known) > 0 {
 			out.Kind, out.Profile = control.KindUnknownProfile, pfe.Name
 		}
-	case errors.Is(err, auth.ErrNoProfile):
+	case errors.Is(err, profile.ErrNoProfile):
 		out.Kind = control.KindUsage
-	case errors.Is(err, auth.ErrNoSecret), errors.Is(err, auth.ErrSecretElsewhere):
+	case errors.Is(err, auth.ErrNoSecret), errors.Is(err, keychain.ErrSecretElsewhere):
 		out.Kind = control.KindSecret
 	case errors.As(err, &ph):
 		out.Kind, out.Profile = control.KindPlaceholder, ph.Profile

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/auth/keychain"
+	"github.com/tokentray/tokentray/auth/profile"
 	"github.com/tokentray/tokentray/internal/control"
 	"github.com/tokentray/tokentray/internal/control/client"
 )
@@ -22,16 +24,16 @@ func TestErrorsCrossTheSocketTyped(t *testing.T) {
 	}{
 		{fmt.Errorf("refresh w: %w", auth.ErrSignInNeeded), control.KindSignIn, 0},
 		{fmt.Errorf("refresh w: %w", auth.ErrProviderUnreachable), control.KindUnreachable, 0},
-		{&auth.ConfigError{File: "p.toml", Line: 3, Key: "issuer", Msg: "bad"}, control.KindConfig, 0},
-		{&auth.KeychainError{Op: "read", Hint: "unlock it", Err: errors.New("locked")}, control.KindKeychain, 0},
+		{&profile.ConfigError{File: "p.toml", Line: 3, Key: "issuer", Msg: "bad"}, control.KindConfig, 0},
+		{&keychain.Error{Op: "read", Hint: "unlock it", Err: errors.New("locked")}, control.KindKeychain, 0},
 		{&auth.PortInUseError{Profile: "w", Addr: "127.0.0.1:3000"}, control.KindPortInUse, 3000},
 		{&auth.ProviderError{Code: "access_denied"}, control.KindDeclined, 0},
 		{&auth.ProviderError{Code: "invalid_scope", Description: "scope api is not allowed"}, control.KindRefused, 0},
 		{fmt.Errorf("refresh w: %w; check client_id", auth.ErrClientRefused), control.KindClient, 0},
-		{&auth.PlaceholderError{Profile: "w", Key: "client_id", Value: "YOUR-ID"}, control.KindPlaceholder, 0},
+		{&profile.PlaceholderError{Profile: "w", Key: "client_id", Value: "YOUR-ID"}, control.KindPlaceholder, 0},
 		{&auth.MisconfiguredError{Profile: "w", Issuer: "a", Discovered: "b"}, control.KindMisconfigured, 0},
-		{&auth.ProfileError{File: "p.toml"}, control.KindNoProfiles, 0},
-		{&auth.ProfileError{File: "p.toml", Name: "x", Known: []string{"a"}}, control.KindUnknownProfile, 0},
+		{&profile.ProfileError{File: "p.toml"}, control.KindNoProfiles, 0},
+		{&profile.ProfileError{File: "p.toml", Name: "x", Known: []string{"a"}}, control.KindUnknownProfile, 0},
 		{fmt.Errorf("x: %w", auth.ErrNoSecret), control.KindSecret, 0},
 		{context.Canceled, control.KindCanceled, 0},
 		{context.DeadlineExceeded, control.KindTimeout, 0},
@@ -48,7 +50,7 @@ func TestErrorsCrossTheSocketTyped(t *testing.T) {
 			if !errors.As(err, &e) {
 				t.Fatalf("got %T %v, want a *control.Error", err, err)
 			}
-			var ce *auth.ConfigError
+			var ce *profile.ConfigError
 			if errors.As(c.err, &ce) && e.Line != ce.Line {
 				t.Errorf("line %d, want %d", e.Line, ce.Line)
 			}

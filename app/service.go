@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/auth/keychain"
+	"github.com/tokentray/tokentray/auth/profile"
 	"github.com/tokentray/tokentray/internal/control"
 )
 
@@ -104,16 +106,16 @@ func (s *service) handle(ctx context.Context, req control.Request, send func(con
 			lines, sum, err := preview(req.File)
 			return control.Message{Lines: lines, Sum: sum}, err
 		}
-		names, err := auth.ImportProfiles(path, req.File, req.Sum)
+		names, err := profile.ImportProfiles(path, req.File, req.Sum)
 		_, _ = s.sessions.Reload()
 		return control.Message{Names: names}, err
 	case control.OpRemove:
 		res, err := s.remove(ctx, req.Profile)
 		return control.Message{Logout: &res}, err
 	case control.OpDefault:
-		return s.edit(auth.SetDefault(path, req.Profile))
+		return s.edit(profile.SetDefault(path, req.Profile))
 	case control.OpClipboard:
-		return s.edit(auth.SetClipboardClear(path, time.Duration(req.Seconds)*time.Second))
+		return s.edit(profile.SetClipboardClear(path, time.Duration(req.Seconds)*time.Second))
 	}
 	if req.Op.TrayOnly() {
 		return control.Message{}, control.Errorf(control.KindUsage, "%q needs the tray, and none is running", req.Op)
@@ -130,7 +132,7 @@ func (s *service) edit(err error) (control.Message, error) {
 // preview says what importing file would add: per profile, where it signs
 // in and where its tokens go, for the person to confirm.
 func preview(file string) ([]string, string, error) {
-	cfg, sum, err := auth.ReadImport(file)
+	cfg, sum, err := profile.ReadImport(file)
 	if err != nil {
 		return nil, "", err
 	}
@@ -144,19 +146,19 @@ func preview(file string) ([]string, string, error) {
 // remove takes a profile off this computer: signed out (the provider
 // revokes its tokens), its secret forgotten, its table deleted from the
 // file. A keychain that cannot be asked stops it before the file changes.
-func (s *service) remove(ctx context.Context, profile string) (control.LogoutResult, error) {
-	sess, err := s.sessions.Session(profile)
+func (s *service) remove(ctx context.Context, name string) (control.LogoutResult, error) {
+	sess, err := s.sessions.Session(name)
 	if err != nil {
 		return control.LogoutResult{}, err
 	}
-	res, err := s.logout(ctx, profile)
+	res, err := s.logout(ctx, name)
 	if err != nil {
 		return res, err
 	}
-	if err := s.sessions.Store().DeleteSecret(sess.Profile().Name); err != nil && !errors.Is(err, auth.ErrNotFound) {
-		return res, errorFor(err, profile)
+	if err := s.sessions.Store().DeleteSecret(sess.Profile().Name); err != nil && !errors.Is(err, keychain.ErrNotFound) {
+		return res, errorFor(err, name)
 	}
-	_, err = s.edit(auth.RemoveProfile(s.sessions.Path(), sess.Profile().Name))
+	_, err = s.edit(profile.RemoveProfile(s.sessions.Path(), sess.Profile().Name))
 	return res, err
 }
 

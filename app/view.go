@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/auth/profile"
 	"github.com/tokentray/tokentray/internal/control"
 )
 
@@ -23,7 +24,7 @@ func viewOf(sessions *auth.Sessions) control.View {
 	return v
 }
 
-func profileView(p *auth.Profile, st auth.State) control.ProfileView {
+func profileView(p *profile.Profile, st auth.State) control.ProfileView {
 	pv := control.ProfileView{
 		Name: p.Name, Provider: providerName(p), Issuer: issuerOf(p), Grant: grantOf(p), State: stateName(st.Kind), Who: st.Who, Scope: st.Scope,
 		Expiry: sec(st.Until), HasRefreshToken: st.HasRefreshToken, RefreshExpiry: sec(st.RefreshUntil),
@@ -37,7 +38,7 @@ func profileView(p *auth.Profile, st auth.State) control.ProfileView {
 
 // issuerOf names who issues the profile's tokens: its issuer, else its
 // token endpoint's origin.
-func issuerOf(p *auth.Profile) string {
+func issuerOf(p *profile.Profile) string {
 	if p.Issuer != "" {
 		return p.Issuer
 	}
@@ -48,7 +49,7 @@ func issuerOf(p *auth.Profile) string {
 }
 
 // grantOf is how the profile signs in.
-func grantOf(p *auth.Profile) string {
+func grantOf(p *profile.Profile) string {
 	if p.Grant == "" {
 		return "authorization_code"
 	}
@@ -79,7 +80,7 @@ func stateName(k auth.StateKind) control.State {
 
 // providerName is how people know the provider: the profile's
 // display_name, else its host (without a port).
-func providerName(p *auth.Profile) string {
+func providerName(p *profile.Profile) string {
 	if p.DisplayName != "" {
 		return p.DisplayName
 	}

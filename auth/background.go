@@ -5,6 +5,8 @@ import (
 	"errors"
 	"math/rand/v2"
 	"time"
+
+	"github.com/tokentray/tokentray/auth/keychain"
 )
 
 // RefreshMargin is how long before expiry Run renews the access token (at
@@ -12,7 +14,7 @@ import (
 // refresh_margin, else max(60 s, 15 % of the token's lifetime).
 // It is never more than half the lifetime, so a short-lived token is not
 // renewed the moment it arrives.
-func (s *Session) RefreshMargin(rec *Record) time.Duration {
+func (s *Session) RefreshMargin(rec *keychain.Record) time.Duration {
 	issued := rec.RefreshedAt
 	if issued.IsZero() {
 		issued = rec.SignedInAt
@@ -94,7 +96,7 @@ func (s *Session) step(ctx context.Context, b *runState) time.Time {
 	rec, err := s.read()
 	now := s.now()
 	switch {
-	case errors.Is(err, ErrNotFound):
+	case errors.Is(err, keychain.ErrNotFound):
 		b.reset()
 		if s.State().Kind != SigningIn {
 			s.publish(nil)

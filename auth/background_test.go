@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tokentray/tokentray/auth/keychain"
+	"github.com/tokentray/tokentray/auth/profile"
 	"github.com/tokentray/tokentray/internal/testkit"
 )
 
@@ -22,8 +24,8 @@ func TestRefreshMargin(t *testing.T) {
 		{time.Hour, 50 * time.Minute, 30 * time.Minute},
 	}
 	for _, c := range cases {
-		s := &Session{profile: &Profile{RefreshMargin: Duration{c.override}}}
-		rec := &Record{RefreshedAt: issued, Expiry: issued.Add(c.life)}
+		s := &Session{profile: &profile.Profile{RefreshMargin: profile.Duration{Duration: c.override}}}
+		rec := &keychain.Record{RefreshedAt: issued, Expiry: issued.Add(c.life)}
 		if got := s.RefreshMargin(rec); got != c.want {
 			t.Errorf("lifetime %s, refresh_margin %s: margin %s, want %s", c.life, c.override, got, c.want)
 		}
@@ -97,7 +99,7 @@ func waitFor(t *testing.T, s *Session, want StateKind, ok func(State) bool) Stat
 // refresh token is not presented again on every wake.
 func TestRunInvalidGrant(t *testing.T) {
 	p := testkit.NewOAuthServer(t, "none")
-	s, clock := newTestSession(t, p, newMemKeyring(0))
+	s, clock := newTestSession(t, p, keychain.NewMemory(0))
 	login(t, s)
 	p.Fail = rejectWith(400, `{"error":"invalid_grant"}`)
 	runPlanned(t, s)
@@ -124,7 +126,7 @@ func TestRunInvalidGrant(t *testing.T) {
 // and never asks the provider.
 func TestRunWithoutRefreshToken(t *testing.T) {
 	p := testkit.NewOAuthServer(t, "none")
-	s, clock := newTestSession(t, p, newMemKeyring(0))
+	s, clock := newTestSession(t, p, keychain.NewMemory(0))
 	login(t, s)
 	rec, _ := s.store.Load("work")
 	rec.RefreshToken = ""
@@ -146,7 +148,7 @@ func TestRunWithoutRefreshToken(t *testing.T) {
 
 func TestRunSignedOutAndLogout(t *testing.T) {
 	p := testkit.NewOAuthServer(t, "none")
-	s, _ := newTestSession(t, p, newMemKeyring(0))
+	s, _ := newTestSession(t, p, keychain.NewMemory(0))
 	runSession(t, s)
 	waitState(t, s, SignedOut)
 	login(t, s)
@@ -161,8 +163,8 @@ func TestRunSignedOutAndLogout(t *testing.T) {
 // the session shows — not an outage of a sign-in that may not exist.
 func TestRunKeychainLocked(t *testing.T) {
 	p := testkit.NewOAuthServer(t, "none")
-	kr := newMemKeyring(0)
-	kr.getErr = errors.New("the keychain is locked")
+	kr := keychain.NewMemory(0)
+	kr.Lock(errors.New("the keychain is locked"))
 	s, _ := newTestSession(t, p, kr)
 	runSession(t, s)
 	deadline := time.Now().Add(5 * time.Second)
@@ -179,7 +181,7 @@ func TestRunKeychainLocked(t *testing.T) {
 // keychain (it once read it some 16,000 times in 200 ms).
 func TestRunTokenWithoutExpiry(t *testing.T) {
 	p := testkit.NewOAuthServer(t, "none")
-	kr := newMemKeyring(0)
+	kr := keychain.NewMemory(0)
 	s, clock := newTestSession(t, p, kr)
 	login(t, s)
 	rec, _ := s.store.Load("work")
@@ -187,7 +189,7 @@ func TestRunTokenWithoutExpiry(t *testing.T) {
 	if err := s.store.Save("work", rec); err != nil {
 		t.Fatal(err)
 	}
-	reads := func() int { kr.mu.Lock(); defer kr.mu.Unlock(); return kr.gets }
+	reads := kr.Gets
 	before := reads()
 	runSession(t, s)
 	waitState(t, s, Valid)

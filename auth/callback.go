@@ -8,51 +8,14 @@ import (
 	"html/template"
 	"net"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/tokentray/tokentray/auth/profile"
 )
-
-// redirect is a parsed redirect_url: where to listen and what to accept.
-type redirect struct {
-	raw   string // as written in the profile; sent verbatim when the port is fixed
-	url   *url.URL
-	hosts []string // listen addresses, without port
-	port  string   // "0" means any free port
-	path  string
-}
-
-func parseRedirect(raw string) (*redirect, error) {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return nil, fmt.Errorf("%q is not a URL", raw)
-	}
-	if u.Scheme != "http" {
-		return nil, fmt.Errorf("%q must start with http:// (a loopback callback, RFC 8252)", raw)
-	}
-	if u.User != nil || u.Fragment != "" || u.RawQuery != "" || u.Opaque != "" {
-		return nil, fmt.Errorf("%q must be a plain http://HOST:PORT/PATH, without user, query or fragment", raw)
-	}
-	r := &redirect{raw: raw, url: u, port: u.Port(), path: u.EscapedPath()}
-	switch h := strings.ToLower(u.Hostname()); h {
-	case "localhost":
-		r.hosts = []string{"127.0.0.1", "::1"}
-	case "127.0.0.1", "::1":
-		r.hosts = []string{h}
-	default:
-		return nil, fmt.Errorf("%q must use 127.0.0.1, [::1] or localhost: the callback listens on this computer only", raw)
-	}
-	if r.port == "" {
-		r.port = "80"
-	}
-	if r.path == "" {
-		r.path = "/"
-	}
-	return r, nil
-}
 
 // PortInUseError means the callback port is taken, often by an old script
 // still listening on localhost:3000.
@@ -116,7 +79,7 @@ func plainProviderError(code string) string {
 // and shows the browser the outcome of the whole sign-in.
 type callbackServer struct {
 	profile   string
-	redirect  *redirect
+	redirect  *profile.Redirect
 	uri       string // redirect_uri sent to the provider
 	host      string // the Host header browsers send for uri
 	state     string
@@ -145,10 +108,10 @@ type outcome struct {
 	headline, next, detail string
 }
 
-func listenCallback(profile string, r *redirect, state, issuer string) (*callbackServer, error) {
+func listenCallback(profile string, r *profile.Redirect, state, issuer string) (*callbackServer, error) {
 	cs := &callbackServer{profile: profile, redirect: r, state: state, issuer: issuer, results: make(chan callbackResult, 1)}
-	port := r.port
-	for _, h := range r.hosts {
+	port := r.Port
+	for _, h := range r.Hosts {
 		addr := net.JoinHostPort(h, port)
 		l, err := net.Listen("tcp", addr)
 		if err != nil {
@@ -157,7 +120,7 @@ func listenCallback(profile string, r *redirect, state, issuer string) (*callbac
 				p, _ := strconv.Atoi(port)
 				return nil, &PortInUseError{Profile: profile, Addr: addr, Holder: portHolder(p), Err: err}
 			}
-			if h == "::1" && len(r.hosts) > 1 {
+			if h == "::1" && len(r.Hosts) > 1 {
 				continue // no IPv6 loopback here; 127.0.0.1 serves localhost
 			}
 			cs.closeListeners()
@@ -166,12 +129,12 @@ func listenCallback(profile string, r *redirect, state, issuer string) (*callbac
 		cs.listeners = append(cs.listeners, l)
 		_, port, _ = net.SplitHostPort(l.Addr().String()) // later hosts share the chosen port
 	}
-	if r.port == "0" {
-		u := *r.url
-		u.Host = net.JoinHostPort(r.url.Hostname(), port)
+	if r.Port == "0" {
+		u := *r.URL
+		u.Host = net.JoinHostPort(r.URL.Hostname(), port)
 		cs.uri, cs.host = u.String(), u.Host
 	} else {
-		cs.uri, cs.host = r.raw, r.url.Host
+		cs.uri, cs.host = r.Raw, r.URL.Host
 	}
 	cs.srv = &http.Server{
 		Handler:           cs,
@@ -220,7 +183,7 @@ func (cs *callbackServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		page(w, http.StatusMisdirectedRequest, "Wrong address", "This address is not tokentray's sign-in page.")
 		return
 	}
-	if r.URL.EscapedPath() != cs.redirect.path {
+	if r.URL.EscapedPath() != cs.redirect.Path {
 		page(w, http.StatusNotFound, "Not found", "This address is not tokentray's sign-in page.")
 		return
 	}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tokentray/tokentray/auth/profile"
 )
 
 func freeTCPPort(t *testing.T) string {
@@ -23,7 +25,7 @@ func freeTCPPort(t *testing.T) string {
 
 func startCallback(t *testing.T, redirectURL string) *callbackServer {
 	t.Helper()
-	rd, err := parseRedirect(redirectURL)
+	rd, err := profile.ParseRedirect(redirectURL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +152,7 @@ func TestCallbackFixedPortAndPortInUse(t *testing.T) {
 	if s, _ := request(t, cs, "GET", cs.host, "/?state=x"); s != 400 {
 		t.Errorf("path / on a fixed redirect: %d", s)
 	}
-	rd, _ := parseRedirect("http://localhost:" + port + "/")
+	rd, _ := profile.ParseRedirect("http://localhost:" + port + "/")
 	_, err := listenCallback("lightfi", rd, "s", "")
 	var pe *PortInUseError
 	if !errors.As(err, &pe) || !strings.Contains(err.Error(), "port "+port) || !strings.Contains(err.Error(), "lightfi") {

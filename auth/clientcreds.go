@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/tokentray/tokentray/auth/keychain"
 )
 
 // clientAssertionType is RFC 7523 §2.2's client authentication.
@@ -37,14 +38,14 @@ func (s *Session) clientAssertion(endpoint string) (string, error) {
 // clientCredentialsToken gets a new access token with the client's own
 // credentials (RFC 6749 §4.4). There is no refresh token: the credentials
 // renew it, as a service account's do.
-func (s *Session) clientCredentialsToken(ctx context.Context, prev *Record) (*Record, error) {
+func (s *Session) clientCredentialsToken(ctx context.Context, prev *keychain.Record) (*keychain.Record, error) {
 	cfg, _, err := s.oauthConfig(ctx, "")
 	if err != nil {
 		return nil, err
 	}
 	p := s.profile
 	form := url.Values{"grant_type": {"client_credentials"}}
-	p.setScope(form)
+	p.SetScope(form)
 	if p.Audience != "" {
 		form.Set("audience", p.Audience) // Auth0 and others name the API so
 	}
@@ -62,7 +63,7 @@ func (s *Session) clientCredentialsToken(ctx context.Context, prev *Record) (*Re
 // credentialsToken asks for a token with a machine's own credentials and
 // makes the answer the next record. There is no refresh token: the
 // credentials renew it. whose names the credentials a refusal is about.
-func (s *Session) credentialsToken(ctx context.Context, endpoint string, form url.Values, c clientCreds, whose string, prev *Record) (*Record, error) {
+func (s *Session) credentialsToken(ctx context.Context, endpoint string, form url.Values, c clientCreds, whose string, prev *keychain.Record) (*keychain.Record, error) {
 	tr, err := s.postToken(ctx, endpoint, form, c)
 	if err != nil {
 		err = classify(err)
@@ -78,7 +79,7 @@ func (s *Session) credentialsToken(ctx context.Context, endpoint string, form ur
 }
 
 // machineToken is a new token for a profile that needs no person.
-func (s *Session) machineToken(ctx context.Context, prev *Record) (*Record, error) {
+func (s *Session) machineToken(ctx context.Context, prev *keychain.Record) (*keychain.Record, error) {
 	if s.profile.JWTBearer() {
 		return s.jwtBearerToken(ctx, prev)
 	}

@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/tokentray/tokentray/auth/keychain"
+	"github.com/tokentray/tokentray/auth/profile"
 	"golang.org/x/oauth2"
 )
 
@@ -58,7 +60,7 @@ type deviceAnswer struct {
 // deviceAuthorize asks the provider for a device code.
 func (s *Session) deviceAuthorize(ctx context.Context, endpoint string, creds clientCreds) (*deviceAnswer, error) {
 	form := url.Values{}
-	s.profile.setScope(form)
+	s.profile.SetScope(form)
 	resp, body, err := s.postForm(ctx, endpoint, form, creds, nil)
 	var sendErr *url.Error // what http.Client.Do fails with
 	switch {
@@ -92,10 +94,10 @@ func (s *Session) deviceAuthorize(ctx context.Context, endpoint string, creds cl
 		return nil, errors.New("the provider's device authorization answer lacks device_code, user_code or verification_uri")
 	case len(a.UserCode) > 64 || clean(a.UserCode, 64) != a.UserCode:
 		return nil, errors.New("the provider's user code is not a short line of text")
-	case checkProviderURL(a.URI) != "":
-		return nil, fmt.Errorf("the provider's verification_uri: %s", checkProviderURL(a.URI))
+	case profile.CheckURL(a.URI) != "":
+		return nil, fmt.Errorf("the provider's verification_uri: %s", profile.CheckURL(a.URI))
 	}
-	if a.URIComplete != "" && checkProviderURL(a.URIComplete) != "" {
+	if a.URIComplete != "" && profile.CheckURL(a.URIComplete) != "" {
 		a.URIComplete = ""
 	}
 	return a, nil
@@ -104,9 +106,9 @@ func (s *Session) deviceAuthorize(ctx context.Context, endpoint string, creds cl
 // loginDevice signs in with a device code (RFC 8628): show the code, then
 // poll the token endpoint at the provider's pace until the person has
 // finished on another device, declined, or the code expired.
-func (s *Session) loginDevice(ctx context.Context, ep endpoints, opts LoginOptions, why string) (*Record, error) {
+func (s *Session) loginDevice(ctx context.Context, ep endpoints, opts LoginOptions, why string) (*keychain.Record, error) {
 	if ep.Device == "" {
-		return nil, s.profile.configError("grant", "the provider offers no sign-in with a code (no device_authorization_endpoint); set device_authorization_url if it has one")
+		return nil, s.profile.KeyError("grant", "the provider offers no sign-in with a code (no device_authorization_endpoint); set device_authorization_url if it has one")
 	}
 	cfg, _, err := s.oauthConfig(ctx, "")
 	if err != nil {

@@ -14,16 +14,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tokentray/tokentray/auth/keychain"
+	"github.com/tokentray/tokentray/auth/profile"
 	"github.com/tokentray/tokentray/internal/testkit"
 )
 
 // signedIn returns a session on prof that has signed in through Chromium.
-func signedIn(t *testing.T, prof *Profile, opts Options) *Session {
+func signedIn(t *testing.T, prof *profile.Profile, opts Options) *Session {
 	t.Helper()
 	testkit.RequireSecretService(t)
 	b := testkit.NewBrowser(t)
 	if opts.Store == nil {
-		opts.Store = NewStore()
+		opts.Store = keychain.NewStore()
 		opts.Store.Service = "tokentray-test-engine"
 	}
 	s := NewSession(prof, opts)
@@ -42,8 +44,8 @@ func signedIn(t *testing.T, prof *Profile, opts Options) *Session {
 	return s
 }
 
-func providerProfile(p *testkit.Provider, name string) *Profile {
-	return &Profile{Name: name, Issuer: p.Issuer, ClientID: "public",
+func providerProfile(p *testkit.Provider, name string) *profile.Profile {
+	return &profile.Profile{Name: name, Issuer: p.Issuer, ClientID: "public",
 		Scopes: []string{"openid", "email", "offline_access"}}
 }
 
@@ -200,7 +202,7 @@ func (w *watch) count(kind StateKind) int {
 func TestOutageNeverSignsOut(t *testing.T) {
 	p := testkit.StartProvider(t, testkit.ProviderOptions{AccessTTL: 10 * time.Minute})
 	proxy := testkit.StartFaultProxy(t, p.Issuer)
-	prof := &Profile{Name: "outage", ClientID: "public", Scopes: []string{"offline_access"},
+	prof := &profile.Profile{Name: "outage", ClientID: "public", Scopes: []string{"offline_access"},
 		AuthURL: p.Issuer + "/auth", TokenURL: proxy.URL + "/token", RevocationURL: proxy.URL + "/token/revocation",
 		SendTokensToOtherOrigins: []string{proxy.URL}} // the proxy stands between
 	clock := &fakeClock{now: time.Now()}

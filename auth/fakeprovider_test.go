@@ -8,21 +8,23 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tokentray/tokentray/auth/keychain"
+	"github.com/tokentray/tokentray/auth/profile"
 	"github.com/tokentray/tokentray/internal/testkit"
 )
 
 // serverProfile is a profile for the strict test server's client.
-func serverProfile(p *testkit.OAuthServer, name string) *Profile {
-	return &Profile{Name: name, ClientID: p.ClientID, ClientSecret: p.Secret, ClientAuth: p.Method,
+func serverProfile(p *testkit.OAuthServer, name string) *profile.Profile {
+	return &profile.Profile{Name: name, ClientID: p.ClientID, ClientSecret: p.Secret, ClientAuth: p.Method,
 		AuthURL: p.URL + "/authorize", TokenURL: p.URL + "/token", RevocationURL: p.URL + "/revoke"}
 }
 
 // newTestSession is a session on the strict provider with an in-memory
 // keychain and a settable clock.
-func newTestSession(t *testing.T, p *testkit.OAuthServer, kr *memKeyring) (*Session, *fakeClock) {
+func newTestSession(t *testing.T, p *testkit.OAuthServer, kr *keychain.Memory) (*Session, *fakeClock) {
 	t.Helper()
 	clock := &fakeClock{now: time.Now()}
-	s := NewSession(serverProfile(p, "work"), Options{Store: memStore(kr), Clock: clock})
+	s := NewSession(serverProfile(p, "work"), Options{Store: keychain.MemoryStore(kr), Clock: clock})
 	return s, clock
 }
 

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tokentray/tokentray/auth/keychain"
+	"github.com/tokentray/tokentray/auth/profile"
 	"github.com/tokentray/tokentray/internal/testkit"
 )
 
@@ -44,10 +46,10 @@ func TestHostileFiles(t *testing.T) {
 				if key == "ca_file" {
 					prof.CAFile = c.path
 				} else {
-					*prof = Profile{Name: "work", Grant: "jwt-bearer", TokenURL: p.URL + "/token", KeyID: "k", Email: "e@x", JWTAlg: "RS256", PrivateKeyFile: c.path}
+					*prof = profile.Profile{Name: "work", Grant: "jwt-bearer", TokenURL: p.URL + "/token", KeyID: "k", Email: "e@x", JWTAlg: "RS256", PrivateKeyFile: c.path}
 				}
-				kr := newMemKeyring(0)
-				s := NewSession(prof, Options{Store: memStore(kr)}) // reads no file: it cannot fail
+				kr := keychain.NewMemory(0)
+				s := NewSession(prof, Options{Store: keychain.MemoryStore(kr)}) // reads no file: it cannot fail
 				// Reading the keychain alone does not read the file.
 				if st := s.Look(); st.Kind != SignedOut {
 					t.Errorf("state %s", st.Kind)

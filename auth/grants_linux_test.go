@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tokentray/tokentray/auth/keychain"
+	"github.com/tokentray/tokentray/auth/profile"
 	"github.com/tokentray/tokentray/internal/testkit"
 )
 
@@ -38,7 +40,7 @@ func TestDeviceCodeAtTheProvider(t *testing.T) {
 			if c.client == "basic" {
 				prof.ClientSecret, prof.ClientAuth = "basic-secret", "basic"
 			}
-			store := NewStore()
+			store := keychain.NewStore()
 			store.Service = "tokentray-test-engine"
 			s := NewSession(prof, Options{Store: store})
 			t.Cleanup(func() { _, _ = s.Logout(context.Background()) })
@@ -97,15 +99,15 @@ func TestClientCredentialsAtTheProvider(t *testing.T) {
 		"n": base64.RawURLEncoding.EncodeToString(rsaPub.N.Bytes()),
 		"e": base64.RawURLEncoding.EncodeToString(big.NewInt(int64(rsaPub.E)).Bytes())}}})
 	p := testkit.StartProvider(t, testkit.ProviderOptions{ClientJWKS: string(jwks)})
-	for _, prof := range []*Profile{
+	for _, prof := range []*profile.Profile{
 		{Name: "machine", Grant: "client_credentials", Issuer: p.Issuer, ClientID: "machine", ClientSecret: "machine-secret", Scopes: []string{"api"}},
 		{Name: "keyed", Grant: "client_credentials", Issuer: p.Issuer, ClientID: "keyed", ClientAuth: "private_key_jwt", PrivateKeyFile: keyFile, Scopes: []string{"api"}},
 	} {
 		t.Run(prof.Name, func(t *testing.T) {
-			if key, msg := prof.check(); msg != "" {
-				t.Fatalf("profile: %s: %s", key, msg)
+			if err := prof.Check(); err != nil {
+				t.Fatalf("profile: %v", err)
 			}
-			store := NewStore()
+			store := keychain.NewStore()
 			store.Service = "tokentray-test-engine"
 			clock := &fakeClock{now: time.Now()}
 			s := NewSession(prof, Options{Store: store, Clock: clock})

@@ -12,52 +12,22 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/tokentray/tokentray/auth/keychain"
+	"github.com/tokentray/tokentray/auth/profile"
 	"github.com/tokentray/tokentray/internal/testkit"
 )
 
-// A profile's browser command: the browser and its options, the address
-// in place of {url}, quoted parts kept whole, Windows paths as written.
-func TestBrowserArgv(t *testing.T) {
-	const u = "https://id.example/authorize?state=x&a=b"
-	cases := []struct {
-		browser string
-		want    []string
-	}{
-		{"", nil},
-		{"firefox -P work {url}", []string{"firefox", "-P", "work", u}},
-		{`open -a "Google Chrome" {url}`, []string{"open", "-a", "Google Chrome", u}},
-		{`chromium --profile-directory="Profile 1" --new-window {url}`, []string{"chromium", "--profile-directory=Profile 1", "--new-window", u}},
-		{`"C:\Program Files\Mozilla Firefox\firefox.exe" -private-window {url}`, []string{`C:\Program Files\Mozilla Firefox\firefox.exe`, "-private-window", u}},
-		{`msedge.exe --inprivate {url}`, []string{"msedge.exe", "--inprivate", u}},
-	}
-	for _, c := range cases {
-		t.Run(c.browser, func(t *testing.T) {
-			got, err := (&Profile{Browser: c.browser}).BrowserArgv(u)
-			if err != nil || !slices.Equal(got, c.want) {
-				t.Errorf("got %q, %v; want %q", got, err, c.want)
-			}
-		})
-	}
-	// What the person types is theirs: any command, {url} appended when
-	// left out.
-	got, err := CommandArgv(`my-browser --flag "a b"`, u)
-	if err != nil || !slices.Equal(got, []string{"my-browser", "--flag", "a b", u}) {
-		t.Errorf("--browser-command: %q, %v", got, err)
-	}
-}
-
 // deviceServer is the strict server with OpenID discovery (which names its
 // device endpoint) and a profile for it.
-func deviceServer(t *testing.T, method string) (*testkit.OAuthServer, *Profile) {
+func deviceServer(t *testing.T, method string) (*testkit.OAuthServer, *profile.Profile) {
 	p := testkit.NewOAuthServer(t, method)
 	p.EnableOpenID(t)
 	p.DeviceInterval = 1
-	prof := &Profile{Name: "work", Issuer: p.URL, ClientID: p.ClientID, ClientSecret: p.Secret, ClientAuth: method, Grant: "device_code"}
+	prof := &profile.Profile{Name: "work", Issuer: p.URL, ClientID: p.ClientID, ClientSecret: p.Secret, ClientAuth: method, Grant: "device_code"}
 	return p, prof
 }
 
@@ -88,7 +58,7 @@ func TestDeviceCodePolling(t *testing.T) {
 			t.Parallel()
 			p, prof := deviceServer(t, "none")
 			p.DevicePolls = c.polls
-			s := NewSession(prof, Options{Store: memStore(newMemKeyring(0))})
+			s := NewSession(prof, Options{Store: keychain.MemoryStore(keychain.NewMemory(0))})
 			var shown DeviceCode
 			rec, err := s.Login(context.Background(), LoginOptions{Device: func(d DeviceCode) { shown = d }, Timeout: time.Minute})
 			if shown.UserCode != "WDJB-MJHT" || shown.VerificationURI != p.URL+"/activate" || shown.Why != "" {
@@ -131,7 +101,7 @@ func TestDeviceCodeClientAuth(t *testing.T) {
 	for _, method := range []string{"basic", "post"} {
 		t.Run(method, func(t *testing.T) {
 			p, prof := deviceServer(t, method)
-			s := NewSession(prof, Options{Store: memStore(newMemKeyring(0))})
+			s := NewSession(prof, Options{Store: keychain.MemoryStore(keychain.NewMemory(0))})
 			if _, err := s.Login(context.Background(), LoginOptions{Device: func(DeviceCode) {}}); err != nil {
 				t.Fatalf("login: %v (provider: %v)", err, p.Rejections())
 			}
@@ -149,7 +119,7 @@ func TestDeviceCodeWhenThePortIsTaken(t *testing.T) {
 	}
 	defer busy.Close()
 	prof.Grant, prof.RedirectURL = "", "http://"+busy.Addr().String()+"/callback"
-	s := NewSession(prof, Options{Store: memStore(newMemKeyring(0))})
+	s := NewSession(prof, Options{Store: keychain.MemoryStore(keychain.NewMemory(0))})
 	var shown DeviceCode
 	if _, err := s.Login(context.Background(), LoginOptions{Device: func(d DeviceCode) { shown = d }}); err != nil {
 		t.Fatalf("login: %v", err)
@@ -199,17 +169,17 @@ func TestClientCredentials(t *testing.T) {
 		t.Run(c.method+c.alg, func(t *testing.T) {
 			p := testkit.NewOAuthServer(t, c.method)
 			p.WantAudience, p.WantResource = "https://api.example", []string{"https://api.example/v1", "https://api.example/v2"}
-			prof := &Profile{Name: "robot", Grant: "client_credentials", ClientID: p.ClientID, ClientSecret: p.Secret, ClientAuth: c.method,
+			prof := &profile.Profile{Name: "robot", Grant: "client_credentials", ClientID: p.ClientID, ClientSecret: p.Secret, ClientAuth: c.method,
 				TokenURL: p.URL + "/token", Scopes: []string{"api"}, Audience: p.WantAudience, Resource: p.WantResource}
 			if c.method == "private_key_jwt" {
 				prof.ClientSecret, prof.JWTAlg = "", c.alg
 				prof.PrivateKeyFile, p.ClientKey = writeKey(t, c.alg)
 			}
-			if key, msg := prof.check(); msg != "" {
-				t.Fatalf("profile: %s: %s", key, msg)
+			if err := prof.Check(); err != nil {
+				t.Fatalf("profile: %v", err)
 			}
 			clock := &fakeClock{now: time.Now()}
-			s := NewSession(prof, Options{Store: memStore(newMemKeyring(0)), Clock: clock})
+			s := NewSession(prof, Options{Store: keychain.MemoryStore(keychain.NewMemory(0)), Clock: clock})
 			rec, err := s.Login(context.Background(), LoginOptions{})
 			if err != nil {
 				t.Fatalf("login: %v (provider: %v)", err, p.Rejections())

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/tokentray/tokentray/auth/keychain"
+	"github.com/tokentray/tokentray/auth/profile"
 )
 
 // Proactive refreshes of tokens issued together spread over the first half
@@ -16,7 +19,7 @@ func TestRefreshPlanSpread(t *testing.T) {
 	exp := t0.Add(time.Hour)
 	const margin = 9 * time.Minute // 15 % of an hour
 	session := func(i int, seed uint64) *Session {
-		return NewSession(&Profile{Name: fmt.Sprintf("p%d", i)}, Options{Seed: seed, Store: memStore(newMemKeyring(0))})
+		return NewSession(&profile.Profile{Name: fmt.Sprintf("p%d", i)}, Options{Seed: seed, Store: keychain.MemoryStore(keychain.NewMemory(0))})
 	}
 	// spread draws n plans at now and reports them in quarters of
 	// [lo, lo+width].
@@ -80,8 +83,8 @@ func TestRefreshPlanSpread(t *testing.T) {
 
 	// What Run sleeps until is this plan.
 	s = session(5, 9)
-	rec := &Record{AccessToken: "a", RefreshToken: "r", SignedInAt: t0, Expiry: exp}
-	if err := s.store.SaveFor(s.profile, rec); err != nil {
+	rec := &keychain.Record{AccessToken: "a", RefreshToken: "r", SignedInAt: t0, Expiry: exp}
+	if err := s.save(rec); err != nil {
 		t.Fatal(err)
 	}
 	s.clock = &fakeClock{now: t0}

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/tokentray/tokentray/auth/keychain"
+	"github.com/tokentray/tokentray/auth/safefile"
 	"golang.org/x/oauth2"
 )
 
@@ -66,13 +68,13 @@ func signJWT(method jwt.SigningMethod, key any, kid, what string, claims jwt.Map
 
 // jwtBearerToken gets a new access token with a new assertion. There is no
 // refresh token: the credentials themselves renew it.
-func (s *Session) jwtBearerToken(ctx context.Context, prev *Record) (*Record, error) {
+func (s *Session) jwtBearerToken(ctx context.Context, prev *keychain.Record) (*keychain.Record, error) {
 	a, err := s.assertion()
 	if err != nil {
 		return nil, err
 	}
 	form := url.Values{"grant_type": {jwtBearerGrant}, "assertion": {a}}
-	s.profile.setScope(form)
+	s.profile.SetScope(form)
 	// The assertion is the client authentication; DT's token endpoint
 	// takes nothing else.
 	next, err := s.credentialsToken(ctx, s.profile.TokenURL, form, clientCreds{style: oauth2.AuthStyleInParams, omitID: true},
@@ -86,8 +88,8 @@ func (s *Session) jwtBearerToken(ctx context.Context, prev *Record) (*Record, er
 
 // loginMachine is "sign in" for a service account or a machine client:
 // prove the credentials work by getting a token, then keep it.
-func (s *Session) loginMachine(ctx context.Context) (*Record, error) {
-	rec, err := s.machineToken(ctx, &Record{SignedInAt: s.now()})
+func (s *Session) loginMachine(ctx context.Context) (*keychain.Record, error) {
+	rec, err := s.machineToken(ctx, &keychain.Record{SignedInAt: s.now()})
 	if err != nil {
 		return nil, fmt.Errorf("sign in to %s: %w", s.profile.Name, err)
 	}
@@ -104,7 +106,7 @@ func (s *Session) loginMachine(ctx context.Context) (*Record, error) {
 
 // signingKey reads a PEM private key file for alg (RS256 or ES256).
 func signingKey(alg, file string) (jwt.SigningMethod, any, error) {
-	pem, err := readSmallFile(file)
+	pem, err := safefile.ReadSmall(file)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read private_key_file: %w", err)
 	}

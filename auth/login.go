@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
+	"github.com/tokentray/tokentray/auth/keychain"
+	"github.com/tokentray/tokentray/auth/profile"
 	"golang.org/x/oauth2"
 )
 
@@ -38,7 +40,7 @@ type LoginOptions struct {
 // nonce and ID-token verification when the profile asks for openid, against
 // a loopback callback (RFC 8252) — or the device authorization grant (RFC
 // 8628) where opts.Flow and the profile say. The tokens go to the keychain.
-func (s *Session) Login(ctx context.Context, opts LoginOptions) (*Record, error) {
+func (s *Session) Login(ctx context.Context, opts LoginOptions) (*keychain.Record, error) {
 	prev := s.State()
 	s.pub.update(func(st *State) { st.Kind, st.Err = SigningIn, nil })
 	rec, err := s.login(ctx, opts)
@@ -54,16 +56,16 @@ func (s *Session) Login(ctx context.Context, opts LoginOptions) (*Record, error)
 	return rec, nil
 }
 
-func (s *Session) login(ctx context.Context, opts LoginOptions) (*Record, error) {
+func (s *Session) login(ctx context.Context, opts LoginOptions) (*keychain.Record, error) {
 	p := s.profile
-	if err := p.ready(); err != nil {
+	if err := p.Ready(); err != nil {
 		return nil, err
 	}
 	if p.Machine() {
 		return s.loginMachine(ctx)
 	}
 	if p.DeviceOnly() && opts.Flow == FlowBrowser {
-		return nil, s.profile.configError("grant", "is \"device_code\": this profile signs in with a code only")
+		return nil, s.profile.KeyError("grant", "is \"device_code\": this profile signs in with a code only")
 	}
 	if p.DeviceOnly() || opts.Flow == FlowDevice {
 		ep, err := s.endpoints(ctx)
@@ -81,9 +83,9 @@ func (s *Session) login(ctx context.Context, opts LoginOptions) (*Record, error)
 
 	redir := p.RedirectURL
 	if redir == "" {
-		redir = DefaultRedirectURL
+		redir = profile.DefaultRedirectURL
 	}
-	rd, err := parseRedirect(redir)
+	rd, err := profile.ParseRedirect(redir)
 	if err != nil {
 		return nil, fmt.Errorf("profile %s: redirect_url: %w", p.Name, err)
 	}
@@ -160,7 +162,7 @@ func (s *Session) login(ctx context.Context, opts LoginOptions) (*Record, error)
 	return rec, nil
 }
 
-func (s *Session) finishLogin(ctx context.Context, cfg *oauth2.Config, ep endpoints, res callbackResult, verifier, nonce string) (*Record, error) {
+func (s *Session) finishLogin(ctx context.Context, cfg *oauth2.Config, ep endpoints, res callbackResult, verifier, nonce string) (*keychain.Record, error) {
 	if res.err != nil {
 		return nil, res.err
 	}
@@ -176,8 +178,8 @@ func (s *Session) finishLogin(ctx context.Context, cfg *oauth2.Config, ep endpoi
 // keep makes a sign-in's token answer the profile's record: the ID token
 // verified (with nonce, when the sign-in sent one), the account named, the
 // record saved.
-func (s *Session) keep(ctx context.Context, ep endpoints, tr *tokenResponse, nonce string) (*Record, error) {
-	rec := &Record{SignedInAt: s.now()}
+func (s *Session) keep(ctx context.Context, ep endpoints, tr *tokenResponse, nonce string) (*keychain.Record, error) {
+	rec := &keychain.Record{SignedInAt: s.now()}
 	s.apply(rec, tr)
 	if s.profile.HasScope("openid") {
 		raw := tr.IDToken
@@ -248,7 +250,7 @@ func (c identity) name() string {
 	return ""
 }
 
-func (s *Session) userinfo(ctx context.Context, endpoint string, rec *Record) (identity, error) {
+func (s *Session) userinfo(ctx context.Context, endpoint string, rec *keychain.Record) (identity, error) {
 	var c identity
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -256,7 +258,7 @@ func (s *Session) userinfo(ctx context.Context, endpoint string, rec *Record) (i
 	if err != nil {
 		return c, err
 	}
-	rec.token().SetAuthHeader(req)
+	tokenOf(rec).SetAuthHeader(req)
 	hc, err := s.client()
 	if err != nil {
 		return c, err

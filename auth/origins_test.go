@@ -8,33 +8,10 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-)
 
-// The origin rule, on profiles as written.
-func TestCheckOrigins(t *testing.T) {
-	cases := []struct {
-		name string
-		p    Profile
-		key  string // "" = allowed
-	}{
-		{"one origin", Profile{AuthURL: "https://id.example/auth", TokenURL: "https://id.example/token", RevocationURL: "https://id.example/revoke"}, ""},
-		{"issuer only", Profile{Issuer: "https://id.example"}, ""},
-		{"token elsewhere", Profile{AuthURL: "https://id.example/auth", TokenURL: "https://evil.example/token"}, "token_url"},
-		{"revocation elsewhere", Profile{Issuer: "https://id.example", RevocationURL: "https://evil.example/r"}, "revocation_url"},
-		{"userinfo elsewhere", Profile{Issuer: "https://id.example", UserinfoURL: "https://evil.example/me"}, "userinfo_url"},
-		{"another port is another origin", Profile{AuthURL: "https://id.example/auth", TokenURL: "https://id.example:8443/token"}, "token_url"},
-		{"listed", Profile{AuthURL: "https://id.example/auth", TokenURL: "https://tokens.example/token", SendTokensToOtherOrigins: []string{"https://tokens.example"}}, ""},
-		{"the list holds origins only", Profile{AuthURL: "https://id.example/auth", TokenURL: "https://id.example/token", SendTokensToOtherOrigins: []string{"https://tokens.example/path"}}, "send_tokens_to_other_origins"},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			key, msg := c.p.checkOrigins()
-			if key != c.key {
-				t.Errorf("key %q (%s), want %q", key, msg, c.key)
-			}
-		})
-	}
-}
+	"github.com/tokentray/tokentray/auth/keychain"
+	"github.com/tokentray/tokentray/auth/profile"
+)
 
 // serveDiscovery publishes doc (with the issuer filled in, and ORIGIN
 // replaced by the server's origin) at any path under path, and returns the
@@ -61,7 +38,7 @@ func TestDiscoveredEndpoints(t *testing.T) {
 	cases := []struct {
 		name, path string
 		doc        map[string]any
-		extra      func(p *Profile)
+		extra      func(p *profile.Profile)
 		pad        int
 		want       string // in the error; "" = accepted
 	}{
@@ -69,7 +46,7 @@ func TestDiscoveredEndpoints(t *testing.T) {
 		{"the site's own document pairs other origins (Google)", "", map[string]any{"authorization_endpoint": "ISSUER/auth", "token_endpoint": "https://tokens.example/token"}, nil, 0, ""},
 		{"plain http off loopback", "", map[string]any{"authorization_endpoint": "ISSUER/auth", "token_endpoint": "http://tokens.example/token"}, nil, 0, "plain http"},
 		{"a genuine page with the document's token endpoint", "", map[string]any{"authorization_endpoint": "ISSUER/auth", "token_endpoint": "ISSUER/token"},
-			func(p *Profile) { p.AuthURL = "https://id.example/auth" }, 0, "send_tokens_to_other_origins"},
+			func(p *profile.Profile) { p.AuthURL = "https://id.example/auth" }, 0, "send_tokens_to_other_origins"},
 		{"an endless document", "", map[string]any{"authorization_endpoint": "ISSUER/auth", "token_endpoint": "ISSUER/token"}, nil, 2 << 20, "larger than"},
 		// Found by review: a file a user published on the provider's own
 		// site (a self-hosted GitLab's raw files) pairing the genuine page
@@ -80,11 +57,11 @@ func TestDiscoveredEndpoints(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			p := &Profile{Name: "d", Issuer: serveDiscovery(t, c.doc, c.pad, c.path), ClientID: "c"}
+			p := &profile.Profile{Name: "d", Issuer: serveDiscovery(t, c.doc, c.pad, c.path), ClientID: "c"}
 			if c.extra != nil {
 				c.extra(p)
 			}
-			s := NewSession(p, Options{Store: memStore(newMemKeyring(0))})
+			s := NewSession(p, Options{Store: keychain.MemoryStore(keychain.NewMemory(0))})
 			ep, err := s.endpoints(context.Background())
 			if err == nil && strings.Contains(ep.Userinfo, "graph.example") {
 				t.Errorf("the access token would go to %s", ep.Userinfo)
@@ -154,8 +131,8 @@ func TestIssuerAsPublished(t *testing.T) {
 			}))
 			defer srv.Close()
 			base = srv.URL
-			p := &Profile{Name: "a0", Issuer: base + c.profileSuffix, ClientID: "c"}
-			s := NewSession(p, Options{Store: memStore(newMemKeyring(0))})
+			p := &profile.Profile{Name: "a0", Issuer: base + c.profileSuffix, ClientID: "c"}
+			s := NewSession(p, Options{Store: keychain.MemoryStore(keychain.NewMemory(0))})
 			ep, err := s.endpoints(context.Background())
 			var me *MisconfiguredError
 			switch {

@@ -14,17 +14,16 @@ import (
 	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
+	"github.com/tokentray/tokentray/auth/keychain"
+	"github.com/tokentray/tokentray/auth/profile"
+	"github.com/tokentray/tokentray/auth/safefile"
 	"golang.org/x/oauth2"
 )
 
 // endpoints are a profile's provider URLs after discovery and overrides.
 type endpoints struct {
+	profile.Endpoints
 	Issuer      string
-	Auth        string
-	Token       string
-	Revocation  string
-	Userinfo    string
-	Device      string   // RFC 8628 device_authorization_endpoint
 	AuthMethods []string // token_endpoint_auth_methods_supported
 	verifier    *oidc.IDTokenVerifier
 	// anyTenant: the issuer is a template ("…/{tenantid}/v2.0", Entra's
@@ -104,12 +103,12 @@ func (s *Session) discover(ctx context.Context) (endpoints, error) {
 	s.log.Debug("endpoints", "issuer", ep.Issuer, "authorize", ep.Auth, "token", ep.Token,
 		"revocation", ep.Revocation, "userinfo", ep.Userinfo, "device", ep.Device, "auth_methods", ep.AuthMethods)
 	switch {
-	case ep.Token == "" || (ep.Auth == "" && p.browserSignIn()):
+	case ep.Token == "" || (ep.Auth == "" && p.BrowserSignIn()):
 		return ep, fmt.Errorf("the provider at %s publishes no authorization or token endpoint; set auth_url and token_url", p.Issuer)
 	case ep.Device == "" && p.DeviceOnly():
-		return ep, p.configError("grant", fmt.Sprintf("the provider at %s offers no sign-in with a code (no device_authorization_endpoint); set device_authorization_url or use grant = \"authorization_code\"", p.Issuer))
+		return ep, p.KeyError("grant", fmt.Sprintf("the provider at %s offers no sign-in with a code (no device_authorization_endpoint); set device_authorization_url or use grant = \"authorization_code\"", p.Issuer))
 	}
-	if err := p.checkEndpoints(&ep); err != nil {
+	if err := p.CheckEndpoints(&ep.Endpoints); err != nil {
 		return ep, err
 	}
 	return ep, nil
@@ -156,11 +155,11 @@ func (e *MisconfiguredError) Error() string {
 // One saved for other settings of the profile is an error, not a reason to
 // fall back: it must not be sent, and the user must hear why.
 func (s *Session) clientSecret() (string, error) {
-	secret, err := s.store.SecretFor(s.profile)
+	secret, err := s.store.Secret(s.profile.Name, s.profile.Binding())
 	switch {
 	case err == nil:
 		return secret, nil
-	case errors.Is(err, ErrNotFound):
+	case errors.Is(err, keychain.ErrNotFound):
 		return s.profile.ClientSecret, nil
 	default:
 		return "", err
@@ -170,7 +169,7 @@ func (s *Session) clientSecret() (string, error) {
 // authStyle decides where the client credentials go: the profile's choice,
 // else what discovery advertises (RFC 8414 defaults to basic), else basic
 // with a secret and none without.
-func authStyle(p *Profile, ep endpoints, secret string) (oauth2.AuthStyle, string, error) {
+func authStyle(p *profile.Profile, ep endpoints, secret string) (oauth2.AuthStyle, string, error) {
 	method := p.ClientAuth
 	if method == "" {
 		switch {
@@ -238,11 +237,11 @@ func (s *Session) credsOf(cfg *oauth2.Config) clientCreds {
 
 // newHTTPClient trusts the system roots plus the profile's CA file, takes
 // proxies from the environment, and never waits for ever.
-func newHTTPClient(p *Profile) (*http.Client, error) {
+func newHTTPClient(p *profile.Profile) (*http.Client, error) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 	if p.CAFile != "" {
-		pem, err := readSmallFile(p.CAFile)
+		pem, err := safefile.ReadSmall(p.CAFile)
 		if err != nil {
 			return nil, fmt.Errorf("profile %s: read ca_file: %w", p.Name, err)
 		}
@@ -271,12 +270,12 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 	switch {
 	case first.Method != http.MethodGet || first.Header.Get("Authorization") != "":
 		return fmt.Errorf("%s answered with a redirect to %s; requests carrying credentials are not redirected: put the final address in the profile", first.URL.Redacted(), req.URL.Redacted())
-	case origin(req.URL.String()) != origin(first.URL.String()):
-		return fmt.Errorf("%s answered with a redirect to another site (%s), which is not followed", first.URL.Redacted(), origin(req.URL.String()))
+	case profile.Origin(req.URL.String()) != profile.Origin(first.URL.String()):
+		return fmt.Errorf("%s answered with a redirect to another site (%s), which is not followed", first.URL.Redacted(), profile.Origin(req.URL.String()))
 	case len(via) >= 5:
 		return errors.New("too many redirects")
 	}
-	if msg := checkProviderURL(req.URL.String()); msg != "" {
+	if msg := profile.CheckURL(req.URL.String()); msg != "" {
 		return fmt.Errorf("redirected to %s", msg)
 	}
 	return nil

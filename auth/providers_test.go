@@ -21,6 +21,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tokentray/tokentray/auth/keychain"
+	"github.com/tokentray/tokentray/auth/profile"
 	"github.com/tokentray/tokentray/internal/testkit"
 )
 
@@ -33,7 +35,7 @@ func TestCognitoEmulation(t *testing.T) {
 			p := testkit.EmulateCognito(t, "http://localhost:"+port+"/")
 			prof := serverProfile(p, "lightfi")
 			prof.RedirectURL = redirect
-			s := NewSession(prof, Options{Store: memStore(newMemKeyring(2560))})
+			s := NewSession(prof, Options{Store: keychain.MemoryStore(keychain.NewMemory(2560))})
 			open, pages := browserSim(t)
 			_, err := s.Login(context.Background(), LoginOptions{Open: open, Timeout: time.Second})
 			if redirect != p.RedirectURI {
@@ -79,7 +81,7 @@ func TestFrameIOEmulation(t *testing.T) {
 			p := testkit.EmulateFrameIO(t, c.method)
 			prof := serverProfile(p, "frameio")
 			prof.Scopes, prof.ScopeOnRefresh = c.scopes, c.scopeOnRefresh
-			s := NewSession(prof, Options{Store: memStore(newMemKeyring(0))})
+			s := NewSession(prof, Options{Store: keychain.MemoryStore(keychain.NewMemory(0))})
 			var err error
 			rec := login(t, s)
 			if (rec.RefreshToken != "") != c.wantRT {
@@ -112,30 +114,30 @@ func TestDisruptiveEmulation(t *testing.T) {
 	keyPEM := ecKeyFile(t)
 	cases := []struct {
 		name    string
-		change  func(p *Profile, secret *string)
+		change  func(p *profile.Profile, secret *string)
 		wantErr string
 		wantIs  error
 	}{
-		{"as documented", func(*Profile, *string) {}, "", nil},
-		{"wrong secret", func(_ *Profile, s *string) { *s = "not-it" }, "refused the service account", ErrSignInNeeded},
-		{"wrong kid", func(p *Profile, _ *string) { p.KeyID = "other" }, "refused the service account", ErrSignInNeeded},
-		{"wrong iss", func(p *Profile, _ *string) { p.Email = "else@example.test" }, "refused the service account", ErrSignInNeeded},
-		{"wrong aud", func(p *Profile, _ *string) { p.Audience = "https://elsewhere.example/token" }, "refused the service account", ErrSignInNeeded},
-		{"wrong alg", func(p *Profile, _ *string) { p.JWTAlg, p.PrivateKeyFile = "ES256", keyPEM }, "refused the service account", ErrSignInNeeded},
-		{"no secret", func(_ *Profile, s *string) { *s = "" }, "secret set", ErrNoSecret},
+		{"as documented", func(*profile.Profile, *string) {}, "", nil},
+		{"wrong secret", func(_ *profile.Profile, s *string) { *s = "not-it" }, "refused the service account", ErrSignInNeeded},
+		{"wrong kid", func(p *profile.Profile, _ *string) { p.KeyID = "other" }, "refused the service account", ErrSignInNeeded},
+		{"wrong iss", func(p *profile.Profile, _ *string) { p.Email = "else@example.test" }, "refused the service account", ErrSignInNeeded},
+		{"wrong aud", func(p *profile.Profile, _ *string) { p.Audience = "https://elsewhere.example/token" }, "refused the service account", ErrSignInNeeded},
+		{"wrong alg", func(p *profile.Profile, _ *string) { p.JWTAlg, p.PrivateKeyFile = "ES256", keyPEM }, "refused the service account", ErrSignInNeeded},
+		{"no secret", func(_ *profile.Profile, s *string) { *s = "" }, "secret set", ErrNoSecret},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			p := testkit.EmulateDisruptive(t, "key-1", "sa@project.serviceaccount.d21s.com", "dt-secret")
-			prof := &Profile{Name: "dt", Grant: "jwt-bearer", TokenURL: p.URL + "/oauth2/token", KeyID: "key-1", Email: "sa@project.serviceaccount.d21s.com"}
+			prof := &profile.Profile{Name: "dt", Grant: "jwt-bearer", TokenURL: p.URL + "/oauth2/token", KeyID: "key-1", Email: "sa@project.serviceaccount.d21s.com"}
 			secret := "dt-secret"
 			c.change(prof, &secret)
-			kr := newMemKeyring(0)
+			kr := keychain.NewMemory(0)
 			clock := &fakeClock{now: time.Now()}
 			p.Now = clock.Now
-			s := NewSession(prof, Options{Store: memStore(kr), Clock: clock})
+			s := NewSession(prof, Options{Store: keychain.MemoryStore(kr), Clock: clock})
 			if secret != "" {
-				if err := s.store.SetSecretFor(s.Profile(), secret); err != nil {
+				if err := s.store.SetSecret(s.Profile().Name, s.Profile().Binding(), secret); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -198,9 +200,9 @@ func TestIDTokenVerification(t *testing.T) {
 			p := testkit.NewOAuthServer(t, "basic")
 			p.EnableOpenID(t)
 			p.IDTokenTamper = tamper
-			prof := &Profile{Name: "oidc", Issuer: p.URL, ClientID: p.ClientID, ClientSecret: p.Secret, Scopes: []string{"openid", "email"}}
-			kr := newMemKeyring(0)
-			s := NewSession(prof, Options{Store: memStore(kr)})
+			prof := &profile.Profile{Name: "oidc", Issuer: p.URL, ClientID: p.ClientID, ClientSecret: p.Secret, Scopes: []string{"openid", "email"}}
+			kr := keychain.NewMemory(0)
+			s := NewSession(prof, Options{Store: keychain.MemoryStore(kr)})
 			open, pages := browserSim(t)
 			rec, err := s.Login(context.Background(), LoginOptions{Open: open, Timeout: 5 * time.Second})
 			page := <-pages
@@ -216,7 +218,7 @@ func TestIDTokenVerification(t *testing.T) {
 			if !strings.Contains(page, "could not sign you in") {
 				t.Errorf("the browser was told %q", page)
 			}
-			if n := len(kr.names()); n != 0 {
+			if n := len(kr.Names()); n != 0 {
 				t.Errorf("a rejected sign-in stored %d items", n)
 			}
 			t.Logf("%s: %v", tamper, err)
@@ -250,12 +252,12 @@ func TestCAFile(t *testing.T) {
 	if err := os.WriteFile(caPath, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: tlsSrv.Certificate().Raw}), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	kr := newMemKeyring(0)
+	kr := keychain.NewMemory(0)
 	tlsProf := *serverProfile(p, "work")
 	tlsProf.TokenURL = tlsSrv.URL + "/token"
 	tlsProf.SendTokensToOtherOrigins = []string{tlsSrv.URL}
 	tlsProf.CAFile = caPath
-	trusted := NewSession(&tlsProf, Options{Store: memStore(kr)})
+	trusted := NewSession(&tlsProf, Options{Store: keychain.MemoryStore(kr)})
 	login(t, trusted)
 	if err := trusted.Refresh(context.Background()); err != nil {
 		t.Errorf("with ca_file: %v", err)
@@ -266,7 +268,7 @@ func TestCAFile(t *testing.T) {
 	if err := os.WriteFile(caPath, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: selfSigned(t)}), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	untrusted := NewSession(&tlsProf, Options{Store: memStore(kr)})
+	untrusted := NewSession(&tlsProf, Options{Store: keychain.MemoryStore(kr)})
 	err := untrusted.Refresh(context.Background())
 	if !errors.Is(err, ErrProviderUnreachable) || !strings.Contains(err.Error(), "certificate") {
 		t.Errorf("with an untrusted certificate: %v, want an unreachable provider over a certificate error", err)
@@ -293,9 +295,9 @@ func TestKeycloakEmulation(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			p := testkit.EmulateKeycloak(t)
 			prof := serverProfile(p, "keycloak")
-			prof.Scopes, prof.RefreshTokenLifetime = c.scopes, Duration{720 * time.Hour}
+			prof.Scopes, prof.RefreshTokenLifetime = c.scopes, profile.Duration{Duration: 720 * time.Hour}
 			clock := &fakeClock{now: time.Now()}
-			s := NewSession(prof, Options{Store: memStore(newMemKeyring(0)), Clock: clock})
+			s := NewSession(prof, Options{Store: keychain.MemoryStore(keychain.NewMemory(0)), Clock: clock})
 			first := login(t, s)
 			if got := first.RefreshExpiry.Sub(clock.Now()); got != c.want {
 				t.Errorf("refresh token ends in %s, want %s", got, c.want)
@@ -317,7 +319,7 @@ func TestKeycloakEmulation(t *testing.T) {
 // it across refreshes (no rotation); without prompt=consent a second
 // sign-in gets none; offline_access is refused in plain words.
 func TestGoogleEmulation(t *testing.T) {
-	cfg, err := LoadConfig("../examples/google.toml")
+	cfg, err := profile.LoadConfig("../examples/google.toml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -325,7 +327,7 @@ func TestGoogleEmulation(t *testing.T) {
 	p := testkit.EmulateGoogle(t)
 	prof := serverProfile(p, "google")
 	prof.AuthParams, prof.Scopes = example.AuthParams, []string{"email"}
-	s := NewSession(prof, Options{Store: memStore(newMemKeyring(0))})
+	s := NewSession(prof, Options{Store: keychain.MemoryStore(keychain.NewMemory(0))})
 	for i := range 2 {
 		if rec := login(t, s); rec.RefreshToken == "" {
 			t.Fatalf("sign-in %d with the example's auth_params: no refresh token", i+1)
@@ -341,14 +343,14 @@ func TestGoogleEmulation(t *testing.T) {
 
 	noPrompt := *prof
 	noPrompt.AuthParams = map[string]string{"access_type": "offline"}
-	if rec := login(t, NewSession(&noPrompt, Options{Store: memStore(newMemKeyring(0))})); rec.RefreshToken != "" {
+	if rec := login(t, NewSession(&noPrompt, Options{Store: keychain.MemoryStore(keychain.NewMemory(0))})); rec.RefreshToken != "" {
 		t.Error("a second consent without prompt=consent got a refresh token; Google gives none")
 	}
 
 	offline := *prof
 	offline.Scopes = []string{"email", "offline_access"}
 	open, pages := browserSim(t)
-	_, err = NewSession(&offline, Options{Store: memStore(newMemKeyring(0))}).Login(context.Background(), LoginOptions{Open: open, Timeout: 5 * time.Second})
+	_, err = NewSession(&offline, Options{Store: keychain.MemoryStore(keychain.NewMemory(0))}).Login(context.Background(), LoginOptions{Open: open, Timeout: 5 * time.Second})
 	<-pages
 	var pe *ProviderError
 	if !errors.As(err, &pe) || pe.Code != "invalid_scope" {
@@ -379,15 +381,15 @@ func TestEntraEmulation(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			p := testkit.EmulateEntra(t, tenant, c.spa)
 			p.IDTokenTamper = c.tamper
-			prof := &Profile{Name: "entra", Issuer: p.URL + "/" + c.path + "/v2.0", ClientID: p.ClientID,
+			prof := &profile.Profile{Name: "entra", Issuer: p.URL + "/" + c.path + "/v2.0", ClientID: p.ClientID,
 				Scopes: []string{"openid", "profile", "offline_access", "api://tokentray-test/.default"}}
 			if c.origin != "" {
 				prof.TokenHeaders = map[string]string{"Origin": c.origin}
 			}
-			if key, msg := prof.check(); msg != "" {
-				t.Fatalf("profile: %s: %s", key, msg)
+			if err := prof.Check(); err != nil {
+				t.Fatalf("profile: %v", err)
 			}
-			s := NewSession(prof, Options{Store: memStore(newMemKeyring(0))})
+			s := NewSession(prof, Options{Store: keychain.MemoryStore(keychain.NewMemory(0))})
 			open, pages := browserSim(t)
 			rec, err := s.Login(context.Background(), LoginOptions{Open: open, Timeout: 5 * time.Second})
 			select {
@@ -422,14 +424,14 @@ func TestEntraEmulation(t *testing.T) {
 // verifies ID tokens; the audience in auth_params brings a JWT for that
 // API, on sign-in and after each rotating refresh.
 func TestAuth0Emulation(t *testing.T) {
-	cfg, err := LoadConfig("../examples/auth0.toml")
+	cfg, err := profile.LoadConfig("../examples/auth0.toml")
 	if err != nil {
 		t.Fatal(err)
 	}
 	example := cfg.Profiles["auth0"]
 	p := testkit.EmulateAuth0(t)
-	prof := &Profile{Name: "auth0", Issuer: p.URL, ClientID: p.ClientID, Scopes: example.Scopes, AuthParams: example.AuthParams}
-	s := NewSession(prof, Options{Store: memStore(newMemKeyring(0))})
+	prof := &profile.Profile{Name: "auth0", Issuer: p.URL, ClientID: p.ClientID, Scopes: example.Scopes, AuthParams: example.AuthParams}
+	s := NewSession(prof, Options{Store: keychain.MemoryStore(keychain.NewMemory(0))})
 	rec := login(t, s)
 	aud := func(tok string) string {
 		parts := strings.Split(tok, ".")
@@ -461,15 +463,15 @@ func TestAuth0Emulation(t *testing.T) {
 // newest, so refreshes long after the grace still work; sign-out revokes at
 // /v1/revoke.
 func TestOktaEmulation(t *testing.T) {
-	cfg, err := LoadConfig("../examples/okta.toml")
+	cfg, err := profile.LoadConfig("../examples/okta.toml")
 	if err != nil {
 		t.Fatal(err)
 	}
 	p := testkit.EmulateOkta(t, 30*time.Second)
 	clock := &fakeClock{now: time.Now()}
 	p.Now = clock.Now
-	prof := &Profile{Name: "okta", Issuer: p.URL + "/oauth2/default", ClientID: p.ClientID, Scopes: cfg.Profiles["okta"].Scopes}
-	s := NewSession(prof, Options{Store: memStore(newMemKeyring(0)), Clock: clock})
+	prof := &profile.Profile{Name: "okta", Issuer: p.URL + "/oauth2/default", ClientID: p.ClientID, Scopes: cfg.Profiles["okta"].Scopes}
+	s := NewSession(prof, Options{Store: keychain.MemoryStore(keychain.NewMemory(0)), Clock: clock})
 	rec := login(t, s)
 	if rec.Who() != "user@example.test" || rec.RefreshToken == "" {
 		t.Fatalf("signed in as %q, refresh token %t", rec.Who(), rec.RefreshToken != "")

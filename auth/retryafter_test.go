@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tokentray/tokentray/auth/keychain"
 	"github.com/tokentray/tokentray/internal/testkit"
 )
 
@@ -91,7 +92,7 @@ func TestBusyNeverSignsOut(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			p := testkit.NewOAuthServer(t, "none")
-			kr := newMemKeyring(0)
+			kr := keychain.NewMemory(0)
 			s, clock := newTestSession(t, p, kr)
 			rec := login(t, s)
 			p.Fail = c.fail
@@ -124,7 +125,7 @@ func TestBusyNeverSignsOut(t *testing.T) {
 			if k := s.State().Kind; k != Retrying {
 				t.Errorf("state %s, want %s", k, Retrying)
 			}
-			stored, err := memStore(kr).Load("work")
+			stored, err := keychain.MemoryStore(kr).Load("work")
 			if err != nil || stored.RefreshToken != rec.RefreshToken || !stored.Rejected.IsZero() {
 				t.Errorf("the keychain after a busy answer: %v, refresh token kept %v", err, err == nil && stored.RefreshToken == rec.RefreshToken)
 			}
@@ -151,7 +152,7 @@ func TestRunWaitsForRetryAfter(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			p := testkit.NewOAuthServer(t, "none")
-			s, clock := newTestSession(t, p, newMemKeyring(0))
+			s, clock := newTestSession(t, p, keychain.NewMemory(0))
 			login(t, s)
 			p.Fail = c.fail
 			b := runState{backoff: backoff{min: s.retryMin, max: s.retryMax}}

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/tokentray/tokentray/auth/keychain"
 	"golang.org/x/oauth2"
 )
 
@@ -44,14 +45,14 @@ func (s *Session) Logout(ctx context.Context) (LogoutResult, error) {
 		res.WasSignedIn = true
 		res.RevokeErr = s.revoke(ctx, rec)
 		res.Revoked = res.RevokeErr == nil
-	case errors.Is(err, ErrNotFound):
+	case errors.Is(err, keychain.ErrNotFound):
 	case errors.Is(err, errElsewhere):
 		// Its tokens belong to other settings: revoking would send them
 		// where this profile points now. They are only forgotten here.
 		res.WasSignedIn = true
 		res.RevokeErr = errors.New("the saved sign-in was made for other settings of this profile, so it was not sent anywhere to be revoked")
 	default:
-		var ke *KeychainError
+		var ke *keychain.Error
 		if errors.As(err, &ke) {
 			return res, err
 		}
@@ -59,12 +60,12 @@ func (s *Session) Logout(ctx context.Context) (LogoutResult, error) {
 		res.WasSignedIn = true
 		res.RevokeErr = err
 	}
-	if err := s.store.Delete(name); err != nil && !errors.Is(err, ErrNotFound) {
+	if err := s.store.Delete(name); err != nil && !errors.Is(err, keychain.ErrNotFound) {
 		return res, fmt.Errorf("sign out of %s: %w", name, err)
 	}
 	if s.profile.Machine() {
 		// A machine's secret is its sign-in.
-		if err := s.store.DeleteSecret(name); err != nil && !errors.Is(err, ErrNotFound) {
+		if err := s.store.DeleteSecret(name); err != nil && !errors.Is(err, keychain.ErrNotFound) {
 			return res, fmt.Errorf("sign out of %s: %w", name, err)
 		}
 	}
@@ -73,7 +74,7 @@ func (s *Session) Logout(ctx context.Context) (LogoutResult, error) {
 	return res, nil
 }
 
-func (s *Session) revoke(ctx context.Context, rec *Record) error {
+func (s *Session) revoke(ctx context.Context, rec *keychain.Record) error {
 	token, hint := rec.RefreshToken, "refresh_token"
 	if token == "" {
 		token, hint = rec.AccessToken, "access_token"

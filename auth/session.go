@@ -15,6 +15,8 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/tokentray/tokentray/auth/keychain"
+	"github.com/tokentray/tokentray/auth/profile"
 	"github.com/tokentray/tokentray/internal/control"
 )
 
@@ -37,7 +39,7 @@ const DefaultMinValid = control.DefaultMinValid
 // Options configure a Session.
 type Options struct {
 	// Store is the keychain; nil means NewStore().
-	Store *Store
+	Store *keychain.Store
 	// HTTPClient talks to the provider; nil means one built from the
 	// profile (ca_file, proxies from the environment, timeouts).
 	HTTPClient *http.Client
@@ -67,8 +69,8 @@ type Options struct {
 // out. It is an oauth2.TokenSource, safe for concurrent use, and it
 // publishes its State to subscribers.
 type Session struct {
-	profile            *Profile
-	store              *Store
+	profile            *profile.Profile
+	store              *keychain.Store
 	clock              Clock
 	retryMin, retryMax time.Duration
 	rnd                *rand.Rand // Run's jitter; only Run's goroutine uses it
@@ -88,14 +90,14 @@ type Session struct {
 	// trustMemory: see Options.TrustMemory; mem is the record last read or
 	// stored (under mu).
 	trustMemory bool
-	mem         *Record
+	mem         *keychain.Record
 }
 
 var _ oauth2.TokenSource = (*Session)(nil)
 
 // NewSession prepares a session; it touches neither the network, the
 // keychain nor any file the profile names (see client).
-func NewSession(p *Profile, opts Options) *Session {
+func NewSession(p *profile.Profile, opts Options) *Session {
 	s := &Session{profile: p, store: opts.Store, hc: opts.HTTPClient, clock: opts.Clock,
 		retryMin: opts.RetryMin, retryMax: opts.RetryMax, log: opts.Log, poke: make(chan struct{}, 1),
 		trustMemory: opts.TrustMemory}
@@ -104,7 +106,7 @@ func NewSession(p *Profile, opts Options) *Session {
 	}
 	s.log = s.log.With("profile", p.Name)
 	if s.store == nil {
-		s.store = NewStore()
+		s.store = keychain.NewStore()
 	}
 	if s.clock == nil {
 		s.clock = systemClock{}
@@ -139,7 +141,7 @@ func (s *Session) client() (*http.Client, error) {
 func (s *Session) now() time.Time { return s.clock.Now() }
 
 // Profile is the profile this session signs in to.
-func (s *Session) Profile() *Profile { return s.profile }
+func (s *Session) Profile() *profile.Profile { return s.profile }
 
 // Token returns an access token with at least DefaultMinValid left,
 // refreshing first when needed.
@@ -168,13 +170,13 @@ type TokenResult struct {
 func (s *Session) Get(ctx context.Context, minValid time.Duration) (TokenResult, error) {
 	// A profile that still holds an example value was never signed in and
 	// cannot be: say what to fix, not "sign in", which would only refuse.
-	if err := s.profile.ready(); err != nil {
+	if err := s.profile.Ready(); err != nil {
 		return TokenResult{}, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.trustMemory && s.mem != nil && fresh(s.mem, s.now(), minValid) {
-		return TokenResult{Token: s.mem.token()}, nil
+		return TokenResult{Token: tokenOf(s.mem)}, nil
 	}
 	// The keychain may hold a token another process renewed; when the last
 	// one seen is already too old, the look under the lock below will do.
@@ -185,7 +187,7 @@ func (s *Session) Get(ctx context.Context, minValid time.Duration) (TokenResult,
 		}
 		if fresh(rec, s.now(), minValid) {
 			s.publishFresh(rec)
-			return TokenResult{Token: rec.token()}, nil
+			return TokenResult{Token: tokenOf(rec)}, nil
 		}
 	}
 	// Another process may be refreshing right now: take the profile's lock,
@@ -204,14 +206,14 @@ func (s *Session) Get(ctx context.Context, minValid time.Duration) (TokenResult,
 	now := s.now()
 	if fresh(rec, now, minValid) {
 		s.publishFresh(rec)
-		return TokenResult{Token: rec.token()}, nil
+		return TokenResult{Token: tokenOf(rec)}, nil
 	}
 	stillValid := rec.AccessToken != "" && remaining(rec, now) > 0
 	name := s.profile.Name
 	if !s.renewable(rec) {
 		s.publish(rec)
 		if stillValid {
-			return TokenResult{Token: rec.token(), Warning: fmt.Errorf("%s: the token expires in %s and cannot be renewed; sign in again before then", name, remaining(rec, now).Round(time.Second))}, nil
+			return TokenResult{Token: tokenOf(rec), Warning: fmt.Errorf("%s: the token expires in %s and cannot be renewed; sign in again before then", name, remaining(rec, now).Round(time.Second))}, nil
 		}
 		why := errExpiredNoRefresh
 		if !rec.Rejected.IsZero() {
@@ -235,7 +237,7 @@ func (s *Session) Get(ctx context.Context, minValid time.Duration) (TokenResult,
 		s.log.Debug("refresh failed", "err", err)
 		s.publishFailure(Retrying, err)
 		if stillValid && errors.Is(err, ErrProviderUnreachable) {
-			return TokenResult{Token: rec.token(), Warning: err}, nil
+			return TokenResult{Token: tokenOf(rec), Warning: err}, nil
 		}
 		return TokenResult{}, err
 	}
@@ -249,24 +251,19 @@ func (s *Session) Get(ctx context.Context, minValid time.Duration) (TokenResult,
 	s.mem = next
 	s.log.Debug("refreshed and stored", "expiry", next.Expiry, "refresh_token_rotated", next.RefreshToken != rec.RefreshToken)
 	s.publish(next)
-	return TokenResult{Token: next.token(), Refreshed: true}, nil
+	return TokenResult{Token: tokenOf(next), Refreshed: true}, nil
 }
 
 // renewable tells whether the session can get a new access token without
 // the user: with a refresh token, or a service account's credentials.
-func (s *Session) renewable(rec *Record) bool {
+func (s *Session) renewable(rec *keychain.Record) bool {
 	return s.profile.Machine() || rec.RefreshToken != ""
-}
-
-// save writes rec to the keychain, bound to the profile as it is now.
-func (s *Session) save(rec *Record) error {
-	return s.store.SaveFor(s.profile, rec)
 }
 
 // reject records that the provider refused rec's refresh token, for why:
 // the dead token leaves the keychain and the mark tells every process that
 // sign-in is needed. Callers hold s.mu and the profile's lock.
-func (s *Session) reject(rec *Record, why error) {
+func (s *Session) reject(rec *keychain.Record, why error) {
 	ended := *rec
 	ended.RefreshToken, ended.RefreshExpiry, ended.Rejected = "", time.Time{}, s.now()
 	s.mem = &ended
@@ -280,13 +277,13 @@ func (s *Session) reject(rec *Record, why error) {
 
 // load reads the record; no record means sign-in is needed. Callers hold
 // s.mu.
-func (s *Session) load() (*Record, error) {
+func (s *Session) load() (*keychain.Record, error) {
 	rec, err := s.read()
 	switch {
-	case errors.Is(err, ErrNotFound):
+	case errors.Is(err, keychain.ErrNotFound):
 		s.mem = nil
 		s.publish(nil)
-		return nil, fmt.Errorf("%s: %w: no sign-in for it is kept in %s", s.profile.Name, ErrSignInNeeded, KeychainName)
+		return nil, fmt.Errorf("%s: %w: no sign-in for it is kept in %s", s.profile.Name, ErrSignInNeeded, keychain.Name)
 	case errors.Is(err, errElsewhere):
 		s.mem = nil
 		s.publishFailure(NeedsSignIn, err)
@@ -307,19 +304,19 @@ func (s *Session) Refresh(ctx context.Context) error {
 	return err
 }
 
-func fresh(r *Record, now time.Time, minValid time.Duration) bool {
+func fresh(r *keychain.Record, now time.Time, minValid time.Duration) bool {
 	return r.AccessToken != "" && remaining(r, now) > minValid
 }
 
 // remaining is the lifetime left (see expiryOf).
-func remaining(r *Record, now time.Time) time.Duration {
+func remaining(r *keychain.Record, now time.Time) time.Duration {
 	return expiryOf(r).Sub(now)
 }
 
 // expiryOf is when r's access token expires; a token without expiry counts
 // as valid for an hour from its last refresh, the commonest lifetime,
 // rather than for ever.
-func expiryOf(r *Record) time.Time {
+func expiryOf(r *keychain.Record) time.Time {
 	if !r.Expiry.IsZero() {
 		return r.Expiry
 	}
@@ -330,7 +327,7 @@ func expiryOf(r *Record) time.Time {
 	return base.Add(time.Hour)
 }
 
-func (r *Record) token() *oauth2.Token {
+func tokenOf(r *keychain.Record) *oauth2.Token {
 	typ := r.TokenType
 	if typ == "" {
 		typ = "Bearer"
@@ -339,9 +336,9 @@ func (r *Record) token() *oauth2.Token {
 }
 
 // refresh asks the provider for new tokens; it returns the record to store.
-func (s *Session) refresh(ctx context.Context, rec *Record) (*Record, error) {
+func (s *Session) refresh(ctx context.Context, rec *keychain.Record) (*keychain.Record, error) {
 	name := s.profile.Name
-	if err := s.profile.ready(); err != nil {
+	if err := s.profile.Ready(); err != nil {
 		return nil, err
 	}
 	if s.profile.Machine() {
@@ -357,7 +354,7 @@ func (s *Session) refresh(ctx context.Context, rec *Record) (*Record, error) {
 	}
 	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {rec.RefreshToken}}
 	if s.profile.ScopeOnRefresh {
-		s.profile.setScope(form)
+		s.profile.SetScope(form)
 	}
 	tr, err := s.postToken(ctx, cfg.Endpoint.TokenURL, form, s.credsOf(cfg))
 	if err != nil {
@@ -370,7 +367,7 @@ func (s *Session) refresh(ctx context.Context, rec *Record) (*Record, error) {
 
 // apply puts a token answer into a record. A missing refresh token keeps the
 // old one: Cognito and others leave it valid and send none.
-func (s *Session) apply(rec *Record, tr *tokenResponse) {
+func (s *Session) apply(rec *keychain.Record, tr *tokenResponse) {
 	now := s.now()
 	rec.AccessToken, rec.TokenType = tr.AccessToken, tr.TokenType
 	rec.Expiry = time.Time{}

@@ -8,10 +8,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tokentray/tokentray/auth/keychain"
 	"github.com/tokentray/tokentray/internal/testkit"
 )
 
-func login(t *testing.T, s *Session) *Record {
+func login(t *testing.T, s *Session) *keychain.Record {
 	t.Helper()
 	open, pages := browserSim(t)
 	rec, err := s.Login(context.Background(), LoginOptions{Open: open, Timeout: 10 * time.Second})
@@ -30,7 +31,7 @@ func TestClientAuthPlacement(t *testing.T) {
 	for _, method := range []string{"none", "basic", "post"} {
 		t.Run(method, func(t *testing.T) {
 			p := testkit.NewOAuthServer(t, method)
-			kr := newMemKeyring(0)
+			kr := keychain.NewMemory(0)
 			s, clock := newTestSession(t, p, kr)
 			login(t, s)
 			clock.Add(2 * time.Hour)
@@ -49,7 +50,7 @@ func TestClientAuthPlacement(t *testing.T) {
 			if len(p.Rejections()) != 0 {
 				t.Errorf("provider rejected: %v", p.Rejections())
 			}
-			if n := len(kr.names()); n != 0 {
+			if n := len(kr.Names()); n != 0 {
 				t.Errorf("logout left %d keychain items", n)
 			}
 		})
@@ -62,7 +63,7 @@ func TestWrongClientAuthSaysSo(t *testing.T) {
 	p := testkit.NewOAuthServer(t, "post")
 	prof := serverProfile(p, "work")
 	prof.ClientAuth = "basic"
-	s := NewSession(prof, Options{Store: memStore(newMemKeyring(0))})
+	s := NewSession(prof, Options{Store: keychain.MemoryStore(keychain.NewMemory(0))})
 	open, pages := browserSim(t)
 	_, err := s.Login(context.Background(), LoginOptions{Open: open, Timeout: 10 * time.Second})
 	if err == nil || errors.Is(err, ErrSignInNeeded) || !strings.Contains(err.Error(), "client_auth") {
@@ -76,7 +77,7 @@ func TestWrongClientAuthSaysSo(t *testing.T) {
 func TestLoginProviderRefusal(t *testing.T) {
 	p := testkit.NewOAuthServer(t, "none")
 	p.AuthError = "access_denied"
-	s, _ := newTestSession(t, p, newMemKeyring(0))
+	s, _ := newTestSession(t, p, keychain.NewMemory(0))
 	open, pages := browserSim(t)
 	_, err := s.Login(context.Background(), LoginOptions{Open: open, Timeout: 10 * time.Second})
 	var pe *ProviderError
@@ -95,7 +96,7 @@ func TestLoginFixedRedirectSentVerbatim(t *testing.T) {
 	p.RedirectURI = "http://localhost:" + port // no trailing slash: a different string to Cognito
 	prof := serverProfile(p, "work")
 	prof.RedirectURL = p.RedirectURI
-	s := NewSession(prof, Options{Store: memStore(newMemKeyring(0))})
+	s := NewSession(prof, Options{Store: keychain.MemoryStore(keychain.NewMemory(0))})
 	login(t, s)
 	if len(p.Rejections()) != 0 {
 		t.Errorf("provider rejected: %v", p.Rejections())
@@ -104,7 +105,7 @@ func TestLoginFixedRedirectSentVerbatim(t *testing.T) {
 
 func TestTokenReusesUntilMinValid(t *testing.T) {
 	p := testkit.NewOAuthServer(t, "none")
-	s, clock := newTestSession(t, p, newMemKeyring(0))
+	s, clock := newTestSession(t, p, keychain.NewMemory(0))
 	first := login(t, s)
 	for range 3 {
 		r, err := s.Get(context.Background(), time.Minute)
@@ -127,7 +128,7 @@ func TestTokenReusesUntilMinValid(t *testing.T) {
 
 func TestRotatedRefreshTokenStoredFirst(t *testing.T) {
 	p := testkit.NewOAuthServer(t, "none")
-	kr := newMemKeyring(0)
+	kr := keychain.NewMemory(0)
 	s, clock := newTestSession(t, p, kr)
 	login(t, s)
 	for i := range 20 {
@@ -147,11 +148,11 @@ func TestRotatedRefreshTokenStoredFirst(t *testing.T) {
 // not handed out and the stored record stays as it was.
 func TestRotationNotUsedWhenStoreFails(t *testing.T) {
 	p := testkit.NewOAuthServer(t, "none")
-	kr := newMemKeyring(0)
+	kr := keychain.NewMemory(0)
 	s, clock := newTestSession(t, p, kr)
 	before := login(t, s)
 	clock.Add(2 * time.Hour)
-	kr.failSetAfter = kr.sets
+	kr.FailSets()
 	_, err := s.Get(context.Background(), time.Minute)
 	if err == nil || !strings.Contains(err.Error(), "could not be stored") {
 		t.Fatalf("store failure: %v", err)
@@ -166,7 +167,7 @@ func TestRotationNotUsedWhenStoreFails(t *testing.T) {
 func TestRefreshWithoutNewRefreshTokenKeepsOld(t *testing.T) {
 	p := testkit.NewOAuthServer(t, "post")
 	p.Rotate = false
-	s, clock := newTestSession(t, p, newMemKeyring(0))
+	s, clock := newTestSession(t, p, keychain.NewMemory(0))
 	first := login(t, s)
 	clock.Add(2 * time.Hour)
 	if _, err := s.Get(context.Background(), time.Minute); err != nil {
@@ -199,7 +200,7 @@ func TestRefreshFailures(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			p := testkit.NewOAuthServer(t, "none")
-			kr := newMemKeyring(0)
+			kr := keychain.NewMemory(0)
 			s, clock := newTestSession(t, p, kr)
 			rec := login(t, s)
 			p.Fail = c.fail
@@ -233,7 +234,7 @@ func TestRefreshFailures(t *testing.T) {
 			}
 			// What another process sees afterwards: the same state as this
 			// one, from the keychain alone.
-			stored, lerr := memStore(kr).Load("work")
+			stored, lerr := keychain.MemoryStore(kr).Load("work")
 			if lerr != nil {
 				t.Fatalf("a failed refresh deleted the stored sign-in: %v", lerr)
 			}
@@ -266,7 +267,7 @@ func rejectWith(status int, body string) func(w http.ResponseWriter) bool {
 
 func TestNotSignedIn(t *testing.T) {
 	p := testkit.NewOAuthServer(t, "none")
-	s, _ := newTestSession(t, p, newMemKeyring(0))
+	s, _ := newTestSession(t, p, keychain.NewMemory(0))
 	if _, err := s.Token(); !errors.Is(err, ErrSignInNeeded) {
 		t.Errorf("Token before login: %v", err)
 	}
@@ -280,7 +281,7 @@ func TestNotSignedIn(t *testing.T) {
 // sign-in is needed; no refresh is attempted.
 func TestNoRefreshToken(t *testing.T) {
 	p := testkit.NewOAuthServer(t, "none")
-	kr := newMemKeyring(0)
+	kr := keychain.NewMemory(0)
 	s, clock := newTestSession(t, p, kr)
 	login(t, s)
 	rec, _ := s.store.Load("work")
@@ -304,7 +305,7 @@ func TestNoRefreshToken(t *testing.T) {
 
 func TestLogoutWhenRevocationFails(t *testing.T) {
 	p := testkit.NewOAuthServer(t, "none")
-	kr := newMemKeyring(0)
+	kr := keychain.NewMemory(0)
 	s, _ := newTestSession(t, p, kr)
 	login(t, s)
 	p.Handle(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -314,7 +315,7 @@ func TestLogoutWhenRevocationFails(t *testing.T) {
 	if err != nil || res.Revoked || res.RevokeErr == nil || !res.WasSignedIn {
 		t.Errorf("logout with the provider down: %+v %v", res, err)
 	}
-	if n := len(kr.names()); n != 0 {
+	if n := len(kr.Names()); n != 0 {
 		t.Errorf("the tokens must be deleted locally anyway; %d items left", n)
 	}
 }
@@ -323,11 +324,11 @@ func TestLogoutWithoutRevocationEndpoint(t *testing.T) {
 	p := testkit.NewOAuthServer(t, "none")
 	prof := serverProfile(p, "work")
 	prof.RevocationURL = ""
-	kr := newMemKeyring(0)
-	s := NewSession(prof, Options{Store: memStore(kr)})
+	kr := keychain.NewMemory(0)
+	s := NewSession(prof, Options{Store: keychain.MemoryStore(kr)})
 	login(t, s)
 	res, err := s.Logout(context.Background())
-	if err != nil || !errors.Is(res.RevokeErr, ErrNoRevocation) || len(kr.names()) != 0 {
+	if err != nil || !errors.Is(res.RevokeErr, ErrNoRevocation) || len(kr.Names()) != 0 {
 		t.Errorf("logout without revocation endpoint: %+v %v", res, err)
 	}
 }
@@ -336,9 +337,9 @@ func TestClientSecretFromKeychainWins(t *testing.T) {
 	p := testkit.NewOAuthServer(t, "post")
 	prof := serverProfile(p, "work")
 	prof.ClientSecret = "stale-secret-from-file"
-	kr := newMemKeyring(0)
-	s := NewSession(prof, Options{Store: memStore(kr)})
-	if err := s.store.SetSecretFor(s.Profile(), p.Secret); err != nil {
+	kr := keychain.NewMemory(0)
+	s := NewSession(prof, Options{Store: keychain.MemoryStore(kr)})
+	if err := s.store.SetSecret(s.Profile().Name, s.Profile().Binding(), p.Secret); err != nil {
 		t.Fatal(err)
 	}
 	login(t, s)
@@ -349,10 +350,10 @@ func TestClientSecretFromKeychainWins(t *testing.T) {
 // used, not presented again.
 func TestTrustMemory(t *testing.T) {
 	p := testkit.NewOAuthServer(t, "none")
-	kr := newMemKeyring(0)
+	kr := keychain.NewMemory(0)
 	clock := &fakeClock{now: time.Now()}
-	tray := NewSession(serverProfile(p, "work"), Options{Store: memStore(kr), Clock: clock, TrustMemory: true})
-	other := NewSession(serverProfile(p, "work"), Options{Store: memStore(kr), Clock: clock})
+	tray := NewSession(serverProfile(p, "work"), Options{Store: keychain.MemoryStore(kr), Clock: clock, TrustMemory: true})
+	other := NewSession(serverProfile(p, "work"), Options{Store: keychain.MemoryStore(kr), Clock: clock})
 	first := login(t, tray)
 	if err := other.Refresh(context.Background()); err != nil {
 		t.Fatal(err)

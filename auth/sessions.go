@@ -5,9 +5,11 @@ import (
 	"errors"
 	"io/fs"
 	"os"
-	"reflect"
 	"sync"
 	"time"
+
+	"github.com/tokentray/tokentray/auth/keychain"
+	"github.com/tokentray/tokentray/auth/profile"
 )
 
 // Sessions owns the sessions of one profile file: it is the only place that
@@ -20,8 +22,8 @@ type Sessions struct {
 	opts Options
 
 	mu     sync.Mutex
-	cfg    *Config // the last file that read well; never nil
-	err    error   // why the file as it is now cannot be used
+	cfg    *profile.Config // the last file that read well; never nil
+	err    error           // why the file as it is now cannot be used
 	stamp  fileStamp
 	loaded bool
 	byName map[string]*Session
@@ -50,29 +52,17 @@ func (c Changes) Any() bool { return len(c.Added)+len(c.Changed)+len(c.Removed) 
 // it is one keychain).
 func NewSessions(path string, opts Options) *Sessions {
 	if opts.Store == nil {
-		opts.Store = NewStore()
+		opts.Store = keychain.NewStore()
 	}
-	return &Sessions{path: path, opts: opts, cfg: emptyConfig(path), byName: map[string]*Session{},
+	return &Sessions{path: path, opts: opts, cfg: profile.EmptyConfig(path), byName: map[string]*Session{},
 		runs: map[*Session]context.CancelFunc{}, subs: map[chan struct{}]struct{}{}}
-}
-
-func emptyConfig(path string) *Config {
-	return &Config{Path: path, ClipboardClear: DefaultClipboardClear, Profiles: map[string]*Profile{}}
-}
-
-// NoConfig stands for a profile file that does not exist (yet): no
-// profiles, the defaults.
-func NoConfig(path string) *Config {
-	c := emptyConfig(path)
-	c.NoFile = true
-	return c
 }
 
 // Path is the profile file.
 func (s *Sessions) Path() string { return s.path }
 
 // Store is the keychain the sessions share.
-func (s *Sessions) Store() *Store { return s.opts.Store }
+func (s *Sessions) Store() *keychain.Store { return s.opts.Store }
 
 // Reload reads the profile file again if it changed on disk. A profile
 // whose settings are unchanged keeps its session, so a refresh or sign-in
@@ -122,14 +112,14 @@ func (s *Sessions) reload() (ch Changes, reread bool, fresh []*Session, err erro
 			return Changes{}, false, nil, s.err
 		}
 		s.loaded, s.stamp = true, st
-		s.err = &ConfigError{File: s.path, Msg: "the file is empty; the profiles it held keep running until it holds them again"}
+		s.err = &profile.ConfigError{File: s.path, Msg: "the file is empty; the profiles it held keep running until it holds them again"}
 		return Changes{}, true, nil, s.err
 	}
 	s.loaded, s.stamp = true, st
-	cfg, err := LoadConfig(s.path)
+	cfg, err := profile.LoadConfig(s.path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		cfg, err = NoConfig(s.path), nil
+		cfg, err = profile.NoConfig(s.path), nil
 	case err != nil:
 		s.err = err
 		return Changes{}, true, nil, err
@@ -139,7 +129,7 @@ func (s *Sessions) reload() (ch Changes, reread bool, fresh []*Session, err erro
 	for _, name := range cfg.Names {
 		p := cfg.Profiles[name]
 		old, had := s.byName[name]
-		if had && sameProfile(old.Profile(), p) {
+		if had && old.Profile().Same(p) {
 			next[name] = old
 			continue
 		}
@@ -166,14 +156,6 @@ func (s *Sessions) reload() (ch Changes, reread bool, fresh []*Session, err erro
 	}
 	s.cfg, s.byName = cfg, next
 	return ch, true, fresh, nil
-}
-
-// sameProfile compares two profiles' settings; where in the file they
-// stand does not matter.
-func sameProfile(a, b *Profile) bool {
-	x, y := *a, *b
-	x.file, y.file, x.line, y.line, x.lines, y.lines = "", "", 0, 0, nil, nil
-	return reflect.DeepEqual(x, y)
 }
 
 // Keep runs every session's background refresh (Session.Run) from now
@@ -244,7 +226,7 @@ func (s *Sessions) Running(sess *Session) bool {
 // Config is the profile file as last read well (an empty one before the
 // first read or when there is none), and why the file as it is now cannot
 // be used, if it cannot.
-func (s *Sessions) Config() (*Config, error) {
+func (s *Sessions) Config() (*profile.Config, error) {
 	_, _ = s.Reload()
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tokentray/tokentray/auth/keychain"
 	"github.com/tokentray/tokentray/internal/testkit"
 )
 
@@ -39,7 +40,7 @@ func profileText(p *testkit.OAuthServer, name, extra string) string {
 func TestSessionsReload(t *testing.T) {
 	p := testkit.NewOAuthServer(t, "none")
 	path := filepath.Join(t.TempDir(), "profiles.toml")
-	s := NewSessions(path, Options{Store: memStore(newMemKeyring(0))})
+	s := NewSessions(path, Options{Store: keychain.MemoryStore(keychain.NewMemory(0))})
 
 	if ch, err := s.Reload(); err != nil || ch.Any() || !s.Missing() {
 		t.Fatalf("no file: changes %+v, error %v, missing %t; want an empty file, no error", ch, err, s.Missing())
@@ -105,7 +106,7 @@ func TestSessionsSubscribe(t *testing.T) {
 	p := testkit.NewOAuthServer(t, "none")
 	path := filepath.Join(t.TempDir(), "profiles.toml")
 	writeFile(t, path, profileText(p, "a", ""))
-	s := NewSessions(path, Options{Store: memStore(newMemKeyring(0))})
+	s := NewSessions(path, Options{Store: keychain.MemoryStore(keychain.NewMemory(0))})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	s.Keep(ctx)
@@ -140,7 +141,7 @@ func TestSessionsSubscribe(t *testing.T) {
 func TestSessionsReloadMidWrite(t *testing.T) {
 	p := testkit.NewOAuthServer(t, "none")
 	path := filepath.Join(t.TempDir(), "profiles.toml")
-	s := NewSessions(path, Options{Store: memStore(newMemKeyring(0))})
+	s := NewSessions(path, Options{Store: keychain.MemoryStore(keychain.NewMemory(0))})
 	writeFile(t, path, profileText(p, "a", ""))
 	if ch, err := s.Reload(); err != nil || len(ch.Added) != 1 {
 		t.Fatalf("one profile: %+v, %v", ch, err)

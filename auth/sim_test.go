@@ -12,6 +12,9 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/tokentray/tokentray/auth/keychain"
+	"github.com/tokentray/tokentray/auth/profile"
 )
 
 var (
@@ -100,16 +103,16 @@ func simulate(t *testing.T, n, rate int, spread bool) simResult {
 		wake := suspend.Add(10 * time.Minute)
 		p := newSimProvider(rate, wake, clock.Now)
 		hc := &http.Client{Transport: handlerTransport{p}}
-		store := memStore(newMemKeyring(0))
+		store := keychain.MemoryStore(keychain.NewMemory(0))
 		sessions := make([]*Session, n)
 		for i := range sessions {
-			prof := &Profile{Name: fmt.Sprintf("u%05d", i), ClientID: "laptop", ClientAuth: "none",
+			prof := &profile.Profile{Name: fmt.Sprintf("u%05d", i), ClientID: "laptop", ClientAuth: "none",
 				AuthURL: "https://login.example.test/authorize", TokenURL: "https://login.example.test/token"}
 			s := NewSession(prof, Options{Store: store, Clock: clock, HTTPClient: hc, Seed: 20261130})
 			signed := suspend.Add(-49*time.Minute + time.Duration(i)*9*time.Minute/time.Duration(n))
-			rec := &Record{AccessToken: "at", TokenType: "Bearer", RefreshToken: p.signIn(i, signed.Add(time.Hour)),
+			rec := &keychain.Record{AccessToken: "at", TokenType: "Bearer", RefreshToken: p.signIn(i, signed.Add(time.Hour)),
 				SignedInAt: signed, Expiry: signed.Add(time.Hour)}
-			if err := store.SaveFor(prof, rec); err != nil {
+			if err := s.save(rec); err != nil {
 				t.Fatal(err)
 			}
 			sessions[i] = s

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/tokentray/tokentray/auth/keychain"
 )
 
 // StateKind is where a session stands.
@@ -84,7 +86,7 @@ var errExpiredNoRefresh = fmt.Errorf("%w: the access token expired and the provi
 
 // stateOf is what a stored record means at now: the one rule that turns
 // the keychain's contents into a State, in every process.
-func (s *Session) stateOf(rec *Record, now time.Time) State {
+func (s *Session) stateOf(rec *keychain.Record, now time.Time) State {
 	if rec == nil {
 		return State{Kind: SignedOut}
 	}
@@ -161,7 +163,7 @@ func (s *Session) Look() State {
 	}
 	rec, err := s.read()
 	switch {
-	case errors.Is(err, ErrNotFound):
+	case errors.Is(err, keychain.ErrNotFound):
 		s.publish(nil)
 	case errors.Is(err, errElsewhere):
 		s.publishFailure(NeedsSignIn, err)
@@ -179,14 +181,14 @@ func (s *Session) Look() State {
 func (s *Session) Subscribe() (states <-chan State, cancel func()) { return s.pub.subscribe() }
 
 // publish shows what rec means (nil: signed out).
-func (s *Session) publish(rec *Record) {
+func (s *Session) publish(rec *keychain.Record) {
 	st := s.stateOf(rec, s.now())
 	s.pub.update(func(cur *State) { *cur = st })
 }
 
 // publishRefreshing: a refresh of rec is in flight. A retry's refresh
 // still belongs to the outage, so Since stays.
-func (s *Session) publishRefreshing(rec *Record) {
+func (s *Session) publishRefreshing(rec *keychain.Record) {
 	st := s.stateOf(rec, s.now())
 	s.pub.update(func(cur *State) {
 		st.Kind, st.Since = Refreshing, cur.Since
@@ -210,7 +212,7 @@ func (s *Session) publishFailure(kind StateKind, err error) {
 // publishFresh reports a stored token found good enough. While background
 // refreshes fail, the session stays Retrying, unless these are new tokens
 // (another process refreshed them).
-func (s *Session) publishFresh(rec *Record) {
+func (s *Session) publishFresh(rec *keychain.Record) {
 	if st := s.State(); (st.Kind == Retrying || st.Kind == Refreshing) && st.Until.Equal(rec.Expiry) {
 		return
 	}

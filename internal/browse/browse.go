@@ -8,13 +8,12 @@ import (
 	"os/exec"
 
 	"github.com/pkg/browser"
-
-	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/auth/profile"
 )
 
 // ForProfile opens u with the browser p names (its browser key), else the
 // system's.
-func ForProfile(p *auth.Profile, u string) error {
+func ForProfile(p *profile.Profile, u string) error {
 	argv, err := p.BrowserArgv(u)
 	if err != nil {
 		return err

@@ -20,6 +20,7 @@ import (
 
 	"github.com/tokentray/tokentray/app"
 	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/auth/profile"
 	"github.com/tokentray/tokentray/internal/control"
 	"github.com/tokentray/tokentray/internal/control/client"
 )
@@ -52,7 +53,7 @@ func Run(ctx context.Context, version string, args []string, stdin io.Reader, st
 }
 
 func (e *env) root(version string) *cobra.Command {
-	defPath, err := auth.DefaultConfigPath()
+	defPath, err := profile.DefaultConfigPath()
 	if err != nil {
 		defPath = "<config dir>/tokentray/profiles.toml"
 	}
@@ -198,7 +199,7 @@ func (e *env) configPath() (string, error) {
 	if e.config != "" {
 		return e.config, nil
 	}
-	return auth.DefaultConfigPath()
+	return profile.DefaultConfigPath()
 }
 
 // logger writes debug logs to standard error with --verbose or
@@ -210,20 +211,20 @@ func (e *env) logger() *slog.Logger {
 	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
 
-func (e *env) loadConfig() (*auth.Config, error) {
+func (e *env) loadConfig() (*profile.Config, error) {
 	path, err := e.configPath()
 	if err != nil {
 		return nil, err
 	}
-	return auth.LoadConfig(path)
+	return profile.LoadConfig(path)
 }
 
 // profileArg resolves the named (or default) profile.
-func (e *env) profileArg(args []string) (*auth.Profile, error) {
+func (e *env) profileArg(args []string) (*profile.Profile, error) {
 	cfg, err := e.loadConfig()
 	if errors.Is(err, os.ErrNotExist) {
 		path, _ := e.configPath()
-		cfg, err = auth.NoConfig(path), nil // no file yet: "no profile yet"
+		cfg, err = profile.NoConfig(path), nil // no file yet: "no profile yet"
 	}
 	if err != nil {
 		return nil, err
@@ -263,7 +264,7 @@ func (e *env) client() (*client.Client, error) {
 
 // profileAndClient is the command's profile and the client that runs its
 // requests.
-func (e *env) profileAndClient(args []string) (*auth.Profile, *client.Client, error) {
+func (e *env) profileAndClient(args []string) (*profile.Profile, *client.Client, error) {
 	p, err := e.profileArg(args)
 	if err != nil {
 		return nil, nil, err

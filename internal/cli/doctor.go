@@ -12,6 +12,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/auth/keychain"
+	"github.com/tokentray/tokentray/auth/profile"
 	"github.com/tokentray/tokentray/internal/control"
 	"github.com/tokentray/tokentray/internal/control/client"
 )
@@ -72,7 +74,7 @@ func (e *env) diagnose(ctx context.Context) []finding {
 	if err != nil {
 		return []finding{{what: "profile file", seen: err.Error()}}
 	}
-	cfg, err := auth.LoadConfig(path)
+	cfg, err := profile.LoadConfig(path)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 		out = append(out, finding{what: "profile file", seen: "none yet at " + path, fix: "import the file your IT team sent: tokentray profiles import FILE"})
@@ -82,11 +84,11 @@ func (e *env) diagnose(ctx context.Context) []finding {
 		out = append(out, finding{what: "profile file", seen: fmt.Sprintf("%s (%d profiles)", path, len(cfg.Names)), ok: len(cfg.Names) > 0,
 			fix: "import the file your IT team sent: tokentray profiles import FILE"})
 	}
-	store := auth.NewStore()
+	store := keychain.NewStore()
 	if err := store.Probe(); err != nil {
 		out = append(out, finding{what: "keychain", seen: err.Error(), fix: control.Explain(&control.Error{Kind: control.KindKeychain}).Next})
 	} else {
-		out = append(out, finding{what: "keychain", seen: auth.KeychainName + " answers", ok: true})
+		out = append(out, finding{what: "keychain", seen: keychain.Name + " answers", ok: true})
 	}
 	out = append(out, desktopFindings()...)
 	if cfg != nil {
@@ -104,13 +106,13 @@ func (e *env) diagnose(ctx context.Context) []finding {
 
 // profileFindings checks what a profile needs: no example values left, its
 // secret, its provider reachable over valid TLS, a fixed callback port free.
-func profileFindings(ctx context.Context, p *auth.Profile, store *auth.Store) []finding {
+func profileFindings(ctx context.Context, p *profile.Profile, store *keychain.Store) []finding {
 	what := "profile " + p.Name
 	if key, val := p.Placeholder(); key != "" {
 		return []finding{{what: what, seen: fmt.Sprintf("%s is still the example value %q", key, val), fix: "put in what your provider gave you"}}
 	}
 	if p.NeedsSecret() {
-		if _, err := store.SecretFor(p); err != nil {
+		if _, err := store.Secret(p.Name, p.Binding()); err != nil {
 			return []finding{{what: what, seen: "no usable secret in the keychain", fix: "tokentray secret set " + p.Name}}
 		}
 	}

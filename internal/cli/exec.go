@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/auth/profile"
 	"github.com/tokentray/tokentray/internal/control"
 	"github.com/tokentray/tokentray/internal/quick"
 )
@@ -58,7 +59,7 @@ first.`,
 				name = defaultEnv
 			}
 			for _, n := range []string{name, headerEnv} {
-				if n != "" && !auth.ValidEnvName(n) {
+				if n != "" && !profile.ValidEnvName(n) {
 					return &usageError{cmd: cmd, err: fmt.Errorf("%q is not an environment variable name", n)}
 				}
 			}

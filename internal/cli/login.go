@@ -9,7 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/auth/profile"
 	"github.com/tokentray/tokentray/internal/browse"
 	"github.com/tokentray/tokentray/internal/control"
 )
@@ -48,7 +48,7 @@ PROFILE may be left out when the file has one profile or a default.`,
 			var argv func(u string) ([]string, error)
 			switch {
 			case browserCommand != "":
-				argv = func(u string) ([]string, error) { return auth.CommandArgv(browserCommand, u) }
+				argv = func(u string) ([]string, error) { return profile.CommandArgv(browserCommand, u) }
 			default:
 				argv = p.BrowserArgv
 			}
@@ -172,7 +172,7 @@ func (s signInShow) device(d control.DeviceCode) {
 
 // loginNote tells, at sign-in, how long it lasts: better now than a
 // surprise in an hour.
-func loginNote(p *auth.Profile, rec control.LoginResult, now time.Time) string {
+func loginNote(p *profile.Profile, rec control.LoginResult, now time.Time) string {
 	switch {
 	case p.Machine():
 		return fmt.Sprintf("Token expires in %ds; a new one is made from the credentials when less than 60 s remain.", int(rec.Expiry.Sub(now).Seconds()))

@@ -10,7 +10,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/auth/keychain"
 	"github.com/tokentray/tokentray/internal/control"
 )
 
@@ -40,10 +40,10 @@ current settings: a profile that later points elsewhere does not get it.`,
 			if err != nil {
 				return err
 			}
-			if err := auth.NewStore().SetSecretFor(p, secret); err != nil {
+			if err := keychain.NewStore().SetSecret(p.Name, p.Binding(), secret); err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stderr, "Saved the client secret for %s in %s.\n", p.Name, auth.KeychainName)
+			fmt.Fprintf(e.stderr, "Saved the client secret for %s in %s.\n", p.Name, keychain.Name)
 			return nil
 		},
 	}
@@ -58,7 +58,7 @@ current settings: a profile that later points elsewhere does not get it.`,
 			if err != nil {
 				return err
 			}
-			if err := auth.NewStore().DeleteSecret(p.Name); err != nil && !errors.Is(err, auth.ErrNotFound) {
+			if err := keychain.NewStore().DeleteSecret(p.Name); err != nil && !errors.Is(err, keychain.ErrNotFound) {
 				return err
 			}
 			fmt.Fprintf(e.stderr, "The keychain no longer holds a client secret for %s.\n", p.Name)

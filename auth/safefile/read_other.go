@@ -1,6 +1,6 @@
 //go:build !unix
 
-package auth
+package safefile
 
 // openNonblock: no FIFOs that block an open outside Unix.
 const openNonblock = 0

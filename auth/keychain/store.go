@@ -1,4 +1,4 @@
-package auth
+package keychain
 
 import (
 	"crypto/sha256"
@@ -56,7 +56,7 @@ const (
 
 // String keeps tokens out of anything that formats a Record.
 func (r Record) String() string {
-	return fmt.Sprintf("auth.Record{who: %q, expiry: %s, refresh token: %t}", r.Who(), r.Expiry.Format(time.RFC3339), r.RefreshToken != "")
+	return fmt.Sprintf("keychain.Record{who: %q, expiry: %s, refresh token: %t}", r.Who(), r.Expiry.Format(time.RFC3339), r.RefreshToken != "")
 }
 
 // GoString does the same for %#v.
@@ -110,19 +110,19 @@ func (SystemKeyring) Delete(service, user string) error {
 // ErrNotFound means the keychain has no such item.
 var ErrNotFound = errors.New("not in the keychain")
 
-// KeychainError is a keychain that is missing, locked or not answering. Its
+// Error is a keychain that is missing, locked or not answering. Its
 // message says which keychain and what to do; it never holds a secret.
-type KeychainError struct {
+type Error struct {
 	Op   string
 	Hint string
 	Err  error
 }
 
-func (e *KeychainError) Error() string {
-	return fmt.Sprintf("%s: %s: %s (%v)", KeychainName, e.Op, e.Hint, e.Err)
+func (e *Error) Error() string {
+	return fmt.Sprintf("%s: %s: %s (%v)", Name, e.Op, e.Hint, e.Err)
 }
 
-func (e *KeychainError) Unwrap() error { return e.Err }
+func (e *Error) Unwrap() error { return e.Err }
 
 // errKeychainTimeout is what a keychain call that never returned reports.
 var errKeychainTimeout = errors.New("no answer")
@@ -245,22 +245,6 @@ func (s *Store) Delete(profile string) error {
 	return s.del(op, profile)
 }
 
-// secret reads the secret item of profile as saved (see SecretFor), or
-// ErrNotFound.
-func (s *Store) secret(profile string) (string, error) {
-	return s.get("read the client secret of "+profile, secretItem(profile))
-}
-
-// setSecret writes the secret item of profile (see SetSecretFor).
-func (s *Store) setSecret(profile, value string) error {
-	return s.set("save the client secret of "+profile, secretItem(profile), value)
-}
-
-// DeleteSecret removes the client secret from the keychain.
-func (s *Store) DeleteSecret(profile string) error {
-	return s.del("delete the client secret of "+profile, secretItem(profile))
-}
-
 func parseHeader(head string) (slot string, n int, sum string) {
 	rest, ok := strings.CutPrefix(head, chunkHeader)
 	if !ok {
@@ -362,7 +346,7 @@ func (s *Store) bounded(op string, call func() error) error {
 	select {
 	case err = <-done:
 	case <-t.C:
-		return &KeychainError{Op: op, Err: errKeychainTimeout,
+		return &Error{Op: op, Err: errKeychainTimeout,
 			Hint: fmt.Sprintf("the keychain did not answer within %s; it may be locked and waiting for you to unlock it", timeout)}
 	}
 	switch {
@@ -371,8 +355,8 @@ func (s *Store) bounded(op string, call func() error) error {
 	case errors.Is(err, keyring.ErrNotFound), errors.Is(err, ErrNotFound):
 		return fmt.Errorf("%s: %w", op, ErrNotFound)
 	case errors.Is(err, keyring.ErrSetDataTooBig):
-		return &KeychainError{Op: op, Err: err, Hint: "the keychain refused an item this large"}
+		return &Error{Op: op, Err: err, Hint: "the keychain refused an item this large"}
 	default:
-		return &KeychainError{Op: op, Err: err, Hint: keychainHint(err)}
+		return &Error{Op: op, Err: err, Hint: keychainHint(err)}
 	}
 }

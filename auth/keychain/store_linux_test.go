@@ -1,6 +1,6 @@
 //go:build linux
 
-package auth
+package keychain
 
 import (
 	"errors"
@@ -31,11 +31,11 @@ func TestStoreOnSecretService(t *testing.T) {
 			t.Fatalf("generation %d did not round-trip", gen)
 		}
 	}
-	prof := &Profile{Name: profile, ClientID: "c", Issuer: "https://id.example"}
-	if err := s.SetSecretFor(prof, "client-secret"); err != nil {
+	const binding = "v1:0123456789abcdef"
+	if err := s.SetSecret(profile, binding, "client-secret"); err != nil {
 		t.Fatal(err)
 	}
-	if v, err := s.SecretFor(prof); err != nil || v != "client-secret" {
+	if v, err := s.Secret(profile, binding); err != nil || v != "client-secret" {
 		t.Errorf("secret = %q, %v", v, err)
 	}
 	if err := s.Delete(profile); err != nil {

@@ -1,4 +1,4 @@
-package auth
+package profile
 
 import (
 	"fmt"
@@ -15,8 +15,8 @@ import (
 // from the same discovery document as the sign-in page, or are listed in
 // the loudly named send_tokens_to_other_origins.
 
-// origin is scheme://host[:port] of raw, lowercased; "" if it has none.
-func origin(raw string) string {
+// Origin is scheme://host[:port] of raw, lowercased; "" if it has none.
+func Origin(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
 		return ""
@@ -26,8 +26,8 @@ func origin(raw string) string {
 
 // trusts tells whether the profile allows sending to raw's origin.
 func (p *Profile) trusts(raw string) bool {
-	o := origin(raw)
-	return slices.ContainsFunc(p.SendTokensToOtherOrigins, func(t string) bool { return origin(t) == o })
+	o := Origin(raw)
+	return slices.ContainsFunc(p.SendTokensToOtherOrigins, func(t string) bool { return Origin(t) == o })
 }
 
 // endpointKeys name the profile keys of the endpoints that receive codes,
@@ -57,36 +57,43 @@ func (p *Profile) checkOrigins() (key, msg string) {
 	page := p.signInPage()
 
 	for _, k := range endpointKeys {
-		if v := p.explicit(k); v != "" && origin(v) != origin(page) && !p.trusts(v) {
+		if v := p.explicit(k); v != "" && Origin(v) != Origin(page) && !p.trusts(v) {
 			return k, crossOrigin(page, v)
 		}
 	}
 	// An explicit sign-in page with an issuer elsewhere: the issuer's
 	// discovery would choose where the code goes.
-	if p.AuthURL != "" && p.Issuer != "" && p.TokenURL == "" && origin(p.Issuer) != origin(p.AuthURL) && !p.trusts(p.Issuer) {
+	if p.AuthURL != "" && p.Issuer != "" && p.TokenURL == "" && Origin(p.Issuer) != Origin(p.AuthURL) && !p.trusts(p.Issuer) {
 		return "issuer", crossOrigin(p.AuthURL, p.Issuer)
 	}
 	for _, t := range p.SendTokensToOtherOrigins {
-		if u, err := url.Parse(t); err != nil || u.Path != "" || checkProviderURL(t) != "" {
+		if u, err := url.Parse(t); err != nil || u.Path != "" || CheckURL(t) != "" {
 			return "send_tokens_to_other_origins", fmt.Sprintf("%q is not an origin such as \"https://tokens.example.com\"", t)
 		}
 	}
 	return "", ""
 }
 
-// checkEndpoints checks the endpoints in effect after discovery: each
+// Endpoints are a profile's provider URLs in effect, after discovery and
+// the profile's own.
+type Endpoints struct {
+	Auth, Token, Revocation, Userinfo string
+	Device                            string // RFC 8628 device_authorization_endpoint
+}
+
+// CheckEndpoints checks the endpoints in effect after discovery: each
 // discovered one against the same URL rules as a profile's, and each that
 // receives codes, tokens or secrets against the sign-in page.
 //
 // A discovered userinfo endpoint on another site that the document may not
 // vouch for (Entra's is on graph.microsoft.com) is dropped, not refused: it
 // only names the account, which the ID token does too.
-func (p *Profile) checkEndpoints(ep *endpoints) error {
+func (p *Profile) CheckEndpoints(ep *Endpoints) error {
 	authFound := p.AuthURL == ""
 	// Profiles without a sign-in page of their own (device code, machine
 	// clients) are judged by the issuer, else their token endpoint.
 	page := ep.Auth
-	if page == "" || !p.browserSignIn() {
+	if page == "" || !p.BrowserSignIn() {
 		page = p.signInPage()
 	}
 	for _, e := range []struct{ key, val string }{
@@ -97,16 +104,16 @@ func (p *Profile) checkEndpoints(ep *endpoints) error {
 			continue
 		}
 		found := p.explicit(e.key) == ""
-		if msg := checkProviderURL(e.val); msg != "" && found {
-			return p.configError("issuer", fmt.Sprintf("discovery names %s as %s: %s", e.val, e.key, msg))
+		if msg := CheckURL(e.val); msg != "" && found {
+			return p.KeyError("issuer", fmt.Sprintf("discovery names %s as %s: %s", e.val, e.key, msg))
 		}
 		if e.key == "auth_url" {
 			// A discovered sign-in page is the issuer's own, or the document
 			// could pair someone else's genuine page with its own endpoints.
-			if found && origin(e.val) != origin(p.Issuer) && !p.trusts(e.val) {
-				return p.configError("issuer", fmt.Sprintf("the discovery document of %s sends sign-ins to %s, another site; "+
+			if found && Origin(e.val) != Origin(p.Issuer) && !p.trusts(e.val) {
+				return p.KeyError("issuer", fmt.Sprintf("the discovery document of %s sends sign-ins to %s, another site; "+
 					"if that is really your provider's sign-in page, add send_tokens_to_other_origins = [%q] (only if your IT team says so)",
-					origin(p.Issuer), origin(e.val), origin(e.val)))
+					Origin(p.Issuer), Origin(e.val), Origin(e.val)))
 			}
 			continue
 		}
@@ -115,7 +122,7 @@ func (p *Profile) checkEndpoints(ep *endpoints) error {
 		// path): under a path, anyone who can publish a file on the site
 		// (a self-hosted GitLab's raw files) could write it.
 		vouched := found && authFound && issuerIsOrigin(p.Issuer)
-		if origin(e.val) == origin(page) || vouched || p.trusts(e.val) {
+		if Origin(e.val) == Origin(page) || vouched || p.trusts(e.val) {
 			continue
 		}
 		if e.key == "userinfo_url" && found {
@@ -126,7 +133,7 @@ func (p *Profile) checkEndpoints(ep *endpoints) error {
 		if found {
 			key = "issuer"
 		}
-		return p.configError(key, crossOrigin(page, e.val))
+		return p.KeyError(key, crossOrigin(page, e.val))
 	}
 	return nil
 }
@@ -153,7 +160,7 @@ func issuerIsOrigin(issuer string) bool {
 func crossOrigin(page, dest string) string {
 	return fmt.Sprintf("you would sign in at %s but the code and tokens would go to %s; "+
 		"a profile may only send them where you sign in. If your provider really uses both, "+
-		"add send_tokens_to_other_origins = [%q] (only if your IT team says so)", origin(page), origin(dest), origin(dest))
+		"add send_tokens_to_other_origins = [%q] (only if your IT team says so)", Origin(page), Origin(dest), Origin(dest))
 }
 
 // Where says, for a person to confirm, where the profile signs in and where
@@ -163,21 +170,21 @@ func (p *Profile) Where() string {
 	var s string
 	switch {
 	case p.JWTBearer():
-		return "service account; assertions and tokens at " + origin(p.TokenURL)
+		return "service account; assertions and tokens at " + Origin(p.TokenURL)
 	case p.Machine():
-		s = "machine client, no sign-in; its credentials and tokens at " + origin(page)
+		s = "machine client, no sign-in; its credentials and tokens at " + Origin(page)
 	case p.DeviceOnly():
-		s = "sign-in with a code, at " + origin(page)
+		s = "sign-in with a code, at " + Origin(page)
 	default:
-		s = "sign-in at " + origin(page)
+		s = "sign-in at " + Origin(page)
 	}
 	if p.AuthURL == "" && p.Issuer != "" {
 		s += " (its discovery document names the endpoints)"
 	}
 	var other []string
 	add := func(v string) {
-		if v != "" && origin(v) != origin(page) && !slices.Contains(other, origin(v)) {
-			other = append(other, origin(v))
+		if v != "" && Origin(v) != Origin(page) && !slices.Contains(other, Origin(v)) {
+			other = append(other, Origin(v))
 		}
 	}
 	for _, k := range endpointKeys {

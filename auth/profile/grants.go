@@ -1,4 +1,4 @@
-package auth
+package profile
 
 import (
 	"fmt"
@@ -17,15 +17,15 @@ func (p *Profile) Machine() bool {
 // service account) instead of the browser.
 func (p *Profile) JWTBearer() bool { return p.Grant == "jwt-bearer" }
 
-// browserSignIn tells whether the profile may sign in through a browser
+// BrowserSignIn tells whether the profile may sign in through a browser
 // and a loopback callback.
-func (p *Profile) browserSignIn() bool { return p.Grant == "" || p.Grant == "authorization_code" }
+func (p *Profile) BrowserSignIn() bool { return p.Grant == "" || p.Grant == "authorization_code" }
 
 // DeviceOnly tells whether the profile signs in with a device code only.
 func (p *Profile) DeviceOnly() bool { return p.Grant == "device_code" }
 
-// setScope puts the profile's scopes in a token request, if it has any.
-func (p *Profile) setScope(form url.Values) {
+// SetScope puts the profile's scopes in a token request, if it has any.
+func (p *Profile) SetScope(form url.Values) {
 	if len(p.Scopes) > 0 {
 		form.Set("scope", strings.Join(p.Scopes, " "))
 	}

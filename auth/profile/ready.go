@@ -1,10 +1,7 @@
-package auth
+package profile
 
 import (
-	"context"
-	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 )
@@ -39,9 +36,9 @@ func (e *PlaceholderError) Error() string {
 	return fmt.Sprintf("profile %s: %s is still the example value %q; put in what your provider gave you", e.Profile, e.Key, e.Value)
 }
 
-// ready refuses a profile that still holds an example value: sending it to
+// Ready refuses a profile that still holds an example value: sending it to
 // a provider only earns a confusing refusal.
-func (p *Profile) ready() error {
+func (p *Profile) Ready() error {
 	if key, val := p.Placeholder(); key != "" {
 		return &PlaceholderError{Profile: p.Name, Key: key, Value: val}
 	}
@@ -74,41 +71,4 @@ func (p *Profile) FixedCallbackPort() string {
 		return ""
 	}
 	return u.Port()
-}
-
-// Probe tells whether the keychain answers: a read of an item no profile
-// can have is "not found" when it does.
-func (s *Store) Probe() error {
-	_, err := s.get("reach the keychain", "/probe")
-	if errors.Is(err, ErrNotFound) {
-		return nil
-	}
-	return err
-}
-
-// Check asks whether the profile's provider answers over valid TLS: its
-// discovery document, or its token endpoint's host. Any HTTP answer will
-// do; nothing is sent but a GET.
-func (s *Session) Check(ctx context.Context) error {
-	if err := s.profile.ready(); err != nil {
-		return err
-	}
-	if s.profile.Issuer != "" {
-		_, err := s.endpoints(ctx)
-		return err
-	}
-	hc, err := s.client()
-	if err != nil {
-		return err
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, origin(s.profile.TokenURL)+"/", nil)
-	if err != nil {
-		return err
-	}
-	resp, err := hc.Do(req)
-	if err != nil {
-		return fmt.Errorf("%w: %s: %s", ErrProviderUnreachable, origin(s.profile.TokenURL), clean(err.Error(), 300))
-	}
-	resp.Body.Close()
-	return nil
 }

@@ -1,4 +1,4 @@
-package auth
+package profile
 
 import (
 	"bytes"
@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/tokentray/tokentray/auth/safefile"
 )
 
 // ReadImport reads and checks a profile file to import: what ImportProfiles
@@ -27,7 +29,7 @@ func ReadImport(src string) (cfg *Config, sum string, err error) {
 }
 
 func readImportFile(src string) ([]byte, error) {
-	data, err := readSmallFile(src)
+	data, err := safefile.ReadSmall(src)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, &ConfigError{File: src, Msg: "there is no such file", Err: err}
@@ -61,11 +63,11 @@ func ImportProfiles(dst, src, sum string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	dstText, err := readSmallFile(dst)
+	dstText, err := safefile.ReadSmall(dst)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, &ConfigError{File: dst, Msg: fmt.Sprintf("cannot read the profile file: %v", err)}
 	}
-	cur := emptyConfig(dst)
+	cur := EmptyConfig(dst)
 	if len(dstText) > 0 {
 		if cur, err = ParseConfig(dst, dstText); err != nil {
 			return nil, fmt.Errorf("fix the profile file before importing into it: %w", err)
@@ -104,7 +106,7 @@ func ImportProfiles(dst, src, sum string) ([]string, error) {
 	if err := sameAfterImport(cur, in, merged); err != nil {
 		return nil, &ConfigError{File: src, Msg: "importing it would change more than it adds, so nothing was changed: " + err.Error()}
 	}
-	if err := WriteFileAtomic(dst, out.Bytes()); err != nil {
+	if err := safefile.WriteAtomic(dst, out.Bytes()); err != nil {
 		return nil, err
 	}
 	return in.Names, nil
@@ -114,7 +116,7 @@ func ImportProfiles(dst, src, sum string) ([]string, error) {
 // there are untouched, and each profile added is as it was read.
 func sameAfterImport(cur, in, merged *Config) error {
 	for _, name := range cur.Names {
-		if m := merged.Profiles[name]; m == nil || !sameProfile(m, cur.Profiles[name]) {
+		if m := merged.Profiles[name]; m == nil || !m.Same(cur.Profiles[name]) {
 			return fmt.Errorf("profile %s would change", name)
 		}
 	}
@@ -133,7 +135,7 @@ func sameAfterImport(cur, in, merged *Config) error {
 		// profile file; everything else must be as read.
 		a, b := *m, *in.Profiles[name]
 		a.CAFile, b.CAFile, a.PrivateKeyFile, b.PrivateKeyFile = "", "", "", ""
-		if !sameProfile(&a, &b) {
+		if !a.Same(&b) {
 			return fmt.Errorf("profile %s would not be as in the file", name)
 		}
 	}
@@ -163,41 +165,6 @@ func dropLine(text string, line int) string {
 		return text
 	}
 	return strings.Join(append(lines[:line-1:line-1], lines[line:]...), "")
-}
-
-// WriteFileAtomic writes data to path readable by the user only, in a
-// user-only directory, so that a crash or a full disk leaves the old file or
-// the new one, never half of one.
-func WriteFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("create %s: %w", dir, err)
-	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // a no-op after the rename
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
 }
 
 // SetDefault makes name the profile used when a command names none.
@@ -255,7 +222,7 @@ func RemoveProfile(path, name string) error {
 // is still a valid profile file, and replaces the file atomically; on any
 // error the file is left as it was.
 func editConfig(path string, edit func(cfg *Config, text string, idx keyIndex) (string, error)) error {
-	data, err := readSmallFile(path)
+	data, err := safefile.ReadSmall(path)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return &ConfigError{File: path, Msg: fmt.Sprintf("cannot read the profile file: %v", err)}
 	}
@@ -271,7 +238,7 @@ func editConfig(path string, edit func(cfg *Config, text string, idx keyIndex) (
 	if _, err := ParseConfig(path, []byte(text)); err != nil {
 		return fmt.Errorf("the edited profile file would not be valid, so nothing was changed: %w", err)
 	}
-	return WriteFileAtomic(path, []byte(text))
+	return safefile.WriteAtomic(path, []byte(text))
 }
 
 // setTopLevel replaces the line of a top-level key, or adds the key at the

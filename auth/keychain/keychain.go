@@ -1,4 +1,9 @@
-package auth
+// Package keychain keeps each profile's sign-in (a Record) and its client
+// secret in the OS keychain — Secret Service, macOS Keychain, Windows
+// Credential Manager — through go-keyring: every call bounded in time,
+// records larger than an item split so that a crash leaves the old record
+// or the new one, and every value tied to the settings it was saved for.
+package keychain
 
 import (
 	"errors"
@@ -8,15 +13,15 @@ import (
 	"strings"
 )
 
-// KeychainName is what people call this system's keychain.
-var KeychainName = map[string]string{
+// Name is what people call this system's keychain.
+var Name = map[string]string{
 	"darwin":  "the macOS Keychain",
 	"windows": "the Windows Credential Manager",
 }[runtime.GOOS]
 
 func init() {
-	if KeychainName == "" {
-		KeychainName = "the system keychain (Secret Service)"
+	if Name == "" {
+		Name = "the system keychain (Secret Service)"
 	}
 }
 

@@ -1,98 +1,12 @@
-package auth
+package keychain
 
 import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
-
-	"github.com/zalando/go-keyring"
 )
-
-// memKeyring is an in-memory keychain for fault injection and for the size
-// limits of keychains that cannot run here: Windows Credential Manager
-// refuses values over 2,560 bytes, macOS Keychain (through go-keyring's
-// command line) about 3,000.
-type memKeyring struct {
-	mu       sync.Mutex
-	items    map[string]string
-	maxValue int
-	// failSetAfter makes every Set after that many succeed fail, as a crash
-	// or a full keychain would; -1 never fails.
-	failSetAfter int
-	// getErr, when set, is every Get's answer: a locked keychain.
-	getErr     error
-	sets, gets int
-	block      chan struct{} // when set, every call waits on it
-}
-
-func newMemKeyring(maxValue int) *memKeyring {
-	return &memKeyring{items: map[string]string{}, maxValue: maxValue, failSetAfter: -1}
-}
-
-func (m *memKeyring) wait() {
-	if m.block != nil {
-		<-m.block
-	}
-}
-
-func (m *memKeyring) Get(service, user string) (string, error) {
-	m.wait()
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.gets++
-	if m.getErr != nil {
-		return "", m.getErr
-	}
-	v, ok := m.items[service+"\x00"+user]
-	if !ok {
-		return "", keyring.ErrNotFound
-	}
-	return v, nil
-}
-
-func (m *memKeyring) Set(service, user, password string) error {
-	m.wait()
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.maxValue > 0 && len(password) > m.maxValue {
-		return keyring.ErrSetDataTooBig
-	}
-	if m.failSetAfter >= 0 && m.sets >= m.failSetAfter {
-		return errors.New("injected keychain failure")
-	}
-	m.sets++
-	m.items[service+"\x00"+user] = password
-	return nil
-}
-
-func (m *memKeyring) Delete(service, user string) error {
-	m.wait()
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	k := service + "\x00" + user
-	if _, ok := m.items[k]; !ok {
-		return keyring.ErrNotFound
-	}
-	delete(m.items, k)
-	return nil
-}
-
-func (m *memKeyring) names() []string {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	var out []string
-	for k := range m.items {
-		out = append(out, strings.SplitN(k, "\x00", 2)[1])
-	}
-	return out
-}
-
-func memStore(kr Keyring) *Store {
-	return &Store{Keyring: kr, Service: "tokentray-test", Timeout: time.Second, ChunkSize: 2000}
-}
 
 // cognitoSized is a record as large as a Cognito sign-in: a 1.2 KB access
 // token and a 1.8 KB refresh token, with a name that is not ASCII.
@@ -113,8 +27,8 @@ func TestStoreSplitsWhatKeychainsLimit(t *testing.T) {
 		max  int
 	}{{"windows", 2560}, {"macos", 3000}, {"unlimited", 0}} {
 		t.Run(limit.name, func(t *testing.T) {
-			kr := newMemKeyring(limit.max)
-			s := memStore(kr)
+			kr := NewMemory(limit.max)
+			s := MemoryStore(kr)
 			small := &Record{AccessToken: "at", RefreshToken: "rt", Expiry: time.Unix(1e9, 0).UTC()}
 			for gen, rec := range []*Record{cognitoSized(1), cognitoSized(2), small, cognitoSized(3)} {
 				if err := s.Save("work", rec); err != nil {
@@ -128,7 +42,7 @@ func TestStoreSplitsWhatKeychainsLimit(t *testing.T) {
 					t.Fatalf("record %d did not round-trip", gen)
 				}
 				// Exactly the header plus the chunks of the current slot.
-				items := kr.names()
+				items := kr.Names()
 				want := 1
 				if head := kr.items["tokentray-test\x00work"]; strings.HasPrefix(head, chunkHeader) {
 					_, n, _ := parseHeader(head)
@@ -141,7 +55,7 @@ func TestStoreSplitsWhatKeychainsLimit(t *testing.T) {
 			if err := s.Delete("work"); err != nil {
 				t.Fatal(err)
 			}
-			if items := kr.names(); len(items) != 0 {
+			if items := kr.Names(); len(items) != 0 {
 				t.Errorf("after Delete: %v", items)
 			}
 			if _, err := s.Load("work"); !errors.Is(err, ErrNotFound) {
@@ -155,8 +69,8 @@ func TestStoreSplitsWhatKeychainsLimit(t *testing.T) {
 // lock: Save then knows the chunk slot without reading the header again, and
 // must still alternate slots and leave nothing behind.
 func TestStoreSaveOfLoadedRecord(t *testing.T) {
-	kr := newMemKeyring(2560)
-	s := memStore(kr)
+	kr := NewMemory(2560)
+	s := MemoryStore(kr)
 	if err := s.Save("work", cognitoSized(0)); err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +93,7 @@ func TestStoreSaveOfLoadedRecord(t *testing.T) {
 		if err != nil || got.RefreshToken != want.RefreshToken || got.Name != want.Name {
 			t.Fatalf("record %d did not round-trip (%v)", gen, err)
 		}
-		items, n := kr.names(), 1
+		items, n := kr.Names(), 1
 		if _, chunks, _ := parseHeader(kr.items["tokentray-test\x00work"]); chunks > 0 {
 			n += chunks
 		}
@@ -193,8 +107,8 @@ func TestStoreSaveOfLoadedRecord(t *testing.T) {
 // never a mix of old and new parts.
 func TestStoreSaveIsAllOrNothing(t *testing.T) {
 	for failAt := 0; failAt < 6; failAt++ {
-		kr := newMemKeyring(2560)
-		s := memStore(kr)
+		kr := NewMemory(2560)
+		s := MemoryStore(kr)
 		old := cognitoSized(1)
 		if err := s.Save("work", old); err != nil {
 			t.Fatal(err)
@@ -216,15 +130,15 @@ func TestStoreSaveIsAllOrNothing(t *testing.T) {
 		if err := s.Delete("work"); err != nil {
 			t.Fatal(err)
 		}
-		if items := kr.names(); len(items) != 0 {
+		if items := kr.Names(); len(items) != 0 {
 			t.Errorf("fail after %d writes: Delete left %v", failAt, items)
 		}
 	}
 }
 
 func TestStoreDetectsDamage(t *testing.T) {
-	kr := newMemKeyring(2560)
-	s := memStore(kr)
+	kr := NewMemory(2560)
+	s := MemoryStore(kr)
 	if err := s.Save("work", cognitoSized(1)); err != nil {
 		t.Fatal(err)
 	}
@@ -245,18 +159,18 @@ func TestStoreDetectsDamage(t *testing.T) {
 }
 
 // A keychain that never answers (a locked one behind an unlock prompt) gives
-// a KeychainError at the deadline instead of hanging.
+// a keychain Error at the deadline instead of hanging.
 func TestStoreBoundsEveryCall(t *testing.T) {
-	kr := newMemKeyring(0)
+	kr := NewMemory(0)
 	kr.block = make(chan struct{})
 	defer close(kr.block)
-	s := memStore(kr)
+	s := MemoryStore(kr)
 	s.Timeout = 50 * time.Millisecond
 	for name, call := range map[string]func() error{
 		"load":   func() error { _, err := s.Load("w"); return err },
 		"save":   func() error { return s.Save("w", &Record{AccessToken: "a"}) },
 		"delete": func() error { return s.Delete("w") },
-		"secret": func() error { _, err := s.secret("w"); return err },
+		"secret": func() error { _, err := s.Secret("w", "b"); return err },
 	} {
 		done := make(chan error, 1)
 		go func() { done <- call() }()
@@ -267,9 +181,9 @@ func TestStoreBoundsEveryCall(t *testing.T) {
 			t.Errorf("%s: no answer after 5 s from a silent keychain: the call is not bounded", name)
 			continue
 		}
-		var ke *KeychainError
+		var ke *Error
 		if !errors.As(err, &ke) || !strings.Contains(err.Error(), "did not answer") {
-			t.Errorf("%s: %v, want a KeychainError about no answer", name, err)
+			t.Errorf("%s: %v, want a keychain Error about no answer", name, err)
 		}
 	}
 }
