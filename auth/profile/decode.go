@@ -3,6 +3,7 @@ package profile
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 
 	"github.com/pelletier/go-toml/v2"
@@ -49,7 +50,8 @@ func decodeError(path string, err error) error {
 }
 
 // plainTypeError says go-toml's "cannot decode TOML integer into struct
-// field profile.Profile.ClientID of type string" without Go's names: what the
+// field profile.Profile.ClientID of type string" without Go's names (named here by reflection, so that a
+// rename cannot silently break it): what the
 // key takes, and what it got. "" with ok: keys right under [profile].
 func plainTypeError(msg string) (plain string, ok bool) {
 	rest, ok := strings.CutPrefix(msg, "cannot decode TOML ")
@@ -61,17 +63,17 @@ func plainTypeError(msg string) (plain string, ok bool) {
 	if _, t, found := strings.Cut(into, " of type "); found {
 		goType = t
 	}
-	if goType == "profile.Profile" {
+	if goType == reflect.TypeFor[Profile]().String() {
 		return "", true
 	}
 	takes, known := map[string]string{
-		"string":                      "text in quotes, such as \"…\"",
-		"[]string":                    "a list of texts, such as [\"openid\", \"email\"]",
-		"int":                         "a whole number",
-		"bool":                        "true or false",
-		"map[string]string":           "a table of texts, such as { name = \"value\" }",
-		"profile.Duration":            "a duration in quotes, such as \"5m\", or whole seconds",
-		"map[string]*profile.Profile": "a table of profiles, such as [profile.work]",
+		"string":                             "text in quotes, such as \"…\"",
+		"[]string":                           "a list of texts, such as [\"openid\", \"email\"]",
+		"int":                                "a whole number",
+		"bool":                               "true or false",
+		"map[string]string":                  "a table of texts, such as { name = \"value\" }",
+		reflect.TypeFor[Duration]().String(): "a duration in quotes, such as \"5m\", or whole seconds",
+		reflect.TypeFor[map[string]*Profile]().String(): "a table of profiles, such as [profile.work]",
 	}[goType]
 	if !known {
 		takes = "another kind of value"
