@@ -96,15 +96,27 @@ func TestBrowserChoice(t *testing.T) {
 	forget(t, "chosen")
 	p := testkit.StartProvider(t, testkit.ProviderOptions{})
 	b := testkit.NewBrowser(t)
-	bin := t.TempDir()
+	// A profile's browser runs only as installed: from a folder on PATH
+	// that only the system can change (root's, as /usr/bin is; not under
+	// /tmp, which anyone may write). The person's own command runs from
+	// anywhere.
+	bin, err := os.MkdirTemp("/var/lib", "tokentray-test-browsers-")
+	if err != nil {
+		t.Fatalf("a folder only root can change, for the stand-in browser (CI runs as root): %v", err)
+	}
+	t.Cleanup(func() { os.RemoveAll(bin) })
+	if err := os.Chmod(bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	planted := t.TempDir()
 	// The stand-in browser records its arguments, one per line.
 	stub := "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > \"$0.args\"\n"
-	for _, name := range []string{"firefox", "my-browser"} {
-		if err := os.WriteFile(filepath.Join(bin, name), []byte(stub), 0o755); err != nil {
+	for _, path := range []string{filepath.Join(bin, "firefox"), filepath.Join(bin, "my-browser"), filepath.Join(planted, "opera")} {
+		if err := os.WriteFile(path, []byte(stub), 0o755); err != nil {
 			t.Fatal(err)
 		}
 	}
-	env := []string{"PATH=" + bin + ":" + os.Getenv("PATH"), "DISPLAY=:42", "SSH_CONNECTION="}
+	env := []string{"PATH=" + planted + ":" + bin + ":" + os.Getenv("PATH"), "DISPLAY=:42", "SSH_CONNECTION="}
 	cases := []struct {
 		name, key string
 		flags     []string
@@ -145,6 +157,20 @@ func TestBrowserChoice(t *testing.T) {
 			}
 		})
 	}
+
+	// An opera put in a folder others can write — first on PATH — is
+	// not run: the sign-in says no browser could be opened and shows the
+	// address instead.
+	t.Run("a browser planted outside the system's folders", func(t *testing.T) {
+		cfg := writeConfig(t, p.Profile("chosen", "public", `browser = "opera {url}"`))
+		r := tokentray(t, cfg, env, "login", "chosen", "--timeout", "3s")
+		if !strings.Contains(r.stderr, "opera is not installed where this computer keeps its programs") {
+			t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+		}
+		if _, err := os.Stat(filepath.Join(planted, "opera.args")); err == nil {
+			t.Error("the planted opera ran")
+		}
+	})
 
 	t.Run("not a browser", func(t *testing.T) {
 		marker := filepath.Join(t.TempDir(), "ran")

@@ -43,6 +43,8 @@ func ErrorOf(err error) *control.Error {
 		}
 	case errors.Is(err, profile.ErrNoProfile):
 		out.Kind = control.KindUsage
+	case errors.Is(err, auth.ErrNoKey):
+		out.Kind = control.KindKey
 	case errors.Is(err, auth.ErrNoSecret), errors.Is(err, keychain.ErrSecretElsewhere):
 		out.Kind = control.KindSecret
 	case errors.As(err, &ph):

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync"
 
+	"github.com/tokentray/tokentray/auth/profile"
 	"github.com/tokentray/tokentray/internal/browse"
 	"github.com/tokentray/tokentray/internal/control"
 )
@@ -97,7 +98,7 @@ func (r *Resident) openSignInPage(profile string) error {
 	if u == "" || err != nil {
 		return errors.New("no sign-in is waiting")
 	}
-	return browse.ForProfile(s.Profile(), u)
+	return openIn(s.Profile(), u)
 }
 
 // login runs one sign-in of the tray's, from the menu, a window or the
@@ -114,7 +115,7 @@ func (r *Resident) login(ctx context.Context, profile string, o control.LoginOpt
 	r.changed()
 	open := o.Open
 	if open == nil {
-		open = func(u string) error { return browse.ForProfile(s.Profile(), u) }
+		open = func(u string) error { return openIn(s.Profile(), u) }
 	}
 	res, err := r.svc.signIn(ctx, name, control.LoginOptions{Flow: o.Flow, Timeout: o.Timeout,
 		Open: func(u string) error {
@@ -143,4 +144,14 @@ func (r *Resident) login(ctx context.Context, profile string, o control.LoginOpt
 	})
 	r.changed()
 	return res, err
+}
+
+// openIn opens u in the browser p names (only as installed: see
+// browse.Browser), else the system's.
+func openIn(p *profile.Profile, u string) error {
+	argv, err := p.BrowserArgv(u)
+	if err != nil {
+		return err
+	}
+	return browse.Browser(u, argv)
 }

@@ -22,6 +22,10 @@ var errElsewhere = fmt.Errorf("%w: this profile now points somewhere else than w
 // account's key secret) and has none.
 var ErrNoSecret = errors.New("no client secret")
 
+// ErrNoKey is a profile that signs with a private key the person has not
+// handed over (`tokentray secret set NAME --key FILE`).
+var ErrNoKey = errors.New("no private key")
+
 // read loads the profile's record and checks that it belongs to the
 // profile as it is now: errElsewhere if not (with the record, so that a
 // sign-out can delete it without sending it anywhere).

@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/tokentray/tokentray/auth/plain"
 	"github.com/tokentray/tokentray/auth/profile"
 )
 
@@ -211,7 +212,7 @@ func (cs *callbackServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case iss != "" && cs.issuer != "" && iss != cs.issuer:
 		res.err = fmt.Errorf("the answer came from %q, not from the provider of this profile (%s); sign-in stopped", iss, cs.issuer)
 	case q.Get("error") != "":
-		res.err = &ProviderError{Code: clean(q.Get("error"), 64), Description: clean(q.Get("error_description"), 300)}
+		res.err = &ProviderError{Code: plain.Line(q.Get("error"), 64), Description: plain.Line(q.Get("error_description"), maxSaid)}
 	case q.Get("code") == "":
 		res.err = errors.New("the provider's answer has no authorization code")
 	default:
@@ -237,21 +238,6 @@ func (cs *callbackServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	page(w, http.StatusOK, "Signed in to "+cs.profile,
 		"You are signed in to "+cs.profile+" as "+who+". You can close this tab; tokentray keeps you signed in.")
-}
-
-// clean keeps provider text printable and short: it ends up in terminals and
-// notifications, where control characters could do mischief.
-func clean(s string, max int) string {
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return ' '
-		}
-		return r
-	}, s)
-	if len(s) > max {
-		s = s[:max] + "…"
-	}
-	return strings.ToValidUTF8(s, "")
 }
 
 // pageTmpl is parsed on first use: every tokentray process would pay for

@@ -159,10 +159,3 @@ func TestCallbackFixedPortAndPortInUse(t *testing.T) {
 		t.Errorf("second listener on the same port: %v", err)
 	}
 }
-
-func TestCleanProviderText(t *testing.T) {
-	got := clean("bad\x1b[2J\r\nthing\u0085"+strings.Repeat("x", 400), 20)
-	if strings.ContainsAny(got, "\x1b\r\n\u0085") || len(got) > 24 {
-		t.Errorf("clean = %q", got)
-	}
-}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/tokentray/tokentray/auth/plain"
 	"github.com/tokentray/tokentray/auth/profile"
 )
 
@@ -29,7 +30,7 @@ func (s *Session) Check(ctx context.Context) error {
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
-		return fmt.Errorf("%w: %s: %s", ErrProviderUnreachable, profile.Origin(s.profile.TokenURL), clean(err.Error(), 300))
+		return fmt.Errorf("%w: %s: %s", ErrProviderUnreachable, profile.Origin(s.profile.TokenURL), plain.Line(err.Error(), 300))
 	}
 	resp.Body.Close()
 	return nil

@@ -21,7 +21,7 @@ const clientAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bea
 // it is good nowhere else), a fresh jti, five minutes to live.
 func (s *Session) clientAssertion(endpoint string) (string, error) {
 	p := s.profile
-	method, key, err := signingKey(p.JWTAlg, p.PrivateKeyFile)
+	method, key, err := s.signingKey(p.JWTAlg)
 	if err != nil {
 		return "", err
 	}

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/tokentray/tokentray/auth/keychain"
-	"github.com/tokentray/tokentray/auth/profile"
+	"github.com/tokentray/tokentray/auth/plain"
 	"golang.org/x/oauth2"
 )
 
@@ -58,14 +58,14 @@ type deviceAnswer struct {
 }
 
 // deviceAuthorize asks the provider for a device code.
-func (s *Session) deviceAuthorize(ctx context.Context, endpoint string, creds clientCreds) (*deviceAnswer, error) {
+func (s *Session) deviceAuthorize(ctx context.Context, endpoint, tokenURL string, creds clientCreds) (*deviceAnswer, error) {
 	form := url.Values{}
 	s.profile.SetScope(form)
 	resp, body, err := s.postForm(ctx, endpoint, form, creds, nil)
 	var sendErr *url.Error // what http.Client.Do fails with
 	switch {
 	case errors.As(err, &sendErr):
-		return nil, fmt.Errorf("%w: the device authorization endpoint: %s", ErrProviderUnreachable, clean(err.Error(), 300))
+		return nil, fmt.Errorf("%w: the device authorization endpoint: %s", ErrProviderUnreachable, plain.Line(err.Error(), 300))
 	case err != nil:
 		return nil, err
 	}
@@ -88,16 +88,20 @@ func (s *Session) deviceAuthorize(ctx context.Context, endpoint string, creds cl
 		return nil, err
 	}
 	// The person is sent to these addresses and shown the code: plain,
-	// short, and web pages only (never file: or a program's scheme).
+	// short, web pages only (never file: or a program's scheme), and on
+	// the site that issues the tokens.
 	switch {
 	case a.DeviceCode == "" || a.UserCode == "" || a.URI == "":
 		return nil, errors.New("the provider's device authorization answer lacks device_code, user_code or verification_uri")
-	case len(a.UserCode) > 64 || clean(a.UserCode, 64) != a.UserCode:
+	case len(a.UserCode) > 64 || !plain.Clean(a.UserCode):
 		return nil, errors.New("the provider's user code is not a short line of text")
-	case profile.CheckURL(a.URI) != "":
-		return nil, fmt.Errorf("the provider's verification_uri: %s", profile.CheckURL(a.URI))
 	}
-	if a.URIComplete != "" && profile.CheckURL(a.URIComplete) != "" {
+	if err := s.profile.CheckVerificationPage(a.URI, tokenURL); err != nil {
+		return nil, err
+	}
+	if a.URIComplete != "" && s.profile.CheckVerificationPage(a.URIComplete, tokenURL) != nil {
+		// The page with the code in it is a convenience: the person can
+		// still type the code on the plain one.
 		a.URIComplete = ""
 	}
 	return a, nil
@@ -115,7 +119,7 @@ func (s *Session) loginDevice(ctx context.Context, ep endpoints, opts LoginOptio
 		return nil, err
 	}
 	creds := s.credsOf(cfg)
-	a, err := s.deviceAuthorize(ctx, ep.Device, creds)
+	a, err := s.deviceAuthorize(ctx, ep.Device, ep.Token, creds)
 	if err != nil {
 		return nil, err
 	}
@@ -159,7 +163,7 @@ func (s *Session) loginDevice(ctx context.Context, ep endpoints, opts LoginOptio
 		case errors.As(err, &re) && re.ErrorCode == "expired_token":
 			return nil, ErrCodeExpired
 		case errors.As(err, &re) && re.ErrorCode == "access_denied":
-			return nil, &ProviderError{Code: re.ErrorCode, Description: clean(re.ErrorDescription, 200)}
+			return nil, &ProviderError{Code: re.ErrorCode, Description: plain.Line(re.ErrorDescription, maxSaid)}
 		case ctx.Err() != nil:
 			// the loop's top says which
 		case errors.As(err, &re) && (re.Response == nil || re.Response.StatusCode < 500):

@@ -46,7 +46,8 @@ func TestHostileFiles(t *testing.T) {
 				if key == "ca_file" {
 					prof.CAFile = c.path
 				} else {
-					*prof = profile.Profile{Name: "work", Grant: "jwt-bearer", TokenURL: p.URL + "/token", KeyID: "k", Email: "e@x", JWTAlg: "RS256", PrivateKeyFile: c.path}
+					// Only a profile IT manages names a key file.
+					*prof = profile.Profile{Name: "work", Grant: "jwt-bearer", TokenURL: p.URL + "/token", KeyID: "k", Email: "e@x", JWTAlg: "RS256", PrivateKeyFile: c.path, Managed: true}
 				}
 				kr := keychain.NewMemory(0)
 				s := NewSession(prof, Options{Store: keychain.MemoryStore(kr)}) // reads no file: it cannot fail

@@ -84,6 +84,9 @@ func FuzzParseTokenResponse(f *testing.F) {
 	f.Add(400, "application/json", []byte(`{"error":"invalid_grant"}`))
 	f.Add(200, "text/html", []byte(`<html>`))
 	f.Add(200, "application/json", []byte(`{"access_token":"AT","expires_in":1e400}`))
+	f.Add(200, "application/json", []byte(`{"access_token":"AT\nusername=evil","refresh_token":"R T"}`))
+	f.Add(200, "application/json", []byte(`{"access_token":"\u001b]0;x\u0007","id_token":"a\u202eb"}`))
+	f.Add(200, "application/x-www-form-urlencoded", []byte(`access_token=A%0AT&refresh_token=%1B`))
 	f.Fuzz(func(t *testing.T, status int, ctype string, body []byte) {
 		resp := &http.Response{StatusCode: status, Header: http.Header{"Content-Type": {ctype}}}
 		tr, err := parseTokenResponse(resp, body)
@@ -98,6 +101,16 @@ func FuzzParseTokenResponse(f *testing.F) {
 		}
 		if tr.AccessToken == "" || tr.TokenType != "Bearer" || tr.ExpiresIn < 0 || tr.RefreshExpiresIn < 0 {
 			t.Fatalf("accepted an unusable answer: %+v", tr)
+		}
+		// Tokens reach terminals, headers, git and environments: nothing
+		// but visible ASCII may pass (checked here byte by byte, not with
+		// the code under test).
+		for _, tok := range []string{tr.AccessToken, tr.RefreshToken, tr.IDToken} {
+			for i := 0; i < len(tok); i++ {
+				if tok[i] <= ' ' || tok[i] >= 0x7f {
+					t.Fatalf("accepted a token holding byte %#x at %d", tok[i], i)
+				}
+			}
 		}
 	})
 }

@@ -93,7 +93,7 @@ func TestDeviceCodeAtTheProvider(t *testing.T) {
 // end.
 func TestClientCredentialsAtTheProvider(t *testing.T) {
 	testkit.RequireSecretService(t)
-	keyFile, pub := writeKey(t, "RS256")
+	key, pub := newKey(t, "RS256")
 	rsaPub := pub.(*rsa.PublicKey)
 	jwks, _ := json.Marshal(map[string]any{"keys": []map[string]string{{"kty": "RSA", "use": "sig", "alg": "RS256",
 		"n": base64.RawURLEncoding.EncodeToString(rsaPub.N.Bytes()),
@@ -101,7 +101,7 @@ func TestClientCredentialsAtTheProvider(t *testing.T) {
 	p := testkit.StartProvider(t, testkit.ProviderOptions{ClientJWKS: string(jwks)})
 	for _, prof := range []*profile.Profile{
 		{Name: "machine", Grant: "client_credentials", Issuer: p.Issuer, ClientID: "machine", ClientSecret: "machine-secret", Scopes: []string{"api"}},
-		{Name: "keyed", Grant: "client_credentials", Issuer: p.Issuer, ClientID: "keyed", ClientAuth: "private_key_jwt", PrivateKeyFile: keyFile, Scopes: []string{"api"}},
+		{Name: "keyed", Grant: "client_credentials", Issuer: p.Issuer, ClientID: "keyed", ClientAuth: "private_key_jwt", Scopes: []string{"api"}},
 	} {
 		t.Run(prof.Name, func(t *testing.T) {
 			if err := prof.Check(); err != nil {
@@ -111,6 +111,9 @@ func TestClientCredentialsAtTheProvider(t *testing.T) {
 			store.Service = "tokentray-test-engine"
 			clock := &fakeClock{now: time.Now()}
 			s := NewSession(prof, Options{Store: store, Clock: clock})
+			if prof.SignsWithKey() {
+				handOver(t, s, key)
+			}
 			t.Cleanup(func() { _, _ = s.Logout(context.Background()) })
 			before := p.Stats(t).Token["client_credentials"]
 			rec, err := s.Login(context.Background(), LoginOptions{})

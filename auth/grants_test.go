@@ -10,8 +10,6 @@ import (
 	"encoding/pem"
 	"errors"
 	"net"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -134,9 +132,9 @@ func TestDeviceCodeWhenThePortIsTaken(t *testing.T) {
 	}
 }
 
-// writeKey writes a PEM private key for private_key_jwt and returns its
-// path and public key.
-func writeKey(t *testing.T, alg string) (string, any) {
+// newKey makes a private key for alg (RS256 or ES256): its PEM, as the
+// person hands it to tokentray, and its public key.
+func newKey(t *testing.T, alg string) (string, any) {
 	var (
 		der []byte
 		pub any
@@ -154,11 +152,16 @@ func writeKey(t *testing.T, alg string) (string, any) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(t.TempDir(), "client.pem")
-	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
+	return string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})), pub
+}
+
+// handOver keeps key as s's profile's private key, as `tokentray secret
+// set NAME --key FILE` does.
+func handOver(t *testing.T, s *Session, key string) {
+	t.Helper()
+	if err := s.store.SetSecret(s.Profile().Name, s.Profile().Binding(), key); err != nil {
 		t.Fatal(err)
 	}
-	return path, pub
 }
 
 // A machine client gets tokens with its own credentials, where the profile
@@ -171,15 +174,19 @@ func TestClientCredentials(t *testing.T) {
 			p.WantAudience, p.WantResource = "https://api.example", []string{"https://api.example/v1", "https://api.example/v2"}
 			prof := &profile.Profile{Name: "robot", Grant: "client_credentials", ClientID: p.ClientID, ClientSecret: p.Secret, ClientAuth: c.method,
 				TokenURL: p.URL + "/token", Scopes: []string{"api"}, Audience: p.WantAudience, Resource: p.WantResource}
+			var key string
 			if c.method == "private_key_jwt" {
 				prof.ClientSecret, prof.JWTAlg = "", c.alg
-				prof.PrivateKeyFile, p.ClientKey = writeKey(t, c.alg)
+				key, p.ClientKey = newKey(t, c.alg)
 			}
 			if err := prof.Check(); err != nil {
 				t.Fatalf("profile: %v", err)
 			}
 			clock := &fakeClock{now: time.Now()}
 			s := NewSession(prof, Options{Store: keychain.MemoryStore(keychain.NewMemory(0)), Clock: clock})
+			if key != "" {
+				handOver(t, s, key)
+			}
 			rec, err := s.Login(context.Background(), LoginOptions{})
 			if err != nil {
 				t.Fatalf("login: %v (provider: %v)", err, p.Rejections())

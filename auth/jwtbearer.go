@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"time"
@@ -45,7 +46,7 @@ func (s *Session) assertion() (string, error) {
 		method, key = jwt.SigningMethodHS256, []byte(secret)
 	case "RS256", "ES256":
 		var err error
-		if method, key, err = signingKey(p.JWTAlg, p.PrivateKeyFile); err != nil {
+		if method, key, err = s.signingKey(p.JWTAlg); err != nil {
 			return "", err
 		}
 	}
@@ -104,13 +105,46 @@ func (s *Session) loginMachine(ctx context.Context) (*keychain.Record, error) {
 	return rec, nil
 }
 
-// signingKey reads a PEM private key file for alg (RS256 or ES256).
-func signingKey(alg, file string) (jwt.SigningMethod, any, error) {
-	pem, err := safefile.ReadSmall(file)
-	if err != nil {
-		return nil, nil, fmt.Errorf("read private_key_file: %w", err)
+// signingKey is the profile's private key for alg (RS256 or ES256): the
+// one the person handed to tokentray for this profile (`tokentray secret
+// set NAME --key FILE`, kept in the keychain bound to the profile's
+// settings, so that a lookalike profile cannot sign with it), or, for a
+// profile IT manages, the file its profile names. Never a file an
+// ordinary profile names: a key is a secret, and a path is not a hand-over.
+func (s *Session) signingKey(alg string) (jwt.SigningMethod, any, error) {
+	p := s.profile
+	var (
+		pem  []byte
+		what = "the private key handed over for " + p.Name
+	)
+	if p.NeedsKey() {
+		secret, err := s.store.Secret(p.Name, p.Binding())
+		switch {
+		case errors.Is(err, keychain.ErrNotFound):
+			return nil, nil, fmt.Errorf("%w: the keychain holds no private key for %s; hand it over with `tokentray secret set %s --key FILE` (the key file your IT team gave you)", ErrNoKey, p.Name, p.Name)
+		case errors.Is(err, keychain.ErrSecretElsewhere):
+			return nil, nil, fmt.Errorf("%w: the private key in the keychain was handed over for other settings of %s, so it is not used; hand it over again with `tokentray secret set %s --key FILE`", ErrNoKey, p.Name, p.Name)
+		case err != nil:
+			return nil, nil, err
+		}
+		pem = []byte(secret)
+	} else {
+		var err error
+		if pem, err = safefile.ReadSmall(p.PrivateKeyFile); err != nil {
+			return nil, nil, fmt.Errorf("read private_key_file: %w", err)
+		}
+		what = "private_key_file " + p.PrivateKeyFile
 	}
-	var key any
+	return ParseKey(alg, pem, what)
+}
+
+// ParseKey reads a PEM private key for alg (RS256 or ES256); what names
+// it in an error.
+func ParseKey(alg string, pem []byte, what string) (jwt.SigningMethod, any, error) {
+	var (
+		key any
+		err error
+	)
 	method := jwt.SigningMethod(jwt.SigningMethodRS256)
 	if alg == "ES256" {
 		method = jwt.SigningMethodES256
@@ -119,7 +153,7 @@ func signingKey(alg, file string) (jwt.SigningMethod, any, error) {
 		key, err = jwt.ParseRSAPrivateKeyFromPEM(pem)
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("private_key_file %s holds no %s private key", file, method.Alg())
+		return nil, nil, fmt.Errorf("%s is no %s private key (PEM)", what, method.Alg())
 	}
 	return method, key, nil
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	"github.com/tokentray/tokentray/auth/keychain"
+	"github.com/tokentray/tokentray/auth/plain"
 	"github.com/tokentray/tokentray/auth/profile"
 	"golang.org/x/oauth2"
 )
@@ -204,18 +205,18 @@ func (s *Session) keep(ctx context.Context, ep endpoints, tr *tokenResponse, non
 		claimsErr := idt.Claims(&c)
 		if ep.anyTenant {
 			if want := tenantIssuer(ep.Issuer, c.Tenant); claimsErr != nil || want == "" || idt.Issuer != want {
-				return nil, fmt.Errorf("the ID token's issuer %q is not its tenant's (%q under %s)", clean(idt.Issuer, 200), clean(c.Tenant, 64), ep.Issuer)
+				return nil, fmt.Errorf("the ID token's issuer %q is not its tenant's (%q under %s)", plain.Line(idt.Issuer, 200), plain.Line(c.Tenant, 64), ep.Issuer)
 			}
 		}
 		if claimsErr == nil {
-			rec.Subject, rec.Name, rec.Email = clean(idt.Subject, 200), c.name(), clean(c.Email, 200)
+			rec.Subject, rec.Name, rec.Email = plain.Line(idt.Subject, 200), c.name(), plain.Line(c.Email, 200)
 		}
 	}
 	if rec.Email == "" && rec.Name == "" && ep.Userinfo != "" {
 		// Best effort: it names the account in status and the tray, where a
 		// bare subject id means little.
 		if c, err := s.userinfo(ctx, ep.Userinfo, rec); err == nil && (rec.Subject == "" || c.Subject == rec.Subject) {
-			rec.Subject, rec.Name, rec.Email = clean(c.Subject, 200), c.name(), clean(c.Email, 200)
+			rec.Subject, rec.Name, rec.Email = plain.Line(c.Subject, 200), c.name(), plain.Line(c.Email, 200)
 		}
 	}
 	// Not while another process refreshes the previous sign-in: its save
@@ -244,7 +245,7 @@ type identity struct {
 func (c identity) name() string {
 	for _, n := range []string{c.Name, c.PreferredUsername, c.Username} {
 		if n != "" {
-			return clean(n, 100)
+			return plain.Line(n, 100)
 		}
 	}
 	return ""

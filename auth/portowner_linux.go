@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/tokentray/tokentray/auth/plain"
 )
 
 // portHolder names the program listening on a local TCP port, where Linux
@@ -46,7 +48,7 @@ func portHolder(port int) string {
 		if inodes[strings.TrimSuffix(strings.TrimPrefix(target, "socket:["), "]")] {
 			pid := strings.Split(fd, "/")[2]
 			comm, _ := os.ReadFile("/proc/" + pid + "/comm")
-			return fmt.Sprintf("%s (pid %s)", clean(strings.TrimSpace(string(comm)), 40), pid)
+			return fmt.Sprintf("%s (pid %s)", plain.Line(strings.TrimSpace(string(comm)), 40), pid)
 		}
 	}
 	return ""

@@ -15,6 +15,7 @@ import (
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	"github.com/tokentray/tokentray/auth/keychain"
+	"github.com/tokentray/tokentray/auth/plain"
 	"github.com/tokentray/tokentray/auth/profile"
 	"github.com/tokentray/tokentray/auth/safefile"
 	"golang.org/x/oauth2"
@@ -148,7 +149,7 @@ type MisconfiguredError struct {
 }
 
 func (e *MisconfiguredError) Error() string {
-	return fmt.Sprintf("profile %s: issuer is %q, but the provider's discovery document says its issuer is %q", e.Profile, e.Issuer, clean(e.Discovered, 200))
+	return fmt.Sprintf("profile %s: issuer is %q, but the provider's discovery document says its issuer is %q", e.Profile, e.Issuer, plain.Line(e.Discovered, 200))
 }
 
 // clientSecret is the keychain's secret if there is one, else the file's.

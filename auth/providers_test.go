@@ -111,7 +111,7 @@ func TestFrameIOEmulation(t *testing.T) {
 // Disruptive Technologies service accounts: an HS256 assertion with the
 // documented header and claims, nothing else accepted.
 func TestDisruptiveEmulation(t *testing.T) {
-	keyPEM := ecKeyFile(t)
+	ecKey := ecKeyPEM(t)
 	cases := []struct {
 		name    string
 		change  func(p *profile.Profile, secret *string)
@@ -123,7 +123,7 @@ func TestDisruptiveEmulation(t *testing.T) {
 		{"wrong kid", func(p *profile.Profile, _ *string) { p.KeyID = "other" }, "refused the service account", ErrSignInNeeded},
 		{"wrong iss", func(p *profile.Profile, _ *string) { p.Email = "else@example.test" }, "refused the service account", ErrSignInNeeded},
 		{"wrong aud", func(p *profile.Profile, _ *string) { p.Audience = "https://elsewhere.example/token" }, "refused the service account", ErrSignInNeeded},
-		{"wrong alg", func(p *profile.Profile, _ *string) { p.JWTAlg, p.PrivateKeyFile = "ES256", keyPEM }, "refused the service account", ErrSignInNeeded},
+		{"wrong alg", func(p *profile.Profile, s *string) { p.JWTAlg, *s = "ES256", ecKey }, "refused the service account", ErrSignInNeeded},
 		{"no secret", func(_ *profile.Profile, s *string) { *s = "" }, "secret set", ErrNoSecret},
 	}
 	for _, c := range cases {
@@ -174,9 +174,9 @@ func TestDisruptiveEmulation(t *testing.T) {
 	}
 }
 
-// ecKeyFile writes an ES256 private key: a valid key of the wrong kind for
+// ecKeyPEM is an ES256 private key: a valid key of the wrong kind for
 // a provider that wants HS256.
-func ecKeyFile(t *testing.T) string {
+func ecKeyPEM(t *testing.T) string {
 	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		t.Fatal(err)
@@ -185,11 +185,7 @@ func ecKeyFile(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(t.TempDir(), "key.pem")
-	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: der}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return string(pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: der}))
 }
 
 // ID tokens are checked: signature, issuer, audience, expiry and nonce. A

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/tokentray/tokentray/auth/keychain"
+	"github.com/tokentray/tokentray/auth/plain"
 	"golang.org/x/oauth2"
 )
 
@@ -111,7 +112,7 @@ func (s *Session) revoke(ctx context.Context, rec *keychain.Record) error {
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
-		return fmt.Errorf("%w: revoke: %s", ErrProviderUnreachable, clean(err.Error(), 300))
+		return fmt.Errorf("%w: revoke: %s", ErrProviderUnreachable, plain.Line(err.Error(), 300))
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
@@ -123,9 +124,9 @@ func (s *Session) revoke(ctx context.Context, rec *keychain.Record) error {
 		Description string `json:"error_description"`
 	}
 	_ = json.Unmarshal(body, &oe)
-	detail := clean(oe.Error, 64)
+	detail := plain.Line(oe.Error, 64)
 	if oe.Description != "" {
-		detail += ": " + clean(oe.Description, 200)
+		detail += ": " + plain.Line(oe.Description, maxSaid)
 	}
 	return fmt.Errorf("the provider refused the revocation (HTTP %d %s)", resp.StatusCode, detail)
 }

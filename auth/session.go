@@ -16,6 +16,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/tokentray/tokentray/auth/keychain"
+	"github.com/tokentray/tokentray/auth/plain"
 	"github.com/tokentray/tokentray/auth/profile"
 	"github.com/tokentray/tokentray/internal/control"
 )
@@ -304,8 +305,11 @@ func (s *Session) Refresh(ctx context.Context) error {
 	return err
 }
 
+// fresh tells whether r's access token may be handed out for minValid
+// more: one kept before tokens were checked where they enter, holding
+// what no token may, is renewed rather than served.
 func fresh(r *keychain.Record, now time.Time, minValid time.Duration) bool {
-	return r.AccessToken != "" && remaining(r, now) > minValid
+	return plain.Token(r.AccessToken) && remaining(r, now) > minValid
 }
 
 // remaining is the lifetime left (see expiryOf).
@@ -398,7 +402,7 @@ func classify(err error) error {
 	out := classifyRefusal(err)
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) {
-		if said := strings.TrimSpace(clean(re.ErrorDescription, 200)); said != "" {
+		if said := strings.TrimSpace(plain.Line(re.ErrorDescription, maxSaid)); said != "" {
 			out = &saidError{error: out, said: said}
 		}
 	}
@@ -408,6 +412,12 @@ func classify(err error) error {
 	}
 	return out
 }
+
+// maxSaid bounds a provider's own words about a refusal (its
+// error_description): whole as real providers write them — the reason
+// often comes last ("…The refresh token was already used.") — and capped
+// for a hostile one.
+const maxSaid = 1000
 
 // saidError keeps the provider's own words (its error_description) beside
 // a refusal's message, for a window that shows them without the codes.
@@ -438,7 +448,7 @@ func classifyRefusal(err error) error {
 		if errors.Is(err, context.Canceled) {
 			return err
 		}
-		return fmt.Errorf("%w: %s", ErrProviderUnreachable, clean(err.Error(), 300))
+		return fmt.Errorf("%w: %s", ErrProviderUnreachable, plain.Line(err.Error(), 300))
 	}
 	status := 0
 	if re.Response != nil {
@@ -450,8 +460,8 @@ func classifyRefusal(err error) error {
 		// must not sign anyone out.
 		return fmt.Errorf("%w: HTTP %d from the token endpoint (busy)", ErrProviderUnreachable, status)
 	}
-	desc := clean(re.ErrorDescription, 200)
-	detail := clean(re.ErrorCode, 64)
+	desc := plain.Line(re.ErrorDescription, maxSaid)
+	detail := plain.Line(re.ErrorCode, 64)
 	if desc != "" {
 		detail += ": " + desc
 	}

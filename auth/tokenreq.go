@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tokentray/tokentray/auth/plain"
+	"github.com/tokentray/tokentray/auth/profile"
 	"golang.org/x/oauth2"
 )
 
@@ -163,13 +165,23 @@ func parseTokenResponse(resp *http.Response, body []byte) (*tokenResponse, error
 	if len(tr.AccessToken) > 64<<10 || len(tr.RefreshToken) > 64<<10 || len(tr.IDToken) > 64<<10 {
 		return nil, errors.New("the token endpoint's answer holds a token longer than 64 KB")
 	}
+	// A token goes to terminals, HTTP headers, git's credential protocol
+	// and programs' environments: from a hostile provider, a line break
+	// would add lines to git's answer and an escape would drive the
+	// terminal. Refused where it enters, so nothing downstream sees it.
+	for _, t := range []struct{ key, val string }{{"access_token", tr.AccessToken}, {"refresh_token", tr.RefreshToken}, {"id_token", tr.IDToken}} {
+		if t.val != "" && !plain.Token(t.val) {
+			return nil, fmt.Errorf("the token endpoint%s issued a %s with characters no token has (a space, a line break or a control character); it is not used", at(resp), t.key)
+		}
+	}
+	tr.Scope = plain.Line(tr.Scope, 2000)
 	switch strings.ToLower(tr.TokenType) {
 	case "bearer":
 		tr.TokenType = "Bearer"
 	case "":
 		tr.TokenType = "Bearer" // some providers leave it out; bearer is what they mean
 	default:
-		return nil, fmt.Errorf("the token endpoint issued a %q token; tokentray handles bearer tokens only", clean(tr.TokenType, 32))
+		return nil, fmt.Errorf("the token endpoint issued a %q token; tokentray handles bearer tokens only", plain.Line(tr.TokenType, 32))
 	}
 	if tr.ExpiresIn, err = fields.seconds("expires_in"); err != nil {
 		return nil, err
@@ -183,6 +195,14 @@ func parseTokenResponse(resp *http.Response, body []byte) (*tokenResponse, error
 		return nil, err
 	}
 	return tr, nil
+}
+
+// at names where an answer came from (" at https://host"), when known.
+func at(resp *http.Response) string {
+	if resp == nil || resp.Request == nil || resp.Request.URL == nil {
+		return ""
+	}
+	return " at " + profile.Origin(resp.Request.URL.String())
 }
 
 // refusal is a provider's error answer, as x/oauth2 reports one, so that

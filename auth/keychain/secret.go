@@ -17,16 +17,17 @@ var ErrSecretElsewhere = errors.New("the client secret in the keychain was saved
 // secretHeader starts a saved secret, followed by its binding and ':'.
 const secretHeader = "tokentray-secret:"
 
-// SetSecret saves profile's client secret (or service-account key),
+// SetSecret saves profile's client secret (or service-account key, or a
+// private key in PEM: split over several items where it is long),
 // bound to the profile's settings (its binding).
 func (s *Store) SetSecret(profile, binding, secret string) error {
-	return s.set("save the client secret of "+profile, secretItem(profile), secretHeader+binding+":"+secret)
+	return s.put("save the client secret of "+profile, secretItem(profile), secretHeader+binding+":"+secret, storedUnknown)
 }
 
 // Secret is profile's saved secret: ErrNotFound without one,
 // ErrSecretElsewhere when it was saved for other settings than binding.
 func (s *Store) Secret(profile, binding string) (string, error) {
-	raw, err := s.get("read the client secret of "+profile, secretItem(profile))
+	raw, _, err := s.fetch("read the client secret of "+profile, secretItem(profile), "save it again with `tokentray secret set "+profile+"`")
 	if err != nil {
 		return "", err
 	}
@@ -39,7 +40,7 @@ func (s *Store) Secret(profile, binding string) (string, error) {
 
 // DeleteSecret removes the client secret from the keychain.
 func (s *Store) DeleteSecret(profile string) error {
-	return s.del("delete the client secret of "+profile, secretItem(profile))
+	return s.remove("delete the client secret of "+profile, secretItem(profile))
 }
 
 // Probe tells whether the keychain answers: a read of an item no profile

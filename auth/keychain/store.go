@@ -146,37 +146,29 @@ func NewStore() *Store {
 	return &Store{Keyring: SystemKeyring{}, Service: "tokentray", Timeout: 3 * time.Second, ChunkSize: 2000}
 }
 
-// Items are named PROFILE (the record, or a header naming its chunks),
-// PROFILE/a/N and PROFILE/b/N (chunks; two slots so a new record is complete
-// before the header switches to it) and PROFILE/client_secret. Profile names
-// cannot contain '/', so no two profiles' items collide.
+// Items are named PROFILE (the record, or a header naming its chunks) and
+// PROFILE/client_secret (the secret, or a header); a long value is split
+// over ITEM/a/N or ITEM/b/N (two slots, so a new value is complete before
+// the header switches to it). Profile names cannot contain '/', so no two
+// profiles' items collide.
 const chunkHeader = "tokentray-chunks:v1:"
 
-// maxChunks bounds a record at about 2 MB, far beyond any real token.
+// maxChunks bounds a value at about 2 MB, far beyond any real token or key.
 const maxChunks = 1000
 
 func secretItem(profile string) string { return profile + "/client_secret" }
 
-func chunkItem(profile, slot string, i int) string {
-	return profile + "/" + slot + "/" + strconv.Itoa(i)
+func chunkItem(item, slot string, i int) string {
+	return item + "/" + slot + "/" + strconv.Itoa(i)
 }
 
 // Load returns the profile's record, or an error wrapping ErrNotFound.
 func (s *Store) Load(profile string) (*Record, error) {
-	head, err := s.get("read the tokens of "+profile, profile)
+	raw, at, err := s.fetch("read the tokens of "+profile, profile, "sign in again")
 	if err != nil {
 		return nil, err
 	}
-	raw := head
-	if strings.HasPrefix(head, chunkHeader) {
-		if raw, err = s.joinChunks(profile, head); err != nil {
-			return nil, err
-		}
-	}
-	r := Record{stored: storedSingle}
-	if slot, _, _ := parseHeader(head); slot != "" {
-		r.stored = storedAt(slot)
-	}
+	r := Record{stored: at}
 	if err := json.Unmarshal([]byte(raw), &r); err != nil {
 		// The message of a JSON error can quote the input: keep it out.
 		return nil, fmt.Errorf("the keychain item for %s is damaged; sign in again", profile)
@@ -194,20 +186,61 @@ func (s *Store) Save(profile string, r *Record) error {
 	if err != nil {
 		return fmt.Errorf("encode the tokens of %s: %w", profile, err)
 	}
-	op := "save the tokens of " + profile
+	return s.put("save the tokens of "+profile, profile, string(data), r.stored)
+}
+
+// Delete removes every token item of the profile, including chunks a crash
+// may have left behind. The client secret stays: it is configuration.
+func (s *Store) Delete(profile string) error {
+	return s.remove("delete the tokens of "+profile, profile)
+}
+
+// fetch reads item's value, joining its chunks, and says where it was
+// stored; again is what to do when it is damaged.
+func (s *Store) fetch(op, item, again string) (string, storedAt, error) {
+	head, err := s.get(op, item)
+	if err != nil || !strings.HasPrefix(head, chunkHeader) {
+		return head, storedSingle, err
+	}
+	slot, n, want := parseHeader(head)
+	if slot == "" {
+		return "", "", fmt.Errorf("the keychain item %s is damaged; %s", item, again)
+	}
+	var b strings.Builder
+	for i := range n {
+		part, err := s.get(op, chunkItem(item, slot, i))
+		if errors.Is(err, ErrNotFound) {
+			return "", "", fmt.Errorf("the keychain item %s is incomplete (part %d of %d is missing); %s", item, i+1, n, again)
+		}
+		if err != nil {
+			return "", "", err
+		}
+		b.WriteString(part)
+	}
+	sum := sha256.Sum256([]byte(b.String()))
+	if hex.EncodeToString(sum[:8]) != want {
+		return "", "", fmt.Errorf("the keychain item %s is damaged (its parts do not match); %s", item, again)
+	}
+	return b.String(), storedAt(slot), nil
+}
+
+// put writes value as item: one item when it fits in ChunkSize, else
+// chunks in the slot not in use and then the header naming them, so that a
+// crash at any moment leaves the old value or the new one. stored is
+// where the value is now, when the caller knows.
+func (s *Store) put(op, item, value string, stored storedAt) error {
 	oldSlot := ""
-	switch r.stored {
+	switch stored {
 	case storedUnknown:
-		if head, err := s.get(op, profile); err == nil {
+		if head, err := s.get(op, item); err == nil {
 			oldSlot, _, _ = parseHeader(head)
 		} else if !errors.Is(err, ErrNotFound) {
 			return err
 		}
 	case storedSingle:
 	default:
-		oldSlot = string(r.stored)
+		oldSlot = string(stored)
 	}
-	value := string(data)
 	if len(value) > s.ChunkSize {
 		slot := "a"
 		if oldSlot == "a" {
@@ -215,34 +248,31 @@ func (s *Store) Save(profile string, r *Record) error {
 		}
 		parts := splitUTF8(value, s.ChunkSize)
 		for i, part := range parts {
-			if err := s.set(op, chunkItem(profile, slot, i), part); err != nil {
+			if err := s.set(op, chunkItem(item, slot, i), part); err != nil {
 				return err
 			}
 		}
-		sum := sha256.Sum256(data)
+		sum := sha256.Sum256([]byte(value))
 		value = fmt.Sprintf("%s%s:%d:%s", chunkHeader, slot, len(parts), hex.EncodeToString(sum[:8]))
-		if err := s.set(op, profile, value); err != nil {
-			return err
-		}
-	} else if err := s.set(op, profile, value); err != nil {
+	}
+	if err := s.set(op, item, value); err != nil {
 		return err
 	}
 	if oldSlot != "" {
-		return s.deleteSlot(op, profile, oldSlot)
+		return s.deleteSlot(op, item, oldSlot)
 	}
 	return nil
 }
 
-// Delete removes every token item of the profile, including chunks a crash
-// may have left behind. The client secret stays: it is configuration.
-func (s *Store) Delete(profile string) error {
-	op := "delete the tokens of " + profile
+// remove deletes item and every chunk of it, including chunks a crash may
+// have left behind.
+func (s *Store) remove(op, item string) error {
 	for _, slot := range []string{"a", "b"} {
-		if err := s.deleteSlot(op, profile, slot); err != nil {
+		if err := s.deleteSlot(op, item, slot); err != nil {
 			return err
 		}
 	}
-	return s.del(op, profile)
+	return s.del(op, item)
 }
 
 func parseHeader(head string) (slot string, n int, sum string) {
@@ -261,33 +291,10 @@ func parseHeader(head string) (slot string, n int, sum string) {
 	return f[0], n, f[2]
 }
 
-func (s *Store) joinChunks(profile, head string) (string, error) {
-	slot, n, want := parseHeader(head)
-	if slot == "" {
-		return "", fmt.Errorf("the keychain item for %s is damaged; sign in again", profile)
-	}
-	var b strings.Builder
-	for i := range n {
-		part, err := s.get("read the tokens of "+profile, chunkItem(profile, slot, i))
-		if errors.Is(err, ErrNotFound) {
-			return "", fmt.Errorf("the keychain item for %s is incomplete (part %d of %d is missing); sign in again", profile, i+1, n)
-		}
-		if err != nil {
-			return "", err
-		}
-		b.WriteString(part)
-	}
-	sum := sha256.Sum256([]byte(b.String()))
-	if hex.EncodeToString(sum[:8]) != want {
-		return "", fmt.Errorf("the keychain item for %s is damaged (its parts do not match); sign in again", profile)
-	}
-	return b.String(), nil
-}
-
 // deleteSlot removes chunks until the first missing one.
-func (s *Store) deleteSlot(op, profile, slot string) error {
+func (s *Store) deleteSlot(op, item, slot string) error {
 	for i := range maxChunks {
-		err := s.del(op, chunkItem(profile, slot, i))
+		err := s.del(op, chunkItem(item, slot, i))
 		if errors.Is(err, ErrNotFound) {
 			return nil
 		}

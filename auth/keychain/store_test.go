@@ -213,3 +213,29 @@ func TestSplitUTF8(t *testing.T) {
 }
 
 func isValidUTF8(s string) bool { return strings.ToValidUTF8(s, "\uFFFD") == s }
+
+// A private key kept as a profile's secret (an RSA-4096 PEM is 3.2 KB) is
+// split like a long record where a keychain limits item size, and read
+// back whole; a smaller one replaces it, and deleting leaves nothing.
+func TestSecretSplitsWhatKeychainsLimit(t *testing.T) {
+	kr := NewMemory(2560)
+	s := MemoryStore(kr)
+	pem := "-----BEGIN PRIVATE KEY-----\n" + strings.Repeat("MIIJQgIBADANBgkqhkiG9w0BAQEFAASCCSwwggkoAgEAAoICAQC7\n", 62) + "-----END PRIVATE KEY-----\n"
+	for _, secret := range []string{pem, "short-secret", pem + "x"} {
+		if err := s.SetSecret("sa", "v1:b", secret); err != nil {
+			t.Fatalf("save a %d-byte secret: %v", len(secret), err)
+		}
+		if got, err := s.Secret("sa", "v1:b"); err != nil || got != secret {
+			t.Fatalf("a %d-byte secret read back as %d bytes, %v", len(secret), len(got), err)
+		}
+	}
+	if _, err := s.Secret("sa", "v1:other"); !errors.Is(err, ErrSecretElsewhere) {
+		t.Errorf("a long secret read for other settings: %v", err)
+	}
+	if err := s.DeleteSecret("sa"); err != nil {
+		t.Fatal(err)
+	}
+	if names := kr.Names(); len(names) != 0 {
+		t.Errorf("after DeleteSecret: %v", names)
+	}
+}

@@ -3,7 +3,6 @@ package profile
 import (
 	"errors"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 )
@@ -13,11 +12,14 @@ import (
 // a browser profile or window, and {url}. Anything else — a shell, a
 // script, an option that loads code or opens a debugging port — is
 // refused; a person who wants another command passes --browser-command,
-// which is theirs.
+// which is theirs. The browser is named, never a path: the program run is
+// the one installed where the system keeps programs (internal/browse finds
+// it), not a file a path would pick — `~/Downloads/kit/chromium`, or a
+// share (`\\host@SSL\DavWWWRoot\chrome.exe`, whose mere opening sends the
+// person's Windows password hash to that host).
 
-// browsers are the programs the browser key may run (by base name, any
-// directory, ".exe" or not); "open" is macOS's, for `open -a "Google
-// Chrome" {url}`.
+// browsers are the programs the browser key may name (".exe" or not);
+// "open" is macOS's, for `open -a "Google Chrome" {url}`.
 var browsers = []string{
 	"firefox", "firefox-esr", "librewolf", "chromium", "chromium-browser", "chrome",
 	"google-chrome", "google-chrome-stable", "google-chrome-beta", "msedge", "microsoft-edge",
@@ -76,9 +78,13 @@ func checkBrowser(command string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	base := strings.ToLower(strings.TrimSuffix(filepath.Base(strings.ReplaceAll(argv[0], `\`, "/")), ".exe"))
+	name := argv[0]
+	if strings.ContainsAny(name, `/\:`) {
+		return nil, fmt.Errorf("%q is a path; name the browser only (such as \"firefox\" or \"msedge\"): tokentray runs the one installed on this computer", name)
+	}
+	base := strings.ToLower(strings.TrimSuffix(name, ".exe"))
 	if !slices.Contains(browsers, base) {
-		return nil, fmt.Errorf("%q is not a browser tokentray knows (%s); for any other command use `tokentray login --browser-command`", argv[0], strings.Join(browsers[:6], ", ")+", …")
+		return nil, fmt.Errorf("%q is not a browser tokentray knows (%s); for any other command use `tokentray login --browser-command`", name, strings.Join(browsers[:6], ", ")+", …")
 	}
 	urls := 0
 	for i := 1; i < len(argv); i++ {
@@ -87,12 +93,12 @@ func checkBrowser(command string) ([]string, error) {
 		case a == "{url}":
 			urls++
 		case slices.Contains(browserFlags, a):
-		case slices.Contains(browserValueFlags, a) && i+1 < len(argv) && !strings.HasPrefix(argv[i+1], "-"):
+		case slices.Contains(browserValueFlags, a) && i+1 < len(argv) && plainValue(argv[i+1]):
 			if a == "-a" && base != "open" {
 				return nil, fmt.Errorf("option -a is for macOS's open")
 			}
 			i++
-		case strings.HasPrefix(a, "--profile-directory="):
+		case strings.HasPrefix(a, "--profile-directory=") && plainValue(strings.TrimPrefix(a, "--profile-directory=")):
 		default:
 			return nil, fmt.Errorf("option %q is not one tokentray passes to a browser from a profile file (it allows -P NAME, --profile-directory=NAME, -a APP with open, and window options); for anything else use `tokentray login --browser-command`", a)
 		}
@@ -101,6 +107,13 @@ func checkBrowser(command string) ([]string, error) {
 		return nil, errors.New("write {url} once, where the sign-in address goes, e.g. \"firefox -P work {url}\"")
 	}
 	return argv, nil
+}
+
+// plainValue tells whether an option's value is a name and nothing a
+// browser could read as an option of its own (Chromium on Windows takes
+// "/proxy-server=…" as one) or as a path.
+func plainValue(v string) bool {
+	return v != "" && !strings.HasPrefix(v, "-") && !strings.ContainsAny(v, `/\`) && v != "{url}"
 }
 
 // splitCommand splits a command line on blanks, keeping "double" or

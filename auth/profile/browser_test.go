@@ -17,7 +17,6 @@ func TestBrowserArgv(t *testing.T) {
 		{"firefox -P work {url}", []string{"firefox", "-P", "work", u}},
 		{`open -a "Google Chrome" {url}`, []string{"open", "-a", "Google Chrome", u}},
 		{`chromium --profile-directory="Profile 1" --new-window {url}`, []string{"chromium", "--profile-directory=Profile 1", "--new-window", u}},
-		{`"C:\Program Files\Mozilla Firefox\firefox.exe" -private-window {url}`, []string{`C:\Program Files\Mozilla Firefox\firefox.exe`, "-private-window", u}},
 		{`msedge.exe --inprivate {url}`, []string{"msedge.exe", "--inprivate", u}},
 	}
 	for _, c := range cases {
@@ -27,6 +26,26 @@ func TestBrowserArgv(t *testing.T) {
 				t.Errorf("got %q, %v; want %q", got, err, c.want)
 			}
 		})
+	}
+	// A path, a share, an option's value that is an option or a path:
+	// refused, whatever the browser.
+	for _, bad := range []string{
+		`"C:\Program Files\Mozilla Firefox\firefox.exe" -private-window {url}`,
+		`\\host@SSL\DavWWWRoot\chrome.exe {url}`,
+		`C:\Users\Public\msedge.exe {url}`,
+		"~/Downloads/kit/chromium {url}",
+		"/usr/bin/firefox {url}",
+		"./firefox {url}",
+		"chrome -P /gpu-launcher=calc {url}",
+		"firefox -P -safe-mode {url}",
+		"chrome --profile-directory=/proxy-server=evil {url}",
+		"chrome --profile-directory=..\\..\\x {url}",
+		"firefox -P {url}",
+		"sh -c {url}",
+	} {
+		if argv, err := (&Profile{Browser: bad}).BrowserArgv(u); err == nil {
+			t.Errorf("browser = %s: accepted as %q", bad, argv)
+		}
 	}
 	// What the person types is theirs: any command, {url} appended when
 	// left out.

@@ -5,7 +5,8 @@ import (
 	"net"
 	"net/url"
 	"strings"
-	"unicode"
+
+	"github.com/tokentray/tokentray/auth/plain"
 )
 
 // Check checks a profile made in code as the file's are checked: nil, or
@@ -29,6 +30,11 @@ var reservedParams = map[string]bool{
 // check returns the offending key and a message, or "" when the profile is
 // usable.
 func (p *Profile) check() (key, msg string) {
+	for _, f := range []struct{ key, path string }{{"ca_file", p.CAFile}, {"private_key_file", p.PrivateKeyFile}} {
+		if isShare(f.path) {
+			return f.key, fmt.Sprintf("%q is on a network share; keep the file on this computer (on Windows, merely opening a share sends your password hash to its host)", f.path)
+		}
+	}
 	switch p.Grant {
 	case "", "authorization_code", "device_code", "client_credentials":
 	case "jwt-bearer":
@@ -138,46 +144,13 @@ func (p *Profile) check() (key, msg string) {
 	return "", ""
 }
 
-// checkTools checks the keys of the tools that take the token.
-func (p *Profile) checkTools() (key, msg string) {
-	if p.Env != "" && !ValidEnvName(p.Env) {
-		return "env", fmt.Sprintf("%q is not an environment variable name (letters, digits, '_'; not starting with a digit)", p.Env)
-	}
-	for _, u := range p.GitURLs {
-		pu, err := url.Parse(u)
-		if err != nil || pu.Host == "" || pu.User != nil || pu.RawQuery != "" || (pu.Scheme != "https" && !(pu.Scheme == "http" && isLoopbackHost(pu.Hostname()))) {
-			return "git_urls", fmt.Sprintf("%q is not an https URL prefix such as \"https://git.example.com/org/\"", u)
-		}
-	}
-	if strings.ContainsAny(p.GitUsername, "\n\r\x00") {
-		return "git_username", "must be one line"
-	}
-	return "", ""
-}
-
-// ValidEnvName tells whether s can name an environment variable in every
-// shell: letters, digits and '_', not starting with a digit.
-func ValidEnvName(s string) bool {
-	for i, r := range s {
-		switch {
-		case r == '_', r >= 'A' && r <= 'Z', r >= 'a' && r <= 'z':
-		case r >= '0' && r <= '9' && i > 0:
-		default:
-			return false
-		}
-	}
-	return s != ""
-}
-
 // checkDisplayName keeps a provider's shown name short and plain.
 func checkDisplayName(s string) string {
 	if len([]rune(s)) > 40 {
 		return "keep it under 40 characters"
 	}
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			return "must be plain text"
-		}
+	if !plain.Clean(s) {
+		return "must be plain text (no control characters, and none that turn or hide the text around them)"
 	}
 	return ""
 }
@@ -211,9 +184,6 @@ func (p *Profile) checkJWTBearer() (key, msg string) {
 			return "private_key_file", "is for jwt_alg RS256 or ES256; HS256 uses the secret from `tokentray secret set`"
 		}
 	case "RS256", "ES256":
-		if p.PrivateKeyFile == "" {
-			return "private_key_file", "missing: jwt_alg " + p.JWTAlg + " signs with a private key file (PEM)"
-		}
 	default:
 		return "jwt_alg", fmt.Sprintf("must be \"HS256\", \"RS256\" or \"ES256\", not %q", p.JWTAlg)
 	}
@@ -242,15 +212,30 @@ func CheckURL(raw string) string {
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
 		return fmt.Sprintf("%q is not an absolute http(s) URL", raw)
 	}
-	for _, r := range u.Host {
-		if r > 0x7e {
-			// Lookalike letters (a dotted İ, a Cyrillic а) would show one
-			// host and reach another once converted for DNS.
-			return fmt.Sprintf("%q has a host name that is not plain ASCII; write it in its ASCII (xn--…) form", raw)
-		}
+	if msg := checkHost(u.Host); msg != "" {
+		return fmt.Sprintf("%q %s", raw, msg)
 	}
 	if u.Scheme == "http" && !isLoopbackHost(u.Hostname()) {
 		return fmt.Sprintf("%q uses plain http; tokens may only travel over https (http is allowed on loopback only)", raw)
+	}
+	return ""
+}
+
+// isShare tells whether a path names a network share, in Windows' spelling
+// (\\host\share, \\?\UNC\…) or with the forward slashes Windows also
+// accepts (//host/share), wherever the profile file is read.
+func isShare(path string) bool {
+	return strings.HasPrefix(path, `\\`) || strings.HasPrefix(path, "//") || strings.HasPrefix(path, `/\`) || strings.HasPrefix(path, `\/`)
+}
+
+// checkHost says what is wrong with a URL's host, or "": lookalike letters
+// (a dotted İ, a Cyrillic а) would show one host and reach another once
+// converted for DNS.
+func checkHost(host string) string {
+	for _, r := range host {
+		if r > 0x7e || r < 0x21 {
+			return "has a host name that is not plain ASCII; write it in its ASCII (xn--…) form"
+		}
 	}
 	return ""
 }

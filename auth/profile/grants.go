@@ -79,12 +79,10 @@ func (p *Profile) checkClientAuth() (key, msg string) {
 		}
 	case "private_key_jwt":
 		switch {
-		case p.PrivateKeyFile == "":
-			return "private_key_file", "missing: client_auth private_key_jwt signs with a private key file (PEM)"
 		case p.JWTAlg != "" && p.JWTAlg != "RS256" && p.JWTAlg != "ES256":
 			return "jwt_alg", fmt.Sprintf("must be \"RS256\" or \"ES256\", not %q", p.JWTAlg)
 		case p.ClientSecret != "":
-			return "client_secret", "has no use with client_auth private_key_jwt (the key file proves who the client is)"
+			return "client_secret", "has no use with client_auth private_key_jwt (its private key proves who the client is)"
 		}
 	default:
 		return "client_auth", fmt.Sprintf("must be \"none\", \"basic\", \"post\" or \"private_key_jwt\", not %q", p.ClientAuth)

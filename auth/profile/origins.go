@@ -199,3 +199,43 @@ func (p *Profile) Where() string {
 	}
 	return s
 }
+
+// verificationPages are the providers known to send people to a page on
+// another site than where their tokens are issued, when signing in with a
+// code: the token endpoint's origin and the pages' origins, as the
+// providers document them.
+var verificationPages = map[string][]string{
+	// Entra ID: "https://microsoft.com/devicelogin", and
+	// "https://login.microsoft.com/device"; the national clouds'.
+	"https://login.microsoftonline.com": {"https://microsoft.com", "https://www.microsoft.com", "https://login.microsoft.com"},
+	"https://login.microsoftonline.us":  {"https://microsoft.com", "https://www.microsoft.com", "https://login.microsoftonline.us"},
+	"https://login.chinacloudapi.cn":    {"https://microsoft.com", "https://www.microsoft.com", "https://login.chinacloudapi.cn"},
+	// Google: "https://www.google.com/device".
+	"https://oauth2.googleapis.com": {"https://google.com", "https://www.google.com"},
+}
+
+// CheckVerificationPage checks a page a provider sends the person to with
+// a device code: the person signs in there, so it must belong to whoever
+// receives the tokens (the token endpoint's origin) — or else a profile
+// pairing the genuine provider's page with its own device and token
+// endpoints would relay a code it got from the provider and collect the
+// person's tokens. Known providers' other pages (verificationPages) and
+// the profile's send_tokens_to_other_origins are the exceptions. A user
+// name in the address (https://genuine.example@elsewhere) is refused: it
+// shows one site and opens another.
+func (p *Profile) CheckVerificationPage(page, tokenURL string) error {
+	if msg := CheckURL(page); msg != "" {
+		return fmt.Errorf("the provider's sign-in page for codes %s", strings.TrimPrefix(msg, fmt.Sprintf("%q ", page)))
+	}
+	u, _ := url.Parse(page)
+	if u.User != nil {
+		return fmt.Errorf("the provider's sign-in page for codes (%s) has a user name in its address, which shows one site and opens another", u.Redacted())
+	}
+	o, tokens := Origin(page), Origin(tokenURL)
+	if o == tokens || slices.Contains(verificationPages[tokens], o) || p.trusts(page) {
+		return nil
+	}
+	return fmt.Errorf("the provider sends you to %s to enter the code, but the tokens would come from %s; "+
+		"a profile may only have you sign in where its tokens come from. If your provider really uses both, "+
+		"add send_tokens_to_other_origins = [%q] (only if your IT team says so)", o, tokens, o)
+}

@@ -85,9 +85,14 @@ type Profile struct {
 	KeyID string `toml:"key_id"`
 	Email string `toml:"email"`
 	// JWTAlg is HS256 (a shared secret from the keychain, the default), or
-	// RS256/ES256 with PrivateKeyFile (PEM); for client_auth
+	// RS256/ES256 with a private key; for client_auth
 	// private_key_jwt, RS256 (the default) or ES256.
-	JWTAlg         string `toml:"jwt_alg"`
+	JWTAlg string `toml:"jwt_alg"`
+	// PrivateKeyFile is where IT keeps the key of a profile it manages.
+	// Any other profile's key is handed to tokentray by the person
+	// (`tokentray secret set NAME --key FILE`) and kept in the keychain:
+	// a key is a secret, and a path in a profile file must not make
+	// tokentray sign with whatever key lies there (~/.ssh/id_rsa).
 	PrivateKeyFile string `toml:"private_key_file"`
 	// Audience is the assertion's aud of a jwt-bearer profile (default
 	// token_url), or the audience parameter of a client_credentials one.
@@ -109,6 +114,10 @@ type Profile struct {
 	// another one. Loudly named on purpose: a profile file from a phishing
 	// email would need it to send the user's tokens to its own server.
 	SendTokensToOtherOrigins []string `toml:"send_tokens_to_other_origins"`
+
+	// Managed is set for a profile from the managed profile file that
+	// machine policy names: IT's, which the person cannot change or remove.
+	Managed bool `toml:"-"`
 
 	// file, line and lines say where the profile was written, for errors
 	// found after parsing: the file, where [profile.NAME] starts, and where
@@ -312,6 +321,9 @@ func ParseConfig(path string, data []byte) (*Config, error) {
 		if p.PrivateKeyFile != "" && !filepath.IsAbs(p.PrivateKeyFile) {
 			p.PrivateKeyFile = filepath.Join(filepath.Dir(path), p.PrivateKeyFile)
 		}
+	}
+	if err := cfg.checkGitClaims(); err != nil {
+		return nil, err
 	}
 	if cfg.Default != "" {
 		if _, ok := cfg.Profiles[cfg.Default]; !ok {

@@ -47,17 +47,33 @@ func (p *Profile) Ready() error {
 
 // NeedsSecret tells whether the profile signs in with a secret that is not
 // in the profile file: a client secret for client_auth basic or post (a
-// client_credentials client's default), or a service account's HS256 key
-// secret.
+// client_credentials client's default), a service account's HS256 key
+// secret, or a private key the person hands over (NeedsKey).
 func (p *Profile) NeedsSecret() bool {
 	if p.JWTBearer() {
-		return p.JWTAlg == "" || p.JWTAlg == "HS256"
+		return p.JWTAlg == "" || p.JWTAlg == "HS256" || p.NeedsKey()
+	}
+	if p.ClientAuth == "private_key_jwt" {
+		return p.NeedsKey()
 	}
 	auth := p.ClientAuth
 	if auth == "" && p.Grant == "client_credentials" {
 		auth = "basic"
 	}
 	return (auth == "basic" || auth == "post") && p.ClientSecret == ""
+}
+
+// SignsWithKey tells whether the profile signs with a private key: a
+// service account's RS256 or ES256 assertion, or a private_key_jwt client.
+func (p *Profile) SignsWithKey() bool {
+	return p.JWTBearer() && (p.JWTAlg == "RS256" || p.JWTAlg == "ES256") || p.ClientAuth == "private_key_jwt"
+}
+
+// NeedsKey tells whether the profile's private key is the person's to
+// hand over (`tokentray secret set NAME --key FILE`): every profile that
+// signs with one but a managed profile whose file names IT's key.
+func (p *Profile) NeedsKey() bool {
+	return p.SignsWithKey() && !(p.Managed && p.PrivateKeyFile != "")
 }
 
 // FixedCallbackPort is the port of a fixed redirect_url ("" for any free

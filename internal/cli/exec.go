@@ -58,9 +58,11 @@ first.`,
 			if name == "" {
 				name = defaultEnv
 			}
+			// The flags too: a name such as BASH_ENV turns the token —
+			// which the provider chose — into code the program runs.
 			for _, n := range []string{name, headerEnv} {
-				if n != "" && !profile.ValidEnvName(n) {
-					return &usageError{cmd: cmd, err: fmt.Errorf("%q is not an environment variable name", n)}
+				if msg := profile.CheckEnvName(n); n != "" && msg != "" {
+					return &usageError{cmd: cmd, err: errors.New(msg)}
 				}
 			}
 			tok, err := b.Token(e.ctx, p.Name, minValid)

@@ -45,12 +45,23 @@ PROFILE may be left out when the file has one profile or a default.`,
 			if err != nil {
 				return err
 			}
-			var argv func(u string) ([]string, error)
-			switch {
-			case browserCommand != "":
-				argv = func(u string) ([]string, error) { return profile.CommandArgv(browserCommand, u) }
-			default:
-				argv = p.BrowserArgv
+			// The person's own command runs as given; a profile's browser
+			// only as installed (browse.Browser).
+			open := func(u string) error {
+				argv, err := p.BrowserArgv(u)
+				if err != nil {
+					return err
+				}
+				return browse.Browser(u, argv)
+			}
+			if browserCommand != "" {
+				open = func(u string) error {
+					argv, err := profile.CommandArgv(browserCommand, u)
+					if err != nil {
+						return err
+					}
+					return browse.Open(u, argv)
+				}
 			}
 			away := noBrowserHere()
 			flow := control.FlowAuto
@@ -62,7 +73,7 @@ PROFILE may be left out when the file has one profile or a default.`,
 			case away != "" && !noBrowser:
 				flow = control.FlowPreferDevice
 			}
-			s := signInShow{e: e, name: p.Name, noBrowser: noBrowser || away != "", argv: argv, away: away, flow: flow}
+			s := signInShow{e: e, name: p.Name, noBrowser: noBrowser || away != "", browser: open, away: away, flow: flow}
 			rec, err := b.Login(e.ctx, p.Name, control.LoginOptions{Flow: flow, Timeout: timeout, Open: s.open, Device: s.device})
 			if err != nil {
 				return err
@@ -104,7 +115,7 @@ type signInShow struct {
 	noBrowser bool
 	away      string
 	flow      control.Flow
-	argv      func(u string) ([]string, error)
+	browser   func(u string) error // opens an address in the browser
 }
 
 // open is handed the sign-in address: it opens the browser (or, with
@@ -125,11 +136,7 @@ func (s signInShow) open(u string) error {
 		fmt.Fprintf(e.stderr, "Open that address in a browser to sign in to %s. Waiting… (Ctrl-C to cancel)\n", name)
 		return nil
 	}
-	argv, err := s.argv(u)
-	if err == nil {
-		err = browse.Open(u, argv)
-	}
-	if err != nil {
+	if err := s.browser(u); err != nil {
 		fmt.Fprintf(e.stderr, "No browser could be opened here (%s). Open this address in a browser to sign in to %s:\n\n  %s\n\nWaiting… (Ctrl-C to cancel)\n", err, name, u)
 		return nil
 	}
@@ -164,9 +171,7 @@ func (s signInShow) device(d control.DeviceCode) {
 	fmt.Fprintf(w, "Waiting… (Ctrl-C to cancel%s)\n", until)
 	if !s.noBrowser {
 		u := d.Page()
-		if argv, err := s.argv(u); err == nil {
-			_ = browse.Open(u, argv)
-		}
+		_ = s.browser(u)
 	}
 }
 

@@ -10,7 +10,10 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/auth/keychain"
+	"github.com/tokentray/tokentray/auth/profile"
+	"github.com/tokentray/tokentray/auth/safefile"
 	"github.com/tokentray/tokentray/internal/control"
 )
 
@@ -25,10 +28,17 @@ current settings: a profile that later points elsewhere does not get it.`,
 		Args:    unknownCommand,
 		RunE:    func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
+	var keyFile string
 	set := &cobra.Command{
-		Use:               "set PROFILE",
-		Short:             "Save the secret read from standard input (asked for at a terminal)",
-		Example:           "  printf '%s' \"$SECRET\" | tokentray secret set lightfi",
+		Use:   "set PROFILE",
+		Short: "Save the secret read from standard input (asked for at a terminal), or a private key",
+		Long: `Save a profile's client secret, read from standard input (asked for at a
+terminal), in the OS keychain. A profile that signs with a private key (a
+service account with jwt_alg RS256 or ES256, or client_auth
+private_key_jwt) takes the key file your IT team gave you with --key: the
+key is kept in the keychain for this profile's settings, and tokentray
+reads no key file after that.`,
+		Example:           "  printf '%s' \"$SECRET\" | tokentray secret set lightfi\n  tokentray secret set robot --key ~/Downloads/robot-key.pem",
 		Args:              usage(argCount(1, 1)),
 		ValidArgsFunction: e.profileNames,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -36,9 +46,18 @@ current settings: a profile that later points elsewhere does not get it.`,
 			if err != nil {
 				return err
 			}
+			if keyFile != "" {
+				return e.setKey(p, keyFile)
+			}
 			secret, err := e.readSecret(p.Name)
 			if err != nil {
 				return err
+			}
+			if p.SignsWithKey() {
+				// A key piped in is checked as one given with --key is.
+				if _, _, err := auth.ParseKey(p.JWTAlg, []byte(secret), "what was read"); err != nil {
+					return &control.Error{Kind: control.KindKey, Profile: p.Name, Msg: err.Error()}
+				}
 			}
 			if err := keychain.NewStore().SetSecret(p.Name, p.Binding(), secret); err != nil {
 				return err
@@ -47,6 +66,7 @@ current settings: a profile that later points elsewhere does not get it.`,
 			return nil
 		},
 	}
+	set.Flags().StringVar(&keyFile, "key", "", "the private key file (PEM) of a profile that signs with a key")
 	del := &cobra.Command{
 		Use:               "delete PROFILE",
 		Short:             "Delete the saved secret",
@@ -67,6 +87,28 @@ current settings: a profile that later points elsewhere does not get it.`,
 	}
 	cmd.AddCommand(set, del)
 	return cmd
+}
+
+// setKey keeps the private key in file as p's, in the keychain: the
+// person hands it over, so no profile file can make tokentray sign with a
+// key it names.
+func (e *env) setKey(p *profile.Profile, file string) error {
+	if !p.SignsWithKey() {
+		return &control.Error{Kind: control.KindUsage, Profile: p.Name,
+			Msg: fmt.Sprintf("%s does not sign with a private key (that is jwt_alg RS256 or ES256, or client_auth private_key_jwt); save its secret without --key", p.Name)}
+	}
+	pem, err := safefile.ReadSmall(file)
+	if err != nil {
+		return &control.Error{Kind: control.KindKey, Profile: p.Name, Msg: fmt.Sprintf("read the key file: %v", err)}
+	}
+	if _, _, err := auth.ParseKey(p.JWTAlg, pem, file); err != nil {
+		return &control.Error{Kind: control.KindKey, Profile: p.Name, Msg: err.Error()}
+	}
+	if err := keychain.NewStore().SetSecret(p.Name, p.Binding(), string(pem)); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "Saved the private key for %s in %s; tokentray does not read %s again.\n", p.Name, keychain.Name, file)
+	return nil
 }
 
 // readSecret reads one secret from standard input, without echo at a

@@ -26,6 +26,7 @@ const (
 	KindPortInUse   Kind = "port"         // the sign-in callback port is taken
 	KindRefused     Kind = "refused"      // the provider said no at sign-in
 	KindSecret      Kind = "secret"       // the client secret is missing, or saved for other settings
+	KindKey         Kind = "key"          // the private key has not been handed over, or is not one
 	KindPlaceholder Kind = "placeholder"  // the profile still holds an example value
 	// KindMisconfigured: the provider contradicts the profile (its
 	// discovery names another issuer): a setting to fix, not an outage.
@@ -106,7 +107,7 @@ const (
 // ExitCode is the command line's exit code for a failure of kind k.
 func ExitCode(k Kind) int {
 	switch k {
-	case KindUsage, KindConfig, KindSecret, KindPlaceholder, KindNoProfiles, KindUnknownProfile, KindMisconfigured:
+	case KindUsage, KindConfig, KindSecret, KindKey, KindPlaceholder, KindNoProfiles, KindUnknownProfile, KindMisconfigured:
 		return ExitUsage
 	case KindSignIn:
 		return ExitSignIn

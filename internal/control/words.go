@@ -3,9 +3,9 @@ package control
 import (
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
-	"unicode"
+
+	"github.com/tokentray/tokentray/auth/plain"
 )
 
 // Words is what a person reads about a failure: the same on the command
@@ -78,6 +78,12 @@ func Explain(e *Error) Words {
 			w.Command = "tokentray secret set " + e.Profile
 		}
 		return w
+	case KindKey:
+		w := Words{"The private key for " + profile + " is not with tokentray yet, or is not one it can use.", "Save the key file your IT team gave you.", ""}
+		if e.Profile != "" {
+			w.Command = "tokentray secret set " + e.Profile + " --key FILE"
+		}
+		return w
 	case KindPlaceholder:
 		return Words{"The profile " + profile + " still holds an example value.", "Put in what your provider gave you (see the detail), then try again.", ""}
 	case KindMisconfigured:
@@ -101,14 +107,7 @@ func Explain(e *Error) Words {
 // Printable is s with every control character a space: text that may
 // come from a provider, shown in a terminal (where ESC sequences retitle
 // the window or recolour the prompt), a notification or a window.
-func Printable(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, s)
-}
+func Printable(s string) string { return plain.Text(s) }
 
 // HumanDuration says how long, as people say it: "3 h 58 min", "12 min",
 // "45 s".

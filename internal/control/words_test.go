@@ -1,6 +1,10 @@
 package control
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -73,10 +77,10 @@ func TestNextChange(t *testing.T) {
 // Every kind a failure can have has a headline and, unless there is
 // nothing to do, a next step; provider detail never reaches the headline.
 func TestEveryKindIsExplained(t *testing.T) {
-	kinds := []Kind{KindOther, KindUsage, KindConfig, KindSignIn, KindKeychain, KindUnreachable,
-		KindCanceled, KindTimeout, KindPortInUse, KindRefused, KindSecret, KindNoProfiles, KindUnknownProfile,
-		KindPlaceholder, KindMisconfigured, KindClient, KindDeclined, KindNoInput, KindNoDesktop, KindRedirect, KindNoBrowser}
-	for _, k := range kinds {
+	for _, k := range declaredKinds(t) {
+		if k == KindElsewhere {
+			continue // never shown: the caller runs the command itself
+		}
 		t.Run(string(k), func(t *testing.T) {
 			w := Explain(&Error{Kind: k, Msg: "invalid_client: detail from the provider", Profile: "work", Port: 3000})
 			if w.Headline == "" || (w.Next == "" && k != KindCanceled) {
@@ -113,4 +117,33 @@ func TestPrintable(t *testing.T) {
 	if got := Printable("a\x1b]0;x\x07b\nc\u009bd é"); got != "a ]0;x b c d é" {
 		t.Errorf("Printable = %q", got)
 	}
+}
+
+// declaredKinds are the Kind constants errors.go declares, read from the
+// source: a kind added there is checked here without a list to keep.
+func declaredKinds(t *testing.T) []Kind {
+	t.Helper()
+	f, err := parser.ParseFile(token.NewFileSet(), "errors.go", nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []Kind
+	for _, d := range f.Decls {
+		g, ok := d.(*ast.GenDecl)
+		if !ok || g.Tok != token.CONST {
+			continue
+		}
+		for _, spec := range g.Specs {
+			v := spec.(*ast.ValueSpec)
+			if id, ok := v.Type.(*ast.Ident); ok && id.Name == "Kind" {
+				lit := v.Values[0].(*ast.BasicLit)
+				name, _ := strconv.Unquote(lit.Value)
+				kinds = append(kinds, Kind(name))
+			}
+		}
+	}
+	if len(kinds) < 20 {
+		t.Fatalf("found %d kinds in errors.go", len(kinds))
+	}
+	return kinds
 }

@@ -7,7 +7,10 @@ func TestGitProfile(t *testing.T) {
 		"org":   {Name: "org", GitURLs: []string{"https://git.example.com/"}},
 		"team":  {Name: "team", GitURLs: []string{"https://git.example.com/team/"}},
 		"other": {Name: "other", GitURLs: []string{"https://git.example.com:8443/x"}},
+		// Longer as text, but no prefix at all: it must not win over team.
+		"evil": {Name: "evil", GitURLs: []string{"https://git.example.com//team//"}},
 	}}
+	cfg.Names = append(cfg.Names, "evil")
 	for _, c := range []struct{ url, want string }{
 		{"https://git.example.com/a/b.git", "org"},
 		{"https://git.example.com/team/b.git", "team"}, // the longest prefix
@@ -18,6 +21,8 @@ func TestGitProfile(t *testing.T) {
 		{"http://git.example.com/a.git", ""},    // another scheme
 		{"https://git.example.com.evil.test/a", ""},
 		{"https://github.com/a/b.git", ""},
+		{"https://git.example.com:443/team/b.git", "team"}, // the default port is no other origin
+		{"https://git.example.com/team/../x", ""},          // no dot segments to walk out of a prefix
 	} {
 		t.Run(c.url, func(t *testing.T) {
 			got := ""
