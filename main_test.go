@@ -80,7 +80,8 @@ func tokentray(t *testing.T, config string, env []string, args ...string) result
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	start := time.Now()
-	err := cmd.Run()
+	// Bounded: a command that hangs fails the test in minutes, naming it.
+	_, err := testkit.Bounded(cmd, 2*time.Minute)
 	r := result{stdout: out.String(), stderr: errb.String(), took: time.Since(start)}
 	if ee, ok := err.(*exec.ExitError); ok {
 		r.code = ee.ExitCode()

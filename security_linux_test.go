@@ -266,7 +266,7 @@ func TestHostileFilesFailFast(t *testing.T) {
 		t.Fatalf("login beside hostile profiles: exit %d, %s\n%s", r.code, page, r.stderr)
 	}
 	defer tokentray(t, cfg, nil, "logout", "work")
-	for _, c := range []struct{ profile, file string }{{"zero", "/dev/zero"}, {"fifo", fifo}, {"sa", "/dev/zero"}} {
+	for _, c := range []struct{ profile, file string }{{"zero", "/dev/zero"}, {"fifo", fifo}} {
 		t.Run(c.profile, func(t *testing.T) {
 			r := tokentray(t, cfg, nil, "login", c.profile, "--no-browser", "--timeout", "5s")
 			if r.code == 0 || !strings.Contains(r.stderr, c.file) || !strings.Contains(r.stderr, "not a regular file") || r.took > 3*time.Second {
@@ -274,6 +274,14 @@ func TestHostileFilesFailFast(t *testing.T) {
 			}
 		})
 	}
+	// A key file an ordinary profile names is not read at all: the key is
+	// the person's to hand over.
+	t.Run("sa", func(t *testing.T) {
+		r := tokentray(t, cfg, nil, "login", "sa", "--no-browser", "--timeout", "5s")
+		if r.code != 2 || !strings.Contains(r.stderr, "tokentray secret set sa --key FILE") || r.took > 3*time.Second {
+			t.Errorf("exit %d after %s: %s", r.code, r.took.Round(time.Millisecond), r.stderr)
+		}
+	})
 }
 
 // Low 8: a provider's words reach no terminal as control sequences.

@@ -65,7 +65,13 @@ func TestExec(t *testing.T) {
 		stdout string
 	}{
 		{"the profile's variable", []string{"exec", "api", "--", "sh", "-c", `printf %s "$API_TOKEN"`}, "", 0, tok},
-		{"--env", []string{"exec", "api", "--env", "OTHER", "--", "sh", "-c", `printf %s "$OTHER"`}, "", 0, tok},
+		{"--env", []string{"exec", "api", "--env", "OTHER_TOKEN", "--", "sh", "-c", `printf %s "$OTHER_TOKEN"`}, "", 0, tok},
+		// A name that decides how a program starts never carries the
+		// token, from the command line either: the command does not run.
+		{"--env BASH_ENV", []string{"exec", "api", "--env", "BASH_ENV", "--", "sh", "-c", "echo ran"}, "", 2, ""},
+		{"--env X=Y", []string{"exec", "api", "--env", "X=Y", "--", "sh", "-c", "echo ran"}, "", 2, ""},
+		{"--env 1A", []string{"exec", "api", "--env", "1A", "--", "sh", "-c", "echo ran"}, "", 2, ""},
+		{"--header-env LD_PRELOAD", []string{"exec", "api", "--header-env", "LD_PRELOAD", "--", "sh", "-c", "echo ran"}, "", 2, ""},
 		{"--header-env", []string{"exec", "--header-env", "AUTH", "--", "sh", "-c", `printf %s "$AUTH"`}, "", 0, "Authorization: Bearer " + tok},
 		{"the command's exit code", []string{"exec", "--", "sh", "-c", "exit 7"}, "", 7, ""},
 		{"standard input", []string{"exec", "--", "cat"}, "hello", 0, "hello"},
@@ -83,7 +89,7 @@ func TestExec(t *testing.T) {
 				code = ee.ExitCode()
 			}
 			if code != c.code || out.String() != c.stdout {
-				t.Errorf("exit %d, stdout %q; want %d, %q\n%s", code, out.String(), c.code, c.stdout, errb.String())
+				t.Errorf("exit %d, stdout %s; want %d, %s\n%s", code, testkit.Redact(out.String()), c.code, testkit.Redact(c.stdout), errb.String())
 			}
 			if strings.Contains(errb.String(), tok) {
 				t.Error("the token reached standard error")

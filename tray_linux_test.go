@@ -675,19 +675,45 @@ func TestWindowsRender(t *testing.T) {
 	b := testkit.NewBrowser(t)
 	cfg := filepath.Join(t.TempDir(), "profiles.toml") // a first start
 	d := newDesktop(t, cfg)
+	// IT signs the LightFi file: it receives the sign-in on a fixed port,
+	// which only a file IT vouches for may.
+	signer := testkit.NewSigner(t, "it@example.com", "")
+	d.env = append(d.env, "TOKENTRAY_POLICY="+signer.PolicyFile(t, "organization = \"Example Corp\"\n"))
+	lightfi := filepath.Join(t.TempDir(), "lightfi.toml")
+	if data, err := os.ReadFile("examples/lightfi.toml"); err != nil || os.WriteFile(lightfi, data, 0o600) != nil {
+		t.Fatal(err)
+	}
+	signer.Sign(t, lightfi)
 	_, it := d.tray(t)
 	d.windowOpen(t, "tokentray settings")
 	time.Sleep(2 * time.Second) // let it draw
 	d.shot(t, "tokentray settings", "settings-welcome.png")
 
 	sent := writeConfig(t, p.Profile("work", "public", `display_name = "Example Corp"`))
-	for _, f := range []string{sent, "examples/lightfi.toml", "examples/disruptive.toml"} {
+	for _, f := range []string{sent, lightfi, "examples/disruptive.toml"} {
 		if r := d.cli(t, "profiles", "import", f, "--yes"); r.code != 0 {
 			t.Fatalf("import %s: %s", f, r.stderr)
 		}
 	}
 	time.Sleep(2 * time.Second)
 	d.shot(t, "tokentray settings", "settings.png")
+
+	// The import asked in a window, as a file manager's "Open with" does:
+	// the file IT signed, and a lookalike that may not hand its token to
+	// a git host.
+	lookalike := filepath.Join(t.TempDir(), "it-sent-me.toml")
+	if err := os.WriteFile(lookalike, []byte("[profile.corp]\nissuer = \"https://id.example.net\"\nclient_id = \"c\"\ngit_urls = [\"https://git.example.net/\"]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ file, shot string }{{lightfi, "import-signed.png"}, {lookalike, "import-refused.png"}} {
+		if r := d.cli(t, "profiles", "import", "--window", c.file); r.code != 0 {
+			t.Fatalf("import --window: %s", r.stderr)
+		}
+		title := "Import " + filepath.Base(c.file)
+		d.windowOpen(t, title)
+		time.Sleep(2 * time.Second)
+		d.shot(t, title, c.shot)
+	}
 
 	it.ClickIn(t, "work", "Sign in…")
 	authURL := d.lastOpened(t, 0)

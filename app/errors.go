@@ -27,6 +27,7 @@ func ErrorOf(err error) *control.Error {
 		pfe *profile.ProfileError
 		ph  *profile.PlaceholderError
 		me  *auth.MisconfiguredError
+		re2 *profile.RefusedError
 	)
 	if err == nil {
 		return nil
@@ -53,8 +54,10 @@ func ErrorOf(err error) *control.Error {
 		out.Kind = control.KindMisconfigured
 	case errors.Is(err, auth.ErrClientRefused):
 		out.Kind = control.KindClient
+	case errors.As(err, &re2):
+		out.Kind = control.KindUntrusted
 	case errors.As(err, &ce):
-		out.Kind, out.Profile, out.Line = control.KindConfig, ce.Profile, ce.Line
+		out.Kind, out.Profile, out.Line, out.Managed = control.KindConfig, ce.Profile, ce.Line, ce.Managed
 	case errors.Is(err, auth.ErrSignInNeeded):
 		out.Kind = control.KindSignIn
 	case errors.As(err, &ke):

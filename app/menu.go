@@ -19,6 +19,8 @@ type menuModel struct {
 	// notice is the line shown when there is nothing else ("" = hidden).
 	notice    string
 	autostart bool
+	// footer says who manages this tokentray ("" = hidden).
+	footer string
 	// next is when a countdown line changes (0: no countdown shown).
 	next time.Duration
 }
@@ -67,7 +69,12 @@ func menu(v control.View, now time.Time) menuModel {
 		}
 		m.profiles = append(m.profiles, pm)
 	}
+	if v.Organization != "" {
+		m.footer = shorten("Managed by "+v.Organization, maxLineRunes)
+	}
 	switch {
+	case v.ConfigErr != "" && v.ManagedErr:
+		m.notice = "Your organisation's profile file has a problem — tell your IT team"
 	case v.ConfigErr != "":
 		m.notice = "The profile file has a problem — see Settings…"
 	case len(v.Profiles) == 0:

@@ -16,6 +16,7 @@ import (
 	"github.com/gofrs/flock"
 
 	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/auth/policy"
 	"github.com/tokentray/tokentray/internal/control"
 	"github.com/tokentray/tokentray/internal/control/client"
 	"github.com/tokentray/tokentray/internal/rundir"
@@ -163,7 +164,7 @@ func newResident(ctx context.Context, opts Options) *Resident {
 		stderr = io.Discard
 	}
 	exe, _ := os.Executable()
-	sessions := auth.NewSessions(opts.Config, auth.Options{Log: log, TrustMemory: true})
+	sessions := auth.NewSessions(opts.Config, auth.Options{Log: log, TrustMemory: true, Policy: policy.Current()})
 	r := &Resident{
 		sessions: sessions,
 		log:      log,

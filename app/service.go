@@ -4,11 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net"
 	"time"
 
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/auth/keychain"
+	"github.com/tokentray/tokentray/auth/policy"
 	"github.com/tokentray/tokentray/auth/profile"
 	"github.com/tokentray/tokentray/internal/control"
 )
@@ -103,19 +105,19 @@ func (s *service) handle(ctx context.Context, req control.Request, send func(con
 		return control.Message{Logout: &res}, err
 	case control.OpImport:
 		if req.Preview {
-			lines, sum, err := preview(req.File)
-			return control.Message{Lines: lines, Sum: sum}, err
+			p, err := preview(req.File, s.sessions.Policy())
+			return control.Message{Preview: p}, err
 		}
-		names, err := profile.ImportProfiles(path, req.File, req.Sum)
+		res, err := profile.ImportProfiles(path, req.File, req.Sum, s.sessions.Policy(), s.sessions.Managed())
 		_, _ = s.sessions.Reload()
-		return control.Message{Names: names}, err
+		return control.Message{Names: res.Names, SetAside: res.SetAside}, err
 	case control.OpRemove:
 		res, err := s.remove(ctx, req.Profile)
 		return control.Message{Logout: &res}, err
 	case control.OpDefault:
-		return s.edit(profile.SetDefault(path, req.Profile))
+		return s.edit(profile.SetDefault(path, req.Profile, s.sessions.Managed()))
 	case control.OpClipboard:
-		return s.edit(profile.SetClipboardClear(path, time.Duration(req.Seconds)*time.Second))
+		return s.edit(profile.SetClipboardClear(path, time.Duration(req.Seconds)*time.Second, s.sessions.Managed()))
 	}
 	if req.Op.TrayOnly() {
 		return control.Message{}, control.Errorf(control.KindUsage, "%q needs the tray, and none is running", req.Op)
@@ -129,18 +131,42 @@ func (s *service) edit(err error) (control.Message, error) {
 	return control.Message{}, err
 }
 
-// preview says what importing file would add: per profile, where it signs
-// in and where its tokens go, for the person to confirm.
-func preview(file string) ([]string, string, error) {
-	cfg, sum, err := profile.ReadImport(file)
+// preview says what importing file would add, for the person to confirm:
+// who vouches for it, and per profile where it signs in and what else it
+// may do.
+func preview(file string, pol *policy.Policy) (*control.ImportPreview, error) {
+	imp, err := profile.ReadImport(file, pol)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
-	lines := make([]string, 0, len(cfg.Names))
-	for _, name := range cfg.Names {
-		lines = append(lines, name+": "+cfg.Profiles[name].Where())
+	p := &control.ImportPreview{File: file, Sum: imp.Sum, Signature: signatureName[imp.Vouch.Status],
+		Why: imp.Vouch.Why, Organization: imp.Vouch.Organization, Refused: imp.Refused}
+	if imp.Vouch.Vouched() {
+		p.Signer = imp.Vouch.Principal
 	}
-	return lines, sum, nil
+	for _, name := range imp.Config.Names {
+		pr := imp.Config.Profiles[name]
+		ip := control.ImportedProfile{Name: name, Where: pr.Where()}
+		for _, pw := range pr.Powers() {
+			ip.Powers = append(ip.Powers, profile.PowerWords(pw))
+		}
+		p.Profiles = append(p.Profiles, ip)
+	}
+	return p, nil
+}
+
+// organization names who manages this computer's tokentray: the policy's
+// organization, or "your organisation".
+func organization(pol *policy.Policy) string {
+	if pol != nil && pol.Organization != "" {
+		return pol.Organization
+	}
+	return "your organisation"
+}
+
+// signatureName is a signature's status on the wire.
+var signatureName = map[policy.Status]string{
+	policy.Unsigned: "unsigned", policy.Signed: "signed", policy.Mismatch: "mismatch", policy.NotAllowed: "not-allowed",
 }
 
 // remove takes a profile off this computer: signed out (the provider
@@ -151,6 +177,11 @@ func (s *service) remove(ctx context.Context, name string) (control.LogoutResult
 	if err != nil {
 		return control.LogoutResult{}, err
 	}
+	if p := sess.Profile(); p.Managed {
+		// Before the sign-out: a refusal must change nothing.
+		return control.LogoutResult{}, &control.Error{Kind: control.KindUsage, Profile: p.Name,
+			Msg: fmt.Sprintf("%s is managed by %s and cannot be removed here; you can sign out of it", p.Name, organization(s.sessions.Policy()))}
+	}
 	res, err := s.logout(ctx, name)
 	if err != nil {
 		return res, err
@@ -158,7 +189,7 @@ func (s *service) remove(ctx context.Context, name string) (control.LogoutResult
 	if err := s.sessions.Store().DeleteSecret(sess.Profile().Name); err != nil && !errors.Is(err, keychain.ErrNotFound) {
 		return res, errorFor(err, name)
 	}
-	_, err = s.edit(profile.RemoveProfile(s.sessions.Path(), sess.Profile().Name))
+	_, err = s.edit(profile.RemoveProfile(s.sessions.Path(), sess.Profile().Name, s.sessions.Managed()))
 	return res, err
 }
 

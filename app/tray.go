@@ -33,6 +33,7 @@ type trayItems struct {
 	notice    *menuItem
 	settings  *menuItem
 	autostart *menuItem
+	footer    *menuItem // "Managed by …", disabled
 	quit      *menuItem
 	stop      context.CancelFunc
 }
@@ -179,6 +180,10 @@ func (t *tray) render(v control.View, now time.Time) (next time.Duration) {
 	}
 	items.notice.setShown(m.notice != "")
 	items.autostart.setChecked(m.autostart)
+	if m.footer != "" {
+		items.footer.setTitle(m.footer)
+	}
+	items.footer.setShown(m.footer != "")
 	return m.next
 }
 
@@ -246,6 +251,8 @@ func (t *tray) build(names []string) {
 	systray.AddSeparator()
 	items.settings = addItem("Settings…", "Profiles, clipboard, start at login")
 	items.autostart = newItem(systray.AddMenuItemCheckbox("Start at login", "Start tokentray when you log in", false), "Start at login")
+	items.footer = addItem("", "")
+	items.footer.setEnabled(false)
 	items.quit = addItem("Quit", "Quit tokentray")
 	on(items.settings, func() { r.windows.open("settings", "") })
 	on(items.autostart, func() { _ = r.SetAutostart(!items.autostart.Checked()) })

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"net/url"
 	"time"
 
@@ -17,9 +18,16 @@ func viewOf(sessions *auth.Sessions) control.View {
 		NoFile: sessions.Missing()}
 	if err != nil {
 		v.ConfigErr = err.Error()
+		var ce *profile.ConfigError
+		v.ManagedErr = errors.As(err, &ce) && ce.Managed
+	}
+	if pol := sessions.Policy(); pol != nil {
+		v.Organization = pol.Organization
 	}
 	for _, s := range sessions.List() {
-		v.Profiles = append(v.Profiles, profileView(s.Profile(), s.Look()))
+		pv := profileView(s.Profile(), s.Look())
+		pv.Organization = v.Organization
+		v.Profiles = append(v.Profiles, pv)
 	}
 	return v
 }
@@ -29,6 +37,7 @@ func profileView(p *profile.Profile, st auth.State) control.ProfileView {
 		Name: p.Name, Provider: providerName(p), Issuer: issuerOf(p), Grant: grantOf(p), State: stateName(st.Kind), Who: st.Who, Scope: st.Scope,
 		Expiry: sec(st.Until), HasRefreshToken: st.HasRefreshToken, RefreshExpiry: sec(st.RefreshUntil),
 		ServiceAccount: p.Machine(), SignedInAt: sec(st.SignedInAt), RefreshedAt: sec(st.RefreshedAt), Since: sec(st.Since),
+		Managed: p.Managed,
 	}
 	if st.Err != nil {
 		pv.Err = errorFor(st.Err, p.Name)

@@ -42,7 +42,7 @@ func newWindows(exe, config string, stderr io.Writer, log *slog.Logger) *windows
 // windowKey: one settings window, one sign-in and one details window per
 // profile.
 func windowKey(kind, profile string) string {
-	if kind == "signin" || kind == "details" {
+	if kind == "signin" || kind == "details" || kind == "import" {
 		return kind + "/" + profile
 	}
 	return kind

@@ -17,6 +17,7 @@ import (
 
 	"github.com/tokentray/tokentray/auth/keychain"
 	"github.com/tokentray/tokentray/auth/plain"
+	"github.com/tokentray/tokentray/auth/policy"
 	"github.com/tokentray/tokentray/auth/profile"
 	"github.com/tokentray/tokentray/internal/control"
 )
@@ -56,6 +57,9 @@ type Options struct {
 	// Log receives what the session does, for troubleshooting; nil logs
 	// nothing. Tokens, codes and secrets are never logged.
 	Log *slog.Logger
+	// Policy is the machine's policy (nil: none): the managed profiles it
+	// names stand beside the person's (Sessions), and it judges imports.
+	Policy *policy.Policy
 	// TrustMemory lets Get hand out a fresh access token it read or stored
 	// before without reading the keychain again: for a long-lived process
 	// that serves many requests (the tray). A refresh always re-reads the

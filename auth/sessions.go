@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tokentray/tokentray/auth/keychain"
+	"github.com/tokentray/tokentray/auth/policy"
 	"github.com/tokentray/tokentray/auth/profile"
 )
 
@@ -22,11 +23,16 @@ type Sessions struct {
 	opts Options
 
 	mu     sync.Mutex
-	cfg    *profile.Config // the last file that read well; never nil
-	err    error           // why the file as it is now cannot be used
+	cfg    *profile.Config // the last files that read well, merged; never nil
+	err    error           // why the person's file as it is now cannot be used
 	stamp  fileStamp
 	loaded bool
-	byName map[string]*Session
+	// managed is the managed profile file as it last read well (nil: none
+	// or never), managedErr why it cannot be used now.
+	managed      *profile.Config
+	managedErr   error
+	managedStamp fileStamp
+	byName       map[string]*Session
 	// keep is set by Keep: sessions then run in the background until it ends.
 	keep context.Context
 	runs map[*Session]context.CancelFunc
@@ -94,13 +100,13 @@ func (s *Sessions) Reload() (Changes, error) {
 // reload reads the file if its stamp changed: what changed, whether it
 // was read at all, and the new sessions Keep must start. Callers hold s.mu.
 func (s *Sessions) reload() (ch Changes, reread bool, fresh []*Session, err error) {
-	fi, err := os.Stat(s.path)
-	var st fileStamp
-	if err == nil {
-		st = fileStamp{fi.ModTime(), fi.Size(), true}
+	st, ms := stampOf(s.path), stampOf(s.managedPath())
+	if s.loaded && st == s.stamp && ms == s.managedStamp {
+		return Changes{}, false, nil, s.errs()
 	}
-	if s.loaded && st == s.stamp {
-		return Changes{}, false, nil, s.err
+	if !s.loaded || ms != s.managedStamp {
+		s.managedStamp = ms
+		s.readManaged()
 	}
 	if st.ok && st.size == 0 && len(s.cfg.Names) > 0 {
 		// Caught between a rewrite's truncation and its write (os.WriteFile,
@@ -109,20 +115,20 @@ func (s *Sessions) reload() (ch Changes, reread bool, fresh []*Session, err erro
 		// looked at again quietly; after that it is a file with a mistake,
 		// and the last good profiles keep running.
 		if time.Since(st.mod) < time.Second {
-			return Changes{}, false, nil, s.err
+			return Changes{}, false, nil, s.errs()
 		}
 		s.loaded, s.stamp = true, st
 		s.err = &profile.ConfigError{File: s.path, Msg: "the file is empty; the profiles it held keep running until it holds them again"}
-		return Changes{}, true, nil, s.err
+		return Changes{}, true, nil, s.errs()
 	}
 	s.loaded, s.stamp = true, st
-	cfg, err := profile.LoadConfig(s.path)
+	cfg, err := profile.LoadBeside(s.path, s.managed)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		cfg, err = profile.NoConfig(s.path), nil
+		err = nil // no file of the person's yet: IT's profiles, or none
 	case err != nil:
 		s.err = err
-		return Changes{}, true, nil, err
+		return Changes{}, true, nil, s.errs()
 	}
 	s.err = nil
 	next := map[string]*Session{}
@@ -155,8 +161,59 @@ func (s *Sessions) reload() (ch Changes, reread bool, fresh []*Session, err erro
 		}
 	}
 	s.cfg, s.byName = cfg, next
-	return ch, true, fresh, nil
+	return ch, true, fresh, s.errs()
 }
+
+func stampOf(path string) fileStamp {
+	if path == "" {
+		return fileStamp{}
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return fileStamp{}
+	}
+	return fileStamp{fi.ModTime(), fi.Size(), true}
+}
+
+// managedPath is the managed profile file machine policy names, or "".
+func (s *Sessions) managedPath() string {
+	if s.opts.Policy == nil {
+		return ""
+	}
+	return s.opts.Policy.Profiles
+}
+
+// readManaged reads the managed profile file: a mistake in it keeps its
+// last good profiles (IT fixes it, not the person), and is said. Callers
+// hold s.mu.
+func (s *Sessions) readManaged() {
+	cfg, err := profile.LoadManaged(s.opts.Policy)
+	if err != nil {
+		s.managedErr = err
+		return
+	}
+	s.managed, s.managedErr = cfg, nil
+}
+
+// errs is why the files as they are now cannot be used: the person's
+// first, then IT's. Callers hold s.mu.
+func (s *Sessions) errs() error {
+	if s.err != nil {
+		return s.err
+	}
+	return s.managedErr
+}
+
+// Managed is the managed profile file as it last read well (nil: none).
+func (s *Sessions) Managed() *profile.Config {
+	_, _ = s.Reload()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.managed
+}
+
+// Policy is the machine policy the sessions follow (nil: none).
+func (s *Sessions) Policy() *policy.Policy { return s.opts.Policy }
 
 // Keep runs every session's background refresh (Session.Run) from now
 // until ctx ends, including those of profiles added later; a removed or
@@ -230,7 +287,7 @@ func (s *Sessions) Config() (*profile.Config, error) {
 	_, _ = s.Reload()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.cfg, s.err
+	return s.cfg, s.errs()
 }
 
 // Missing tells whether, at the last reload (Config, Session and Reload

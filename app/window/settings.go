@@ -29,6 +29,7 @@ type settingsUI struct {
 	welcome   *fyne.Container
 	importBtn *widget.Button
 	fileLabel *widget.Label
+	org       *widget.Label // "Managed by ACME Corp"
 	problem   *widget.Label
 	clear     *widget.Select
 	autostart *widget.Check
@@ -59,6 +60,8 @@ func newSettings(ctx context.Context, a fyne.App, t Tray) *settingsUI {
 	u.profiles = container.NewVBox()
 	u.fileLabel = widget.NewLabel("")
 	u.fileLabel.Wrapping = fyne.TextWrapBreak
+	u.org = widget.NewLabel("")
+	u.org.Hide()
 	u.problem = widget.NewLabel("")
 	u.problem.Wrapping = fyne.TextWrapWord
 	u.problem.Importance = widget.DangerImportance
@@ -92,6 +95,7 @@ func newSettings(ctx context.Context, a fyne.App, t Tray) *settingsUI {
 	)
 	u.w.SetContent(container.NewPadded(container.NewVBox(
 		widget.NewLabelWithStyle("Profiles", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		u.org,
 		u.problem,
 		u.welcome,
 		u.profiles,
@@ -131,37 +135,83 @@ func (u *settingsUI) importFile() {
 	d.Show()
 }
 
-// importPath shows what the profile file at path would add — where each
-// profile signs in and where its tokens go — and imports it once the person
-// agrees. A file from a lookalike sender shows its own addresses here.
+// importPath shows what the profile file at path would add — who vouches
+// for it, where each profile signs in and what else it may do — and
+// imports it once the person agrees. A file from a lookalike sender shows
+// "Not signed" and its own addresses here, and may do nothing more.
 func (u *settingsUI) importPath(path string) {
-	lines, sum, err := u.tray.PreviewImport(u.ctx, path)
+	p, err := u.tray.PreviewImport(u.ctx, path)
 	if err != nil {
 		u.report(err)
 		return
 	}
-	msg := "Add these profiles?\n\n" + strings.Join(lines, "\n") +
-		"\n\nOnly add a profile file your IT team sent you, and check the addresses above."
-	dialog.ShowConfirm("Import profile file", msg, func(ok bool) {
+	content := importContent(p)
+	if len(p.Refused) > 0 {
+		dialog.NewCustom("This profile file cannot be imported", "Close", content, u.w).Show()
+		return
+	}
+	dialog.NewCustomConfirm("Import profile file", "Import", "Cancel", content, func(ok bool) {
 		if !ok {
 			return
 		}
-		names, err := u.tray.Import(u.ctx, path, sum)
+		names, setAside, err := u.tray.Import(u.ctx, path, p.Sum)
 		if err != nil {
 			u.report(err)
 			return
 		}
-		dialog.ShowInformation("Profile added",
-			fmt.Sprintf("Added %s. Click Sign in next to it to sign in.", strings.Join(names, ", ")), u.w)
-	}, u.w)
+		msg := fmt.Sprintf("Added %s. Click Sign in next to it to sign in.", strings.Join(names, ", "))
+		if setAside != "" {
+			msg = "Your profile file could not be read, so it was kept aside and a new one was started. " + msg
+		}
+		dialog.ShowInformation("Profile added", msg, u.w)
+	}, u.w).Show()
+}
+
+// importContent is what the import dialog shows: who vouches for the file,
+// then each profile with where it signs in and what else it may do, then
+// why it cannot be imported, if it cannot.
+func importContent(p control.ImportPreview) fyne.CanvasObject {
+	sig := widget.NewLabelWithStyle(control.SignatureLine(p), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	sig.Wrapping = fyne.TextWrapWord
+	switch p.Signature {
+	case "signed":
+		sig.Importance = widget.SuccessImportance
+	case "mismatch":
+		sig.Importance = widget.DangerImportance
+	default:
+		sig.Importance = widget.WarningImportance
+	}
+	box := container.NewVBox(sig)
+	for _, pr := range p.Profiles {
+		box.Add(widget.NewLabelWithStyle(pr.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		box.Add(wrapped(pr.Where))
+		for _, pw := range pr.Powers {
+			box.Add(wrapped("• " + pw))
+		}
+	}
+	if len(p.Refused) > 0 {
+		for _, r := range p.Refused {
+			l := wrapped(r)
+			l.Importance = widget.DangerImportance
+			box.Add(l)
+		}
+		box.Add(wrapped("Ask your IT team for the file they signed."))
+	} else {
+		box.Add(wrapped("Only add a profile file your IT team sent you, and check the addresses above."))
+	}
+	scroll := container.NewVScroll(box)
+	scroll.SetMinSize(fyne.NewSize(460, 260))
+	return scroll
 }
 
 func (u *settingsUI) update(v control.View) {
 	u.updating = true
 	defer func() { u.updating = false }()
 	u.fileLabel.SetText("Profile file: " + v.ConfigPath)
+	u.org.SetText("Managed by " + v.Organization)
+	show(u.org, v.Organization != "")
 	if v.ConfigErr != "" {
-		u.problem.SetText("The profile file has a problem: " + v.ConfigErr)
+		u.problem.SetText(problemWords(v))
 		u.problem.Show()
 	} else {
 		u.problem.Hide()
@@ -180,6 +230,15 @@ func (u *settingsUI) update(v control.View) {
 		}
 	}
 	u.autostart.SetChecked(v.Autostart)
+}
+
+// problemWords says what is wrong with the profile files, in words staff
+// can act on: IT's to fix, or repaired by importing IT's file.
+func problemWords(v control.View) string {
+	if v.ManagedErr {
+		return "The profile file your organisation manages has a problem; tell your IT team. Your own profiles keep working."
+	}
+	return "The profile file has a problem: " + v.ConfigErr
 }
 
 // row is one profile: what it is and how it stands, and what can be done.
@@ -217,7 +276,15 @@ func (u *settingsUI) row(v control.View, p control.ProfileView, now time.Time) f
 				}
 			}, u.w)
 	})
-	info := widget.NewLabel(fmt.Sprintf("%s — %s\n%s", name, p.Provider, control.StatusLine(p, now)))
+	if p.Managed {
+		// IT's: the person signs in and out, but cannot remove it.
+		remove.Disable()
+	}
+	title := name
+	if p.Managed {
+		title += " (managed)"
+	}
+	info := widget.NewLabel(fmt.Sprintf("%s — %s\n%s", title, p.Provider, control.StatusLine(p, now)))
 	return container.NewBorder(nil, nil, nil, container.NewHBox(sameWidth(u.button, sign, def, remove)...), info)
 }
 

@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -28,8 +29,8 @@ type Tray interface {
 	CancelSignIn(ctx context.Context, profile string) error
 	CopySignInLink(ctx context.Context, profile string) error
 	OpenSignInPage(ctx context.Context, profile string) error
-	PreviewImport(ctx context.Context, file string) (lines []string, sum string, err error)
-	Import(ctx context.Context, file, sum string) ([]string, error)
+	PreviewImport(ctx context.Context, file string) (control.ImportPreview, error)
+	Import(ctx context.Context, file, sum string) (names []string, setAside string, err error)
 	Remove(ctx context.Context, profile string) (control.LogoutResult, error)
 	Logout(ctx context.Context, profile string) (control.LogoutResult, error)
 	SetDefault(ctx context.Context, profile string) error
@@ -82,6 +83,14 @@ func New(ctx context.Context, a fyne.App, t Tray, kind, profile string) (fyne.Wi
 	case "settings":
 		u := newSettings(ctx, a, t)
 		return u.w, u.update, nil
+	case "import":
+		// Settings with the import of one file asked at once (profile is
+		// its path): what `tokentray profiles import --window FILE` and a
+		// file manager's "Open with tokentray" show.
+		u := newSettings(ctx, a, t)
+		u.w.SetTitle("Import " + filepath.Base(profile))
+		u.importPath(profile)
+		return u.w, u.update, nil
 	case "signout":
 		u := newSignOut(ctx, a, t, profile)
 		return u.w, u.update, nil
@@ -92,7 +101,7 @@ func New(ctx context.Context, a fyne.App, t Tray, kind, profile string) (fyne.Wi
 		u := newCompact(ctx, a, t)
 		return u.w, u.update, nil
 	}
-	return nil, nil, errors.New("window: want signin, settings, signout, details or tray")
+	return nil, nil, errors.New("window: want signin, settings, import, signout, details or tray")
 }
 
 // errorOf is err as the contract's typed error (an error that did not

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -25,6 +26,9 @@ type recorder struct {
 	// token is the access token Inspect decodes; copied what CopyClaim
 	// copied last.
 	token, copied string
+	// preview is what PreviewImport answers (zero: an unsigned file with
+	// one plain profile).
+	preview control.ImportPreview
 }
 
 func (r *recorder) note(s string) error {
@@ -38,8 +42,8 @@ func (r *recorder) SignIn(_ context.Context, p string) error         { return r.
 func (r *recorder) CancelSignIn(_ context.Context, p string) error   { return r.note("cancel " + p) }
 func (r *recorder) CopySignInLink(_ context.Context, p string) error { return r.note("copylink " + p) }
 func (r *recorder) OpenSignInPage(_ context.Context, p string) error { return r.note("openpage " + p) }
-func (r *recorder) Import(_ context.Context, f, _ string) ([]string, error) {
-	return []string{"new"}, r.note("import " + f)
+func (r *recorder) Import(_ context.Context, f, _ string) ([]string, string, error) {
+	return []string{"new"}, "", r.note("import " + f)
 }
 func (r *recorder) Remove(_ context.Context, p string) (control.LogoutResult, error) {
 	return control.LogoutResult{}, r.note("remove " + p)
@@ -51,8 +55,13 @@ func (r *recorder) Copy(_ context.Context, p string, header bool) error {
 func (r *recorder) Logout(_ context.Context, p string) (control.LogoutResult, error) {
 	return control.LogoutResult{WasSignedIn: true, Revoked: true}, r.note("logout " + p)
 }
-func (r *recorder) PreviewImport(_ context.Context, f string) ([]string, string, error) {
-	return []string{"x: sign-in at https://id.example"}, "sum", r.note("preview " + f)
+func (r *recorder) PreviewImport(_ context.Context, f string) (control.ImportPreview, error) {
+	p := r.preview
+	if p.File == "" {
+		p = control.ImportPreview{File: f, Sum: "sum", Signature: "unsigned",
+			Profiles: []control.ImportedProfile{{Name: "x", Where: "sign-in at https://id.example"}}}
+	}
+	return p, r.note("preview " + f)
 }
 func (r *recorder) SetDefault(_ context.Context, p string) error { return r.note("default " + p) }
 func (r *recorder) SetClipboardClear(_ context.Context, d time.Duration) error {
@@ -467,4 +476,89 @@ func findCopy(t *testing.T, o fyne.CanvasObject, claim string) *widget.Button {
 		t.Fatalf("no copy button for the claim %q", claim)
 	}
 	return found
+}
+
+// deep lists the labels and buttons under o, through widgets' renderers
+// too: a dialog's content sits inside its own widget.
+func deep(o fyne.CanvasObject) (labels []string, buttons []*widget.Button) {
+	var visit func(o fyne.CanvasObject)
+	visit = func(o fyne.CanvasObject) {
+		if o == nil || !o.Visible() {
+			return
+		}
+		switch x := o.(type) {
+		case *widget.Label:
+			labels = append(labels, x.Text)
+			return
+		case *widget.Button:
+			buttons = append(buttons, x)
+			return
+		case *fyne.Container:
+			for _, c := range x.Objects {
+				visit(c)
+			}
+			return
+		}
+		if w, ok := o.(fyne.Widget); ok {
+			for _, c := range test.WidgetRenderer(w).Objects() {
+				visit(c)
+			}
+		}
+	}
+	visit(o)
+	return labels, buttons
+}
+
+// The import dialog says who vouches for the file before anything else,
+// shows each profile's powers, and offers Import only when the file may
+// be imported; a refused file gets its reasons and Close.
+func TestImportDialog(t *testing.T) {
+	signed := control.ImportPreview{File: "/tmp/it.toml", Sum: "s1", Signature: "signed", Signer: "it@acme.example", Organization: "ACME Corp",
+		Profiles: []control.ImportedProfile{{Name: "corp", Where: "sign-in at https://id.acme.example", Powers: []string{"gives its token to git for https://git.acme.example"}}}}
+	refused := control.ImportPreview{File: "/tmp/evil.toml", Sum: "s2", Signature: "unsigned",
+		Profiles: []control.ImportedProfile{{Name: "corp", Where: "sign-in at https://id.acme.example", Powers: []string{"gives its token to git for https://git.evil.example"}}},
+		Refused:  []string{"Profile corp: gives its token to git for https://git.evil.example (git_urls) — only a file your IT team signed may do that."}}
+	for _, c := range []struct {
+		name    string
+		preview control.ImportPreview
+		first   string
+		button  string
+		imports bool
+	}{
+		{"signed", signed, "Signed by it@acme.example (ACME Corp) ✓", "Import", true},
+		{"refused", refused, "Not signed.", "Close", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			a := test.NewTempApp(t)
+			rec := &recorder{preview: c.preview}
+			u := newSettings(context.Background(), a, rec)
+			u.w.Show()
+			u.importPath(c.preview.File)
+			labels, buttons := deep(u.w.Canvas().Overlays().Top())
+			if len(labels) == 0 || !slices.Contains(labels, c.first) {
+				t.Fatalf("labels %q, want %q", labels, c.first)
+			}
+			all := strings.Join(labels, "\n")
+			for _, want := range append(c.preview.Profiles[0].Powers, c.preview.Refused...) {
+				if !strings.Contains(all, want) {
+					t.Errorf("the dialog does not say %q:\n%s", want, all)
+				}
+			}
+			var names []string
+			var target *widget.Button
+			for _, b := range buttons {
+				names = append(names, b.Text)
+				if b.Text == c.button {
+					target = b
+				}
+			}
+			if target == nil || c.imports != slices.Contains(names, "Import") {
+				t.Fatalf("buttons %q", names)
+			}
+			test.Tap(target)
+			if got, want := rec.last() == "import "+c.preview.File, c.imports; got != want {
+				t.Errorf("after %s the tray was last asked %q", c.button, rec.last())
+			}
+		})
+	}
 }

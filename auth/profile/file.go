@@ -12,70 +12,130 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/tokentray/tokentray/auth/policy"
 	"github.com/tokentray/tokentray/auth/safefile"
 )
 
-// ReadImport reads and checks a profile file to import: what ImportProfiles
-// would add, for the person to confirm first (see Profile.Where), and a
-// digest of the file as read: ImportProfiles adds it only if it is still
-// exactly what was shown.
-func ReadImport(src string) (cfg *Config, sum string, err error) {
-	data, err := readImportFile(src)
-	if err != nil {
-		return nil, "", err
-	}
-	cfg, err = ParseConfig(src, data)
-	return cfg, digest(data), err
+// Import is a profile file read for import: what it would add, who
+// vouches for it, and a digest of what was read — the file and its
+// signature — so that only what the person was shown is imported.
+type Import struct {
+	File   string
+	Config *Config
+	Vouch  Vouch
+	Sum    string
+	// Refused says why it may not be imported (Vouch.Refusals); empty:
+	// it may.
+	Refused []string
 }
 
-func readImportFile(src string) ([]byte, error) {
-	data, err := safefile.ReadSmall(src)
+// ReadImport reads and checks a profile file to import and its signature
+// (FILE.sig), judged by the machine's policy pol (nil: none): what
+// ImportProfiles would add, for the person to confirm first.
+func ReadImport(src string, pol *policy.Policy) (*Import, error) {
+	data, sig, v, err := readImportFile(src, pol)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := ParseConfig(src, data)
+	if err != nil {
+		return nil, err
+	}
+	return &Import{File: src, Config: cfg, Vouch: v, Sum: digest(data, sig), Refused: v.Refusals(cfg)}, nil
+}
+
+// readImportFile reads a file to import and its signature, and judges
+// them.
+func readImportFile(src string, pol *policy.Policy) (data, sig []byte, v Vouch, err error) {
+	data, err = safefile.ReadSmall(src)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return nil, &ConfigError{File: src, Msg: "there is no such file", Err: err}
+			return nil, nil, v, &ConfigError{File: src, Msg: "there is no such file", Err: err}
 		}
-		return nil, &ConfigError{File: src, Msg: fmt.Sprintf("cannot read it: %v", err)}
+		return nil, nil, v, &ConfigError{File: src, Msg: fmt.Sprintf("cannot read it: %v", err)}
 	}
-	return data, nil
+	if pol == nil {
+		pol = &policy.Policy{}
+	}
+	if pol.Err != nil {
+		return nil, nil, v, &ConfigError{File: src, Managed: true, Err: pol.Err,
+			Msg: fmt.Sprintf("this computer's policy for tokentray cannot be read, so no profile file can be imported until it is fixed: %v", pol.Err)}
+	}
+	v = Vouch{Organization: pol.Organization, RequireSigned: pol.RequireSigned}
+	sig, unread := policy.ReadSignature(src)
+	if unread != nil {
+		v.Verdict = *unread
+	} else {
+		v.Verdict = pol.CheckSignature(data, sig, time.Now())
+	}
+	return data, sig, v, nil
 }
 
-func digest(data []byte) string {
-	sum := sha256.Sum256(data)
-	return hex.EncodeToString(sum[:])
+// digest is the SHA-256 of a file and its signature (none is not empty).
+func digest(data, sig []byte) string {
+	h := sha256.New()
+	h.Write(data)
+	if sig != nil {
+		h.Write([]byte{0})
+		h.Write(sig)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Imported is what an import did.
+type Imported struct {
+	Names []string
+	// SetAside is where the profile file that could not be read was kept
+	// before the import started a new one ("" when it was fine).
+	SetAside string
 }
 
 // ImportProfiles adds the profiles of the file at src (one that IT sent, or
 // one of tokentray's examples) to the profile file at dst, creating it if
-// needed — if the file is still the one ReadImport read (sum). Comments are
-// kept; a profile that exists already is an error, not an overwrite. The
-// result is checked: every profile and setting that was there is exactly as
-// it was, and every profile added is exactly as read — or nothing is
-// written. It returns the names added.
-func ImportProfiles(dst, src, sum string) ([]string, error) {
-	srcText, err := readImportFile(src)
+// needed — if the file and its signature are still what ReadImport read
+// (sum), and pol lets it in (Vouch.Refusals). Comments are kept; a profile
+// that exists already — in dst, or among the names taken by the profiles
+// IT manages — is an error, not an overwrite. A dst that cannot be read
+// (a mistake the person cannot fix) is set aside as dst.broken-DATE and
+// the import starts a new one: importing IT's corrected file is the
+// repair. The result is checked: every profile and setting that was there
+// is exactly as it was, and every profile added is exactly as read — or
+// nothing is written.
+func ImportProfiles(dst, src, sum string, pol *policy.Policy, managed *Config) (Imported, error) {
+	var res Imported
+	srcText, sig, v, err := readImportFile(src, pol)
 	if err != nil {
-		return nil, err
+		return res, err
 	}
-	if digest(srcText) != sum {
-		return nil, &ConfigError{File: src, Msg: "the file changed since its profiles were shown, so nothing was imported; import it again"}
+	if digest(srcText, sig) != sum {
+		return res, &ConfigError{File: src, Msg: "the file or its signature changed since its profiles were shown, so nothing was imported; import it again"}
 	}
 	in, err := ParseConfig(src, srcText)
 	if err != nil {
-		return nil, err
+		return res, err
+	}
+	if refused := v.Refusals(in); len(refused) > 0 {
+		return res, &RefusedError{File: src, Reasons: refused}
 	}
 	dstText, err := safefile.ReadSmall(dst)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, &ConfigError{File: dst, Msg: fmt.Sprintf("cannot read the profile file: %v", err)}
+		return res, &ConfigError{File: dst, Msg: fmt.Sprintf("cannot read the profile file: %v", err)}
 	}
 	cur := EmptyConfig(dst)
 	if len(dstText) > 0 {
-		if cur, err = ParseConfig(dst, dstText); err != nil {
-			return nil, fmt.Errorf("fix the profile file before importing into it: %w", err)
+		if cur, err = parse(dst, dstText, managed); err != nil {
+			if res.SetAside, err = setAside(dst); err != nil {
+				return res, err
+			}
+			cur, dstText = EmptyConfig(dst), nil
 		}
 	}
 	for _, name := range in.Names {
 		if _, ok := cur.Profiles[name]; ok {
-			return nil, &ConfigError{File: dst, Profile: name, Msg: fmt.Sprintf("already exists; remove it first, or rename it in %s", src)}
+			return res, &ConfigError{File: dst, Profile: name, Msg: fmt.Sprintf("already exists; remove it first, or rename it in %s", src)}
+		}
+		if managed.has(name) {
+			return res, &ConfigError{File: src, Profile: name, Msg: "is the name of a profile your organisation manages on this computer; rename it in " + src}
 		}
 	}
 	var out bytes.Buffer
@@ -97,19 +157,41 @@ func ImportProfiles(dst, src, sum string) ([]string, error) {
 	if out.Len() > 0 {
 		out.WriteByte('\n')
 	}
-	fmt.Fprintf(&out, "# Imported from %s on %s\n", printable(filepath.Base(src)), time.Now().Format("2006-01-02"))
+	signed := ""
+	if v.Vouched() {
+		signed = ", signed by " + printable(v.Principal)
+	}
+	fmt.Fprintf(&out, "# Imported from %s%s on %s\n", printable(filepath.Base(src)), signed, time.Now().Format("2006-01-02"))
 	out.WriteString(body)
-	merged, err := ParseConfig(dst, out.Bytes())
+	merged, err := parse(dst, out.Bytes(), managed)
 	if err != nil {
-		return nil, fmt.Errorf("the merged profile file would not be valid, so nothing was changed: %w", err)
+		return res, fmt.Errorf("the merged profile file would not be valid, so nothing was changed: %w", err)
 	}
 	if err := sameAfterImport(cur, in, merged); err != nil {
-		return nil, &ConfigError{File: src, Msg: "importing it would change more than it adds, so nothing was changed: " + err.Error()}
+		return res, &ConfigError{File: src, Msg: "importing it would change more than it adds, so nothing was changed: " + err.Error()}
 	}
 	if err := safefile.WriteAtomic(dst, out.Bytes()); err != nil {
-		return nil, err
+		return res, err
 	}
-	return in.Names, nil
+	res.Names = in.Names
+	return res, nil
+}
+
+// setAside keeps a profile file that cannot be read next to where it was,
+// as path.broken-DATE (never over an earlier one), for IT to look at.
+func setAside(path string) (string, error) {
+	base := path + ".broken-" + time.Now().Format("2006-01-02")
+	aside := base
+	for n := 2; ; n++ {
+		if _, err := os.Lstat(aside); errors.Is(err, os.ErrNotExist) {
+			break
+		}
+		aside = fmt.Sprintf("%s-%d", base, n)
+	}
+	if err := os.Rename(path, aside); err != nil {
+		return "", fmt.Errorf("set the profile file that cannot be read aside: %w", err)
+	}
+	return aside, nil
 }
 
 // sameAfterImport checks a merged file: the profiles and settings that were
@@ -168,9 +250,9 @@ func dropLine(text string, line int) string {
 }
 
 // SetDefault makes name the profile used when a command names none.
-func SetDefault(path, name string) error {
-	return editConfig(path, func(cfg *Config, text string, idx keyIndex) (string, error) {
-		if _, ok := cfg.Profiles[name]; !ok {
+func SetDefault(path, name string, managed *Config) error {
+	return editConfig(path, managed, func(cfg *Config, text string, idx keyIndex) (string, error) {
+		if _, ok := cfg.Profiles[name]; !ok && !managed.has(name) {
 			return "", &ConfigError{File: path, Key: "default", Msg: fmt.Sprintf("there is no profile named %q", name)}
 		}
 		return setTopLevel(text, idx, "default", fmt.Sprintf("%q", name)), nil
@@ -178,8 +260,8 @@ func SetDefault(path, name string) error {
 }
 
 // SetClipboardClear sets clipboard_clear, in whole seconds (0 = never).
-func SetClipboardClear(path string, d time.Duration) error {
-	return editConfig(path, func(_ *Config, text string, idx keyIndex) (string, error) {
+func SetClipboardClear(path string, d time.Duration, managed *Config) error {
+	return editConfig(path, managed, func(_ *Config, text string, idx keyIndex) (string, error) {
 		return setTopLevel(text, idx, "clipboard_clear", fmt.Sprint(int(d/time.Second))), nil
 	})
 }
@@ -187,8 +269,11 @@ func SetClipboardClear(path string, d time.Duration) error {
 // RemoveProfile deletes a profile's table from the file (and the default
 // line when it named that profile). The keychain is not touched: sign out
 // first to revoke and delete the tokens.
-func RemoveProfile(path, name string) error {
-	return editConfig(path, func(cfg *Config, text string, idx keyIndex) (string, error) {
+func RemoveProfile(path, name string, managed *Config) error {
+	return editConfig(path, managed, func(cfg *Config, text string, idx keyIndex) (string, error) {
+		if managed.has(name) {
+			return "", &ConfigError{File: path, Profile: name, Msg: "is managed by your organisation on this computer and cannot be removed here"}
+		}
 		if _, ok := cfg.Profiles[name]; !ok {
 			return "", &ConfigError{File: path, Profile: name, Msg: "no such profile"}
 		}
@@ -221,12 +306,12 @@ func RemoveProfile(path, name string) error {
 // editConfig applies edit to the profile file's text, checks that the result
 // is still a valid profile file, and replaces the file atomically; on any
 // error the file is left as it was.
-func editConfig(path string, edit func(cfg *Config, text string, idx keyIndex) (string, error)) error {
+func editConfig(path string, managed *Config, edit func(cfg *Config, text string, idx keyIndex) (string, error)) error {
 	data, err := safefile.ReadSmall(path)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return &ConfigError{File: path, Msg: fmt.Sprintf("cannot read the profile file: %v", err)}
 	}
-	cfg, err := ParseConfig(path, data)
+	cfg, err := parse(path, data, managed)
 	if err != nil {
 		return fmt.Errorf("fix the profile file first: %w", err)
 	}
@@ -235,7 +320,7 @@ func editConfig(path string, edit func(cfg *Config, text string, idx keyIndex) (
 	if err != nil {
 		return err
 	}
-	if _, err := ParseConfig(path, []byte(text)); err != nil {
+	if _, err := parse(path, []byte(text), managed); err != nil {
 		return fmt.Errorf("the edited profile file would not be valid, so nothing was changed: %w", err)
 	}
 	return safefile.WriteAtomic(path, []byte(text))

@@ -6,6 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/tokentray/tokentray/auth/policy"
+	"github.com/tokentray/tokentray/internal/testkit"
 )
 
 // The shipped examples are valid profile files.
@@ -21,17 +24,48 @@ func TestExamplesParse(t *testing.T) {
 	}
 }
 
-// importFile imports src as a person does: shown first, then added.
+// importFile imports src as a person does: shown first, then added, with
+// no machine policy.
 func importFile(dst, src string) ([]string, error) {
-	_, sum, _ := ReadImport(src)
-	return ImportProfiles(dst, src, sum)
+	return importWith(dst, src, nil)
+}
+
+func importWith(dst, src string, pol *policy.Policy) ([]string, error) {
+	imp, err := ReadImport(src, pol)
+	if err != nil {
+		return nil, err
+	}
+	res, err := ImportProfiles(dst, src, imp.Sum, pol, nil)
+	return res.Names, err
+}
+
+// signedCopy copies an example to a file of the test's and signs it as IT
+// would; pol is a policy that lists the signer.
+func signedCopy(t *testing.T, example string) (file string, pol *policy.Policy) {
+	t.Helper()
+	it := testkit.NewSigner(t, "it@acme.example", "")
+	data, err := os.ReadFile(example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file = filepath.Join(t.TempDir(), filepath.Base(example))
+	if err := os.WriteFile(file, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	it.Sign(t, file)
+	return file, &policy.Policy{AllowedSigners: it.AllowedSigners, Organization: "ACME Corp"}
 }
 
 func TestImportProfiles(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "tokentray")
 	dst := filepath.Join(dir, "profiles.toml")
+	// LightFi and Frame.io receive the sign-in on a fixed port: a power,
+	// which only a file IT signed may carry.
+	signed := map[string]string{}
+	var pol *policy.Policy
 	for _, ex := range []string{"lightfi", "frameio", "disruptive"} {
-		names, err := importFile(dst, "../../examples/"+ex+".toml")
+		signed[ex], pol = signedCopy(t, "../../examples/"+ex+".toml")
+		names, err := importWith(dst, signed[ex], pol)
 		if err != nil || len(names) != 1 || names[0] != ex {
 			t.Fatalf("import %s: %v %v", ex, names, err)
 		}
@@ -51,9 +85,9 @@ func TestImportProfiles(t *testing.T) {
 	}
 
 	// Importing a name that exists changes nothing.
-	_, err = importFile(dst, "../../examples/lightfi.toml")
+	_, err = importWith(dst, signed["disruptive"], pol)
 	var ce *ConfigError
-	if !errors.As(err, &ce) || ce.Profile != "lightfi" || !strings.Contains(err.Error(), "already exists") {
+	if !errors.As(err, &ce) || ce.Profile != "disruptive" || !strings.Contains(err.Error(), "already exists") {
 		t.Errorf("second import: %v", err)
 	}
 	if after, _ := os.ReadFile(dst); string(after) != string(data) {
@@ -115,20 +149,20 @@ audience = "x"
 	if err := os.WriteFile(path, []byte(orig), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := SetDefault(path, "b"); err != nil {
+	if err := SetDefault(path, "b", nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := SetDefault(path, "nope"); err == nil {
+	if err := SetDefault(path, "nope", nil); err == nil {
 		t.Error("SetDefault accepted a profile that does not exist")
 	}
-	if err := SetClipboardClear(path, 0); err != nil {
+	if err := SetClipboardClear(path, 0, nil); err != nil {
 		t.Fatal(err)
 	}
 	cfg, err := LoadConfig(path)
 	if err != nil || cfg.Default != "b" || cfg.ClipboardClear != 0 {
 		t.Fatalf("after edits: %+v, %v", cfg, err)
 	}
-	if err := RemoveProfile(path, "b"); err != nil {
+	if err := RemoveProfile(path, "b", nil); err != nil {
 		t.Fatal(err)
 	}
 	data, _ := os.ReadFile(path)
@@ -144,7 +178,7 @@ audience = "x"
 	if strings.Contains(string(data), "b.toml") || strings.Contains(string(data), "audience") {
 		t.Errorf("b is not entirely gone:\n%s", data)
 	}
-	if err := RemoveProfile(path, "a"); err != nil {
+	if err := RemoveProfile(path, "a", nil); err != nil {
 		t.Fatal(err)
 	}
 	if cfg, err := LoadConfig(path); err != nil || len(cfg.Names) != 0 {
@@ -217,15 +251,16 @@ func TestImportOnlyWhatWasShown(t *testing.T) {
 	if err := os.WriteFile(src, []byte(shown), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	_, sum, err := ReadImport(src)
+	imp, err := ReadImport(src, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	sum := imp.Sum
 	swapped := "[profile.corp]\nauth_url = \"https://id.example.com/a\"\ntoken_url = \"https://tokens.example.net/t\"\nclient_id = \"c\"\nsend_tokens_to_other_origins = [\"https://tokens.example.net\"]\n"
 	if err := os.WriteFile(src, []byte(swapped), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ImportProfiles(dst, src, sum); err == nil || !strings.Contains(err.Error(), "changed since") {
+	if _, err := ImportProfiles(dst, src, sum, nil, nil); err == nil || !strings.Contains(err.Error(), "changed since") {
 		t.Errorf("a file swapped after it was shown: %v", err)
 	}
 	if _, err := os.Stat(dst); err == nil {

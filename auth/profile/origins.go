@@ -179,7 +179,7 @@ func (p *Profile) Where() string {
 		s = "sign-in at " + Origin(page)
 	}
 	if p.AuthURL == "" && p.Issuer != "" {
-		s += " (its discovery document names the endpoints)"
+		s += " (the provider names its other addresses)"
 	}
 	var other []string
 	add := func(v string) {

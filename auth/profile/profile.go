@@ -180,6 +180,12 @@ type Config struct {
 	Names []string
 	// NoFile: there is no profile file (NoConfig).
 	NoFile bool
+	// ManagedPath is the managed profile file its profiles marked Managed
+	// come from ("" for none).
+	ManagedPath string
+	// Shadowed are the person's profiles hidden by a managed one of the
+	// same name.
+	Shadowed []string
 }
 
 // ConfigError is a problem in a profile file. Its message names the file, the
@@ -192,6 +198,8 @@ type ConfigError struct {
 	Msg     string
 	// Err is the cause, when there is one (fs.ErrNotExist: no file yet).
 	Err error
+	// Managed: the file is the managed profile file, IT's to fix.
+	Managed bool
 }
 
 func (e *ConfigError) Unwrap() error { return e.Err }
@@ -263,7 +271,11 @@ func LoadConfig(path string) (*Config, error) {
 
 // ParseConfig checks a profile file's contents; path is only used in errors
 // and to resolve relative ca_file paths.
-func ParseConfig(path string, data []byte) (*Config, error) {
+func ParseConfig(path string, data []byte) (*Config, error) { return parse(path, data, nil) }
+
+// parse is ParseConfig for a person's file beside the profiles IT manages
+// (nil: none), whose names its default may use.
+func parse(path string, data []byte, managed *Config) (*Config, error) {
 	var shape fileShape
 	dec := toml.NewDecoder(bytes.NewReader(data)).DisallowUnknownFields()
 	if err := dec.Decode(&shape); err != nil {
@@ -325,7 +337,7 @@ func ParseConfig(path string, data []byte) (*Config, error) {
 	if err := cfg.checkGitClaims(); err != nil {
 		return nil, err
 	}
-	if cfg.Default != "" {
+	if cfg.Default != "" && !managed.has(cfg.Default) {
 		if _, ok := cfg.Profiles[cfg.Default]; !ok {
 			return nil, &ConfigError{File: path, Line: idx.lines["default"], Key: "default", Msg: fmt.Sprintf("there is no profile named %q", cfg.Default)}
 		}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 )
 
@@ -18,7 +19,12 @@ const MaxSize = 1 << 20
 // file may come from anyone: /dev/zero must not fill the memory, nor a
 // FIFO hang every command. The open does not block, and only regular files
 // are read.
-func ReadSmall(path string) ([]byte, error) {
+func ReadSmall(path string) ([]byte, error) { return Read(path, MaxSize, nil) }
+
+// Read reads a regular file of at most limit bytes, as ReadSmall does;
+// check, when not nil, vets the file as opened (its owner, its mode)
+// before a byte is read, so that what was checked is what is read.
+func Read(path string, limit int64, check func(path string, fi fs.FileInfo) error) ([]byte, error) {
 	f, err := os.OpenFile(path, os.O_RDONLY|openNonblock, 0)
 	if err != nil {
 		return nil, err
@@ -31,12 +37,19 @@ func ReadSmall(path string) ([]byte, error) {
 	if !fi.Mode().IsRegular() {
 		return nil, &os.PathError{Op: "read", Path: path, Err: errors.New("not a regular file")}
 	}
-	if fi.Size() > MaxSize {
-		return nil, &os.PathError{Op: "read", Path: path, Err: fmt.Errorf("larger than %d KB", MaxSize>>10)}
+	if check != nil {
+		if err := check(path, fi); err != nil {
+			return nil, err
+		}
 	}
-	data, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
-	if err == nil && len(data) > MaxSize {
-		err = &os.PathError{Op: "read", Path: path, Err: fmt.Errorf("larger than %d KB", MaxSize>>10)}
+	tooLarge := &os.PathError{Op: "read", Path: path, Err: fmt.Errorf("larger than %d KB", limit>>10)}
+	if fi.Size() > limit {
+		return nil, tooLarge
+	}
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err == nil && int64(len(data)) > limit {
+		// It grew, or its size was not known (/proc).
+		return nil, tooLarge
 	}
 	return data, err
 }

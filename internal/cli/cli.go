@@ -20,6 +20,7 @@ import (
 
 	"github.com/tokentray/tokentray/app"
 	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/auth/policy"
 	"github.com/tokentray/tokentray/auth/profile"
 	"github.com/tokentray/tokentray/internal/control"
 	"github.com/tokentray/tokentray/internal/control/client"
@@ -93,7 +94,7 @@ secret, 3 sign-in needed, 4 provider unreachable and no valid access token.`,
 	})
 	root.AddCommand(e.loginCmd(), e.tokenCmd(), e.statusCmd(), e.logoutCmd(), e.profilesCmd(),
 		e.secretCmd(), e.execCmd(), e.gitCredentialCmd(), e.kubectlCredentialCmd(), e.inspectCmd(),
-		e.doctorCmd(), e.versionCmd(version))
+		e.doctorCmd(), e.policyCmd(), e.versionCmd(version))
 	strictGroups(root)
 	return root
 }
@@ -211,12 +212,22 @@ func (e *env) logger() *slog.Logger {
 	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
 
+// loadConfig reads the person's profile file beside the profiles IT
+// manages: a broken managed file leaves the person's own profiles usable.
 func (e *env) loadConfig() (*profile.Config, error) {
 	path, err := e.configPath()
 	if err != nil {
 		return nil, err
 	}
-	return profile.LoadConfig(path)
+	managed, err := profile.LoadManaged(policy.Current())
+	if err != nil && e.verbose {
+		e.logger().Debug("the managed profile file cannot be used", "err", err)
+	}
+	cfg, err := profile.LoadBeside(path, managed)
+	if errors.Is(err, os.ErrNotExist) && len(cfg.Names) > 0 {
+		err = nil // no file of the person's, but IT's profiles
+	}
+	return cfg, err
 }
 
 // profileArg resolves the named (or default) profile.
@@ -257,7 +268,7 @@ func (e *env) client() (*client.Client, error) {
 		// No private runtime dir: no tray can be reached either.
 		e.logger().Debug("no control socket", "err", err)
 	}
-	cl.Direct = app.Direct(path, auth.Options{Log: e.logger()})
+	cl.Direct = app.Direct(path, auth.Options{Log: e.logger(), Policy: policy.Current()})
 	cl.Log = e.logger()
 	return cl, nil
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/auth/keychain"
+	"github.com/tokentray/tokentray/auth/policy"
 	"github.com/tokentray/tokentray/auth/profile"
 	"github.com/tokentray/tokentray/internal/control"
 	"github.com/tokentray/tokentray/internal/control/client"
@@ -74,7 +75,25 @@ func (e *env) diagnose(ctx context.Context) []finding {
 	if err != nil {
 		return []finding{{what: "profile file", seen: err.Error()}}
 	}
-	cfg, err := profile.LoadConfig(path)
+	switch pol := policy.Current(); {
+	case pol.Err != nil:
+		out = append(out, finding{what: "policy", seen: pol.Err.Error(), fix: "tell your IT team: no profile file can be imported until it is fixed"})
+	case pol.Where == "":
+		out = append(out, finding{what: "policy", seen: "none set for this computer", ok: true, absent: true})
+	default:
+		seen := "from " + pol.Where
+		if pol.Organization != "" {
+			seen = "Managed by " + pol.Organization + ", " + seen
+		}
+		if pol.RequireSigned {
+			seen += "; only signed profile files can be imported"
+		}
+		out = append(out, finding{what: "policy", seen: seen, ok: true})
+	}
+	if _, err := profile.LoadManaged(policy.Current()); err != nil {
+		out = append(out, finding{what: "managed profiles", seen: err.Error(), fix: "tell your IT team; your own profiles keep working"})
+	}
+	cfg, err := e.loadConfig()
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 		out = append(out, finding{what: "profile file", seen: "none yet at " + path, fix: "import the file your IT team sent: tokentray profiles import FILE"})

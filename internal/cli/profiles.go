@@ -11,6 +11,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tokentray/tokentray/auth/policy"
+	"github.com/tokentray/tokentray/auth/profile"
 	"github.com/tokentray/tokentray/internal/control"
 	"golang.org/x/term"
 )
@@ -38,13 +40,24 @@ func (e *env) profilesCmd() *cobra.Command {
 				if p.JWTBearer() {
 					client = p.Email
 				}
+				var marks []string
+				if name == cfg.DefaultName() {
+					marks = append(marks, "default")
+				}
+				if p.Managed {
+					marks = append(marks, "managed")
+				}
 				mark := ""
-				if name == cfg.Default {
-					mark = " (default)"
+				if len(marks) > 0 {
+					mark = " (" + strings.Join(marks, ", ") + ")"
 				}
 				fmt.Fprintf(tw, "%s%s\t%s\t%s\n", name, mark, p.Where(), client)
 			}
-			return tw.Flush()
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			e.sayManaged(cfg)
+			return nil
 		},
 	}
 	cmd.AddCommand(e.importCmd(), e.removeCmd())
@@ -52,7 +65,7 @@ func (e *env) profilesCmd() *cobra.Command {
 }
 
 func (e *env) importCmd() *cobra.Command {
-	var yes bool
+	var yes, window bool
 	cmd := &cobra.Command{
 		Use:   "import FILE",
 		Short: "Add the profiles of a file your IT team sent",
@@ -62,11 +75,27 @@ Comments are kept; nothing that is there already changes.`,
 		Example: "  tokentray profiles import ~/Downloads/lightfi.toml",
 		Args:    usage(argCount(1, 1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if window {
+				return e.importWindow(args[0])
+			}
 			return e.importProfiles(args[0], yes)
 		},
 	}
-	cmd.Flags().BoolVar(&yes, "yes", false, "import without asking (the addresses are still shown)")
+	cmd.Flags().BoolVar(&yes, "yes", false, "import without asking (what the file may do is still shown)")
+	cmd.Flags().BoolVar(&window, "window", false, "ask in the tray's window instead of here (for a file manager's \"Open with\")")
 	return cmd
+}
+
+// importWindow asks the tray to show the import of file in its window.
+func (e *env) importWindow(file string) error {
+	if abs, err := filepath.Abs(file); err == nil {
+		file = abs
+	}
+	b, err := e.client()
+	if err != nil {
+		return err
+	}
+	return b.Show(e.ctx, "import", file)
 }
 
 // importProfiles shows where each profile in file signs in and sends its
@@ -79,13 +108,13 @@ func (e *env) importProfiles(file string, yes bool) error {
 	if err != nil {
 		return err
 	}
-	lines, sum, err := b.PreviewImport(e.ctx, file)
+	p, err := b.PreviewImport(e.ctx, file)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "%s holds:\n", control.Printable(filepath.Base(file)))
-	for _, l := range lines {
-		fmt.Fprintf(e.stderr, "  %s\n", control.Printable(l))
+	e.showPreview(p)
+	if len(p.Refused) > 0 {
+		return &control.Error{Kind: control.KindUntrusted, Msg: strings.Join(p.Refused, "\n  ")}
 	}
 	if f, ok := e.stdin.(*os.File); ok && !yes && term.IsTerminal(int(f.Fd())) {
 		fmt.Fprint(e.stderr, "Add them? Only add a file your IT team sent you. [y/N] ")
@@ -95,9 +124,12 @@ func (e *env) importProfiles(file string, yes bool) error {
 			return nil
 		}
 	}
-	names, err := b.Import(e.ctx, file, sum)
+	names, setAside, err := b.Import(e.ctx, file, p.Sum)
 	if err != nil {
 		return err
+	}
+	if setAside != "" {
+		fmt.Fprintf(e.stderr, "Your profile file could not be read, so it was kept as %s and a new one was started.\n", setAside)
 	}
 	fmt.Fprintf(e.stderr, "Added %s to %s.\n", strings.Join(names, ", "), b.Config)
 	// What to do next, per profile: fill in example values, save a secret,
@@ -111,6 +143,8 @@ func (e *env) importProfiles(file string, yes bool) error {
 		switch key, val := p.Placeholder(); {
 		case key != "":
 			fmt.Fprintf(e.stderr, "  %s still holds an example value (%s = %q): put in what your provider gave you, then run `tokentray login %s`.\n", name, key, val, name)
+		case p.NeedsKey():
+			fmt.Fprintf(e.stderr, "  %s signs with a private key: save the key file your IT team gave you with `tokentray secret set %s --key FILE`, then run `tokentray login %s`.\n", name, name, name)
 		case p.NeedsSecret():
 			fmt.Fprintf(e.stderr, "  %s needs its secret: run `tokentray secret set %s`, then `tokentray login %s`.\n", name, name, name)
 		default:
@@ -118,6 +152,31 @@ func (e *env) importProfiles(file string, yes bool) error {
 		}
 	}
 	return nil
+}
+
+// sayManaged says, below a list of profiles, who manages this computer's
+// tokentray and which of the person's profiles IT's hide.
+func (e *env) sayManaged(cfg *profile.Config) {
+	if org := policy.Current().Organization; org != "" {
+		fmt.Fprintf(e.stdout, "Managed by %s.\n", org)
+	}
+	for _, name := range cfg.Shadowed {
+		fmt.Fprintf(e.stderr, "tokentray: your profile %s is hidden by the one of that name your organisation manages; rename it in %s to use it.\n", name, cfg.Path)
+	}
+}
+
+// showPreview says who vouches for a file to import, and per profile where
+// it signs in and what else it may do — before the person agrees.
+func (e *env) showPreview(p control.ImportPreview) {
+	w := e.stderr
+	fmt.Fprintf(w, "%s: %s\n", control.Printable(filepath.Base(p.File)), control.Printable(control.SignatureLine(p)))
+	fmt.Fprintln(w, "It holds:")
+	for _, pr := range p.Profiles {
+		fmt.Fprintf(w, "  %s: %s\n", control.Printable(pr.Name), control.Printable(pr.Where))
+		for _, pw := range pr.Powers {
+			fmt.Fprintf(w, "    %s\n", control.Printable(pw))
+		}
+	}
 }
 
 func (e *env) removeCmd() *cobra.Command {

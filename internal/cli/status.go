@@ -81,9 +81,15 @@ func (e *env) statusTable(v control.View, now time.Time) {
 		if name == v.Default {
 			name += " (default)"
 		}
+		if p.Managed {
+			name += " (managed)"
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", name, state, control.Printable(who), exp, rt)
 	}
 	tw.Flush()
+	if v.Organization != "" {
+		fmt.Fprintf(e.stdout, "Managed by %s.\n", control.Printable(v.Organization))
+	}
 }
 
 func describeExpiry(exp, now time.Time) string {

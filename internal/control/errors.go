@@ -27,6 +27,7 @@ const (
 	KindRefused     Kind = "refused"      // the provider said no at sign-in
 	KindSecret      Kind = "secret"       // the client secret is missing, or saved for other settings
 	KindKey         Kind = "key"          // the private key has not been handed over, or is not one
+	KindUntrusted   Kind = "untrusted"    // a profile file asks for more than who vouches for it allows
 	KindPlaceholder Kind = "placeholder"  // the profile still holds an example value
 	// KindMisconfigured: the provider contradicts the profile (its
 	// discovery names another issuer): a setting to fix, not an outage.
@@ -66,6 +67,8 @@ type Error struct {
 	// Said is the provider's own words about a refusal, without its
 	// error codes: what a window shows below the headline.
 	Said string `json:"said,omitempty"`
+	// Managed: the KindConfig file is the one IT manages, IT's to fix.
+	Managed bool `json:"managed,omitempty"`
 }
 
 func (e *Error) Error() string { return e.Msg }
@@ -107,7 +110,7 @@ const (
 // ExitCode is the command line's exit code for a failure of kind k.
 func ExitCode(k Kind) int {
 	switch k {
-	case KindUsage, KindConfig, KindSecret, KindKey, KindPlaceholder, KindNoProfiles, KindUnknownProfile, KindMisconfigured:
+	case KindUsage, KindConfig, KindSecret, KindKey, KindUntrusted, KindPlaceholder, KindNoProfiles, KindUnknownProfile, KindMisconfigured:
 		return ExitUsage
 	case KindSignIn:
 		return ExitSignIn

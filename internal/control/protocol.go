@@ -35,13 +35,17 @@ type Op string
 
 // Ops of the control socket.
 const (
-	OpPing      Op = "ping"
-	OpToken     Op = "token"     // an access token valid for MinValid
-	OpGitToken  Op = "gittoken"  // the same, for the profile whose git_urls hold GitURL
-	OpStatus    Op = "status"    // the View
-	OpLogin     Op = "login"     // sign in; streams the sign-in URL, then the result
-	OpLogout    Op = "logout"    // revoke and forget
-	OpImport    Op = "import"    // add a profile file's profiles
+	OpPing     Op = "ping"
+	OpToken    Op = "token"    // an access token valid for MinValid
+	OpGitToken Op = "gittoken" // the same, for the profile whose git_urls hold GitURL
+	OpStatus   Op = "status"   // the View
+	OpLogin    Op = "login"    // sign in; streams the sign-in URL, then the result
+	OpLogout   Op = "logout"   // revoke and forget
+	// OpImport adds a profile file's profiles, judged by who vouches for
+	// the file. Not "import": a tray from before signatures, asked that,
+	// would add a file's powers unchecked; asked this, it refuses, and the
+	// caller imports itself.
+	OpImport    Op = "import2"
 	OpRemove    Op = "remove"    // remove a profile
 	OpDefault   Op = "default"   // set the default profile
 	OpClipboard Op = "clipboard" // set clipboard_clear
@@ -112,12 +116,45 @@ type Message struct {
 	Login      *LoginResult  `json:"login,omitempty"`
 	Logout     *LogoutResult `json:"logout,omitempty"`
 	Names      []string      `json:"names,omitempty"`
-	// Lines describe, one per profile, what an import would add; Sum is
-	// the digest of the file as shown.
-	Lines []string `json:"lines,omitempty"`
-	Sum   string   `json:"sum,omitempty"`
-	Err   *Error   `json:"error,omitempty"`
-	Done  bool     `json:"done,omitempty"`
+	// Preview is what an import would add, and who vouches for it;
+	// SetAside is where an import kept a profile file it could not read.
+	Preview  *ImportPreview `json:"preview,omitempty"`
+	SetAside string         `json:"set_aside,omitempty"`
+	Err      *Error         `json:"error,omitempty"`
+	Done     bool           `json:"done,omitempty"`
+}
+
+// ImportPreview is what importing a profile file would add, for the
+// person to confirm: who vouches for the file, and per profile where it
+// signs in and what else it may do.
+type ImportPreview struct {
+	File string `json:"file"`
+	// Sum is the digest of the file and its signature as shown: the
+	// import adds them only if they are still that.
+	Sum string `json:"sum"`
+	// Signature is what the file's signature says: "signed", "unsigned",
+	// "mismatch" (changed after it was signed) or "not-allowed" (signed,
+	// but not by a key the organisation allows); Signer who signed, Why
+	// why it is not "signed".
+	Signature    string `json:"signature"`
+	Signer       string `json:"signer,omitempty"`
+	Why          string `json:"why,omitempty"`
+	Organization string `json:"organization,omitempty"`
+	// Profiles are the profiles it holds.
+	Profiles []ImportedProfile `json:"profiles"`
+	// Refused says why it may not be imported, one sentence each; empty:
+	// it may.
+	Refused []string `json:"refused,omitempty"`
+}
+
+// ImportedProfile is one profile of a file to import.
+type ImportedProfile struct {
+	Name string `json:"name"`
+	// Where it signs in and where its tokens go.
+	Where string `json:"where"`
+	// Powers are what else it does — sends tokens elsewhere, hands them to
+	// git or programs, runs a browser, reads files — in words.
+	Powers []string `json:"powers,omitempty"`
 }
 
 // Token is an access token handed out.

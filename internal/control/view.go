@@ -16,8 +16,13 @@ type View struct {
 	// problem.
 	NoFile bool `json:"no_file,omitempty"`
 	// ConfigErr is set when the profile file cannot be used as it is; the
-	// profiles shown are those of the last good read.
-	ConfigErr string `json:"config_error,omitempty"`
+	// profiles shown are those of the last good read. ManagedErr: it is
+	// the file of the profiles IT manages (IT's to fix, not the person's).
+	ConfigErr  string `json:"config_error,omitempty"`
+	ManagedErr bool   `json:"managed_error,omitempty"`
+	// Organization is who manages this computer's tokentray, as machine
+	// policy names it ("Managed by ACME Corp"); "" without a policy.
+	Organization string `json:"organization,omitempty"`
 }
 
 // State is where a profile's session stands.
@@ -62,6 +67,11 @@ type ProfileView struct {
 	Err *Error `json:"error,omitempty"`
 	// SignIn is the tray's latest sign-in of this profile.
 	SignIn SignInView `json:"signin,omitzero"`
+	// Managed: the profile comes from the profile file IT manages; it
+	// cannot be removed here. Organization is who manages it (every
+	// profile's, where machine policy names one).
+	Managed      bool   `json:"managed,omitempty"`
+	Organization string `json:"organization,omitempty"`
 }
 
 // SignInView is the latest browser sign-in a tray ran for a profile.

@@ -39,6 +39,9 @@ func Explain(e *Error) Words {
 	case KindUnknownProfile:
 		return Words{"There is no profile named " + profile + ".", "Name one of those in your profile file; `tokentray profiles` lists them.", ""}
 	case KindConfig:
+		if e.Managed {
+			return Words{"The profile file your organisation manages has a problem.", "Tell your IT team; your own profiles keep working.", ""}
+		}
 		if e.Line == 0 { // a file that cannot be read, a name taken: no line to fix
 			return Words{"The profile file has a problem.", "Check the file named below, or ask your IT team for a corrected file.", ""}
 		}
@@ -84,6 +87,8 @@ func Explain(e *Error) Words {
 			w.Command = "tokentray secret set " + e.Profile + " --key FILE"
 		}
 		return w
+	case KindUntrusted:
+		return Words{"This profile file was not imported.", "Ask your IT team for the file they signed; the detail says why.", ""}
 	case KindPlaceholder:
 		return Words{"The profile " + profile + " still holds an example value.", "Put in what your provider gave you (see the detail), then try again.", ""}
 	case KindMisconfigured:
@@ -224,4 +229,23 @@ func When(t, now time.Time) string {
 		return "on " + t.Weekday().String()
 	}
 	return "on " + t.Format("2 January")
+}
+
+// SignatureLine says in one line who vouches for a file to import: "Signed
+// by it@acme.example (ACME Corp) ✓", "Not signed", or why its signature
+// does not count.
+func SignatureLine(p ImportPreview) string {
+	org := ""
+	if p.Organization != "" {
+		org = " (" + p.Organization + ")"
+	}
+	switch p.Signature {
+	case "signed":
+		return "Signed by " + p.Signer + org + " ✓"
+	case "mismatch":
+		return "The signature does not match this file — it was changed after IT signed it."
+	case "not-allowed":
+		return "Signed, but not by anyone your organisation allows (" + p.Why + ")."
+	}
+	return "Not signed."
 }

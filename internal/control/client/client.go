@@ -192,19 +192,26 @@ func (c *Client) Logout(ctx context.Context, profile string) (control.LogoutResu
 	return *m.Logout, nil
 }
 
-// PreviewImport says what importing file would add — one line per profile,
-// naming where it signs in and where its tokens go — without adding it,
-// and the digest of the file as shown.
-func (c *Client) PreviewImport(ctx context.Context, file string) (lines []string, sum string, err error) {
+// PreviewImport says what importing file would add — who vouches for it,
+// and per profile where it signs in and what else it may do — without
+// adding it.
+func (c *Client) PreviewImport(ctx context.Context, file string) (control.ImportPreview, error) {
 	m, err := c.call(ctx, control.Request{Op: control.OpImport, File: file, Preview: true}, nil)
-	return m.Lines, m.Sum, err
+	if err == nil && m.Preview == nil {
+		err = errors.New("control socket: no preview in the answer")
+	}
+	if err != nil {
+		return control.ImportPreview{}, err
+	}
+	return *m.Preview, nil
 }
 
-// Import adds the profiles of a profile file if it is still what
-// PreviewImport showed (sum); it returns their names.
-func (c *Client) Import(ctx context.Context, file, sum string) ([]string, error) {
+// Import adds the profiles of a profile file if it and its signature are
+// still what PreviewImport showed (sum); it returns their names, and where
+// a profile file that could not be read was set aside.
+func (c *Client) Import(ctx context.Context, file, sum string) (names []string, setAside string, err error) {
 	m, err := c.call(ctx, control.Request{Op: control.OpImport, File: file, Sum: sum}, nil)
-	return m.Names, err
+	return m.Names, m.SetAside, err
 }
 
 // Remove signs out of a profile (the provider revokes its tokens), forgets

@@ -1,0 +1,153 @@
+package profile
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/tokentray/tokentray/auth/policy"
+)
+
+// A profile file is how IT deploys tokentray and how an attacker reaches
+// staff: a lookalike "IT profile" in a phishing mail looks exactly like the
+// real one. So every key that sends a credential somewhere else than where
+// the person signs in, or runs or loads something, is a power: shown
+// before an import, and carried only by a file the person's organisation
+// vouches for — signed by an allowed signer, or placed by machine policy.
+// A profile a person writes into their own file stays theirs to shape: the
+// check is on import, not on their editor.
+
+// Power is one such key and what it names.
+type Power struct {
+	Key   string // the profile key, such as "git_urls"
+	Value string // what it names: an origin, a git prefix, a variable, a path
+}
+
+// Powers are the profile's powers, in the order a person reads them.
+func (p *Profile) Powers() []Power {
+	var out []Power
+	page := Origin(p.signInPage())
+	seen := map[string]bool{page: true}
+	elsewhere := func(key, raw string) {
+		if o := Origin(raw); raw != "" && !seen[o] {
+			seen[o] = true
+			out = append(out, Power{key, o})
+		}
+	}
+	for _, k := range endpointKeys {
+		elsewhere(k, p.explicit(k))
+	}
+	elsewhere("issuer", p.Issuer)
+	for _, o := range p.SendTokensToOtherOrigins {
+		elsewhere("send_tokens_to_other_origins", o)
+	}
+	for _, raw := range p.GitURLs {
+		prefix, err := GitPrefix(raw)
+		if err != nil {
+			prefix = raw
+		}
+		out = append(out, Power{"git_urls", prefix})
+	}
+	if p.Env != "" {
+		out = append(out, Power{"env", p.Env})
+	}
+	if p.Browser != "" {
+		out = append(out, Power{"browser", strings.Join(slices.DeleteFunc(strings.Fields(p.Browser), func(s string) bool { return s == "{url}" }), " ")})
+	}
+	if p.PrivateKeyFile != "" {
+		out = append(out, Power{"private_key_file", p.PrivateKeyFile})
+	}
+	if p.CAFile != "" {
+		out = append(out, Power{"ca_file", p.CAFile})
+	}
+	for k, v := range p.TokenHeaders {
+		out = append(out, Power{"token_headers", k + ": " + v})
+	}
+	if port := p.FixedCallbackPort(); port != "" {
+		out = append(out, Power{"redirect_url", port})
+	}
+	return out
+}
+
+// Vouch is who vouches for a file: its signature as the machine's policy
+// judges it, and what the policy asks.
+type Vouch struct {
+	policy.Verdict
+	// Organization is the policy's name for the organisation ("" without
+	// one).
+	Organization string
+	// RequireSigned: the policy refuses files it does not vouch for.
+	RequireSigned bool
+}
+
+// Vouched tells whether the file may carry powers.
+func (v Vouch) Vouched() bool { return v.Status == policy.Signed }
+
+// VouchFor judges file (its bytes as read) by pol, at now; pol may be
+// nil (no policy: nothing is signed).
+func VouchFor(pol *policy.Policy, file string, data []byte, now time.Time) Vouch {
+	if pol == nil {
+		pol = &policy.Policy{}
+	}
+	return Vouch{Verdict: pol.Check(file, data, now), Organization: pol.Organization, RequireSigned: pol.RequireSigned}
+}
+
+// Refusals say why cfg may not be imported as v vouches for it — one
+// sentence each, naming each key — or nothing when it may: a signature
+// that does not match is refused always, an unsigned file where the policy
+// asks for signed ones whole, and an unsigned file's powers one by one.
+func (v Vouch) Refusals(cfg *Config) []string {
+	switch {
+	case v.Status == policy.Mismatch:
+		return []string{"The signature does not match this file: it was changed after IT signed it (" + v.Why + ")."}
+	case v.RequireSigned && !v.Vouched():
+		org := "Your organisation"
+		if v.Organization != "" {
+			org = v.Organization
+		}
+		return []string{fmt.Sprintf("%s accepts only profile files its IT team signed, and this one is not (%s).", org, v.Why)}
+	case v.Vouched():
+		return nil
+	}
+	var out []string
+	for _, name := range cfg.Names {
+		for _, pw := range cfg.Profiles[name].Powers() {
+			out = append(out, fmt.Sprintf("Profile %s: %s (%s) — only a file your IT team signed may do that.", name, PowerWords(pw), pw.Key))
+		}
+	}
+	return out
+}
+
+// RefusedError is an import its file's vouching does not allow.
+type RefusedError struct {
+	File    string
+	Reasons []string
+}
+
+func (e *RefusedError) Error() string {
+	return e.File + ": nothing was imported: " + strings.Join(e.Reasons, " ")
+}
+
+// PowerWords says what a power does, for a person to judge.
+func PowerWords(pw Power) string {
+	switch pw.Key {
+	case "token_url", "revocation_url", "userinfo_url", "device_authorization_url", "issuer", "send_tokens_to_other_origins":
+		return "sends sign-in codes or tokens also to " + pw.Value
+	case "git_urls":
+		return "gives its token to git for " + pw.Value
+	case "env":
+		return "puts its token in the variable " + pw.Value + " of programs started with it"
+	case "browser":
+		return "opens the sign-in page with " + pw.Value
+	case "private_key_file":
+		return "signs with the key file " + pw.Value
+	case "ca_file":
+		return "trusts the certificates in " + pw.Value + " for its provider"
+	case "token_headers":
+		return "sends " + pw.Value + " with its token requests"
+	case "redirect_url":
+		return "receives the sign-in on this computer's port " + pw.Value
+	}
+	return pw.Key + " " + pw.Value
+}

@@ -1,0 +1,52 @@
+package testkit
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"fmt"
+	"os/exec"
+	"strings"
+	"time"
+)
+
+// commandTimeout bounds a helper program a test runs (ssh-keygen, xclip,
+// git): far beyond what each takes, far below go test's own limit.
+const commandTimeout = 30 * time.Second
+
+// Bounded runs cmd to the end and returns what it wrote (standard output
+// and error, unless the caller set them), killing it at the deadline: a
+// program that hangs fails the test in seconds with an error naming it,
+// instead of holding the whole package until go test gives up.
+func Bounded(cmd *exec.Cmd, d time.Duration) ([]byte, error) {
+	var out bytes.Buffer
+	if cmd.Stdout == nil {
+		cmd.Stdout = &out
+	}
+	if cmd.Stderr == nil {
+		cmd.Stderr = &out
+	}
+	if cmd.WaitDelay == 0 {
+		cmd.WaitDelay = 2 * time.Second // a child left holding its output
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		return out.Bytes(), err
+	case <-time.After(d):
+		_ = cmd.Process.Kill()
+		<-done
+		return out.Bytes(), fmt.Errorf("%s did not finish within %s (killed)", strings.Join(cmd.Args, " "), d)
+	}
+}
+
+// Redact stands for a value that may be a token in a test's failure
+// message: its length and a short hash, enough to tell two apart, never
+// the token itself — CI logs are read by more people than tokens should.
+func Redact(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return fmt.Sprintf("<%d bytes, sha256 %x…>", len(s), sum[:4])
+}
