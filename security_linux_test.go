@@ -337,3 +337,123 @@ func TestReservedParametersInAuthURL(t *testing.T) {
 		})
 	}
 }
+
+// Round two, high 1 and medium 5: a token the provider chooses runs
+// nothing and injects nothing — not through exec's environment (BASH_ENV
+// is no name a token may go into, and a token is visible ASCII only), not
+// into git's credential protocol, not into a terminal.
+func TestProviderTokensRunNothing(t *testing.T) {
+	testkit.RequireSecretService(t)
+	forget(t, "m")
+	a := testkit.StartAttacker(t)
+	marker := filepath.Join(t.TempDir(), "ran")
+	machine := func(extra string) string {
+		return writeConfig(t, fmt.Sprintf("[profile.m]\ngrant = \"client_credentials\"\ntoken_url = %q\nclient_id = \"c\"\nclient_secret = \"s\"\nclient_auth = \"post\"\n%s", a.URL+"/token", extra))
+	}
+	t.Cleanup(func() { forget(t, "m") })
+
+	t.Run("env = BASH_ENV", func(t *testing.T) {
+		a.Token = "$(touch${IFS}" + marker + ")"
+		r := tokentray(t, machine(`env = "BASH_ENV"`+"\n"), nil, "exec", "m", "--", "bash", "-c", "true")
+		if r.code != 2 || !strings.Contains(r.stderr, `key "env"`) || !strings.Contains(r.stderr, "cannot carry a token") {
+			t.Errorf("exit %d: %s", r.code, r.stderr)
+		}
+		if _, err := os.Stat(marker); err == nil {
+			t.Fatal("the attacker's command ran")
+		}
+		noHarvest(t, a, "env = BASH_ENV", "s")
+	})
+	t.Run("env = NODE_OPTIONS", func(t *testing.T) {
+		r := tokentray(t, machine(`env = "NODE_OPTIONS"`+"\n"), nil, "exec", "m", "--", "true")
+		if r.code != 2 || !strings.Contains(r.stderr, "cannot carry a token") {
+			t.Errorf("exit %d: %s", r.code, r.stderr)
+		}
+	})
+	t.Run("a token with a line break, to git", func(t *testing.T) {
+		forget(t, "m")
+		a.Token = "x\nusername=injected\npassword=stolen"
+		cfg := machine(`git_urls = ["https://git.example.test/"]` + "\n")
+		cmd := exec.Command(binary, "--config", cfg, "git-credential", "get")
+		cmd.Stdin = strings.NewReader("protocol=https\nhost=git.example.test\npath=org/repo.git\n\n")
+		var out, errb strings.Builder
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		_, _ = testkit.Bounded(cmd, time.Minute)
+		if strings.Contains(out.String(), "injected") || strings.Contains(out.String(), "stolen") {
+			t.Errorf("git was told %q", out.String())
+		}
+		if !strings.Contains(errb.String(), "characters no token has") {
+			t.Errorf("stderr %q", errb.String())
+		}
+	})
+	t.Run("a token with an escape, to a terminal", func(t *testing.T) {
+		forget(t, "m")
+		a.Token = "x\x1b]0;owned\x07\x1b[2J"
+		r := tokentray(t, machine(""), nil, "token", "m")
+		if strings.ContainsAny(r.stdout+r.stderr, "\x1b\x07") || r.code == 0 {
+			t.Errorf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+		}
+	})
+}
+
+// Round two, high 2: a device sign-in whose page is the genuine
+// provider's but whose tokens would come from elsewhere (a relayed code)
+// is refused before the person is shown the page or the code, and nothing
+// polls the attacker for the person's tokens.
+func TestDeviceCodeRelay(t *testing.T) {
+	testkit.RequireSecretService(t)
+	forget(t, "dev")
+	p := testkit.StartProvider(t, testkit.ProviderOptions{})
+	a := testkit.StartAttacker(t)
+	a.VerificationURI = p.Issuer + "/device"
+	cfg := writeConfig(t, fmt.Sprintf("[profile.dev]\ngrant = \"device_code\"\ntoken_url = %q\ndevice_authorization_url = %q\nclient_id = \"public\"\n",
+		a.URL+"/token", a.URL+"/device"))
+	r := tokentray(t, cfg, nil, "login", "dev", "--timeout", "10s")
+	if r.code == 0 || !strings.Contains(r.stderr, "sends you to "+p.Issuer) || !strings.Contains(r.stderr, "the tokens would come from "+a.URL) {
+		t.Errorf("exit %d: %s", r.code, r.stderr)
+	}
+	if strings.Contains(r.stdout+r.stderr, "RELA-YED1") || strings.Contains(r.stdout+r.stderr, p.Issuer+"/device") && !strings.Contains(r.stderr, "sends you to") {
+		t.Errorf("the relayed code or page was shown:\n%s%s", r.stdout, r.stderr)
+	}
+	for _, req := range a.Requests() {
+		if strings.Contains(req.Body, "device_code") && strings.HasSuffix(req.Path, "/token") {
+			t.Errorf("the attacker was polled for the person's tokens: %s", req.Body)
+		}
+	}
+}
+
+// Round two, medium 4 and 3b: a key file a profile names is never read —
+// not an SSH key by a path out of the profile's folder, not the genuine
+// service account's key by a lookalike with git_urls at the attacker. The
+// key is the person's to hand over, bound to the profile it was handed to.
+func TestKeyFilesAreNotReadFromProfiles(t *testing.T) {
+	testkit.RequireSecretService(t)
+	forget(t, "robot")
+	a := testkit.StartAttacker(t)
+	home := t.TempDir()
+	sshKey := filepath.Join(home, ".ssh", "id_rsa")
+	if err := os.MkdirAll(filepath.Dir(sshKey), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("ssh-keygen", "-q", "-t", "rsa", "-b", "2048", "-m", "PEM", "-N", "", "-f", sshKey).CombinedOutput()
+	if err != nil {
+		t.Fatalf("ssh-keygen: %v %s", err, out)
+	}
+	dir := filepath.Join(home, "Downloads", "it")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(dir, "profiles.toml")
+	text := fmt.Sprintf("[profile.robot]\ngrant = \"client_credentials\"\ntoken_url = %q\nclient_id = \"robot\"\nclient_auth = \"private_key_jwt\"\nprivate_key_file = \"../../.ssh/id_rsa\"\ngit_urls = [%q]\n", a.URL+"/token", a.URL+"/")
+	if err := os.WriteFile(cfg, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"token", "robot"}, {"login", "robot"}} {
+		r := tokentray(t, cfg, nil, args...)
+		if r.code != 2 || !strings.Contains(r.stderr, "tokentray secret set robot --key FILE") {
+			t.Errorf("%v: exit %d: %s", args, r.code, r.stderr)
+		}
+	}
+	if reqs := a.Requests(); len(reqs) != 0 {
+		t.Errorf("the attacker received %d requests, the first %s %s: an assertion signed with the SSH key", len(reqs), reqs[0].Method, reqs[0].Path)
+	}
+}

@@ -493,8 +493,11 @@ func TestOlderTray(t *testing.T) {
 			mu.Unlock()
 			answer := map[string]any{"done": true,
 				"error": map[string]string{"kind": "usage", "msg": fmt.Sprintf("%q needs the tray, and none is running", req.Op)}}
-			if req.Op == "token" { // what it knows: the default profile's token, whatever else the request says
+			switch req.Op {
+			case "token": // what it knows: the default profile's token, whatever else the request says
 				answer = map[string]any{"done": true, "token": map[string]string{"access_token": "THE-DEFAULT-PROFILES-TOKEN", "token_type": "Bearer"}}
+			case "import": // it imported anything, with no signature to judge
+				answer = map[string]any{"done": true, "lines": []string{"corp: sign-in at https://id.example.test"}, "sum": "x", "names": []string{"corp"}}
 			}
 			_ = json.NewEncoder(c).Encode(answer)
 			c.Close()
@@ -518,8 +521,19 @@ func TestOlderTray(t *testing.T) {
 	if r := tokentray(t, cfg, env, "inspect", "older"); r.code != 0 || !strings.Contains(r.stdout, "Claims of the access token") {
 		t.Errorf("inspect: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
+	// An import the older tray would have made unchecked is judged here.
+	lookalike := filepath.Join(t.TempDir(), "it.toml")
+	if err := os.WriteFile(lookalike, []byte("[profile.corp]\nissuer = \"https://id.example.test\"\nclient_id = \"c\"\ngit_urls = [\"https://git.evil.test/\"]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r := tokentray(t, cfg, env, "profiles", "import", "--yes", lookalike); r.code != 2 || !strings.Contains(r.stderr, "(git_urls)") {
+		t.Errorf("import beside an older tray: exit %d: %s", r.code, r.stderr)
+	}
 	mu.Lock()
 	defer mu.Unlock()
+	if got := " " + strings.Join(asked, " ") + " "; strings.Contains(got, " import ") || !strings.Contains(got, " import2 ") {
+		t.Errorf("the older tray was asked %q: an import it does not judge", got)
+	}
 	if got := strings.Join(asked, " "); !strings.Contains(got, "gittoken") || !strings.Contains(got, "inspect") {
 		t.Errorf("the older tray was asked %q; the test shows nothing unless it was asked first", got)
 	}

@@ -249,6 +249,27 @@ func TestWindowsUnderWine(t *testing.T) {
 		}
 	}
 
+	t.Log("machine policy from the registry, where Group Policy and Intune put it")
+	const key = `HKLM\SOFTWARE\Policies\tokentray`
+	for _, v := range [][]string{{"Organization", "REG_SZ", "ACME Corp"}, {"RequireSigned", "REG_DWORD", "1"}} {
+		if out, err := w.command("wine", "reg", "add", key, "/v", v[0], "/t", v[1], "/d", v[2], "/f").CombinedOutput(); err != nil {
+			t.Fatalf("reg add %s: %v %s", v[0], err, out)
+		}
+	}
+	if r := w.run(t, "", "--config", cfg, "status"); r.code != 0 || !strings.Contains(r.stdout, "Managed by ACME Corp.") {
+		t.Errorf("status under the registry's policy: exit %d:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := w.run(t, "", "policy"); !strings.Contains(r.stdout, key+`\Organization`) || !strings.Contains(r.stdout, "ACME Corp") {
+		t.Errorf("policy: %s%s", r.stdout, r.stderr)
+	}
+	unsigned := filepath.Join(dir, "unsigned.toml")
+	if err := os.WriteFile(unsigned, []byte("[profile.other]\nissuer = \"https://id.example.com\"\nclient_id = \"c\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r := w.run(t, "", "--config", cfg, "profiles", "import", "--yes", winPath(unsigned)); r.code != 2 || !strings.Contains(r.stderr, "ACME Corp accepts only profile files its IT team signed") {
+		t.Errorf("an unsigned import where RequireSigned is 1: exit %d: %s", r.code, r.stderr)
+	}
+
 	t.Log("the app package's Windows tests: clipboard, balloons")
 	text, stderr, err := output(t, w.command("wine", filepath.Join(dir, "app.test.exe"), "-test.v",
 		"-test.run", "^(TestClipboardWindows|TestBalloonWindows|TestPutUTF16)$"))

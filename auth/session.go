@@ -285,6 +285,11 @@ func (s *Session) reject(rec *keychain.Record, why error) {
 func (s *Session) load() (*keychain.Record, error) {
 	rec, err := s.read()
 	switch {
+	case errors.Is(err, keychain.ErrNotFound) && s.profile.Machine():
+		// No person signs a machine in: its first token comes on first
+		// use, from its own credentials, as its later ones do.
+		s.mem = nil
+		return &keychain.Record{SignedInAt: s.now()}, nil
 	case errors.Is(err, keychain.ErrNotFound):
 		s.mem = nil
 		s.publish(nil)
@@ -447,9 +452,12 @@ func ProviderSaid(err error) string {
 }
 
 func classifyRefusal(err error) error {
-	var re *oauth2.RetrieveError
+	var (
+		re     *oauth2.RetrieveError
+		unsent *unsentError
+	)
 	if !errors.As(err, &re) {
-		if errors.Is(err, context.Canceled) {
+		if errors.Is(err, context.Canceled) || errors.As(err, &unsent) {
 			return err
 		}
 		return fmt.Errorf("%w: %s", ErrProviderUnreachable, plain.Line(err.Error(), 300))

@@ -47,6 +47,14 @@ type clientCreds struct {
 	assert func(endpoint string) (string, error)
 }
 
+// unsentError is a request that could not be made here — no key to sign
+// its assertion, a keychain that does not answer: nothing reached the
+// provider, so it is no outage, and says what to fix as it is.
+type unsentError struct{ err error }
+
+func (e *unsentError) Error() string { return e.err.Error() }
+func (e *unsentError) Unwrap() error { return e.err }
+
 // newFormRequest is a POST of form to endpoint with the client's
 // credentials where the profile says: HTTP Basic, or the body.
 func newFormRequest(ctx context.Context, endpoint string, form url.Values, c clientCreds) (*http.Request, error) {
@@ -54,7 +62,7 @@ func newFormRequest(ctx context.Context, endpoint string, form url.Values, c cli
 	if c.assert != nil {
 		a, err := c.assert(endpoint)
 		if err != nil {
-			return nil, err
+			return nil, &unsentError{err}
 		}
 		form.Set("client_id", c.id)
 		form.Set("client_assertion_type", clientAssertionType)

@@ -64,6 +64,8 @@ for f in "$BUILD"/msi/*.exe; do sign "$f"; done
 cp "$BUILD"/msi/*.exe "$DIST/"
 
 "$GO" run ./packaging/icogen "$BUILD/msi/tokentray.ico"
+rm -rf "$BUILD/msi/policy"
+cp -r packaging/windows/policy "$BUILD/msi/policy"
 for scope in perUser perMachine; do
 	out=$DIST/tokentray-$VERSION-x64.msi
 	[ $scope = perUser ] || out=$DIST/tokentray-$VERSION-x64-permachine.msi

@@ -14,6 +14,7 @@ import (
 
 	"github.com/pelletier/go-toml/v2"
 
+	"github.com/tokentray/tokentray/auth/plain"
 	"github.com/tokentray/tokentray/auth/safefile"
 	"github.com/tokentray/tokentray/internal/control"
 )
@@ -213,13 +214,16 @@ func (e *ConfigError) Error() string {
 		}
 		b.WriteString(": ")
 	}
+	// What an error repeats of the file is capped and made plain: a
+	// 300,000-part dotted key would otherwise come back as 600 KB of
+	// message, and a name could carry a terminal's escapes.
 	if e.Profile != "" {
-		fmt.Fprintf(&b, "profile %q: ", e.Profile)
+		fmt.Fprintf(&b, "profile %q: ", plain.Line(e.Profile, 64))
 	}
 	if e.Key != "" {
-		fmt.Fprintf(&b, "key %q: ", e.Key)
+		fmt.Fprintf(&b, "key %q: ", plain.Line(e.Key, 100))
 	}
-	b.WriteString(e.Msg)
+	b.WriteString(plain.Line(e.Msg, 2000))
 	return b.String()
 }
 

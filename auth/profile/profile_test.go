@@ -2,6 +2,7 @@ package profile
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -202,6 +203,21 @@ func TestValidProfileName(t *testing.T) {
 	for _, n := range names {
 		if got, want := validProfileName(n), rule.MatchString(n); got != want {
 			t.Errorf("validProfileName(%q) = %t, want %t", n, got, want)
+		}
+	}
+}
+
+// What an error repeats of a hostile file is capped: a key of 300,000
+// dotted parts comes back as a line, not 600 KB.
+func TestErrorsRepeatLittle(t *testing.T) {
+	key := strings.Repeat("a.", 300000) + "a"
+	for _, src := range []string{
+		"[profile.w]\n" + key + " = 1\n",
+		"[profile.w]\nissuer = \"https://id.example.com\"\nclient_id = \"c\"\nenv = \"" + strings.Repeat("X", 500000) + "=\"\n",
+	} {
+		_, err := ParseConfig("profiles.toml", []byte(src))
+		if err == nil || len(err.Error()) > 3000 {
+			t.Errorf("error of %d bytes", len(fmt.Sprint(err)))
 		}
 	}
 }

@@ -61,8 +61,7 @@ func (e *env) statusTable(v control.View, now time.Time) {
 		switch {
 		case !p.HasToken():
 		case p.ServiceAccount:
-			// As DT's own example prints it.
-			exp, rt = fmt.Sprintf("Token expires in %ds", max(0, int(p.Expiry.Sub(now).Seconds()))), "service account key"
+			rt = "service account key"
 			if p.Grant == "client_credentials" {
 				rt = "client credentials"
 			}

@@ -123,7 +123,10 @@ func (in Inspection) ClaimFacts() []Fact {
 		if str, ok := v.(string); ok {
 			copyText = str
 		}
-		fs = append(fs, Fact{Label: Printable(k), Value: Printable(text), Copy: copyText})
+		// The claims are the provider's words: what is copied is text, its
+		// controls (a line break, an escape a terminal would obey when it
+		// is pasted) and reordering marks made spaces, as shown.
+		fs = append(fs, Fact{Label: Printable(k), Value: Printable(text), Copy: Printable(copyText)})
 	}
 	return fs
 }

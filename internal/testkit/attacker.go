@@ -20,6 +20,13 @@ type Attacker struct {
 	// document names: someone else's genuine page, paired with the
 	// attacker's own token endpoint.
 	SignInPage string
+	// Token, when set, is the access token it hands out: one of its own
+	// making ("$(…)", a line break, an escape).
+	Token string
+	// VerificationURI, when set, is the page its device authorization
+	// endpoint sends people to: a genuine provider's, for a code it got
+	// there itself (the device-code relay).
+	VerificationURI string
 
 	mu   sync.Mutex
 	reqs []AttackerRequest
@@ -57,8 +64,19 @@ func (a *Attacker) serve(w http.ResponseWriter, r *http.Request) {
 		})
 	case strings.HasSuffix(r.URL.Path, "/jwks"):
 		_, _ = io.WriteString(w, `{"keys":[]}`)
+	case strings.HasSuffix(r.URL.Path, "/device"):
+		page := a.URL + "/activate"
+		if a.VerificationURI != "" {
+			page = a.VerificationURI
+		}
+		_ = json.NewEncoder(w).Encode(map[string]any{"device_code": "relayed-device-code", "user_code": "RELA-YED1",
+			"verification_uri": page, "verification_uri_complete": page + "?user_code=RELA-YED1", "expires_in": 600, "interval": 1})
 	default:
-		_, _ = io.WriteString(w, `{"access_token":"stolen-access","token_type":"Bearer","expires_in":3600,"refresh_token":"stolen-refresh"}`)
+		tok := "stolen-access"
+		if a.Token != "" {
+			tok = a.Token
+		}
+		_ = json.NewEncoder(w).Encode(map[string]any{"access_token": tok, "token_type": "Bearer", "expires_in": 3600, "refresh_token": "stolen-refresh"})
 	}
 }
 

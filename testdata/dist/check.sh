@@ -184,6 +184,7 @@ wine_msi() {
 	echo "install /qn AUTOSTART=1"
 	msiexec /i "$msi" /qn AUTOSTART=1
 	[ -f "$dir/tokentray.exe" ] && [ -f "$dir/tokentray-window.exe" ] || fail "not installed in $dir"
+	[ -f "$dir/policy/tokentray.admx" ] && [ -f "$dir/policy/en-US/tokentray.adml" ] || fail "the Group Policy template is not installed in $dir/policy"
 	[ -f "$lnk" ] || fail "no Start-menu shortcut"
 	# The very value the app's own toggle writes (app/autostart_windows.go).
 	[ "$(runvalue)" = "\"$exe\"" ] || fail "Run value: $(runvalue), not \"$exe\""
