@@ -883,7 +883,8 @@ func TestSecretHygiene(t *testing.T) {
 	}
 	run("status")
 	run("status", "--json")
-	if r := run("logout"); r.code != 0 || !strings.Contains(r.stderr, "not told to revoke") {
+	// Not to be missed: exit 1 and a headline that the tokens still work.
+	if r := run("logout"); r.code != 1 || !strings.Contains(r.stderr, "but the provider did not revoke its tokens") {
 		t.Fatalf("logout during an outage: exit %d: %s", r.code, r.stderr)
 	}
 	delete(secrets, "")

@@ -16,24 +16,29 @@ import (
 func main() {
 	var stdin []byte
 	if c, ok := quick.Parse(quick.Args(os.Args), os.Getenv("TOKENTRAY_DEBUG") != ""); ok {
-		var done bool
-		done, stdin = answer(c)
+		var done, silent bool
+		done, silent, stdin = answer(c)
 		if done {
 			os.Exit(0)
+		}
+		if silent {
+			// Asked once, silent: the full program need not wait again.
+			os.Setenv(quick.SilentTray, "1")
 		}
 	}
 	handOver(stdin)
 }
 
 // answer answers c from a running tray; done is false when the full
-// program must (no tray that serves this profile file), and stdin is what
-// was read from standard input by then.
-func answer(c quick.Command) (done bool, stdin []byte) {
+// program must (no tray that serves this profile file; silent: one that
+// does not answer), and stdin is what was read from standard input by
+// then.
+func answer(c quick.Command) (done, silent bool, stdin []byte) {
 	config := c.Config
 	if config == "" {
 		var err error
 		if config, err = control.DefaultConfig(); err != nil {
-			return false, nil
+			return false, false, nil
 		}
 	}
 	if abs, err := filepath.Abs(config); err == nil {
@@ -46,7 +51,7 @@ func answer(c quick.Command) (done bool, stdin []byte) {
 			fail(&control.Error{Kind: control.KindOther, Msg: err.Error()})
 		}
 		if c.GitOp == "store" {
-			return true, nil // nothing to keep
+			return true, false, nil // nothing to keep
 		}
 		stdin, req.Op, req.GitURL = raw, control.OpGitToken, quick.GitURL(git)
 		if c.GitOp == "erase" {
@@ -63,9 +68,9 @@ func answer(c quick.Command) (done bool, stdin []byte) {
 		}
 		fail(failed)
 	case err != nil:
-		return false, stdin
+		return false, errors.Is(err, quick.ErrSilent), stdin
 	case tok == nil || c.GitOp == "erase":
-		return true, nil // a URL no profile holds: git asks its next helper
+		return true, false, nil // a URL no profile holds: git asks its next helper
 	}
 	switch c.Name {
 	case "token":
@@ -78,7 +83,7 @@ func answer(c quick.Command) (done bool, stdin []byte) {
 	if err != nil {
 		fail(&control.Error{Kind: control.KindOther, Msg: err.Error()})
 	}
-	return true, nil
+	return true, false, nil
 }
 
 // fail says e as the full program says it and exits with its code.

@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/tokentray/tokentray/auth/keychain"
+	"github.com/tokentray/tokentray/internal/control"
 	"github.com/tokentray/tokentray/internal/testkit"
 )
 
@@ -564,5 +565,52 @@ func TestInspect(t *testing.T) {
 		if strings.Contains(out, tok) {
 			t.Error("inspect printed the token")
 		}
+	}
+}
+
+// A tray that stops answering (SIGSTOP; a hung one alike) holds no command
+// up: the kernel still accepts the connection, but no ack comes, and
+// within seconds the command does the work itself — the small front (for
+// tools) and the full program alike. The tray, let go, answers again.
+func TestStoppedTray(t *testing.T) {
+	testkit.RequireSecretService(t)
+	cfg, _ := toolsProfile(t, "stopped", "", time.Hour)
+	tok := current(t, "stopped")
+	d := newDesktop(t, cfg)
+	tray, _ := d.tray(t)
+	if err := tray.cmd.Process.Signal(syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	defer tray.cmd.Process.Signal(syscall.SIGCONT)
+	for _, c := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"token (the small front)", []string{"token", "stopped"}, tok + "\n"},
+		{"status (the full program)", []string{"status"}, "stopped"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := d.cli(t, c.args...)
+			if r.code != 0 || !strings.Contains(r.stdout, c.want) {
+				t.Errorf("exit %d, stdout %s: %s", r.code, testkit.Redact(r.stdout), r.stderr)
+			}
+			// The ack's wait, the work, and a start of the full program.
+			if r.took > 2*control.AckTimeout {
+				t.Errorf("took %s with the tray stopped", r.took.Round(time.Millisecond))
+			}
+		})
+	}
+	t.Run("doctor", func(t *testing.T) {
+		r := d.cli(t, "doctor")
+		if !strings.Contains(r.stdout, "running, but it does not answer (stopped or hung)") || r.took > 4*control.AckTimeout {
+			t.Errorf("doctor took %s:\n%s", r.took.Round(time.Millisecond), r.stdout)
+		}
+	})
+	if err := tray.cmd.Process.Signal(syscall.SIGCONT); err != nil {
+		t.Fatal(err)
+	}
+	if r := d.cli(t, "token", "stopped"); r.code != 0 || r.stdout != tok+"\n" || r.took > control.AckTimeout {
+		t.Errorf("after SIGCONT: exit %d in %s: %s", r.code, r.took, r.stderr)
 	}
 }

@@ -35,14 +35,14 @@ func ErrorOf(err error) *control.Error {
 	if errors.As(err, &e) {
 		return e
 	}
-	out := &control.Error{Kind: control.KindOther, Msg: err.Error(), Said: auth.ProviderSaid(err)}
+	out := &control.Error{Kind: control.KindOther, Msg: err.Error(), Said: auth.ProviderSaid(err), Fix: auth.Fix(err)}
 	switch {
 	case errors.As(err, &pfe):
 		out.Kind = control.KindNoProfiles
 		if pfe.Name != "" && len(pfe.Known) > 0 {
 			out.Kind, out.Profile = control.KindUnknownProfile, pfe.Name
 		}
-	case errors.Is(err, profile.ErrNoProfile):
+	case errors.Is(err, profile.ErrNoProfile), errors.Is(err, auth.ErrNoDeviceSignIn):
 		out.Kind = control.KindUsage
 	case errors.Is(err, auth.ErrNoKey):
 		out.Kind = control.KindKey

@@ -263,7 +263,7 @@ func (s *service) logout(ctx context.Context, profile string) (control.LogoutRes
 	if err != nil {
 		return control.LogoutResult{}, errorFor(err, sess.Profile().Name)
 	}
-	r := control.LogoutResult{WasSignedIn: res.WasSignedIn, Revoked: res.Revoked}
+	r := control.LogoutResult{WasSignedIn: res.WasSignedIn, Revoked: res.Revoked, NotAsked: res.NotAsked}
 	if res.RevokeErr != nil {
 		r.RevokeErr = res.RevokeErr.Error()
 	}
@@ -288,6 +288,7 @@ func serveConn(ctx context.Context, conn net.Conn, h handler) {
 		cancel()
 	}()
 	send := func(m control.Message) error { return enc.Encode(m) }
+	_ = send(control.Message{Ack: true}) // alive: see control.AckTimeout
 	m, err := h(ctx, req, send)
 	if err != nil {
 		m = control.Message{Err: errorFor(err, req.Profile)}

@@ -16,10 +16,10 @@ import (
 // clientAssertionType is RFC 7523 §2.2's client authentication.
 const clientAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 
-// clientAssertion signs a private_key_jwt client assertion for one request
-// to endpoint: iss = sub = client_id, aud = the endpoint it is sent to (so
-// it is good nowhere else), a fresh jti, five minutes to live.
-func (s *Session) clientAssertion(endpoint string) (string, error) {
+// clientAssertion signs a private_key_jwt client assertion for one
+// request: iss = sub = client_id, aud = the token endpoint's URL (good at
+// this provider only), a fresh jti, five minutes to live.
+func (s *Session) clientAssertion(tokenURL string) (string, error) {
 	p := s.profile
 	method, key, err := s.signingKey(p.JWTAlg)
 	if err != nil {
@@ -29,7 +29,7 @@ func (s *Session) clientAssertion(endpoint string) (string, error) {
 	_, _ = rand.Read(jti)
 	now := s.now()
 	return signJWT(method, key, p.KeyID, "client assertion", jwt.MapClaims{
-		"iss": p.ClientID, "sub": p.ClientID, "aud": endpoint,
+		"iss": p.ClientID, "sub": p.ClientID, "aud": tokenURL,
 		"jti": base64.RawURLEncoding.EncodeToString(jti),
 		"iat": now.Unix(), "exp": now.Add(5 * time.Minute).Unix(),
 	})
@@ -66,7 +66,7 @@ func (s *Session) clientCredentialsToken(ctx context.Context, prev *keychain.Rec
 func (s *Session) credentialsToken(ctx context.Context, endpoint string, form url.Values, c clientCreds, whose string, prev *keychain.Record) (*keychain.Record, error) {
 	tr, err := s.postToken(ctx, endpoint, form, c)
 	if err != nil {
-		err = classify(err)
+		err = s.classify(err)
 		if errors.Is(err, ErrSignInNeeded) {
 			err = fmt.Errorf("%w: the provider refused %s", err, whose)
 		}

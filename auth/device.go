@@ -30,6 +30,10 @@ type DeviceCode struct {
 	Why string
 }
 
+// ErrNoDeviceSignIn is a sign-in with a code asked of a provider that
+// offers none.
+var ErrNoDeviceSignIn = errors.New("the provider offers no sign-in with a code (it names no device_authorization_endpoint); sign in with the browser instead, without --device")
+
 // ErrCodeExpired is a device code that expired before the person finished.
 var ErrCodeExpired = errors.New("the code expired before the sign-in was finished")
 
@@ -71,7 +75,7 @@ func (s *Session) deviceAuthorize(ctx context.Context, endpoint, tokenURL string
 	}
 	fields, err := decodeTokenBody(resp.Header.Get("Content-Type"), body)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, classify(refusal(resp, fields, err))
+		return nil, s.classify(refusal(resp, fields, err))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("the device authorization endpoint's answer: %w", err)
@@ -111,6 +115,10 @@ func (s *Session) deviceAuthorize(ctx context.Context, endpoint, tokenURL string
 // poll the token endpoint at the provider's pace until the person has
 // finished on another device, declined, or the code expired.
 func (s *Session) loginDevice(ctx context.Context, ep endpoints, opts LoginOptions, why string) (*keychain.Record, error) {
+	if ep.Device == "" && !s.profile.DeviceOnly() {
+		// Asked for on the command line (--device): the flag, not the file.
+		return nil, ErrNoDeviceSignIn
+	}
 	if ep.Device == "" {
 		return nil, s.profile.KeyError("grant", "the provider offers no sign-in with a code (no device_authorization_endpoint); set device_authorization_url if it has one")
 	}
@@ -169,9 +177,9 @@ func (s *Session) loginDevice(ctx context.Context, ep endpoints, opts LoginOptio
 		case errors.As(err, &re) && (re.Response == nil || re.Response.StatusCode < 500):
 			// A refusal, or a wrong token_url (a 404 page): asking again
 			// would only wait out the code for the same answer.
-			return nil, classify(err)
+			return nil, s.classify(err)
 		default:
-			err = classify(err)
+			err = s.classify(err)
 			// The network dropped or the provider is down for a moment:
 			// the person may still be at it on their phone, so keep
 			// asking until the code expires — not before the provider

@@ -96,12 +96,27 @@ func TestDeviceCodePolling(t *testing.T) {
 // The client proves who it is at the device endpoint as at the token
 // endpoint.
 func TestDeviceCodeClientAuth(t *testing.T) {
-	for _, method := range []string{"basic", "post"} {
+	for _, method := range []string{"basic", "post", "private_key_jwt"} {
 		t.Run(method, func(t *testing.T) {
 			p, prof := deviceServer(t, method)
+			var key string
+			if method == "private_key_jwt" {
+				prof.ClientSecret = ""
+				key, p.ClientKey = newKey(t, "RS256")
+			}
 			s := NewSession(prof, Options{Store: keychain.MemoryStore(keychain.NewMemory(0))})
+			if key != "" {
+				handOver(t, s, key)
+			}
 			if _, err := s.Login(context.Background(), LoginOptions{Device: func(DeviceCode) {}}); err != nil {
 				t.Fatalf("login: %v (provider: %v)", err, p.Rejections())
+			}
+			// Signing out revokes at a provider as strict as a certified
+			// one: a client assertion's audience is the token endpoint's
+			// URL at every endpoint, the revocation endpoint included.
+			res, err := s.Logout(context.Background())
+			if err != nil || !res.Revoked || p.Count("revoke") != 1 {
+				t.Errorf("logout: %+v, %v (provider: %v)", res, err, p.Rejections())
 			}
 		})
 	}
@@ -203,5 +218,33 @@ func TestClientCredentials(t *testing.T) {
 				t.Errorf("%d client_credentials requests, want 2", n)
 			}
 		})
+	}
+}
+
+// Asked for a code (--device) by a provider that offers none: the flag is
+// the mistake, not the profile file.
+func TestDeviceFlagWithoutADeviceEndpoint(t *testing.T) {
+	p := testkit.NewOAuthServer(t, "none")
+	prof := serverProfile(p, "work")
+	s := NewSession(prof, Options{Store: keychain.MemoryStore(keychain.NewMemory(0))})
+	_, err := s.Login(context.Background(), LoginOptions{Flow: FlowDevice, Device: func(DeviceCode) { t.Error("a code was shown") }})
+	var ce *profile.ConfigError
+	if !errors.Is(err, ErrNoDeviceSignIn) || errors.As(err, &ce) {
+		t.Errorf("login --device: %v", err)
+	}
+}
+
+// A client the provider refuses, whose profile left client_auth unset, is
+// told the setting that usually fixes it: a client_secret_post client
+// (Cognito with a secret) answered with Basic.
+func TestRefusedClientIsToldClientAuth(t *testing.T) {
+	p := testkit.NewOAuthServer(t, "post")
+	prof := serverProfile(p, "work")
+	prof.ClientAuth = ""
+	s := NewSession(prof, Options{Store: keychain.MemoryStore(keychain.NewMemory(0))})
+	open, _ := browserSim(t)
+	_, err := s.Login(context.Background(), LoginOptions{Open: open, Timeout: 10 * time.Second})
+	if !errors.Is(err, ErrClientRefused) || !strings.Contains(Fix(err), `client_auth = "post"`) {
+		t.Errorf("login: %v; fix %q", err, Fix(err))
 	}
 }

@@ -171,7 +171,7 @@ func (s *Session) finishLogin(ctx context.Context, cfg *oauth2.Config, ep endpoi
 		"redirect_uri": {cfg.RedirectURL}, "code_verifier": {verifier}}
 	tr, err := s.postToken(ctx, cfg.Endpoint.TokenURL, form, s.credsOf(cfg))
 	if err != nil {
-		return nil, fmt.Errorf("exchange the authorization code: %w", classify(err))
+		return nil, fmt.Errorf("exchange the authorization code: %w", s.classify(err))
 	}
 	return s.keep(ctx, ep, tr, nonce)
 }

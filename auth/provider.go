@@ -231,7 +231,11 @@ func (s *Session) oauthConfig(ctx context.Context, redirectURI string) (*oauth2.
 func (s *Session) credsOf(cfg *oauth2.Config) clientCreds {
 	c := clientCreds{id: cfg.ClientID, secret: cfg.ClientSecret, style: cfg.Endpoint.AuthStyle}
 	if s.profile.ClientAuth == "private_key_jwt" {
-		c.assert = s.clientAssertion
+		// One audience for every request, wherever it goes: the token
+		// endpoint's URL, as OpenID Connect Core §9 says and certified
+		// providers demand at their revocation endpoints too.
+		token := cfg.Endpoint.TokenURL
+		c.assert = func() (string, error) { return s.clientAssertion(token) }
 	}
 	return c
 }

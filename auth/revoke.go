@@ -24,6 +24,9 @@ type LogoutResult struct {
 	// RevokeErr says why the provider was not told; the local tokens are
 	// deleted regardless.
 	RevokeErr error
+	// NotAsked: revocation was not tried by design (no revocation
+	// endpoint; a sign-in made for other settings, sent nowhere).
+	NotAsked bool
 }
 
 // ErrNoRevocation means the provider has no revocation endpoint, so the
@@ -46,11 +49,12 @@ func (s *Session) Logout(ctx context.Context) (LogoutResult, error) {
 		res.WasSignedIn = true
 		res.RevokeErr = s.revoke(ctx, rec)
 		res.Revoked = res.RevokeErr == nil
+		res.NotAsked = errors.Is(res.RevokeErr, ErrNoRevocation)
 	case errors.Is(err, keychain.ErrNotFound):
 	case errors.Is(err, errElsewhere):
 		// Its tokens belong to other settings: revoking would send them
 		// where this profile points now. They are only forgotten here.
-		res.WasSignedIn = true
+		res.WasSignedIn, res.NotAsked = true, true
 		res.RevokeErr = errors.New("the saved sign-in was made for other settings of this profile, so it was not sent anywhere to be revoked")
 	default:
 		var ke *keychain.Error

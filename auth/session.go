@@ -270,6 +270,10 @@ func (s *Session) renewable(rec *keychain.Record) bool {
 // sign-in is needed. Callers hold s.mu and the profile's lock.
 func (s *Session) reject(rec *keychain.Record, why error) {
 	ended := *rec
+	// The access token goes too: a provider that ends a grant revokes its
+	// tokens with it, and one handed out after "sign in again" would only
+	// fail where it is used — every path says sign-in is needed instead.
+	ended.AccessToken, ended.Expiry = "", time.Time{}
 	ended.RefreshToken, ended.RefreshExpiry, ended.Rejected = "", time.Time{}, s.now()
 	s.mem = &ended
 	if err := s.save(&ended); err != nil {
@@ -318,7 +322,7 @@ func (s *Session) Refresh(ctx context.Context) error {
 // more: one kept before tokens were checked where they enter, holding
 // what no token may, is renewed rather than served.
 func fresh(r *keychain.Record, now time.Time, minValid time.Duration) bool {
-	return plain.Token(r.AccessToken) && remaining(r, now) > minValid
+	return r.Rejected.IsZero() && plain.Token(r.AccessToken) && remaining(r, now) > minValid
 }
 
 // remaining is the lifetime left (see expiryOf).
@@ -371,7 +375,7 @@ func (s *Session) refresh(ctx context.Context, rec *keychain.Record) (*keychain.
 	}
 	tr, err := s.postToken(ctx, cfg.Endpoint.TokenURL, form, s.credsOf(cfg))
 	if err != nil {
-		return nil, fmt.Errorf("refresh %s: %w", name, classify(err))
+		return nil, fmt.Errorf("refresh %s: %w", name, s.classify(err))
 	}
 	next := *rec
 	s.apply(&next, tr)
@@ -420,6 +424,36 @@ func classify(err error) error {
 		return &busyError{err: out, wait: busy.wait, at: busy.at}
 	}
 	return out
+}
+
+// classify is classify for this session's profile: a client the provider
+// refuses, whose profile left client_auth to tokentray, is told the one
+// setting that usually fixes it.
+func (s *Session) classify(err error) error {
+	out := classify(err)
+	if errors.Is(out, ErrClientRefused) && s.profile.ClientAuth == "" && s.profile.Grant != "jwt-bearer" {
+		return &fixError{error: out, fix: "If your provider wants the client secret in the request body (client_secret_post, as Cognito app clients with a secret do), " +
+			"set client_auth = \"post\" in the profile; otherwise save the client secret again, or ask your IT team to check client_id."}
+	}
+	return out
+}
+
+// fixError carries the one next step that fits a failure better than its
+// kind's usual one.
+type fixError struct {
+	error
+	fix string
+}
+
+func (e *fixError) Unwrap() error { return e.error }
+
+// Fix is the next step a failure in err's chain names for itself, or "".
+func Fix(err error) string {
+	var f *fixError
+	if errors.As(err, &f) {
+		return f.fix
+	}
+	return ""
 }
 
 // maxSaid bounds a provider's own words about a refusal (its

@@ -246,8 +246,17 @@ func TestRefreshFailures(t *testing.T) {
 			if got := s.State().Kind; rejected != (got == NeedsSignIn) {
 				t.Errorf("state %s after the failure", got)
 			}
-			if rejected && (stored.RefreshToken != "" || stored.Who() != rec.Who()) {
-				t.Errorf("after invalid_grant the keychain holds refresh token %v, who %q; want the dead token gone, the account kept", stored.RefreshToken != "", stored.Who())
+			if rejected && (stored.RefreshToken != "" || stored.AccessToken != "" || stored.Who() != rec.Who()) {
+				t.Errorf("after invalid_grant the keychain holds refresh token %v, access token %v, who %q; want the dead tokens gone, the account kept", stored.RefreshToken != "", stored.AccessToken != "", stored.Who())
+			}
+			// The provider ended the grant: the access token it revoked
+			// with it is not served either, to a plain request here or
+			// elsewhere (issue: `token --min-valid 10h` said sign in, the
+			// next plain `token` printed the dead token).
+			for who, sess := range map[string]*Session{"this process": s, "another process": other} {
+				if r, err := sess.Get(context.Background(), time.Second); rejected && (err == nil || !errors.Is(err, ErrSignInNeeded) || r.Token != nil) {
+					t.Errorf("%s, asked for any token after the rejection: %+v, %v", who, r, err)
+				}
 			}
 			if !rejected && stored.RefreshToken != rec.RefreshToken {
 				t.Error("a failure that is no rejection dropped the refresh token")

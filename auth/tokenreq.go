@@ -42,9 +42,8 @@ type clientCreds struct {
 	// omitID leaves client_id out of the body (JWT-bearer grants carry the
 	// client in the assertion).
 	omitID bool
-	// assert, for private_key_jwt, signs a client assertion for the
-	// endpoint the request goes to.
-	assert func(endpoint string) (string, error)
+	// assert, for private_key_jwt, signs a fresh client assertion.
+	assert func() (string, error)
 }
 
 // unsentError is a request that could not be made here — no key to sign
@@ -60,7 +59,7 @@ func (e *unsentError) Unwrap() error { return e.err }
 func newFormRequest(ctx context.Context, endpoint string, form url.Values, c clientCreds) (*http.Request, error) {
 	form = cloneValues(form)
 	if c.assert != nil {
-		a, err := c.assert(endpoint)
+		a, err := c.assert()
 		if err != nil {
 			return nil, &unsentError{err}
 		}

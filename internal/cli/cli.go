@@ -26,6 +26,10 @@ import (
 	"github.com/tokentray/tokentray/internal/control/client"
 )
 
+// silentTray is set when the small front found the tray silent (stopped,
+// hung): this process does not wait for it again.
+var silentTray bool
+
 // env is what every command needs.
 type env struct {
 	ctx            context.Context
@@ -264,6 +268,9 @@ func (e *env) client() (*client.Client, error) {
 		path = abs
 	}
 	cl, err := client.New(path)
+	if silentTray {
+		cl.Socket = ""
+	}
 	if err != nil && e.verbose {
 		// No private runtime dir: no tray can be reached either.
 		e.logger().Debug("no control socket", "err", err)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -111,16 +112,45 @@ func (e *env) diagnose(ctx context.Context) []finding {
 	}
 	out = append(out, desktopFindings()...)
 	if cfg != nil {
-		for _, name := range cfg.Names {
-			out = append(out, profileFindings(ctx, cfg.Profiles[name], store)...)
+		// At once, each bounded on its own: one provider that hangs must
+		// not use up the others' time, nor the tray's check below.
+		found := make([][]finding, len(cfg.Names))
+		var wg sync.WaitGroup
+		for i, name := range cfg.Names {
+			wg.Go(func() {
+				pctx, cancel := context.WithTimeout(ctx, providerCheckTimeout)
+				defer cancel()
+				found[i] = profileFindings(pctx, cfg.Profiles[name], store)
+			})
+		}
+		wg.Wait()
+		for _, f := range found {
+			out = append(out, f...)
 		}
 	}
+	return append(out, e.trayFinding(path))
+}
+
+// providerCheckTimeout bounds doctor's look at one provider.
+const providerCheckTimeout = 8 * time.Second
+
+// trayFinding says whether a tray serves the profile file at path, and
+// whether it answers: a stopped one accepts connections but never acks.
+func (e *env) trayFinding(path string) finding {
 	cl, err := client.New(path)
-	tray := finding{what: "tray", seen: "not running; the commands work without it", ok: true}
-	if err == nil && cl.Ping(ctx) == nil {
-		tray.seen = "running"
+	if err != nil {
+		return finding{what: "tray", seen: "not running; the commands work without it", ok: true}
 	}
-	return append(out, tray)
+	ctx, cancel := context.WithTimeout(e.ctx, 2*control.AckTimeout)
+	defer cancel()
+	switch err := cl.Ping(ctx); {
+	case err == nil:
+		return finding{what: "tray", seen: "running", ok: true}
+	case errors.Is(err, client.ErrNoAck):
+		return finding{what: "tray", seen: "running, but it does not answer (stopped or hung)",
+			fix: "quit it (or kill it) and start tokentray again; the commands work without it meanwhile"}
+	}
+	return finding{what: "tray", seen: "not running; the commands work without it", ok: true}
 }
 
 // profileFindings checks what a profile needs: no example values left, its
@@ -136,7 +166,11 @@ func profileFindings(ctx context.Context, p *profile.Profile, store *keychain.St
 		}
 	}
 	if err := auth.NewSession(p, auth.Options{Store: store}).Check(ctx); err != nil {
-		return []finding{{what: what, seen: err.Error(), fix: "check the network, or the profile's addresses with your IT team"}}
+		seen := err.Error()
+		if errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil {
+			seen = fmt.Sprintf("no answer from %s within %s", p.Where(), providerCheckTimeout)
+		}
+		return []finding{{what: what, seen: seen, fix: "check the network, or the profile's addresses with your IT team"}}
 	}
 	f := finding{what: what, seen: p.Where() + " reachable", ok: true}
 	if port := p.FixedCallbackPort(); port != "" {

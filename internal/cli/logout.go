@@ -34,9 +34,12 @@ when revocation fails, which is then said. A client secret saved with
 				fmt.Fprintf(e.stderr, "%s was not signed in; nothing to do.\n", name)
 			case res.Revoked:
 				fmt.Fprintf(e.stderr, "Signed out of %s: the provider revoked the tokens and the keychain no longer holds them.\n", name)
-			default:
+			case res.NotAsked:
 				fmt.Fprintf(e.stderr, "Signed out of %s on this computer; the keychain no longer holds its tokens.\n", name)
-				fmt.Fprintf(e.stderr, "tokentray: warning: the provider was not told to revoke them: %s\n", control.Printable(res.RevokeErr))
+				fmt.Fprintf(e.stderr, "tokentray: the provider was not asked to revoke them: %s\n", control.Printable(res.RevokeErr))
+			default:
+				// Not to be missed: the tokens still work at the provider.
+				return &control.Error{Kind: control.KindNotRevoked, Profile: name, Msg: res.RevokeErr}
 			}
 			return nil
 		},

@@ -28,6 +28,7 @@ const (
 	KindSecret      Kind = "secret"       // the client secret is missing, or saved for other settings
 	KindKey         Kind = "key"          // the private key has not been handed over, or is not one
 	KindUntrusted   Kind = "untrusted"    // a profile file asks for more than who vouches for it allows
+	KindNotRevoked  Kind = "not-revoked"  // signed out here, but the provider did not revoke the tokens
 	KindPlaceholder Kind = "placeholder"  // the profile still holds an example value
 	// KindMisconfigured: the provider contradicts the profile (its
 	// discovery names another issuer): a setting to fix, not an outage.
@@ -69,6 +70,9 @@ type Error struct {
 	Said string `json:"said,omitempty"`
 	// Managed: the KindConfig file is the one IT manages, IT's to fix.
 	Managed bool `json:"managed,omitempty"`
+	// Fix, when set, is the next step this failure names for itself, in
+	// place of its kind's usual one.
+	Fix string `json:"fix,omitempty"`
 }
 
 func (e *Error) Error() string { return e.Msg }

@@ -122,7 +122,15 @@ type Message struct {
 	SetAside string         `json:"set_aside,omitempty"`
 	Err      *Error         `json:"error,omitempty"`
 	Done     bool           `json:"done,omitempty"`
+	// Ack is the server's first message, sent as soon as it has read the
+	// request: a tray that was stopped (SIGSTOP) or hangs still accepts
+	// connections — the kernel does — but never acks, and a caller that
+	// hears nothing within AckTimeout runs the request itself.
+	Ack bool `json:"ack,omitempty"`
 }
+
+// AckTimeout is how long a caller waits for a tray's Ack.
+const AckTimeout = 3 * time.Second
 
 // ImportPreview is what importing a profile file would add, for the
 // person to confirm: who vouches for the file, and per profile where it
@@ -222,6 +230,11 @@ type LogoutResult struct {
 	WasSignedIn bool   `json:"was_signed_in"`
 	Revoked     bool   `json:"revoked"`
 	RevokeErr   string `json:"revoke_error,omitempty"`
+	// NotAsked: revocation was not tried, by design — the provider has no
+	// revocation endpoint, or the sign-in was made for other settings and
+	// is sent nowhere. Otherwise a sign-in not Revoked is a failure the
+	// person must hear of (KindNotRevoked).
+	NotAsked bool `json:"not_asked,omitempty"`
 }
 
 // DefaultMinValid is how much lifetime a token handed out must have left

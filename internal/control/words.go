@@ -27,6 +27,14 @@ func Explain(e *Error) Words {
 	if e == nil {
 		return Words{}
 	}
+	w := explain(e)
+	if e.Fix != "" {
+		w.Next = e.Fix
+	}
+	return w
+}
+
+func explain(e *Error) Words {
 	profile := e.Profile
 	if profile == "" {
 		profile = "the profile"
@@ -87,6 +95,8 @@ func Explain(e *Error) Words {
 			w.Command = "tokentray secret set " + e.Profile + " --key FILE"
 		}
 		return w
+	case KindNotRevoked:
+		return Words{"Signed out of " + profile + " on this computer, but the provider did not revoke its tokens.", "They stay valid at the provider until they expire; if that matters (a lost or shared computer), ask your IT team to end the session there.", ""}
 	case KindUntrusted:
 		return Words{"This profile file was not imported.", "Ask your IT team for the file they signed; the detail says why.", ""}
 	case KindPlaceholder:

@@ -6,7 +6,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"syscall"
+	"time"
 
 	"github.com/tokentray/tokentray/internal/control"
 )
@@ -15,6 +17,15 @@ import (
 // tray, a tray for another file or older than this program, a broken
 // reply. The full program then runs the command itself.
 var ErrNoAnswer = errors.New("no answer from a tray")
+
+// ErrSilent is a tray that accepted the request but did not ack it in
+// time (stopped, hung): the full program, told so (SilentTray), does not
+// ask it again.
+var ErrSilent = fmt.Errorf("%w: the tray does not answer", ErrNoAnswer)
+
+// SilentTray is set in the full program's environment by a hand-over
+// after ErrSilent.
+const SilentTray = "TOKENTRAY_SILENT_TRAY"
 
 // Ask sends req to the tray and returns its token: nil, with no error, for
 // a git request about a URL no profile holds. A failure the tray reports
@@ -43,19 +54,21 @@ func Ask(req control.Request) (*control.Token, error) {
 	if err := writeAll(fd, append(line, '\n')); err != nil {
 		return nil, ErrNoAnswer
 	}
-	// A token request is answered with one line (other requests stream
-	// several; quick sends none of them).
-	var buf []byte
-	chunk := make([]byte, 16<<10)
-	for !bytes.HasSuffix(buf, []byte("\n")) {
-		n, err := syscall.Read(fd, chunk)
-		if err == syscall.EINTR {
-			continue
-		}
-		if err != nil || n <= 0 {
+	// The tray acks at once (a stopped one never does: the full program
+	// then runs the command itself), then answers a token request with
+	// one line, within its own bounds; answerTimeout is a last resort.
+	r := lineReader{fd: fd}
+	buf, err := r.line(control.AckTimeout)
+	if errors.Is(err, syscall.EAGAIN) {
+		return nil, ErrSilent
+	}
+	if err != nil {
+		return nil, ErrNoAnswer
+	}
+	if bytes.Equal(bytes.TrimSpace(buf), []byte(`{"ack":true}`)) {
+		if buf, err = r.line(answerTimeout); err != nil {
 			return nil, ErrNoAnswer
 		}
-		buf = append(buf, chunk[:n]...)
 	}
 	// Only what quick prints: decoding the whole Message costs more than
 	// the tray's answer.
@@ -78,6 +91,43 @@ func Ask(req control.Request) (*control.Token, error) {
 		return nil, ErrNoAnswer
 	}
 	return m.Token, nil
+}
+
+// answerTimeout bounds the wait for an acked request's answer: far beyond
+// what the tray takes, even for a provider that hangs.
+const answerTimeout = 2 * time.Minute
+
+// lineReader reads the lines of an answer from a socket.
+type lineReader struct {
+	fd   int
+	rest []byte // read past the last line returned
+}
+
+// line reads the next line, waiting at most d for it.
+func (r *lineReader) line(d time.Duration) ([]byte, error) {
+	tv := syscall.NsecToTimeval(d.Nanoseconds())
+	if err := syscall.SetsockoptTimeval(r.fd, syscall.SOL_SOCKET, syscall.SO_RCVTIMEO, &tv); err != nil {
+		return nil, err
+	}
+	chunk := make([]byte, 16<<10)
+	for {
+		if i := bytes.IndexByte(r.rest, '\n'); i >= 0 {
+			line := r.rest[:i+1]
+			r.rest = r.rest[i+1:]
+			return line, nil
+		}
+		n, err := syscall.Read(r.fd, chunk)
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, err // EAGAIN: the deadline passed
+		}
+		if n <= 0 {
+			return nil, ErrNoAnswer
+		}
+		r.rest = append(r.rest, chunk[:n]...)
+	}
 }
 
 func writeAll(fd int, b []byte) error {

@@ -217,6 +217,14 @@ func (s *OAuthServer) entraDiscovery(w http.ResponseWriter, r *http.Request) {
 }
 
 // endpoint is where the server answers name ("token", …) as published.
+// tokenEndpoint is the token endpoint's URL, as discovery names it.
+func (s *OAuthServer) tokenEndpoint() string {
+	if s.IssuerPath != "" {
+		return s.endpoint("token")
+	}
+	return s.URL + s.TokenPath
+}
+
 func (s *OAuthServer) endpoint(name string) string {
 	if s.IssuerPath == "" {
 		return s.URL + "/" + name
@@ -652,16 +660,21 @@ func (s *OAuthServer) device(w http.ResponseWriter, r *http.Request) {
 }
 
 // clientAssertionOK checks a private_key_jwt client assertion (RFC 7523
-// §3): signed by ClientKey, iss = sub = the client, aud = this endpoint,
-// short-lived, with a jti never seen before.
+// §3) as strictly as the strictest certified provider: signed by
+// ClientKey, iss = sub = the client, aud exactly the token endpoint's URL
+// (one string, at every endpoint: token, device, revocation), short-lived,
+// with a jti never seen before.
 func (s *OAuthServer) clientAssertionOK(r *http.Request) bool {
 	if r.PostForm.Get("client_assertion_type") != "urn:ietf:params:oauth:client-assertion-type:jwt-bearer" || s.ClientKey == nil {
 		return false
 	}
 	tok, err := jwt.Parse(r.PostForm.Get("client_assertion"), func(*jwt.Token) (any, error) { return s.ClientKey, nil },
-		jwt.WithValidMethods([]string{"RS256", "ES256"}), jwt.WithAudience(s.URL+r.URL.Path), jwt.WithIssuer(s.ClientID),
+		jwt.WithValidMethods([]string{"RS256", "ES256"}), jwt.WithIssuer(s.ClientID),
 		jwt.WithSubject(s.ClientID), jwt.WithExpirationRequired(), jwt.WithTimeFunc(s.now))
 	if err != nil {
+		return false
+	}
+	if aud, _ := tok.Claims.(jwt.MapClaims)["aud"].(string); aud != s.tokenEndpoint() {
 		return false
 	}
 	jti, _ := tok.Claims.(jwt.MapClaims)["jti"].(string)

@@ -57,13 +57,20 @@ func New(config string) (*Client, error) {
 // the server too.
 func (c *Client) call(ctx context.Context, req control.Request, each func(control.Message) error) (control.Message, error) {
 	req.Config = c.Config
+	var silent error
 	if c.Socket != "" {
 		var d net.Dialer
 		conn, err := d.DialContext(ctx, "unix", c.Socket)
 		if err == nil {
 			m, err := c.exchange(ctx, conn, req, each)
 			var ce *control.Error
-			if !errors.As(err, &ce) || !control.NotServedHere(ce) {
+			if errors.Is(err, ErrNoAck) {
+				silent = err
+				if c.Log != nil {
+					c.Log.Debug("the tray does not answer (stopped?); running the request here", "op", req.Op, "socket", c.Socket)
+				}
+			}
+			if !errors.Is(err, ErrNoAck) && (!errors.As(err, &ce) || !control.NotServedHere(ce)) {
 				if err == nil && c.Log != nil {
 					c.Log.Debug("answered by the tray", "op", req.Op, "socket", c.Socket)
 				}
@@ -74,10 +81,16 @@ func (c *Client) call(ctx context.Context, req control.Request, each func(contro
 		}
 	}
 	if c.Direct == nil {
+		if silent != nil {
+			return control.Message{}, silent
+		}
 		return control.Message{}, control.ErrNoResident
 	}
 	return c.exchange(ctx, c.Direct(), req, each)
 }
+
+// ErrNoAck is a server that accepted the connection but does not answer.
+var ErrNoAck = errors.New("control socket: the tray does not answer")
 
 func (c *Client) exchange(ctx context.Context, conn net.Conn, req control.Request, each func(control.Message) error) (control.Message, error) {
 	defer conn.Close()
@@ -90,16 +103,30 @@ func (c *Client) exchange(ctx context.Context, conn net.Conn, req control.Reques
 		return control.Message{}, fmt.Errorf("control socket: %w", err)
 	}
 	dec := json.NewDecoder(conn)
-	for {
+	// The first message within AckTimeout, or the server is not serving
+	// (stopped, hung): nothing of this request was done there, and it is
+	// run here instead. After it, the server bounds its own work.
+	_ = conn.SetReadDeadline(time.Now().Add(control.AckTimeout))
+	for first := true; ; first = false {
 		var m control.Message
 		if err := dec.Decode(&m); err != nil {
 			if ctx.Err() != nil {
 				return control.Message{}, ctx.Err()
 			}
+			var ne net.Error
+			if first && errors.As(err, &ne) && ne.Timeout() {
+				return control.Message{}, ErrNoAck
+			}
 			if errors.Is(err, io.EOF) {
 				err = errors.New("the tray hung up (did it quit?)")
 			}
 			return control.Message{}, fmt.Errorf("control socket: %w", err)
+		}
+		if first {
+			_ = conn.SetReadDeadline(time.Time{})
+		}
+		if m.Ack {
+			continue
 		}
 		if m.Err != nil {
 			return m, m.Err
