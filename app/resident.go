@@ -164,7 +164,10 @@ func newResident(ctx context.Context, opts Options) *Resident {
 		stderr = io.Discard
 	}
 	exe, _ := os.Executable()
-	sessions := auth.NewSessions(opts.Config, auth.Options{Log: log, TrustMemory: true, Policy: policy.Current()})
+	sessions := auth.NewSessions(opts.Config, auth.Options{Log: log, TrustMemory: true, Policy: policy.Current(),
+		// A renewal the provider has received is awaited, not sent again
+		// (a provider that hangs for minutes and comes back).
+		AwaitRefresh: 15 * time.Minute})
 	r := &Resident{
 		sessions: sessions,
 		log:      log,

@@ -106,6 +106,9 @@ func (s *service) handle(ctx context.Context, req control.Request, send func(con
 	case control.OpImport:
 		if req.Preview {
 			p, err := preview(req.File, s.sessions.Policy())
+			if p != nil {
+				p.SetsAside = profile.Broken(path, s.sessions.Managed())
+			}
 			return control.Message{Preview: p}, err
 		}
 		res, err := profile.ImportProfiles(path, req.File, req.Sum, s.sessions.Policy(), s.sessions.Managed())

@@ -85,6 +85,9 @@ type callbackServer struct {
 	host      string // the Host header browsers send for uri
 	state     string
 	issuer    string // when set, an `iss` parameter must match (RFC 9207)
+	// home says whether an `iss` parameter may name a provider of this
+	// profile, when the profile names no issuer.
+	home func(iss string) bool
 	listeners []net.Listener
 	srv       *http.Server
 
@@ -210,7 +213,12 @@ func (cs *callbackServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	res := callbackResult{reply: make(chan outcome, 1)}
 	switch iss := q.Get("iss"); {
 	case iss != "" && cs.issuer != "" && iss != cs.issuer:
-		res.err = fmt.Errorf("the answer came from %q, not from the provider of this profile (%s); sign-in stopped", iss, cs.issuer)
+		res.err = fmt.Errorf("the answer came from %q, not from the provider of this profile (%s); sign-in stopped", plain.Line(iss, 200), cs.issuer)
+	case iss != "" && cs.issuer == "" && cs.home != nil && !cs.home(iss):
+		// A sign-in page that sent the browser on to another provider's
+		// (a redirect no origin rule can see): its code would go to this
+		// profile's token endpoint, which is not that provider's.
+		res.err = fmt.Errorf("the answer came from %q, another site than this profile signs in at; sign-in stopped", plain.Line(iss, 200))
 	case q.Get("error") != "":
 		res.err = &ProviderError{Code: plain.Line(q.Get("error"), 64), Description: plain.Line(q.Get("error_description"), maxSaid)}
 	case q.Get("code") == "":

@@ -107,10 +107,20 @@ func TestCallbackOutcomes(t *testing.T) {
 		{"missing code", "state=the-state", "", "no authorization code"},
 		{"access_denied", "error=access_denied&state=the-state", "", "declined"},
 		{"control characters", "error=server_error&error_description=a%1b%5B31mred%07&state=the-state", "", "a [31mred "},
+		// Found by review: a profile without issuer whose sign-in page
+		// sends the browser on to a genuine provider's; the genuine one
+		// says who it is (RFC 9207), and it is not where this profile
+		// signs in and redeems codes.
+		{"no issuer: iss of the sign-in page's site", "code=abc&state=the-state&iss=https%3A%2F%2Flogin.example%2Fo", "abc", ""},
+		{"no issuer: iss of another site", "code=abc&state=the-state&iss=https%3A%2F%2Fgenuine.example", "", "another site than this profile signs in at"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			cs := startCallback(t, "http://127.0.0.1:0/callback")
+			if strings.HasPrefix(c.name, "no issuer") {
+				cs.issuer = ""
+				cs.home = func(iss string) bool { return profile.Origin(iss) == "https://login.example" }
+			}
 			type reply struct {
 				status int
 				body   string

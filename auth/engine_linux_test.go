@@ -290,3 +290,68 @@ func TestWakeFromSuspend(t *testing.T) {
 		t.Errorf("took %s to notice the wake", took)
 	}
 }
+
+// A provider that hangs for longer than a request may take, then comes
+// back and answers what it received meanwhile: the tray's renewal that
+// reached it is awaited, not given up and sent again with the same
+// refresh token — which the provider, seeing it twice, would punish by
+// ending the sign-in. Callers meanwhile get the still-valid token within
+// seconds, and nothing is asked twice.
+func TestProviderHangsAndComesBack(t *testing.T) {
+	old := requestLimit
+	requestLimit = 2 * time.Second // what a request may take before it is given up
+	t.Cleanup(func() { requestLimit = old })
+	p := testkit.StartProvider(t, testkit.ProviderOptions{AccessTTL: 10 * time.Minute})
+	s := signedIn(t, providerProfile(p, "hang"), Options{AwaitRefresh: time.Minute, RetryMin: 200 * time.Millisecond, RetryMax: 500 * time.Millisecond})
+	before := p.Stats(t)
+	// A new connection for the renewal, as after any pause longer than the
+	// provider keeps an idle one: it waits in the kernel's queue until
+	// the provider takes it.
+	hc, err := s.client()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hc.CloseIdleConnections()
+
+	p.Pause()
+	paused := true
+	defer func() {
+		if paused {
+			p.Resume()
+		}
+	}()
+	// The background refresh, and callers asking again and again meanwhile.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go s.Run(ctx)
+	s.wake()
+	deadline := time.Now().Add(6 * time.Second) // three request limits
+	for time.Now().Before(deadline) {
+		start := time.Now()
+		r, err := s.Get(context.Background(), 1<<62)
+		if err != nil || r.Token == nil || r.Warning == nil {
+			t.Fatalf("while the provider hangs: %+v, %v; want the still-valid token with a warning", r, err)
+		}
+		if took := time.Since(start); took > 6*time.Second {
+			t.Fatalf("a caller waited %s for a provider that hangs", took)
+		}
+	}
+	p.Resume()
+	paused = false
+	// The provider answers the one renewal it received; it is kept.
+	testkit.Eventually(t, 20*time.Second, "the renewal's answer, kept (or the sign-in ended)", func() bool {
+		st := s.State()
+		return st.Kind == NeedsSignIn || st.Kind == Valid && st.RefreshedAt.After(time.Now().Add(-30*time.Second))
+	})
+	after := p.Stats(t)
+	if n := after.Token["refresh_token"] - before.Token["refresh_token"]; n != 1 {
+		t.Errorf("%d refresh grants after the hang, want the one it received", n)
+	}
+	if after.Reuse != before.Reuse || after.GrantsRev != before.GrantsRev {
+		t.Fatalf("the provider saw a refresh token twice (%d reuse detections) and ended the sign-in", after.Reuse-before.Reuse)
+	}
+	// And the sign-in lives on.
+	if r, err := s.Get(context.Background(), 1<<62); err != nil || !r.Refreshed {
+		t.Errorf("a refresh after the hang: %+v, %v", r, err)
+	}
+}

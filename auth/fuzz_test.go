@@ -112,6 +112,12 @@ func FuzzParseTokenResponse(f *testing.F) {
 				}
 			}
 		}
+		// The access token lands in scripts too: no shell or cmd.exe syntax.
+		for i := 0; i < len(tr.AccessToken); i++ {
+			if strings.IndexByte("\"'$%&|^;<>`(){}[]\\*?#,:@", tr.AccessToken[i]) >= 0 {
+				t.Fatalf("accepted an access token holding %q at %d", tr.AccessToken[i], i)
+			}
+		}
 	})
 }
 

@@ -51,6 +51,7 @@ func (s *Session) Login(ctx context.Context, opts LoginOptions) (*keychain.Recor
 	}
 	s.mu.Lock()
 	s.mem = rec
+	s.gen++ // a renewal still out belongs to the sign-in before
 	s.mu.Unlock()
 	s.publish(rec)
 	s.wake()
@@ -109,6 +110,10 @@ func (s *Session) login(ctx context.Context, opts LoginOptions) (*keychain.Recor
 		return nil, err
 	}
 	defer cs.shutdown()
+	cs.home = func(iss string) bool {
+		o := profile.Origin(iss)
+		return o == profile.Origin(ep.Auth) || o == profile.Origin(ep.Token) || p.Trusts(iss)
+	}
 	ctx = bctx
 
 	cfg, _, err := s.oauthConfig(ctx, cs.uri)

@@ -54,6 +54,13 @@ func TestDiscoveredEndpoints(t *testing.T) {
 		{"a document under a path sends tokens elsewhere", "/user/proj/-/raw/main", map[string]any{"authorization_endpoint": "ORIGIN/auth", "token_endpoint": "https://tokens.example/token"}, nil, 0, "send_tokens_to_other_origins"},
 		{"a document under a path, all on its site (Keycloak)", "/realms/corp", map[string]any{"authorization_endpoint": "ORIGIN/auth", "token_endpoint": "ORIGIN/token"}, nil, 0, ""},
 		{"a userinfo elsewhere under a path is dropped (Entra)", "/tenant/v2.0", map[string]any{"authorization_endpoint": "ORIGIN/auth", "token_endpoint": "ORIGIN/token", "userinfo_endpoint": "https://graph.example/oidc/userinfo"}, nil, 0, ""},
+		// Found by review: a document of the attacker's own site names a
+		// genuine token endpoint, and keeps the endpoints that receive
+		// tokens for itself — or a device endpoint, to relay a code.
+		{"a genuine token endpoint, the document's userinfo and revocation", "", map[string]any{"authorization_endpoint": "ISSUER/auth",
+			"token_endpoint": "https://genuine.example/token", "userinfo_endpoint": "ISSUER/me", "revocation_endpoint": "ISSUER/revoke"}, nil, 0, ""},
+		{"a genuine token endpoint, the document's device endpoint", "", map[string]any{"authorization_endpoint": "ISSUER/auth",
+			"token_endpoint": "https://genuine.example/token", "device_authorization_endpoint": "ISSUER/device"}, nil, 0, "a code is only good where the tokens come from"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -63,8 +70,11 @@ func TestDiscoveredEndpoints(t *testing.T) {
 			}
 			s := NewSession(p, Options{Store: keychain.MemoryStore(keychain.NewMemory(0))})
 			ep, err := s.endpoints(context.Background())
-			if err == nil && strings.Contains(ep.Userinfo, "graph.example") {
+			if err == nil && (strings.Contains(ep.Userinfo, "graph.example") || ep.Userinfo != "" && profile.Origin(ep.Userinfo) != profile.Origin(ep.Token)) {
 				t.Errorf("the access token would go to %s", ep.Userinfo)
+			}
+			if err == nil && ep.Revocation != "" && profile.Origin(ep.Revocation) != profile.Origin(ep.Token) {
+				t.Errorf("the refresh token would go to %s at sign-out", ep.Revocation)
 			}
 			switch {
 			case c.want == "" && err != nil:

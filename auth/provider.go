@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"slices"
 	"strings"
 	"sync"
@@ -259,8 +260,9 @@ func newHTTPClient(p *profile.Profile) (*http.Client, error) {
 		}
 		tr.TLSClientConfig.RootCAs = pool
 	}
-	tr.ResponseHeaderTimeout = 20 * time.Second
-	return &http.Client{Transport: limitBody{requestTimeout{tr, 30 * time.Second}}, CheckRedirect: checkRedirect}, nil
+	// No ResponseHeaderTimeout: requestTimeout bounds a request whole, and
+	// lets a refresh that has reached the provider be awaited longer.
+	return &http.Client{Transport: limitBody{requestTimeout{tr, requestLimit}}, CheckRedirect: checkRedirect}, nil
 }
 
 // checkRedirect follows a redirect only for a plain GET without
@@ -291,6 +293,22 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 const maxBody = 1 << 20
 
 type limitBody struct{ next http.RoundTripper }
+
+// closeIdler is a transport that can close its idle connections
+// (http.Client.CloseIdleConnections asks its transport so).
+type closeIdler interface{ CloseIdleConnections() }
+
+func (t limitBody) CloseIdleConnections() {
+	if c, ok := t.next.(closeIdler); ok {
+		c.CloseIdleConnections()
+	}
+}
+
+func (t requestTimeout) CloseIdleConnections() {
+	if c, ok := t.next.(closeIdler); ok {
+		c.CloseIdleConnections()
+	}
+}
 
 func (t limitBody) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := t.next.RoundTrip(req)
@@ -323,6 +341,10 @@ func (b *cappedBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// requestLimit bounds a request to a provider, reading its answer
+// included; a test of what lies beyond it shortens it.
+var requestLimit = 30 * time.Second
+
 // requestTimeout bounds each request, reading its body included, as
 // http.Client.Timeout would, but with a context deadline the transport
 // already watches: Client.Timeout starts a goroutine per request, two more
@@ -333,6 +355,9 @@ type requestTimeout struct {
 }
 
 func (t requestTimeout) RoundTrip(req *http.Request) (*http.Response, error) {
+	if long, ok := req.Context().Value(awaitKey{}).(time.Duration); ok {
+		return t.awaited(req, long)
+	}
 	ctx, cancel := context.WithTimeout(req.Context(), t.d)
 	resp, err := t.next.RoundTrip(req.WithContext(ctx))
 	if err != nil {
@@ -340,6 +365,41 @@ func (t requestTimeout) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	resp.Body = cancelOnClose{resp.Body, cancel}
+	return resp, nil
+}
+
+// awaitKey marks a request whose answer is awaited long once it has
+// reached the provider (awaitAnswer).
+type awaitKey struct{}
+
+// awaitAnswer marks ctx's request as one to await for up to long once it
+// has been written to the provider: a refresh the provider has received
+// is answered eventually, and one given up and sent again would present
+// the same refresh token twice. Until it is written it is bounded as any.
+func awaitAnswer(ctx context.Context, long time.Duration) context.Context {
+	return context.WithValue(ctx, awaitKey{}, long)
+}
+
+// awaited is RoundTrip for a request marked by awaitAnswer: the usual
+// bound until the request is written (a provider that never took it can
+// be asked again), long after.
+func (t requestTimeout) awaited(req *http.Request, long time.Duration) (*http.Response, error) {
+	ctx, cancel := context.WithCancel(req.Context())
+	deadline := time.AfterFunc(t.d, cancel)
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		WroteRequest: func(info httptrace.WroteRequestInfo) {
+			if info.Err == nil {
+				deadline.Reset(long)
+			}
+		},
+	})
+	stop := func() { deadline.Stop(); cancel() }
+	resp, err := t.next.RoundTrip(req.WithContext(ctx))
+	if err != nil {
+		stop()
+		return nil, err
+	}
+	resp.Body = cancelOnClose{resp.Body, stop}
 	return resp, nil
 }
 

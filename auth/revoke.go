@@ -43,6 +43,7 @@ func (s *Session) Logout(ctx context.Context) (LogoutResult, error) {
 	var res LogoutResult
 	name := s.profile.Name
 	s.mem = nil
+	s.gen++ // a renewal still out is of this sign-in: not to be kept
 	rec, err := s.read()
 	switch {
 	case err == nil:

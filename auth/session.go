@@ -67,6 +67,14 @@ type Options struct {
 	// never missed; only a sign-out made by a process outside the tray
 	// goes unnoticed until the token would be renewed.
 	TrustMemory bool
+	// AwaitRefresh, when not 0, is how long a refresh that has reached the
+	// provider is awaited — in the background, callers waiting only a few
+	// seconds for it: for a long-lived process (the tray), so that a
+	// provider that hangs and comes back answers the request it has
+	// rather than see a second one with the same refresh token. 0 (a
+	// command on its own): callers wait for the answer, which the HTTP
+	// client bounds as any request.
+	AwaitRefresh time.Duration
 }
 
 // Session is one profile's sign-in: it signs in, hands out access tokens,
@@ -96,6 +104,11 @@ type Session struct {
 	// stored (under mu).
 	trustMemory bool
 	mem         *keychain.Record
+	// flight is the refresh out with the provider (under mu), gen counts
+	// sign-ins and sign-outs, awaitRefresh is Options.AwaitRefresh.
+	flight       *flight
+	gen          int
+	awaitRefresh time.Duration
 }
 
 var _ oauth2.TokenSource = (*Session)(nil)
@@ -105,7 +118,7 @@ var _ oauth2.TokenSource = (*Session)(nil)
 func NewSession(p *profile.Profile, opts Options) *Session {
 	s := &Session{profile: p, store: opts.Store, hc: opts.HTTPClient, clock: opts.Clock,
 		retryMin: opts.RetryMin, retryMax: opts.RetryMax, log: opts.Log, poke: make(chan struct{}, 1),
-		trustMemory: opts.TrustMemory}
+		trustMemory: opts.TrustMemory, awaitRefresh: opts.AwaitRefresh}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -172,6 +185,12 @@ type TokenResult struct {
 // Get returns an access token with more than minValid left. It reuses the
 // stored one when it can, without any provider call; otherwise it refreshes,
 // and stores any rotated refresh token before returning the new access token.
+//
+// One refresh at a time is out with the provider (a flight): a caller that
+// finds one waits for its answer rather than presenting the same refresh
+// token again — with rotation and reuse detection a second presentation
+// would end the sign-in once the provider, stopped for a while, processes
+// both. See Options.AwaitRefresh for how long each waits.
 func (s *Session) Get(ctx context.Context, minValid time.Duration) (TokenResult, error) {
 	// A profile that still holds an example value was never signed in and
 	// cannot be: say what to fix, not "sign in", which would only refuse.
@@ -179,20 +198,37 @@ func (s *Session) Get(ctx context.Context, minValid time.Duration) (TokenResult,
 		return TokenResult{}, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	f := s.flight
+	var (
+		res TokenResult
+		err error
+	)
+	if f == nil {
+		res, f, err = s.getLocked(ctx, minValid)
+	}
+	s.mu.Unlock()
+	if f == nil {
+		return res, err
+	}
+	return s.await(ctx, f)
+}
+
+// getLocked is Get's look at the keychain and, when a refresh is due,
+// the start of its flight. Callers hold s.mu, and no flight is out.
+func (s *Session) getLocked(ctx context.Context, minValid time.Duration) (TokenResult, *flight, error) {
 	if s.trustMemory && s.mem != nil && fresh(s.mem, s.now(), minValid) {
-		return TokenResult{Token: tokenOf(s.mem)}, nil
+		return TokenResult{Token: tokenOf(s.mem)}, nil, nil
 	}
 	// The keychain may hold a token another process renewed; when the last
 	// one seen is already too old, the look under the lock below will do.
 	if s.mem == nil || fresh(s.mem, s.now(), minValid) {
 		rec, err := s.load()
 		if err != nil {
-			return TokenResult{}, err
+			return TokenResult{}, nil, err
 		}
 		if fresh(rec, s.now(), minValid) {
 			s.publishFresh(rec)
-			return TokenResult{Token: tokenOf(rec)}, nil
+			return TokenResult{Token: tokenOf(rec)}, nil, nil
 		}
 	}
 	// Another process may be refreshing right now: take the profile's lock,
@@ -200,63 +236,155 @@ func (s *Session) Get(ctx context.Context, minValid time.Duration) (TokenResult,
 	lockStart := time.Now()
 	unlock, err := lockProfile(ctx, s.profile.Name)
 	if err != nil {
-		return TokenResult{}, err
+		return TokenResult{}, nil, err
 	}
-	defer unlock()
 	s.log.Debug("took the refresh lock", "waited", time.Since(lockStart).Round(time.Millisecond))
 	rec, err := s.load()
 	if err != nil {
-		return TokenResult{}, err
+		unlock()
+		return TokenResult{}, nil, err
 	}
 	now := s.now()
 	if fresh(rec, now, minValid) {
+		unlock()
 		s.publishFresh(rec)
-		return TokenResult{Token: tokenOf(rec)}, nil
+		return TokenResult{Token: tokenOf(rec)}, nil, nil
 	}
-	stillValid := rec.AccessToken != "" && remaining(rec, now) > 0
 	name := s.profile.Name
 	if !s.renewable(rec) {
+		unlock()
 		s.publish(rec)
-		if stillValid {
-			return TokenResult{Token: tokenOf(rec), Warning: fmt.Errorf("%s: the token expires in %s and cannot be renewed; sign in again before then", name, remaining(rec, now).Round(time.Second))}, nil
+		if stillValid(rec, now) {
+			return TokenResult{Token: tokenOf(rec), Warning: fmt.Errorf("%s: the token expires in %s and cannot be renewed; sign in again before then", name, remaining(rec, now).Round(time.Second))}, nil, nil
 		}
 		why := errExpiredNoRefresh
 		if !rec.Rejected.IsZero() {
 			why = errRejected
 		}
-		return TokenResult{}, fmt.Errorf("%s: %w", name, why)
+		return TokenResult{}, nil, fmt.Errorf("%s: %w", name, why)
 	}
 	s.log.Debug("refreshing", "remaining", remaining(rec, now).Round(time.Second), "min_valid", minValid)
 	s.publishRefreshing(rec)
-	// Once sent, a refresh is seen through to the keychain even if the
+	f := &flight{prev: rec, gen: s.gen, done: make(chan struct{})}
+	s.flight = f
+	go s.fly(f, unlock)
+	return TokenResult{}, f, nil
+}
+
+// flight is one refresh out with the provider.
+type flight struct {
+	prev *keychain.Record // what it renews
+	gen  int              // s.gen when it left: a sign-in or sign-out since makes its answer moot
+	done chan struct{}    // closed when it has an answer (next or err)
+	next *keychain.Record
+	err  error
+}
+
+// fly asks the provider for new tokens and keeps them, holding the
+// profile's lock (so that no process presents the same refresh token)
+// until the answer is stored — however long the provider takes once the
+// request has reached it (AwaitRefresh).
+func (s *Session) fly(f *flight, unlock func()) {
+	// Once sent, a refresh is seen through to the keychain even if every
 	// caller gives up (Ctrl-C, SIGTERM at shutdown): the provider may
 	// already have rotated, and an answer dropped here would lose the
-	// sign-in. The HTTP client's timeout still bounds it.
-	ctx = context.WithoutCancel(ctx)
-	next, err := s.refresh(ctx, rec)
-	if err != nil {
-		if errors.Is(err, ErrSignInNeeded) {
-			s.reject(rec, err)
-			return TokenResult{}, err
+	// sign-in.
+	ctx := context.Background()
+	if s.awaitRefresh > 0 {
+		ctx = awaitAnswer(ctx, s.awaitRefresh)
+	}
+	next, err := s.refresh(ctx, f.prev)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	defer unlock() // before s.mu: no flight shows while the lock is still held
+	defer func() {
+		f.next, f.err = next, err
+		s.flight = nil
+		close(f.done)
+	}()
+	name := s.profile.Name
+	switch {
+	case s.gen != f.gen:
+		// Signed out (or in again) meanwhile: these tokens belong to a
+		// sign-in that is over. They are not kept, nor handed out.
+		err = fmt.Errorf("%s: %w: signed out while the provider was answering a renewal", name, ErrSignInNeeded)
+		s.log.Debug("a renewal answered after a sign-out or sign-in; not kept")
+		if next != nil {
+			// Live at the provider, kept nowhere: revoked, best effort.
+			go func(orphan *keychain.Record) { _ = s.revoke(context.Background(), orphan) }(next)
 		}
+		next = nil
+	case errors.Is(err, ErrSignInNeeded):
+		s.reject(f.prev, err)
+	case err != nil:
 		s.log.Debug("refresh failed", "err", err)
 		s.publishFailure(Retrying, err)
-		if stillValid && errors.Is(err, ErrProviderUnreachable) {
-			return TokenResult{Token: tokenOf(rec), Warning: err}, nil
+	default:
+		// The provider may have rotated the refresh token and forgotten the
+		// old one: it must be safely stored before anyone uses the new
+		// access token.
+		if serr := s.save(next); serr != nil {
+			err = fmt.Errorf("refresh %s: the new tokens could not be stored, so they are not used: %w", name, serr)
+			next = nil
+			s.publishFailure(Retrying, err)
+			return
 		}
-		return TokenResult{}, err
+		s.mem = next
+		s.log.Debug("refreshed and stored", "expiry", next.Expiry, "refresh_token_rotated", next.RefreshToken != f.prev.RefreshToken)
+		s.publish(next)
 	}
-	// The provider may have rotated the refresh token and forgotten the old
-	// one: it must be safely stored before anyone uses the new access token.
-	if err := s.save(next); err != nil {
-		err = fmt.Errorf("refresh %s: the new tokens could not be stored, so they are not used: %w", name, err)
-		s.publishFailure(Retrying, err)
-		return TokenResult{}, err
+}
+
+// errPending is a renewal the provider has not answered yet: tokentray
+// waits for that answer rather than ask again with the same refresh token.
+var errPending = fmt.Errorf("%w: the provider has not answered the renewal yet; tokentray waits for its answer rather than ask again", ErrProviderUnreachable)
+
+// await waits for f's answer as long as a caller should: in the tray, a
+// few seconds (then the still-valid token with a warning, or "not yet"),
+// the flight going on; in a command of its own, until the answer, which
+// its HTTP client bounds.
+func (s *Session) await(ctx context.Context, f *flight) (TokenResult, error) {
+	now := s.now()
+	if s.awaitRefresh <= 0 {
+		<-f.done
+		return s.landed(f, now)
 	}
-	s.mem = next
-	s.log.Debug("refreshed and stored", "expiry", next.Expiry, "refresh_token_rotated", next.RefreshToken != rec.RefreshToken)
-	s.publish(next)
-	return TokenResult{Token: tokenOf(next), Refreshed: true}, nil
+	patience := 25 * time.Second // nothing else to hand out: wait a while
+	if stillValid(f.prev, now) {
+		patience = 5 * time.Second
+	}
+	t := time.NewTimer(patience)
+	defer t.Stop()
+	select {
+	case <-f.done:
+		return s.landed(f, now)
+	case <-ctx.Done():
+		return TokenResult{}, ctx.Err()
+	case <-t.C:
+	}
+	s.publishFailure(Retrying, errPending)
+	if stillValid(f.prev, now) {
+		return TokenResult{Token: tokenOf(f.prev), Warning: errPending}, nil
+	}
+	return TokenResult{}, fmt.Errorf("%s: %w", s.profile.Name, errPending)
+}
+
+// landed is what a flight's answer gives its callers.
+func (s *Session) landed(f *flight, now time.Time) (TokenResult, error) {
+	switch {
+	case f.err == nil:
+		return TokenResult{Token: tokenOf(f.next), Refreshed: true}, nil
+	case errors.Is(f.err, ErrProviderUnreachable) && stillValid(f.prev, now):
+		return TokenResult{Token: tokenOf(f.prev), Warning: f.err}, nil
+	}
+	return TokenResult{}, f.err
+}
+
+// stillValid tells whether r's access token may still be served, however
+// briefly: a renewal that failed for a reason that signs no one out
+// leaves it in use until it expires.
+func stillValid(r *keychain.Record, now time.Time) bool {
+	return r.AccessToken != "" && r.Rejected.IsZero() && remaining(r, now) > 0
 }
 
 // renewable tells whether the session can get a new access token without
@@ -322,7 +450,7 @@ func (s *Session) Refresh(ctx context.Context) error {
 // more: one kept before tokens were checked where they enter, holding
 // what no token may, is renewed rather than served.
 func fresh(r *keychain.Record, now time.Time, minValid time.Duration) bool {
-	return r.Rejected.IsZero() && plain.Token(r.AccessToken) && remaining(r, now) > minValid
+	return r.Rejected.IsZero() && plain.AccessToken(r.AccessToken) && remaining(r, now) > minValid
 }
 
 // remaining is the lifetime left (see expiryOf).

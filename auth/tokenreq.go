@@ -176,7 +176,10 @@ func parseTokenResponse(resp *http.Response, body []byte) (*tokenResponse, error
 	// and programs' environments: from a hostile provider, a line break
 	// would add lines to git's answer and an escape would drive the
 	// terminal. Refused where it enters, so nothing downstream sees it.
-	for _, t := range []struct{ key, val string }{{"access_token", tr.AccessToken}, {"refresh_token", tr.RefreshToken}, {"id_token", tr.IDToken}} {
+	if !plain.AccessToken(tr.AccessToken) {
+		return nil, fmt.Errorf("the token endpoint%s issued an access token with characters no bearer token has (a space, a line break, a control character, or a quote, $, %%, & or the like); it is not used", at(resp))
+	}
+	for _, t := range []struct{ key, val string }{{"refresh_token", tr.RefreshToken}, {"id_token", tr.IDToken}} {
 		if t.val != "" && !plain.Token(t.val) {
 			return nil, fmt.Errorf("the token endpoint%s issued a %s with characters no token has (a space, a line break or a control character); it is not used", at(resp), t.key)
 		}

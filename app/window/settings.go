@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/tokentray/tokentray/auth/plain"
 	"github.com/tokentray/tokentray/internal/control"
 )
 
@@ -171,7 +172,10 @@ func (u *settingsUI) importPath(path string) {
 // then each profile with where it signs in and what else it may do, then
 // why it cannot be imported, if it cannot.
 func importContent(p control.ImportPreview) fyne.CanvasObject {
-	sig := widget.NewLabelWithStyle(control.SignatureLine(p), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	// Every word here may come from the file: made plain and cut to a
+	// line, as on the command line.
+	line := func(s string) string { return plain.Line(s, 300) }
+	sig := widget.NewLabelWithStyle(line(control.SignatureLine(p)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	sig.Wrapping = fyne.TextWrapWord
 	switch p.Signature {
 	case "signed":
@@ -183,15 +187,18 @@ func importContent(p control.ImportPreview) fyne.CanvasObject {
 	}
 	box := container.NewVBox(sig)
 	for _, pr := range p.Profiles {
-		box.Add(widget.NewLabelWithStyle(pr.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
-		box.Add(wrapped(pr.Where))
+		box.Add(widget.NewLabelWithStyle(line(pr.Name), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		box.Add(wrapped(line(pr.Where)))
 		for _, pw := range pr.Powers {
-			box.Add(wrapped("• " + pw))
+			box.Add(wrapped("• " + line(pw)))
 		}
+	}
+	if p.SetsAside && len(p.Refused) == 0 {
+		box.Add(wrapped("Your profile file cannot be read: importing this file keeps it aside and starts a new one with these profiles."))
 	}
 	if len(p.Refused) > 0 {
 		for _, r := range p.Refused {
-			l := wrapped(r)
+			l := wrapped(line(r))
 			l.Importance = widget.DangerImportance
 			box.Add(l)
 		}

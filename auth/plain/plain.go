@@ -76,3 +76,28 @@ func Token(s string) bool {
 	}
 	return true
 }
+
+// AccessToken tells whether s can be an access token: what RFC 6750 lets a
+// bearer token be in an Authorization header (b64token: letters, digits
+// and - . _ ~ + /, then = padding), and '!' (Salesforce's) — no character
+// a shell or cmd.exe reads as syntax (quotes, $, %, &, |, ^, ;, <, >…),
+// since the token lands in scripts' variables and environments.
+func AccessToken(s string) bool {
+	if !Token(s) {
+		return false
+	}
+	pad := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '=':
+			pad = true
+		case pad:
+			return false // = only at the end
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', strings.IndexByte("-._~+/!", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return s[0] != '='
+}

@@ -43,6 +43,31 @@ func TestLine(t *testing.T) {
 	}
 }
 
+func TestAccessToken(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want bool
+	}{
+		{"eyJhbGciOiJSUzI1NiJ9.e30.c2ln", true},
+		{"ya29.a0AfH6SMB-x_y~z", true},
+		{"00Dxx0000001gEH!AQ4AQFh5sUhYY", true}, // Salesforce
+		{"YWJj+ZGVm/Zw==", true},
+		{"abc=def", false},
+		{"=abc", false},
+		{`x"&calc&"`, false},
+		{"%PATH%", false},
+		{"$(id)", false},
+		{"a|b", false},
+		{"a^b", false},
+		{"a;b", false},
+		{"a b", false},
+	} {
+		if got := AccessToken(c.in); got != c.want {
+			t.Errorf("AccessToken(%q) = %t, want %t", c.in, got, c.want)
+		}
+	}
+}
+
 func TestToken(t *testing.T) {
 	for _, c := range []struct {
 		in   string

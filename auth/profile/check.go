@@ -221,11 +221,14 @@ func CheckURL(raw string) string {
 	return ""
 }
 
-// isShare tells whether a path names a network share, in Windows' spelling
-// (\\host\share, \\?\UNC\…) or with the forward slashes Windows also
-// accepts (//host/share), wherever the profile file is read.
+// isShare tells whether a path may name a network share or a device in
+// Windows' spellings, wherever the profile file is read: two separators
+// first (\\host\share, //host/share, \\?\UNC\…, \\.\…), or the NT object
+// namespace (\??\UNC\host\…, found by review; …\GLOBALROOT\Device\Mup).
 func isShare(path string) bool {
-	return strings.HasPrefix(path, `\\`) || strings.HasPrefix(path, "//") || strings.HasPrefix(path, `/\`) || strings.HasPrefix(path, `\/`)
+	sep := func(i int) bool { return len(path) > i && (path[i] == '/' || path[i] == '\\') }
+	return sep(0) && sep(1) || sep(0) && strings.HasPrefix(path[1:], "??") && sep(3) ||
+		strings.Contains(strings.ToUpper(path), "GLOBALROOT")
 }
 
 // checkHost says what is wrong with a URL's host, or "": lookalike letters

@@ -124,6 +124,12 @@ func ImportProfiles(dst, src, sum string, pol *policy.Policy, managed *Config) (
 	cur := EmptyConfig(dst)
 	if len(dstText) > 0 {
 		if cur, err = parse(dst, dstText, managed); err != nil {
+			// Setting the person's file aside is for IT's file to do:
+			// where IT can sign, an unsigned one may not (it would take
+			// the names and the default the broken file held).
+			if !v.Vouched() && pol != nil && pol.AllowedSigners != "" {
+				return res, &RefusedError{File: src, Reasons: []string{"Your profile file cannot be read, and only a file your IT team signed may replace it."}}
+			}
 			if res.SetAside, err = setAside(dst); err != nil {
 				return res, err
 			}
@@ -142,11 +148,12 @@ func ImportProfiles(dst, src, sum string, pol *policy.Policy, managed *Config) (
 	body := string(srcText)
 	if in.Default != "" {
 		// A top-level key must come before every table: move it to the
-		// top — into an empty file only: an import adds profiles, it does
-		// not change which one the commands use.
+		// top — into an empty file only, with no profiles IT manages
+		// either: an import adds profiles, it does not change which one
+		// the commands use.
 		idx, _ := indexKeys(srcText)
 		body = dropLine(body, idx.lines["default"])
-		if len(cur.Names) == 0 {
+		if len(cur.Names) == 0 && !managed.any() {
 			fmt.Fprintf(&out, "default = %q\n", in.Default)
 		}
 	}
@@ -167,7 +174,7 @@ func ImportProfiles(dst, src, sum string, pol *policy.Policy, managed *Config) (
 	if err != nil {
 		return res, fmt.Errorf("the merged profile file would not be valid, so nothing was changed: %w", err)
 	}
-	if err := sameAfterImport(cur, in, merged); err != nil {
+	if err := sameAfterImport(cur, in, merged, managed.any()); err != nil {
 		return res, &ConfigError{File: src, Msg: "importing it would change more than it adds, so nothing was changed: " + err.Error()}
 	}
 	if err := safefile.WriteAtomic(dst, out.Bytes()); err != nil {
@@ -175,6 +182,18 @@ func ImportProfiles(dst, src, sum string, pol *policy.Policy, managed *Config) (
 	}
 	res.Names = in.Names
 	return res, nil
+}
+
+// Broken tells whether the profile file at path exists but cannot be
+// read: an import would set it aside (ImportProfiles), which the person
+// is told before agreeing.
+func Broken(path string, managed *Config) bool {
+	data, err := safefile.ReadSmall(path)
+	if err != nil || len(data) == 0 {
+		return err != nil && !errors.Is(err, os.ErrNotExist)
+	}
+	_, err = parse(path, data, managed)
+	return err != nil
 }
 
 // setAside keeps a profile file that cannot be read next to where it was,
@@ -196,7 +215,7 @@ func setAside(path string) (string, error) {
 
 // sameAfterImport checks a merged file: the profiles and settings that were
 // there are untouched, and each profile added is as it was read.
-func sameAfterImport(cur, in, merged *Config) error {
+func sameAfterImport(cur, in, merged *Config, managed bool) error {
 	for _, name := range cur.Names {
 		if m := merged.Profiles[name]; m == nil || !m.Same(cur.Profiles[name]) {
 			return fmt.Errorf("profile %s would change", name)
@@ -205,7 +224,7 @@ func sameAfterImport(cur, in, merged *Config) error {
 	if cur.ClipboardClear != merged.ClipboardClear {
 		return errors.New("clipboard_clear would change")
 	}
-	if len(cur.Names) > 0 && merged.Default != cur.Default {
+	if (len(cur.Names) > 0 || managed) && merged.Default != cur.Default {
 		return errors.New("the default profile would change")
 	}
 	for _, name := range in.Names {

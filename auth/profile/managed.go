@@ -118,6 +118,9 @@ func merge(managed, mine *Config) (*Config, error) {
 	return &out, nil
 }
 
+// any tells whether c holds a profile (c may be nil).
+func (c *Config) any() bool { return c != nil && len(c.Names) > 0 }
+
 // has tells whether c holds a profile of that name (c may be nil).
 func (c *Config) has(name string) bool {
 	if c == nil {

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/tokentray/tokentray/auth/plain"
 )
 
 // Where a profile may send codes, tokens and secrets. The user judges a
@@ -23,6 +25,10 @@ func Origin(raw string) string {
 	}
 	return strings.ToLower(u.Scheme + "://" + u.Host)
 }
+
+// Trusts tells whether the profile allows sending to raw's origin
+// (send_tokens_to_other_origins).
+func (p *Profile) Trusts(raw string) bool { return p.trusts(raw) }
 
 // trusts tells whether the profile allows sending to raw's origin.
 func (p *Profile) trusts(raw string) bool {
@@ -135,6 +141,35 @@ func (p *Profile) CheckEndpoints(ep *Endpoints) error {
 		}
 		return p.KeyError(key, crossOrigin(page, e.val))
 	}
+	return p.checkTokensGoHome(ep)
+}
+
+// checkTokensGoHome holds discovered endpoints to one more rule: what
+// the token endpoint issues goes back only to its site. A document may
+// vouch for a token endpoint on another site (Google's issuer is
+// accounts.google.com, its tokens come from oauth2.googleapis.com), but
+// then one of its own could pair a genuine token endpoint with a userinfo
+// or revocation endpoint of its own, to be handed the access token on
+// every sign-in and the refresh token at sign-out, or a device endpoint
+// of its own, to relay a genuine code. A userinfo or revocation endpoint
+// elsewhere is dropped (the ID token names the account; sign-out says it
+// cannot revoke); a device endpoint elsewhere is refused.
+func (p *Profile) checkTokensGoHome(ep *Endpoints) error {
+	home := Origin(ep.Token)
+	for _, e := range []struct {
+		key string
+		val *string
+	}{{"userinfo_url", &ep.Userinfo}, {"revocation_url", &ep.Revocation}, {"device_authorization_url", &ep.Device}} {
+		if *e.val == "" || p.explicit(e.key) != "" || Origin(*e.val) == home || p.trusts(*e.val) {
+			continue
+		}
+		if e.key != "device_authorization_url" {
+			*e.val = ""
+			continue
+		}
+		return p.KeyError("issuer", fmt.Sprintf("the discovery document of %s names a sign-in with a code at %s, but its tokens come from %s; "+
+			"a code is only good where the tokens come from", Origin(p.Issuer), Origin(*e.val), home))
+	}
 	return nil
 }
 
@@ -197,7 +232,7 @@ func (p *Profile) Where() string {
 	if len(other) > 0 {
 		s += "; codes and tokens may also go to " + strings.Join(other, ", ")
 	}
-	return s
+	return plain.Line(s, 1000)
 }
 
 // verificationPages are the providers known to send people to a page on

@@ -126,6 +126,8 @@ type Profile struct {
 	file  string
 	line  int
 	lines map[string]int
+	// relative are the keys whose paths were resolved next to the file.
+	relative []string
 }
 
 // KeyError is a problem with one of the profile's keys, found when it is
@@ -333,9 +335,11 @@ func parse(path string, data []byte, managed *Config) (*Config, error) {
 		}
 		if p.CAFile != "" && !filepath.IsAbs(p.CAFile) {
 			p.CAFile = filepath.Join(filepath.Dir(path), p.CAFile)
+			p.relative = append(p.relative, "ca_file")
 		}
 		if p.PrivateKeyFile != "" && !filepath.IsAbs(p.PrivateKeyFile) {
 			p.PrivateKeyFile = filepath.Join(filepath.Dir(path), p.PrivateKeyFile)
+			p.relative = append(p.relative, "private_key_file")
 		}
 	}
 	if err := cfg.checkGitClaims(); err != nil {
@@ -367,6 +371,7 @@ func NoConfig(path string) *Config {
 func (p *Profile) Same(o *Profile) bool {
 	x, y := *p, *o
 	x.file, y.file, x.line, y.line, x.lines, y.lines = "", "", 0, 0, nil, nil
+	x.relative, y.relative = nil, nil
 	return reflect.DeepEqual(x, y)
 }
 

@@ -124,6 +124,8 @@ func TestParseConfigErrors(t *testing.T) {
 		{"git_urls with a user", "[profile.w]\n" + ok + "git_urls = [\"https://me@git.example.com/\"]\n", 4, "w", "git_urls", "not an https URL prefix"},
 		{"git_urls claimed twice", "[profile.a]\n" + ok + "git_urls = [\"https://git.example.com/org/\"]\n[profile.b]\n" + ok + "git_urls = [\"https://GIT.example.com:443/org\"]\n", 8, "b", "git_urls", "also in profile a's git_urls"},
 		{"ca_file on a share", "[profile.w]\n" + ok + "ca_file = '\\\\\\\\host@SSL\\DavWWWRoot\\ca.pem'\n", 4, "w", "ca_file", "network share"},
+		{"ca_file in the NT namespace", "[profile.w]\n" + ok + "ca_file = '\\??\\UNC\\evilhost\\share\\ca.pem'\n", 4, "w", "ca_file", "network share"},
+		{"ca_file by GLOBALROOT", "[profile.w]\n" + ok + "ca_file = 'C:\\x\\..\\..\\GLOBALROOT\\Device\\Mup\\h\\s\\ca.pem'\n", 4, "w", "ca_file", "network share"},
 		{"private_key_file on a share", "[profile.w]\n" + ok + "client_auth = \"private_key_jwt\"\nprivate_key_file = \"//host/share/k.pem\"\n", 5, "w", "private_key_file", "network share"},
 		{"display_name turning text", "[profile.w]\n" + ok + "display_name = \"IT \u202eevil\"\n", 4, "w", "display_name", "plain text"},
 		{"relative url", "[profile.w]\nclient_id = \"x\"\nauth_url = \"/authorize\"\ntoken_url = \"https://a.example/t\"\n", 3, "w", "auth_url", "not an absolute"},

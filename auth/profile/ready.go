@@ -2,7 +2,6 @@ package profile
 
 import (
 	"fmt"
-	"net/url"
 	"strings"
 )
 
@@ -82,9 +81,10 @@ func (p *Profile) FixedCallbackPort() string {
 	if p.RedirectURL == "" {
 		return ""
 	}
-	u, err := url.Parse(p.RedirectURL)
-	if err != nil || u.Port() == "" || u.Port() == "0" {
+	// As the callback listens: a URL without a port is port 80.
+	r, err := ParseRedirect(p.RedirectURL)
+	if err != nil || r.Port == "0" {
 		return ""
 	}
-	return u.Port()
+	return r.Port
 }

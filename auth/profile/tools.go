@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -38,7 +39,11 @@ func (p *Profile) checkTools() (key, msg string) {
 // LD_PRELOAD, DYLD_INSERT_LIBRARIES, GIT_ASKPASS, PROMPT_COMMAND,
 // HTTPS_PROXY, PATH, IFS…), and a token the provider chooses must never
 // become one of them.
-var tokenNames = []string{"TOKEN", "KEY", "SECRET", "PASSWORD", "AUTH", "AUTHORIZATION", "HEADER", "JWT", "BEARER"}
+// Only endings that name a credential's value: …KEY and …AUTH also name
+// settings (GOAUTH runs a command, PGSSLKEY names a key file, COMPOSER_AUTH
+// holds a configuration: found by review), so of those only API_KEY and a
+// bare AUTH.
+var tokenNames = []string{"TOKEN", "SECRET", "PASSWORD", "AUTHORIZATION", "HEADER", "JWT", "BEARER", "API_KEY", "APIKEY"}
 
 // notTokenPrefixes are families whose variables configure a program even
 // when their names end like a token's: GIT_SSL_KEY names git's client key
@@ -60,10 +65,10 @@ func CheckEnvName(name string) string {
 		}
 	}
 	up := strings.ToUpper(name)
-	ends := slices.ContainsFunc(tokenNames, func(s string) bool { return strings.HasSuffix(up, s) })
+	ends := up == "AUTH" || slices.ContainsFunc(tokenNames, func(s string) bool { return strings.HasSuffix(up, s) })
 	family := slices.ContainsFunc(notTokenPrefixes, func(s string) bool { return strings.HasPrefix(up, s) })
 	if name == "" || !ends || family {
-		return fmt.Sprintf("%q cannot carry a token: some variables decide how a program starts (BASH_ENV, NODE_OPTIONS, LD_PRELOAD, GIT_…), so a token goes only into a name that ends in TOKEN, KEY, SECRET, PASSWORD, AUTH or AUTHORIZATION, such as API_TOKEN", name)
+		return fmt.Sprintf("%q cannot carry a token: some variables decide how a program starts (BASH_ENV, NODE_OPTIONS, LD_PRELOAD, GOAUTH, GIT_…), so a token goes only into a name that ends in TOKEN, SECRET, PASSWORD, API_KEY or AUTHORIZATION (or AUTH alone), such as API_TOKEN", name)
 	}
 	return ""
 }
@@ -87,11 +92,23 @@ func GitPrefix(raw string) (string, error) {
 	if scheme != "https" && !(scheme == "http" && isLoopbackHost(u.Hostname())) {
 		return "", bad
 	}
-	host := strings.ToLower(u.Hostname())
-	if port := u.Port(); port != "" && !(scheme == "https" && port == "443" || scheme == "http" && port == "80") {
-		host += ":" + port
-	} else if strings.Contains(host, ":") {
+	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".") // git.example.com. is git.example.com
+	if strings.Contains(host, ":") {
 		host = "[" + host + "]" // an IPv6 literal
+	}
+	if p := u.Port(); p != "" {
+		port, err := strconv.Atoi(p) // 0443 is 443
+		if err != nil || port < 1 || port > 65535 {
+			return "", bad
+		}
+		if !(scheme == "https" && port == 443 || scheme == "http" && port == 80) {
+			host += ":" + strconv.Itoa(port)
+		}
+	}
+	if strings.Contains(u.EscapedPath(), "%") {
+		// %2F and %2E spell a slash or a dot that is not one: one prefix
+		// two ways.
+		return "", fmt.Errorf("%q has %%-escapes in its path; write the prefix as git shows the repository's address", raw)
 	}
 	path := strings.TrimSuffix(u.EscapedPath(), "/")
 	if path != "" {

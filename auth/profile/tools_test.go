@@ -12,6 +12,7 @@ func TestCheckEnvName(t *testing.T) {
 		"PS4", "PROMPT_COMMAND", "SHELLOPTS", "HTTPS_PROXY", "https_proxy", "EDITOR", "LESSKEY", "LESSOPEN",
 		"SSH_AUTH_SOCK", "SSLKEYLOGFILE", "npm_config__auth", "npm_config_script_shell", "BASH_FUNC_x%%",
 		"X=Y", "1A", "", "A B", "TOKEN\n", "tok-en",
+		"GOAUTH", "PGSSLKEY", "PASSWORD_STORE_KEY", "COMPOSER_AUTH", "Path", "ComSpec", "PATHEXT",
 	} {
 		t.Run("refused/"+name, func(t *testing.T) {
 			if CheckEnvName(name) == "" {
@@ -21,7 +22,7 @@ func TestCheckEnvName(t *testing.T) {
 	}
 	for _, name := range []string{
 		"TOKENTRAY_ACCESS_TOKEN", "API_TOKEN", "GITHUB_TOKEN", "GH_TOKEN", "NODE_AUTH_TOKEN", "VAULT_TOKEN",
-		"TOKEN", "API_KEY", "OPENAI_API_KEY", "AUTHORIZATION", "AUTH", "AUTH_HEADER", "DB_PASSWORD", "CLIENT_SECRET", "id_token",
+		"TOKEN", "API_KEY", "OPENAI_API_KEY", "AUTHORIZATION", "AUTH", "AUTH_HEADER", "DB_PASSWORD", "CLIENT_SECRET", "id_token", "GH_TOKEN",
 	} {
 		t.Run("kept/"+name, func(t *testing.T) {
 			if msg := CheckEnvName(name); msg != "" {
@@ -39,6 +40,7 @@ func TestGitPrefix(t *testing.T) {
 		{"https://git.example.com:8443/org/", "https://git.example.com:8443/org"},
 		{"http://127.0.0.1:3000/r", "http://127.0.0.1:3000/r"},
 		{"http://[::1]:80/r", "http://[::1]/r"},
+		{"https://git.example.com.:0443/org", "https://git.example.com/org"},
 	} {
 		if got, err := GitPrefix(c.in); err != nil || got != c.want {
 			t.Errorf("GitPrefix(%q) = %q, %v; want %q", c.in, got, err, c.want)
@@ -49,6 +51,7 @@ func TestGitPrefix(t *testing.T) {
 		"https://git.example.com/./a", "https://u:p@git.example.com/", "https://git.example.com/?x",
 		"https://git.example.com/#a", "http://git.example.com/", "git.example.com/org", "ssh://git.example.com/",
 		"https://gіt.example.com/", // a Cyrillic і
+		"https://github.com/acme%2F..", "https://github.com/%61cme",
 	} {
 		if got, err := GitPrefix(bad); err == nil {
 			t.Errorf("GitPrefix(%q) = %q, want a refusal", bad, got)

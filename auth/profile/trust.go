@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tokentray/tokentray/auth/plain"
 	"github.com/tokentray/tokentray/auth/policy"
 )
 
@@ -107,10 +108,19 @@ func (v Vouch) Refusals(cfg *Config) []string {
 			org = v.Organization
 		}
 		return []string{fmt.Sprintf("%s accepts only profile files its IT team signed, and this one is not (%s).", org, v.Why)}
-	case v.Vouched():
-		return nil
 	}
+	// Relative paths resolve next to the file: next to the one imported
+	// while it is shown, next to the person's profile file once imported —
+	// another file than the one shown, whoever signed it.
 	var out []string
+	for _, name := range cfg.Names {
+		for _, key := range cfg.Profiles[name].relative {
+			out = append(out, fmt.Sprintf("Profile %s: %s is a relative path; a file to import names its files by their full path (%s).", name, key, key))
+		}
+	}
+	if v.Vouched() {
+		return out
+	}
 	for _, name := range cfg.Names {
 		for _, pw := range cfg.Profiles[name].Powers() {
 			out = append(out, fmt.Sprintf("Profile %s: %s (%s) — only a file your IT team signed may do that.", name, PowerWords(pw), pw.Key))
@@ -129,8 +139,10 @@ func (e *RefusedError) Error() string {
 	return e.File + ": nothing was imported: " + strings.Join(e.Reasons, " ")
 }
 
-// PowerWords says what a power does, for a person to judge.
+// PowerWords says what a power does, for a person to judge; what it names
+// is cut to a line (a 200 KB path would otherwise come back whole).
 func PowerWords(pw Power) string {
+	pw.Value = plain.Line(pw.Value, 200)
 	switch pw.Key {
 	case "token_url", "revocation_url", "userinfo_url", "device_authorization_url", "issuer", "send_tokens_to_other_origins":
 		return "sends sign-in codes or tokens also to " + pw.Value

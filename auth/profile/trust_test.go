@@ -24,6 +24,8 @@ var powers = []struct{ key, line, words string }{
 	{"ca_file", `ca_file = "/tmp/evil-ca.pem"`, "trusts the certificates in /tmp/evil-ca.pem"},
 	{"token_headers", `token_headers = { Origin = "http://localhost:3000" }`, "sends Origin: http://localhost:3000"},
 	{"redirect_url", `redirect_url = "http://127.0.0.1:8400/callback"`, "port 8400"},
+	// Found by review: no port is port 80, as the callback listens.
+	{"redirect_url", `redirect_url = "http://localhost/callback"`, "port 80"},
 	{"token_url", "token_url = \"https://tokens.example.net/t\"\nsend_tokens_to_other_origins = [\"https://tokens.example.net\"]", "sends sign-in codes or tokens also to https://tokens.example.net"},
 	{"device_authorization_url", "device_authorization_url = \"https://codes.example.net/d\"\nsend_tokens_to_other_origins = [\"https://codes.example.net\"]", "also to https://codes.example.net"},
 }
@@ -219,6 +221,28 @@ func appendTo(t *testing.T, path, text string) {
 	}
 }
 
+// An import beside IT's profiles does not change which one the commands
+// use, even into a file of the person's that is still empty (found by
+// review: an unsigned file's default took over IT's).
+func TestImportKeepsITsDefault(t *testing.T) {
+	managed, err := ParseManaged("/etc/tokentray/profiles.toml", []byte("default = \"corp\"\n"+plainProfile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := writeTemp(t, "it.toml", "default = \"sso\"\n[profile.sso]\nissuer = \"https://id.evil.example\"\nclient_id = \"c\"\n")
+	imp, err := ReadImport(src, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(t.TempDir(), "profiles.toml")
+	if _, err := ImportProfiles(dst, src, imp.Sum, nil, managed); err != nil {
+		t.Fatal(err)
+	}
+	if cfg, err := LoadBeside(dst, managed); err != nil || cfg.DefaultName() != "corp" {
+		t.Errorf("after the import the commands use %q (%v), want IT's corp", cfg.DefaultName(), err)
+	}
+}
+
 // The person's file beside IT's: IT's profiles first and marked, one of
 // the same name hidden, the person's default kept (even one naming IT's
 // profile), IT's when the person has none, and IT's profile never removed
@@ -259,5 +283,48 @@ func TestLoadBeside(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "none.toml")
 	if cfg, err := LoadBeside(missing, managed); !errors.Is(err, os.ErrNotExist) || cfg == nil || len(cfg.Names) != 2 || !cfg.NoFile {
 		t.Errorf("no file of the person's: %v %v", cfg, err)
+	}
+}
+
+// Where IT can sign, only IT's signed file sets a broken profile file
+// aside (found by review: any unsigned file took the broken file's names).
+func TestOnlyASignedFileRepairs(t *testing.T) {
+	it := testkit.NewSigner(t, "it@acme.example", "")
+	pol := &policy.Policy{AllowedSigners: it.AllowedSigners}
+	dst := filepath.Join(t.TempDir(), "profiles.toml")
+	broken := "[profile.work\n"
+	if err := os.WriteFile(dst, []byte(broken), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if !Broken(dst, nil) {
+		t.Fatal("a file that does not parse is not Broken")
+	}
+	src := writeTemp(t, "it.toml", plainProfile)
+	if _, err := importWith(dst, src, pol); err == nil || !strings.Contains(err.Error(), "only a file your IT team signed may replace it") {
+		t.Errorf("an unsigned file: %v", err)
+	}
+	if kept, _ := os.ReadFile(dst); string(kept) != broken {
+		t.Error("the refused import moved the broken file")
+	}
+	it.Sign(t, src)
+	if names, err := importWith(dst, src, pol); err != nil || len(names) != 1 {
+		t.Errorf("IT's signed file: %v %v", names, err)
+	}
+}
+
+// A file to import names its files by full path, signed or not: a relative
+// one resolves next to the file while it is shown and next to the profile
+// file once imported (found by review).
+func TestImportRefusesRelativePaths(t *testing.T) {
+	it := testkit.NewSigner(t, "it@acme.example", "")
+	pol := &policy.Policy{AllowedSigners: it.AllowedSigners}
+	src := writeTemp(t, "it.toml", plainProfile+"ca_file = \"corp-ca.pem\"\n")
+	it.Sign(t, src)
+	imp, err := ReadImport(src, pol)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(imp.Refused) != 1 || !strings.Contains(imp.Refused[0], "ca_file is a relative path") {
+		t.Errorf("refused %q", imp.Refused)
 	}
 }

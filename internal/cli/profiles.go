@@ -177,6 +177,9 @@ func (e *env) showPreview(p control.ImportPreview) {
 			fmt.Fprintf(w, "    %s\n", control.Printable(pw))
 		}
 	}
+	if p.SetsAside && len(p.Refused) == 0 {
+		fmt.Fprintln(w, "Your profile file cannot be read: importing this file keeps it aside (profiles.toml.broken-DATE) and starts a new one with these profiles.")
+	}
 }
 
 func (e *env) removeCmd() *cobra.Command {

@@ -153,6 +153,9 @@ type ImportPreview struct {
 	// Refused says why it may not be imported, one sentence each; empty:
 	// it may.
 	Refused []string `json:"refused,omitempty"`
+	// SetsAside: the person's profile file cannot be read, and importing
+	// sets it aside and starts a new one.
+	SetsAside bool `json:"sets_aside,omitempty"`
 }
 
 // ImportedProfile is one profile of a file to import.

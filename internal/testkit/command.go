@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os/exec"
 	"strings"
+	"testing"
 	"time"
 )
 
@@ -49,4 +50,18 @@ func Bounded(cmd *exec.Cmd, d time.Duration) ([]byte, error) {
 func Redact(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return fmt.Sprintf("<%d bytes, sha256 %x…>", len(s), sum[:4])
+}
+
+// Eventually polls ok until it holds, and fails the test naming what it
+// waited for when it does not within d: the one way tests wait for
+// something to happen, instead of sleeping a fixed time.
+func Eventually(t testing.TB, d time.Duration, what string, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("after %s still waiting for %s", d, what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }

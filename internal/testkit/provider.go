@@ -142,6 +142,14 @@ func (p *Provider) Stats(t testing.TB) Stats {
 	return s
 }
 
+// Pause stops the provider (SIGSTOP), as a hang would: the kernel still
+// accepts connections and takes requests into its buffers, and the
+// provider answers them all once Resume lets it go on.
+func (p *Provider) Pause() { _ = p.cmd.Process.Signal(syscall.SIGSTOP) }
+
+// Resume lets a paused provider go on (SIGCONT).
+func (p *Provider) Resume() { _ = p.cmd.Process.Signal(syscall.SIGCONT) }
+
 // Stop kills the provider, as an outage would.
 func (p *Provider) Stop() {
 	_ = p.cmd.Process.Kill()
