@@ -79,15 +79,15 @@ func plainProviderError(code string) string {
 // exactly one answer carrying the expected state, on its own path and Host,
 // and shows the browser the outcome of the whole sign-in.
 type callbackServer struct {
-	profile   string
-	redirect  *profile.Redirect
-	uri       string // redirect_uri sent to the provider
-	host      string // the Host header browsers send for uri
-	state     string
-	issuer    string // when set, an `iss` parameter must match (RFC 9207)
+	profile  string
+	redirect *profile.Redirect
+	uri      string // redirect_uri sent to the provider
+	host     string // the Host header browsers send for uri
+	state    string
+	issuer   string // when set, an `iss` parameter must match (RFC 9207)
 	// home says whether an `iss` parameter may name a provider of this
 	// profile, when the profile names no issuer.
-	home func(iss string) bool
+	home      func(iss string) bool
 	listeners []net.Listener
 	srv       *http.Server
 
