@@ -381,7 +381,7 @@ func TestProviderTokensRunNothing(t *testing.T) {
 		if strings.Contains(out.String(), "injected") || strings.Contains(out.String(), "stolen") {
 			t.Errorf("git was told %q", out.String())
 		}
-		if !strings.Contains(errb.String(), "characters no token has") {
+		if !strings.Contains(errb.String(), "issued an access token with characters no") {
 			t.Errorf("stderr %q", errb.String())
 		}
 	})

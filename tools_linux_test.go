@@ -105,7 +105,7 @@ func TestExec(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		eventually(t, 10*time.Second, "the command did not start", func() bool {
+		testkit.Eventually(t, 10*time.Second, "the command did not start", func() bool {
 			out.mu.Lock()
 			defer out.mu.Unlock()
 			return strings.Contains(out.w.String(), "ready")

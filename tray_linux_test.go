@@ -182,7 +182,7 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 func (d *desktop) lastOpened(t *testing.T, after int) string {
 	t.Helper()
 	var lines []string
-	eventually(t, 10*time.Second, "the tray opened no address", func() bool {
+	testkit.Eventually(t, 10*time.Second, "the tray opened no address", func() bool {
 		b, _ := os.ReadFile(d.opened)
 		lines = strings.Fields(string(b))
 		return len(lines) > after
@@ -198,21 +198,11 @@ func (d *desktop) openedCount() int {
 // windowOpen waits for an X window titled title.
 func (d *desktop) windowOpen(t *testing.T, title string) {
 	t.Helper()
-	eventually(t, 30*time.Second, "no window "+title, func() bool {
+	testkit.Eventually(t, 30*time.Second, "no window "+title, func() bool {
 		return slices.Contains(d.x.WindowTitles(t), title)
 	})
 }
 
-func eventually(t *testing.T, timeout time.Duration, msg string, ok func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !ok() {
-		if time.Now().After(deadline) {
-			t.Fatalf("after %s: %s", timeout, msg)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
 
 // menuNow is the tray's menu as it is now, for a failure message.
 func menuNow(t *testing.T, it testkit.Item) string { return testkit.FormatMenu(it.Menu(t)) }
@@ -375,7 +365,7 @@ func TestTray(t *testing.T) {
 	access := strings.TrimSpace(tok.stdout)
 	notes := len(d.host.Notifications())
 	it.Activate(t)
-	eventually(t, 10*time.Second, "the click copied nothing", func() bool { return readClipboard() == access })
+	testkit.Eventually(t, 10*time.Second, "the click copied nothing", func() bool { return readClipboard() == access })
 	n := d.host.WaitNotification(t, notes, "Access token copied", 5*time.Second)
 	if !strings.HasPrefix(n.Summary, "Access token copied — valid ") || n.Body != "Clipboard clears in 2 s." {
 		t.Errorf("notification %q / %q", n.Summary, n.Body)
@@ -388,11 +378,11 @@ func TestTray(t *testing.T) {
 		t.Error("the notification shows the token")
 	}
 	// …and the clipboard clears after clipboard_clear.
-	eventually(t, 10*time.Second, "the clipboard was not cleared", func() bool { return readClipboard() == "" })
+	testkit.Eventually(t, 10*time.Second, "the clipboard was not cleared", func() bool { return readClipboard() == "" })
 
 	// The header item; then something the person copies meanwhile is left alone.
 	it.Click(t, "Copy as Authorization header")
-	eventually(t, 10*time.Second, "no header copied", func() bool { return readClipboard() == "Authorization: Bearer "+access })
+	testkit.Eventually(t, 10*time.Second, "no header copied", func() bool { return readClipboard() == "Authorization: Bearer "+access })
 	d.copyElsewhere(t, "mine")
 	time.Sleep(3 * time.Second)
 	if got := readClipboard(); got != "mine" {
@@ -401,9 +391,9 @@ func TestTray(t *testing.T) {
 	// A clipboard manager that takes the token over keeps it no longer
 	// than the tray would: what is cleared is the token, whoever holds it.
 	it.Click(t, "Copy access token")
-	eventually(t, 10*time.Second, "nothing copied", func() bool { return readClipboard() == access })
+	testkit.Eventually(t, 10*time.Second, "nothing copied", func() bool { return readClipboard() == access })
 	d.copyElsewhere(t, access)
-	eventually(t, 10*time.Second, "the token held by another program was not cleared", func() bool { return readClipboard() == "" })
+	testkit.Eventually(t, 10*time.Second, "the token held by another program was not cleared", func() bool { return readClipboard() == "" })
 
 	// The tray holds tokens all day: no core dump of it.
 	limits, err := os.ReadFile(fmt.Sprintf("/proc/%d/limits", tray.cmd.Process.Pid))
@@ -419,7 +409,7 @@ func TestTray(t *testing.T) {
 	// Refresh now: a new token, the same through the socket and directly.
 	before := p.Stats(t)
 	it.Click(t, "Refresh now")
-	eventually(t, 10*time.Second, "Refresh now made no refresh", func() bool {
+	testkit.Eventually(t, 10*time.Second, "Refresh now made no refresh", func() bool {
 		return p.Stats(t).Token["refresh_token"] > before.Token["refresh_token"]
 	})
 	tok2 := d.cli(t, "token", "work")
@@ -461,7 +451,7 @@ func TestTray(t *testing.T) {
 	desktopFile := filepath.Join(d.home, ".config", "autostart", "tokentray.desktop")
 	sigs := it.Signals(t, time.Second, func() {
 		it.Click(t, "Start at login")
-		eventually(t, 5*time.Second, "no autostart entry", func() bool {
+		testkit.Eventually(t, 5*time.Second, "no autostart entry", func() bool {
 			_, err := os.Stat(desktopFile)
 			return err == nil
 		})
@@ -482,7 +472,7 @@ func TestTray(t *testing.T) {
 	if !strings.Contains(string(entry), "Exec="+binary+" --config "+cfg) {
 		t.Errorf("autostart entry:\n%s", entry)
 	}
-	eventually(t, 5*time.Second, "Start at login is not checked", func() bool { return it.Find(t, "Start at login").Checked })
+	testkit.Eventually(t, 5*time.Second, "Start at login is not checked", func() bool { return it.Find(t, "Start at login").Checked })
 
 	// The provider ends the sign-in behind the tray's back: the next
 	// refresh gets invalid_grant, the icon says so, and a notification
@@ -590,7 +580,7 @@ func TestTrayFollowsTheProfileFile(t *testing.T) {
 		t.Fatalf("login: exit %d, %s\n%s", r.code, page, r.stderr)
 	}
 	tray, it := d.tray(t)
-	eventually(t, 5*time.Second, "no welcome line", func() bool { return hasItem(t, it, "No profile yet") })
+	testkit.Eventually(t, 5*time.Second, "no welcome line", func() bool { return hasItem(t, it, "No profile yet") })
 	d.windowOpen(t, "tokentray settings") // the first start's window, up and watching
 
 	before := p.Stats(t).Token["refresh_token"]
@@ -603,12 +593,12 @@ func TestTrayFollowsTheProfileFile(t *testing.T) {
 		}
 	}()
 	start := time.Now()
-	eventually(t, 2*time.Second, "the imported profile is not in the menu", func() bool {
+	testkit.Eventually(t, 2*time.Second, "the imported profile is not in the menu", func() bool {
 		return hasItem(t, it, "work (default): alice@example.test · ")
 	})
 	t.Logf("the import showed in the menu after %s", time.Since(start).Round(time.Millisecond))
 	// A 20 s token is renewed 10 s after sign-in, by the tray alone.
-	eventually(t, 30*time.Second, "the imported profile was never refreshed in the background", func() bool {
+	testkit.Eventually(t, 30*time.Second, "the imported profile was never refreshed in the background", func() bool {
 		return p.Stats(t).Token["refresh_token"] > before
 	})
 
@@ -620,7 +610,7 @@ func TestTrayFollowsTheProfileFile(t *testing.T) {
 	if err := os.WriteFile(cfg, append(slices.Clone(good), "bogus = 1\n"...), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 2*time.Second, "the broken file does not show", func() bool {
+	testkit.Eventually(t, 2*time.Second, "the broken file does not show", func() bool {
 		return hasItem(t, it, "The profile file has a problem")
 	})
 	if got := label(t, it, "work"); !strings.HasPrefix(got, "work: alice@example.test") {
@@ -629,7 +619,7 @@ func TestTrayFollowsTheProfileFile(t *testing.T) {
 	if err := os.WriteFile(cfg, good, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 2*time.Second, "the mended file still shows a problem", func() bool {
+	testkit.Eventually(t, 2*time.Second, "the mended file still shows a problem", func() bool {
 		return !hasItem(t, it, "The profile file has a problem")
 	})
 
@@ -738,7 +728,7 @@ func TestWindowsRender(t *testing.T) {
 	page := d.lastOpened(t, before)
 	d.windowOpen(t, "Sign in to kiosk")
 	var userCode string
-	eventually(t, 10*time.Second, "the view shows no code", func() bool {
+	testkit.Eventually(t, 10*time.Second, "the view shows no code", func() bool {
 		var ps []control.ProfileView
 		_ = json.Unmarshal([]byte(d.cli(t, "status", "--json").stdout), &ps)
 		for _, k := range ps {
@@ -762,7 +752,7 @@ func TestWindowsRender(t *testing.T) {
 			t.Logf("status: %+v", st)
 		}
 	}()
-	eventually(t, 20*time.Second, "not signed in with the code", func() bool {
+	testkit.Eventually(t, 20*time.Second, "not signed in with the code", func() bool {
 		st = d.cli(t, "status")
 		// Chromium is still signed in at the provider as alice.
 		return regexp.MustCompile(`(?m)^kiosk +signed in +alice@example.test`).MatchString(st.stdout)
@@ -780,7 +770,7 @@ func TestWindowsRender(t *testing.T) {
 	if page := b.SignIn(t, d.lastOpened(t, before), "alice"); !strings.Contains(page, "You are signed in") {
 		t.Fatalf("sign-in: %s", page)
 	}
-	eventually(t, 10*time.Second, "no Details… for api", func() bool { return hasItem(t, it, "Details…") })
+	testkit.Eventually(t, 10*time.Second, "no Details… for api", func() bool { return hasItem(t, it, "Details…") })
 	it.ClickIn(t, "api", "Details…")
 	d.windowOpen(t, "Details of api")
 	time.Sleep(2 * time.Second)
@@ -802,7 +792,7 @@ func TestWindowsRender(t *testing.T) {
 		if err := c.CopyClaim(context.Background(), "api", claim); err != nil {
 			t.Fatalf("copy %s: %v", claim, err)
 		}
-		eventually(t, 10*time.Second, "the tray did not copy "+claim, func() bool { return readClipboard() == in.Claims[claim] })
+		testkit.Eventually(t, 10*time.Second, "the tray did not copy "+claim, func() bool { return readClipboard() == in.Claims[claim] })
 	}
 	if err := c.CopyClaim(context.Background(), "api", "no-such-claim"); err == nil || readClipboard() != in.Claims["aud"] {
 		t.Errorf("copying a claim the token has not: %v, clipboard %q", err, readClipboard())
@@ -936,7 +926,11 @@ func dialAndPing(sock string) {
 		os.Exit(0)
 	}
 	fmt.Fprintln(c, `{"op":"ping"}`)
-	line, err := bufio.NewReader(c).ReadString('\n')
+	r := bufio.NewReader(c)
+	line, err := r.ReadString('\n')
+	if strings.Contains(line, `"ack":true`) { // the answer follows the ack
+		line, err = r.ReadString('\n')
+	}
 	if err != nil || !strings.Contains(line, `"done":true`) {
 		fmt.Println("refused:", err, line)
 	} else {
@@ -1018,7 +1012,7 @@ func TestNoCrashWithoutADesktop(t *testing.T) {
 	t.Run("no tray host", func(t *testing.T) {
 		run, x := t.TempDir(), testkit.StartXvfb(t)
 		cmd, out, done := start(t, []string{"DISPLAY=" + x.Display, "XDG_RUNTIME_DIR=" + run, "HOME=" + t.TempDir()})
-		eventually(t, 10*time.Second, "no word about the missing tray host", func() bool {
+		testkit.Eventually(t, 10*time.Second, "no word about the missing tray host", func() bool {
 			return strings.Contains(text(out), "this desktop shows no tray icons")
 		})
 		// A second launch hands over and says so.
@@ -1105,7 +1099,7 @@ func TestTrayWithoutASocket(t *testing.T) {
 	if r.code != 0 || strings.Contains(r.stderr, "answered by the tray") || !strings.Contains(r.stdout, "signed out") {
 		t.Errorf("status without the socket: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	eventually(t, 5*time.Second, "no log line about the socket", func() bool {
+	testkit.Eventually(t, 5*time.Second, "no log line about the socket", func() bool {
 		return strings.Contains(tray.output(), "no control socket")
 	})
 	for _, l := range strings.Split(tray.output(), "\n") {
@@ -1139,7 +1133,7 @@ func TestWithoutATrayHost(t *testing.T) {
 	// of a broken file: TestCompactWindow.)
 	// Drawn and at rest first, so that any change after is the rename's.
 	var before image.Image
-	eventually(t, 10*time.Second, "the window kept changing", func() bool {
+	testkit.Eventually(t, 10*time.Second, "the window kept changing", func() bool {
 		a := d.x.Screenshot(t, "tokentray")
 		time.Sleep(500 * time.Millisecond)
 		before = d.x.Screenshot(t, "tokentray")
@@ -1148,17 +1142,48 @@ func TestWithoutATrayHost(t *testing.T) {
 	if err := os.WriteFile(cfg, []byte("[profile.home]\nissuer = \"https://id.example.com\"\nclient_id = \"c\"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 10*time.Second, "the window still shows the profile before its rename", func() bool {
+	testkit.Eventually(t, 10*time.Second, "the window still shows the profile before its rename", func() bool {
 		return !sameImage(before, d.x.Screenshot(t, "tokentray"))
 	})
 
 	d.host = testkit.StartTrayHost(t)
 	d.host.WaitItems(t, 1, 10*time.Second)
-	eventually(t, 10*time.Second, "the window stayed after the panel appeared", func() bool {
+	testkit.Eventually(t, 10*time.Second, "the window stayed after the panel appeared", func() bool {
 		return !slices.Contains(d.x.WindowTitles(t), "tokentray")
 	})
 	it := d.host.WaitItem(t, time.Second)
 	if got := label(t, it, "home"); got != "home: Signed out" {
 		t.Errorf("label %q", got)
+	}
+}
+
+// A sign-out clears the token the tray copied, if the clipboard still
+// holds it: revoked, it would only fail where it is pasted. What the
+// person copied since is theirs and stays.
+func TestSignOutClearsTheClipboard(t *testing.T) {
+	testkit.RequireSecretService(t)
+	forget(t, "work")
+	p := testkit.StartProvider(t, testkit.ProviderOptions{AccessTTL: 10 * time.Minute})
+	b := testkit.NewBrowser(t)
+	cfg := writeConfig(t, "clipboard_clear = 0\n"+p.Profile("work", "public"))
+	d := newDesktop(t, cfg)
+	_, it := d.tray(t)
+	for _, mine := range []bool{false, true} {
+		if page, r := login(t, b, cfg, "work", "alice"); r.code != 0 {
+			t.Fatalf("login: %s\n%s", page, r.stderr)
+		}
+		access := strings.TrimSpace(d.cli(t, "token", "work").stdout)
+		it.Activate(t)
+		testkit.Eventually(t, 10*time.Second, "the click copied nothing", func() bool { return readClipboard() == access })
+		want := ""
+		if mine {
+			d.copyElsewhere(t, "mine")
+			want = "mine"
+		}
+		if r := d.cli(t, "logout", "work"); r.code != 0 {
+			t.Fatalf("logout: %s", r.stderr)
+		}
+		testkit.Eventually(t, 5*time.Second, fmt.Sprintf("after the sign-out the clipboard holds %s, want %q", testkit.Redact(readClipboard()), want),
+			func() bool { return readClipboard() == want })
 	}
 }

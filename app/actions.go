@@ -30,7 +30,7 @@ func (r *Resident) Copy(profile string, header bool) error {
 	}
 	cfg, _ := r.sessions.Config()
 	clearAfter := cfg.ClipboardClear
-	if err := r.clip.Copy(text, clearAfter); err != nil {
+	if err := r.clip.CopyToken(r.profileName(profile), text, clearAfter); err != nil {
 		r.log.Warn("clipboard", "err", err)
 		r.note.Notify("copy", "Nothing was copied", "The clipboard is not available: "+err.Error(), nil)
 		return err
@@ -45,6 +45,15 @@ func (r *Resident) Copy(profile string, header bool) error {
 	}
 	r.note.Notify("copy", summary+".", body, nil)
 	return nil
+}
+
+// profileName is the profile a request names ("" is the default one).
+func (r *Resident) profileName(profile string) string {
+	if profile == "" {
+		cfg, _ := r.sessions.Config()
+		return cfg.DefaultName()
+	}
+	return profile
 }
 
 // copyClaim puts a claim of the profile's access token, as the Details

@@ -17,6 +17,33 @@ type clipboardOwner struct {
 	initErr error
 	mu      sync.Mutex
 	gen     int
+	// token is the profile whose token (or header) the last copy was, and
+	// text what it was ("" for anything else): what a sign-out clears.
+	token, text string
+}
+
+// CopyToken is Copy of a profile's token: one that a sign-out of that
+// profile clears (ClearToken).
+func (c *clipboardOwner) CopyToken(profile, text string, clearAfter time.Duration) error {
+	if err := c.Copy(text, clearAfter); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.token, c.text = profile, text
+	return nil
+}
+
+// ClearToken clears the clipboard if it still holds the token of profile
+// the tray copied last: after a sign-out it is revoked, and pasting it
+// would only fail where it is used.
+func (c *clipboardOwner) ClearToken(profile string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.token == profile && c.text != "" && c.initErr == nil {
+		clipClearIf(c.text)
+		c.token, c.text = "", ""
+	}
 }
 
 // Copy writes text; after clearAfter (0 = never) it clears the clipboard
@@ -32,6 +59,7 @@ func (c *clipboardOwner) Copy(text string, clearAfter time.Duration) error {
 		return fmt.Errorf("clipboard: %w", err)
 	}
 	c.gen++
+	c.token, c.text = "", ""
 	gen := c.gen
 	if clearAfter <= 0 {
 		return nil

@@ -54,11 +54,11 @@ func TestMenu(t *testing.T) {
 		next                  time.Duration
 	}{
 		{"signed in", control.ProfileView{State: control.Valid, Who: "alice", Expiry: now.Add(12 * time.Minute), HasRefreshToken: true},
-			"work: alice · valid 10 min", &on, &on, &on, item{"Sign out…", true, true}, 2*time.Minute + time.Millisecond},
+			"work: alice · valid more than 10 min", &on, &on, &on, item{"Sign out…", true, true}, 2*time.Minute + time.Millisecond},
 		{"no refresh token", control.ProfileView{State: control.Valid, Who: "alice", Expiry: now.Add(3 * time.Minute)},
 			"work: alice · valid 3 min", &on, &on, &off, item{"Sign out…", true, true}, time.Millisecond},
 		{"service account", control.ProfileView{State: control.Valid, ServiceAccount: true, Expiry: now.Add(62 * time.Minute)},
-			"work: signed in · valid 1 h", &on, &on, &on, item{"Sign out…", true, true}, 2*time.Minute + time.Millisecond},
+			"work: signed in · valid more than 1 h", &on, &on, &on, item{"Sign out…", true, true}, 2*time.Minute + time.Millisecond},
 		{"signed out: its name and Sign in… only", control.ProfileView{State: control.SignedOut},
 			"work: Signed out", nil, nil, nil, item{"Sign in…", true, true}, 0},
 		{"needs sign-in", control.ProfileView{State: control.NeedsSignIn, Who: "alice", Expiry: now.Add(time.Hour)},
@@ -130,7 +130,7 @@ func TestMenuLineWidth(t *testing.T) {
 		want string
 	}{
 		{"short", control.ProfileView{Name: "work", State: control.Valid, Who: "alice", Expiry: now.Add(12 * time.Minute)},
-			"work: alice · valid 10 min"},
+			"work: alice · valid more than 10 min"},
 		{"long account", control.ProfileView{Name: "work", State: control.Valid, Who: long + "@example.test", Expiry: now.Add(12 * time.Minute)},
 			"work: " + strings.Repeat("x", 53) + "…"},
 		{"long name", control.ProfileView{Name: long, State: control.SignedOut},

@@ -92,7 +92,7 @@ func TestEndingNotice(t *testing.T) {
 	}
 	p := v.Profiles[0]
 	p.Expiry = start.Add(48*time.Hour + 30*time.Minute)
-	if got := control.StatusLine(p, start.Add(48*time.Hour)); got != "signed in · valid 30 min · sign-in ends on Saturday" {
+	if got := control.StatusLine(p, start.Add(48*time.Hour)); got != "signed in · valid more than 30 min · sign-in ends on Saturday" {
 		t.Errorf("menu line %q", got)
 	}
 	if got := control.StatusLine(p, start.Add(78*time.Hour)); !strings.HasSuffix(got, " · sign-in ends tomorrow") {

@@ -88,7 +88,13 @@ func (r *Resident) handle(ctx context.Context, req control.Request, send func(co
 	case control.OpCopyClaim:
 		return control.Message{}, r.copyClaim(ctx, req.Profile, req.Claim)
 	}
-	return r.svc.handle(ctx, req, send)
+	m, err := r.svc.handle(ctx, req, send)
+	if (req.Op == control.OpLogout || req.Op == control.OpRemove) && m.Logout != nil && m.Logout.WasSignedIn {
+		// The token the tray copied is revoked with the sign-in: not left
+		// on the clipboard to paste.
+		r.clip.ClearToken(r.profileName(req.Profile))
+	}
+	return m, err
 }
 
 // watch streams Views until the caller hangs up.

@@ -339,7 +339,7 @@ func TestProviderHangsAndComesBack(t *testing.T) {
 	p.Resume()
 	paused = false
 	// The provider answers the one renewal it received; it is kept.
-	testkit.Eventually(t, 20*time.Second, "the renewal's answer, kept (or the sign-in ended)", func() bool {
+	testkit.Eventually(t, 20*time.Second, "the renewal's answer was not kept, nor the sign-in ended", func() bool {
 		st := s.State()
 		return st.Kind == NeedsSignIn || st.Kind == Valid && st.RefreshedAt.After(time.Now().Add(-30*time.Second))
 	})

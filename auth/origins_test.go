@@ -60,7 +60,10 @@ func TestDiscoveredEndpoints(t *testing.T) {
 		{"a genuine token endpoint, the document's userinfo and revocation", "", map[string]any{"authorization_endpoint": "ISSUER/auth",
 			"token_endpoint": "https://genuine.example/token", "userinfo_endpoint": "ISSUER/me", "revocation_endpoint": "ISSUER/revoke"}, nil, 0, ""},
 		{"a genuine token endpoint, the document's device endpoint", "", map[string]any{"authorization_endpoint": "ISSUER/auth",
-			"token_endpoint": "https://genuine.example/token", "device_authorization_endpoint": "ISSUER/device"}, nil, 0, "a code is only good where the tokens come from"},
+			"token_endpoint": "https://genuine.example/token", "device_authorization_endpoint": "ISSUER/device"}, nil, 0, ""},
+		{"a genuine token endpoint, the document's device endpoint, a code only", "", map[string]any{"authorization_endpoint": "ISSUER/auth",
+			"token_endpoint": "https://genuine.example/token", "device_authorization_endpoint": "ISSUER/device"},
+			func(p *profile.Profile) { p.Grant = "device_code" }, 0, "a code is only good where the tokens come from"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -75,6 +78,9 @@ func TestDiscoveredEndpoints(t *testing.T) {
 			}
 			if err == nil && ep.Revocation != "" && profile.Origin(ep.Revocation) != profile.Origin(ep.Token) {
 				t.Errorf("the refresh token would go to %s at sign-out", ep.Revocation)
+			}
+			if err == nil && ep.Device != "" && profile.Origin(ep.Device) != profile.Origin(ep.Token) {
+				t.Errorf("a code would be asked of %s for tokens from %s", ep.Device, ep.Token)
 			}
 			switch {
 			case c.want == "" && err != nil:

@@ -21,6 +21,8 @@ type compactUI struct {
 	tray     Tray
 	profiles *fyne.Container
 	result   *widget.Label
+	// copiedFrom is the profile whose token result says is on the clipboard.
+	copiedFrom string
 }
 
 func newCompact(ctx context.Context, a fyne.App, t Tray) *compactUI {
@@ -49,6 +51,14 @@ func (u *compactUI) report(err error) {
 }
 
 func (u *compactUI) update(v control.View) {
+	// "The access token of op is on the clipboard" no longer holds once op
+	// is signed out: the tray cleared it.
+	if u.copiedFrom != "" {
+		if p, ok := v.Profile(u.copiedFrom); !ok || !p.HasToken() {
+			u.result.SetText("")
+			u.copiedFrom = ""
+		}
+	}
 	// Add and RemoveAll lay out but do not redraw: without the Refresh
 	// the window shows the old profiles until something else repaints it.
 	defer u.profiles.Refresh()
@@ -97,4 +107,5 @@ func (u *compactUI) copied(profile string, header bool) {
 		what = "The Authorization header"
 	}
 	u.result.SetText(what + " of " + profile + " is on the clipboard.")
+	u.copiedFrom = profile
 }

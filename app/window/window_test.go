@@ -391,6 +391,16 @@ func TestCompactWindow(t *testing.T) {
 			t.Errorf("%s asked %q, want %q", c.tap, got, c.want)
 		}
 	}
+	// Signed out, the token the tray had copied is gone from the clipboard
+	// (the tray cleared it): the window no longer says it is there.
+	test.Tap(button(t, w, "Copy access token"))
+	if labels, _ := texts(w); !strings.Contains(strings.Join(labels, "\n"), "The access token of work is on the clipboard.") {
+		t.Errorf("after Copy: %q", labels)
+	}
+	update(control.View{Default: "work", Profiles: []control.ProfileView{{Name: "work", State: control.SignedOut}}})
+	if labels, _ := texts(w); strings.Contains(strings.Join(labels, "\n"), "is on the clipboard") {
+		t.Errorf("after the sign-out the window still says the token is on the clipboard: %q", labels)
+	}
 	// A broken profile file is said, as the menu and Settings say it; the
 	// profiles the tray still serves stay.
 	update(control.View{Default: "work", ConfigErr: "profiles.toml:3: key \"isuer\": not a profile key",

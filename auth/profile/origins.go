@@ -151,9 +151,10 @@ func (p *Profile) CheckEndpoints(ep *Endpoints) error {
 // then one of its own could pair a genuine token endpoint with a userinfo
 // or revocation endpoint of its own, to be handed the access token on
 // every sign-in and the refresh token at sign-out, or a device endpoint
-// of its own, to relay a genuine code. A userinfo or revocation endpoint
-// elsewhere is dropped (the ID token names the account; sign-out says it
-// cannot revoke); a device endpoint elsewhere is refused.
+// of its own, to relay a genuine code. Such an endpoint is dropped: the ID
+// token names the account, sign-out says it cannot revoke, and there is
+// no sign-in with a code — which a profile that signs in with a code only
+// is told.
 func (p *Profile) checkTokensGoHome(ep *Endpoints) error {
 	home := Origin(ep.Token)
 	for _, e := range []struct {
@@ -163,12 +164,11 @@ func (p *Profile) checkTokensGoHome(ep *Endpoints) error {
 		if *e.val == "" || p.explicit(e.key) != "" || Origin(*e.val) == home || p.trusts(*e.val) {
 			continue
 		}
-		if e.key != "device_authorization_url" {
-			*e.val = ""
-			continue
+		if e.key == "device_authorization_url" && p.DeviceOnly() {
+			return p.KeyError("issuer", fmt.Sprintf("the discovery document of %s names a sign-in with a code at %s, but its tokens come from %s; "+
+				"a code is only good where the tokens come from", Origin(p.Issuer), Origin(*e.val), home))
 		}
-		return p.KeyError("issuer", fmt.Sprintf("the discovery document of %s names a sign-in with a code at %s, but its tokens come from %s; "+
-			"a code is only good where the tokens come from", Origin(p.Issuer), Origin(*e.val), home))
+		*e.val = ""
 	}
 	return nil
 }

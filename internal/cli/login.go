@@ -180,7 +180,7 @@ func (s signInShow) device(d control.DeviceCode) {
 func loginNote(p *profile.Profile, rec control.LoginResult, now time.Time) string {
 	switch {
 	case p.Machine():
-		return fmt.Sprintf("Token expires in %ds; a new one is made from the credentials when less than 60 s remain.", int(rec.Expiry.Sub(now).Seconds()))
+		return fmt.Sprintf("The access token is %s; a new one is made from the credentials when less than a minute remains.", control.ValidFor(rec.Expiry, now))
 	case rec.Expiry.IsZero():
 		return ""
 	case rec.HasRefreshToken:

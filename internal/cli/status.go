@@ -99,5 +99,6 @@ func describeExpiry(exp, now time.Time) string {
 	if d <= 0 {
 		return "expired " + exp.Local().Format("2006-01-02 15:04")
 	}
-	return fmt.Sprintf("valid %s (until %s)", control.HumanDuration(d), exp.Local().Format("15:04"))
+	// The menu's words for it, so that the two never disagree.
+	return fmt.Sprintf("%s (until %s)", control.ValidFor(exp, now), exp.Local().Format("15:04"))
 }

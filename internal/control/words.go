@@ -174,8 +174,12 @@ func ValidFor(until, now time.Time) string {
 	switch {
 	case until.IsZero():
 		return ""
+	case left >= 10*time.Minute:
+		// In five-minute steps, rounded down: "more than", so that it
+		// never reads as less than is left (14 min 59 s is "more than 10").
+		return "valid more than " + HumanDuration(left.Truncate(countdownStep(left)))
 	case left >= time.Minute:
-		return "valid " + HumanDuration(left.Truncate(countdownStep(left)))
+		return "valid " + HumanDuration(left.Truncate(time.Minute))
 	case left > 0:
 		return "expires in less than a minute"
 	}
@@ -206,10 +210,11 @@ func StatusLine(p ProfileView, now time.Time) string {
 	case Refreshing:
 		return who + " · renewing…"
 	case Retrying:
+		// As status says it (StateWords), with the time left.
 		if left > 0 {
-			return who + " · offline, " + valid
+			return who + " · provider unreachable, " + valid
 		}
-		return who + " · offline, token expired"
+		return who + " · provider unreachable, token expired"
 	}
 	line := who
 	if valid != "" {

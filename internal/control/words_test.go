@@ -30,12 +30,12 @@ func TestStatusLine(t *testing.T) {
 		p    ProfileView
 		want string
 	}{
-		{ProfileView{State: Valid, Who: "alice", Expiry: now.Add(3*time.Hour + 58*time.Minute)}, "alice · valid 3 h 55 min"},
-		{ProfileView{State: Valid, Who: "alice", Expiry: now.Add(12*time.Minute + 50*time.Second)}, "alice · valid 10 min"},
+		{ProfileView{State: Valid, Who: "alice", Expiry: now.Add(3*time.Hour + 58*time.Minute)}, "alice · valid more than 3 h 55 min"},
+		{ProfileView{State: Valid, Who: "alice", Expiry: now.Add(14*time.Minute + 59*time.Second)}, "alice · valid more than 10 min"},
 		{ProfileView{State: Valid, Who: "alice", Expiry: now.Add(9*time.Minute + 59*time.Second)}, "alice · valid 9 min"},
 		{ProfileView{State: Valid, Expiry: now.Add(30 * time.Second)}, "signed in · expires in less than a minute"},
-		{ProfileView{State: Retrying, Who: "alice", Expiry: now.Add(20 * time.Minute)}, "alice · offline, valid 20 min"},
-		{ProfileView{State: Retrying, Who: "alice", Expiry: now.Add(-time.Minute)}, "alice · offline, token expired"},
+		{ProfileView{State: Retrying, Who: "alice", Expiry: now.Add(20 * time.Minute)}, "alice · provider unreachable, valid more than 20 min"},
+		{ProfileView{State: Retrying, Who: "alice", Expiry: now.Add(-time.Minute)}, "alice · provider unreachable, token expired"},
 		{ProfileView{State: Refreshing, Who: "alice"}, "alice · renewing…"},
 		{ProfileView{State: NeedsSignIn}, "Sign-in needed"},
 		{ProfileView{State: SignedOut}, "Signed out"},

@@ -52,15 +52,15 @@ func Redact(s string) string {
 	return fmt.Sprintf("<%d bytes, sha256 %x…>", len(s), sum[:4])
 }
 
-// Eventually polls ok until it holds, and fails the test naming what it
-// waited for when it does not within d: the one way tests wait for
+// Eventually polls ok until it holds, and fails the test with msg (what
+// did not happen) when it does not within d: the one way tests wait for
 // something to happen, instead of sleeping a fixed time.
-func Eventually(t testing.TB, d time.Duration, what string, ok func() bool) {
+func Eventually(t testing.TB, d time.Duration, msg string, ok func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(d)
 	for !ok() {
 		if time.Now().After(deadline) {
-			t.Fatalf("after %s still waiting for %s", d, what)
+			t.Fatalf("after %s: %s", d, msg)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
