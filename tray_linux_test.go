@@ -203,7 +203,6 @@ func (d *desktop) windowOpen(t *testing.T, title string) {
 	})
 }
 
-
 // menuNow is the tray's menu as it is now, for a failure message.
 func menuNow(t *testing.T, it testkit.Item) string { return testkit.FormatMenu(it.Menu(t)) }
 
