@@ -1186,3 +1186,70 @@ func TestSignOutClearsTheClipboard(t *testing.T) {
 			func() bool { return readClipboard() == want })
 	}
 }
+
+// A panel that goes away while the tray runs (the GNOME extension turned
+// off, a panel that crashed) leaves no one without tokentray: within
+// seconds the window that stands in for the menu opens, and it closes when
+// a panel is back and the icon registers again.
+func TestPanelGoesAway(t *testing.T) {
+	testkit.RequireSecretService(t)
+	cfg := writeConfig(t, "[profile.work]\nissuer = \"https://id.example.com\"\nclient_id = \"c\"\n")
+	d := newDesktop(t, cfg)
+	d.tray(t)
+	if slices.Contains(d.x.WindowTitles(t), "tokentray") {
+		t.Fatal("the stand-in window is open beside a panel")
+	}
+	d.host.Stop()
+	testkit.Eventually(t, 10*time.Second, "no window stood in for the menu after the panel left", func() bool {
+		return slices.Contains(d.x.WindowTitles(t), "tokentray")
+	})
+	d.host = testkit.StartTrayHost(t)
+	it := d.host.WaitItem(t, 10*time.Second)
+	testkit.Eventually(t, 10*time.Second, "the window stayed after the panel came back", func() bool {
+		return !slices.Contains(d.x.WindowTitles(t), "tokentray")
+	})
+	if got := label(t, it, "work"); got != "work: Signed out" {
+		t.Errorf("the icon's menu after the panel came back: %q", got)
+	}
+}
+
+// A Wayland desktop without XWayland (sway, `xwayland disable`): the
+// window program cannot start (GLFW speaks X). No window item dies with a
+// trace: each says so in a notification with what does its work instead,
+// and Sign out… asks in the menu itself, then signs out.
+func TestWaylandWithoutXWayland(t *testing.T) {
+	testkit.RequireSecretService(t)
+	sway := testkit.StartSway(t)
+	cfg, _ := toolsProfile(t, "wl", "", time.Hour)
+	d := newBareDesktop(t, cfg)
+	d.env = slices.DeleteFunc(d.env, func(e string) bool { return strings.HasPrefix(e, "DISPLAY=") })
+	d.env = append(d.env, "DISPLAY=", "WAYLAND_DISPLAY="+filepath.Join(sway.RuntimeDir, sway.Display))
+	d.host = testkit.StartTrayHost(t)
+	tray, it := d.tray(t)
+
+	notes := len(d.host.Notifications())
+	it.Click(t, "Settings…")
+	n := d.host.WaitNotification(t, notes, "windows cannot open", 5*time.Second)
+	if !strings.Contains(n.Body, "XWayland") || !strings.Contains(n.Body, "tokentray profiles import FILE") {
+		t.Errorf("notification %q / %q", n.Summary, n.Body)
+	}
+
+	it.ClickIn(t, "wl", "Sign out…")
+	testkit.Eventually(t, 5*time.Second, "Sign out… did not ask in the menu", func() bool {
+		return slices.ContainsFunc(it.Menu(t), func(mi testkit.MenuItem) bool { return mi.Visible && mi.Label == "Click again to sign out of wl" })
+	})
+	if items := keychainItems(t, "wl"); len(items) == 0 {
+		t.Fatal("the first click signed out")
+	}
+	notes = len(d.host.Notifications())
+	it.Click(t, "Click again to sign out of wl")
+	d.host.WaitNotification(t, notes, "Signed out of wl", 10*time.Second)
+	if items := keychainItems(t, "wl"); len(items) != 0 {
+		t.Errorf("keychain after the menu's sign-out: %v", items)
+	}
+	for _, bad := range []string{"panic", "goroutine ", "GLFW"} {
+		if strings.Contains(tray.output(), bad) {
+			t.Errorf("the tray's output holds %q:\n%s", bad, tray.output())
+		}
+	}
+}

@@ -47,6 +47,26 @@ func (r *Resident) Copy(profile string, header bool) error {
 	return nil
 }
 
+// signOut signs out of a profile from the menu (where no window can ask
+// first, the menu has), and says how it went.
+func (r *Resident) signOut(name string) {
+	ctx, cancel := context.WithTimeout(r.ctx, 30*time.Second)
+	defer cancel()
+	res, err := r.svc.logout(ctx, name)
+	switch {
+	case err != nil:
+		r.note.Notify("signout", "Not signed out of "+name, explainLine(err), nil)
+		return
+	case res.WasSignedIn && !res.Revoked && !res.NotAsked:
+		w := control.Explain(&control.Error{Kind: control.KindNotRevoked, Profile: name})
+		r.note.Notify("signout", w.Headline, w.Next, nil)
+	default:
+		r.note.Notify("signout", "Signed out of "+name+".", "", nil)
+	}
+	r.clip.ClearToken(name)
+	r.changed()
+}
+
 // profileName is the profile a request names ("" is the default one).
 func (r *Resident) profileName(profile string) string {
 	if profile == "" {

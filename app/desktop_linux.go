@@ -46,18 +46,24 @@ func trayHostPresent() bool {
 	return conn.BusObject().Call("org.freedesktop.DBus.GetNameOwner", 0, watcherName).Store(&owner) == nil
 }
 
-// canShowWindows tells whether a window can open: Fyne needs a display.
+// canShowWindows tells whether there is a display at all (X or Wayland):
+// the clipboard and a panel's icon need one.
 func canShowWindows() bool {
 	return os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != ""
 }
 
+// canOpenWindows tells whether the window program can start: its driver
+// (GLFW) speaks X, which a Wayland desktop offers only through XWayland.
+func canOpenWindows() bool { return os.Getenv("DISPLAY") != "" }
+
 const watcherName = "org.kde.StatusNotifierWatcher"
 
-// watchTrayHost calls appeared each time a panel that shows tray icons
-// takes its name on the session bus (fyne.io/systray registers with it by
-// itself). It has a connection of its own, matched to that one name: it
-// sleeps until a panel starts.
-func watchTrayHost(ctx context.Context, appeared func()) error {
+// watchTrayHost calls changed each time a panel that shows tray icons
+// takes its name on the session bus (present; fyne.io/systray registers
+// with it by itself) or leaves it (a panel that crashed, an extension
+// turned off). It has a connection of its own, matched to that one name:
+// it sleeps until a panel comes or goes.
+func watchTrayHost(ctx context.Context, changed func(present bool)) error {
 	conn, err := dbus.SessionBusPrivateNoAutoStartup()
 	if err != nil {
 		return err
@@ -81,9 +87,8 @@ func watchTrayHost(ctx context.Context, appeared func()) error {
 	go func() {
 		for sig := range ch {
 			if len(sig.Body) == 3 {
-				if owner, _ := sig.Body[2].(string); owner != "" {
-					appeared()
-				}
+				owner, _ := sig.Body[2].(string)
+				changed(owner != "")
 			}
 		}
 	}()

@@ -83,6 +83,22 @@ func menu(v control.View, now time.Time) menuModel {
 	return m
 }
 
+// confirmSignOut is how long the menu's own sign-out question stands
+// (where no window can ask it): a second click within it signs out.
+const confirmSignOut = 10 * time.Second
+
+// asking turns the Sign out… of each profile asked about (at the time in
+// asked, still standing at now) into the question itself: where no window
+// can open, the native menu confirms instead.
+func (m *menuModel) asking(asked map[string]time.Time, now time.Time) {
+	for i := range m.profiles {
+		p := &m.profiles[i]
+		if at, ok := asked[p.name]; ok && now.Sub(at) < confirmSignOut && p.sign.title == "Sign out…" {
+			p.sign.title = "Click again to sign out of " + shorten(p.name, maxNameRunes)
+		}
+	}
+}
+
 // Menu lines are capped: a Win32 menu is as wide as its longest line, so
 // a long account or error would stretch it across the screen (D-Bus hosts
 // and macOS differ only in where they cut). The name gets a share of its

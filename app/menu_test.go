@@ -152,3 +152,36 @@ func TestMenuLineWidth(t *testing.T) {
 		})
 	}
 }
+
+// Where no window can ask (a Wayland desktop without XWayland), the menu
+// asks itself: Sign out… becomes the question for a while, then goes back.
+func TestMenuAsksToSignOut(t *testing.T) {
+	now := time.Now()
+	v := control.View{Profiles: []control.ProfileView{
+		{Name: "work", State: control.Valid, Expiry: now.Add(time.Hour)},
+		{Name: "home", State: control.SignedOut},
+	}}
+	for _, c := range []struct {
+		name  string
+		asked map[string]time.Time
+		work  string
+		home  string
+	}{
+		{"not asked", nil, "Sign out…", "Sign in…"},
+		{"asked", map[string]time.Time{"work": now.Add(-time.Second)}, "Click again to sign out of work", "Sign in…"},
+		{"asked too long ago", map[string]time.Time{"work": now.Add(-confirmSignOut)}, "Sign out…", "Sign in…"},
+		{"a sign-in is no sign-out", map[string]time.Time{"home": now}, "Sign out…", "Sign in…"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			m := menu(v, now)
+			m.asking(c.asked, now)
+			got := map[string]string{}
+			for _, p := range m.profiles {
+				got[p.name] = p.sign.title
+			}
+			if got["work"] != c.work || got["home"] != c.home {
+				t.Errorf("work %q, home %q", got["work"], got["home"])
+			}
+		})
+	}
+}

@@ -181,6 +181,7 @@ func newResident(ctx context.Context, opts Options) *Resident {
 	}
 	r.svc = newService(sessions)
 	r.svc.login = r.login
+	r.windows.unseen = r.noWindow
 	return r
 }
 
@@ -292,11 +293,38 @@ func (r *Resident) show(window, profile string) {
 	r.windows.open(window, profile)
 }
 
+// noWindow says, where a window cannot open (a Wayland desktop without
+// XWayland), what does its work instead: the menu, the browser, a command.
+func (r *Resident) noWindow(kind, profile string) {
+	instead := map[string]string{
+		"settings": "Import a profile file with `tokentray profiles import FILE`; `tokentray profiles` and `tokentray status` show the rest.",
+		"import":   "Import it with `tokentray profiles import FILE`.",
+		"details":  "`tokentray inspect " + profile + "` shows the same.",
+		"signin":   "The sign-in goes on in your browser; the menu shows when it is done.",
+		"signout":  "Sign out from the menu: Sign out… asks once more there.",
+		"tray":     "`tokentray status` and `tokentray token` do what the menu would.",
+	}[kind]
+	r.note.Notify("windows", "tokentray's windows cannot open on this desktop",
+		"They need X11, which this Wayland desktop does not run (XWayland). "+instead, nil)
+}
+
 // lookForTrayHost looks, a moment after start, for a panel that shows tray
-// icons. Without one (stock GNOME) the person would see nothing at all: it
-// says so, and opens a small window with what the menu offers, which closes
-// once a panel appears and the icon shows.
+// icons, and keeps watching. Without one (stock GNOME), or once it goes
+// away (the panel crashed, the extension was turned off), the person would
+// see nothing at all: it says so, and opens a small window with what the
+// menu offers, which closes once a panel is back and the icon shows.
 func (r *Resident) lookForTrayHost(ctx context.Context, stderr io.Writer) {
+	if err := watchTrayHost(ctx, func(present bool) {
+		if present {
+			r.log.Info("a tray host appeared")
+			r.windows.close("tray", "")
+			return
+		}
+		r.log.Warn("the tray host left the session bus; the window stands in for the menu")
+		r.windows.open("tray", "")
+	}); err != nil {
+		r.log.Warn("cannot watch for a tray host", "err", err)
+	}
 	select {
 	case <-ctx.Done():
 		return
@@ -311,12 +339,6 @@ func (r *Resident) lookForTrayHost(ctx context.Context, stderr io.Writer) {
 			"On GNOME, add the AppIndicator extension (gnome-shell-extension-appindicator). Meanwhile its window and `tokentray token` do what the menu would.")
 	}
 	r.windows.open("tray", "")
-	if err := watchTrayHost(ctx, func() {
-		r.log.Info("a tray host appeared")
-		r.windows.close("tray", "")
-	}); err != nil {
-		r.log.Warn("cannot watch for a tray host", "err", err)
-	}
 }
 
 // shutdown ends what the resident started; the sessions stop with ctx.

@@ -24,6 +24,9 @@ type tray struct {
 	// tooltip is the one last sent.
 	tooltip string
 	r       *Resident
+	// asked is when each profile's sign-out was asked from the menu, where
+	// no window can ask (see menuModel.asking).
+	asked map[string]time.Time
 }
 
 // trayItems are the menu's items for one set of profiles.
@@ -121,6 +124,27 @@ func (t *tray) run(ctx context.Context, r *Resident) {
 	})
 }
 
+// askSignOut is Sign out… where no window can ask: the first click turns
+// the item into the question, a second within confirmSignOut signs out.
+func (t *tray) askSignOut(name string) {
+	now := time.Now()
+	t.mu.Lock()
+	at, asked := t.asked[name]
+	if asked && now.Sub(at) < confirmSignOut {
+		delete(t.asked, name)
+		t.mu.Unlock()
+		t.r.signOut(name)
+		return
+	}
+	if t.asked == nil {
+		t.asked = map[string]time.Time{}
+	}
+	t.asked[name] = now
+	t.mu.Unlock()
+	t.r.changed()
+	time.AfterFunc(confirmSignOut, t.r.changed) // the question goes again
+}
+
 // tapped: a click on the icon.
 func (t *tray) tapped() {
 	t.mu.Lock()
@@ -147,6 +171,7 @@ func (t *tray) render(v control.View, now time.Time) (next time.Duration) {
 	defer t.mu.Unlock()
 	t.last = v
 	m := menu(v, now)
+	m.asking(t.asked, now)
 	if !t.ready {
 		return m.next
 	}
@@ -237,11 +262,14 @@ func (t *tray) build(names []string) {
 			t.mu.Lock()
 			p, _ := t.last.Profile(name)
 			t.mu.Unlock()
-			if p.HasToken() {
+			switch {
+			case !p.HasToken():
+				r.SignIn(name)
+			case canOpenWindows():
 				// Sign-out revokes: a small window asks first.
 				r.windows.open("signout", name)
-			} else {
-				r.SignIn(name)
+			default:
+				t.askSignOut(name)
 			}
 		})
 		items.sections[name] = s

@@ -24,6 +24,9 @@ type windows struct {
 	procs map[string]*exec.Cmd // by windowKey
 	// told is set once the person was told that no window can open here.
 	told bool
+	// unseen is told of each window that cannot open here (no X display:
+	// a Wayland desktop without XWayland), to say so to the person.
+	unseen func(kind, profile string)
 	// off: no control socket, so a window could not reach the tray.
 	off bool
 }
@@ -60,12 +63,17 @@ func (w *windows) open(kind, profile string) {
 		w.log.Info("no control socket: window not opened", "window", key)
 		return
 	}
-	if !canShowWindows() {
+	if !canOpenWindows() {
+		// The window program (GLFW) needs X: on Wayland, XWayland. Started
+		// without, it would die with a trace only this stderr sees.
 		if !w.told {
 			w.told = true
-			fmt.Fprintln(w.stderr, "tokentray: its windows need a display (DISPLAY is not set); the tray menu and the commands work without one.")
+			fmt.Fprintln(w.stderr, "tokentray: its windows need an X display (DISPLAY is not set; on Wayland, XWayland); the tray menu and the commands work without one.")
 		}
-		w.log.Info("no display: window not opened", "window", key)
+		w.log.Info("no X display: window not opened", "window", key)
+		if w.unseen != nil {
+			go w.unseen(kind, profile)
+		}
 		return
 	}
 	bin, err := windowBinary(w.exe)

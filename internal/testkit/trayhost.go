@@ -67,6 +67,10 @@ func StartTrayHost(t testing.TB) *TrayHost {
 	return h
 }
 
+// Stop ends the host, as a panel that crashes or an extension turned off
+// does: its names leave the session bus.
+func (h *TrayHost) Stop() { h.conn.Close() }
+
 func (h *TrayHost) event() {
 	close(h.cond)
 	h.cond = make(chan struct{})
