@@ -140,15 +140,20 @@ func TestRunWaitsForRetryAfter(t *testing.T) {
 		name string
 		fail func(w http.ResponseWriter) bool
 		wait time.Duration
+		// expired: the access token has run out by then (a laptop woken
+		// after hours): the wait is honoured all the same (README).
+		expired bool
 	}{
-		{"429, seconds", busy(429, "300", `{"error":"slow_down"}`), 5 * time.Minute},
+		{"429, seconds", busy(429, "300", `{"error":"slow_down"}`), 5 * time.Minute, false},
+		{"429, seconds, the token expired", busy(429, "300", `{"error":"slow_down"}`), 5 * time.Minute, true},
+		{"503, seconds, the token expired", busy(503, "120", "busy"), 2 * time.Minute, true},
 		// The server's Date is the real clock's, not the test's: the wait is
 		// what the two headers say together.
 		{"503, a date", func(w http.ResponseWriter) bool {
 			return busy(503, time.Now().Add(90*time.Second).UTC().Format(http.TimeFormat), "busy")(w)
-		}, 90 * time.Second},
-		{"429 asking for an hour", busy(429, "3600", ""), retryAfterCap},
-		{"503 without", busy(503, "", "busy"), 0},
+		}, 90 * time.Second, false},
+		{"429 asking for an hour", busy(429, "3600", ""), retryAfterCap, false},
+		{"503 without", busy(503, "", "busy"), 0, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			p := testkit.NewOAuthServer(t, "none")
@@ -158,6 +163,9 @@ func TestRunWaitsForRetryAfter(t *testing.T) {
 			b := runState{backoff: backoff{min: s.retryMin, max: s.retryMax}}
 			s.step(context.Background(), &b) // plans the refresh, as Run does first
 			clock.Add(59 * time.Minute)      // past the plan: due
+			if c.expired {
+				clock.Add(2 * time.Hour)
+			}
 			now := clock.Now()
 			next := s.step(context.Background(), &b)
 			if n := p.Count("refresh_token"); n != 1 {

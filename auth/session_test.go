@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tokentray/tokentray/auth/keychain"
+	"github.com/tokentray/tokentray/auth/profile"
 	"github.com/tokentray/tokentray/internal/testkit"
 )
 
@@ -387,5 +388,58 @@ func TestTrustMemory(t *testing.T) {
 	}
 	if _, err := tray.Get(context.Background(), time.Minute); !errors.Is(err, ErrSignInNeeded) {
 		t.Errorf("after sign-out, memory still served a token: %v", err)
+	}
+}
+
+// A saved sign-in belongs to every setting that decides where its tokens
+// go: each bound field, changed alone — token_url on the same site at
+// another path, say — makes it another profile's, refused and sent
+// nowhere, and so is its secret.
+func TestEveryBoundFieldBindsTheSignIn(t *testing.T) {
+	base := profile.Profile{Name: "work", ClientID: "c", AuthURL: "https://id.example/auth", TokenURL: "https://id.example/token",
+		RevocationURL: "https://id.example/revoke", UserinfoURL: "https://id.example/me"}
+	sa := profile.Profile{Name: "work", Grant: "jwt-bearer", TokenURL: "https://id.example/token", KeyID: "k", Email: "sa@example", JWTAlg: "RS256"}
+	for _, c := range []struct {
+		field  string
+		of     profile.Profile
+		change func(p *profile.Profile)
+	}{
+		{"token_url", base, func(p *profile.Profile) { p.TokenURL = "https://id.example/other/token" }},
+		{"auth_url", base, func(p *profile.Profile) { p.AuthURL = "https://id.example/other/auth" }},
+		{"revocation_url", base, func(p *profile.Profile) { p.RevocationURL = "https://id.example/other/revoke" }},
+		{"userinfo_url", base, func(p *profile.Profile) { p.UserinfoURL = "https://id.example/other/me" }},
+		{"device_authorization_url", base, func(p *profile.Profile) { p.DeviceAuthURL = "https://id.example/device" }},
+		{"issuer", base, func(p *profile.Profile) { p.Issuer = "https://id.example" }},
+		{"client_id", base, func(p *profile.Profile) { p.ClientID = "d" }},
+		{"grant", base, func(p *profile.Profile) { p.Grant = "device_code" }},
+		{"ca_file", base, func(p *profile.Profile) { p.CAFile = "/etc/ssl/other.pem" }},
+		{"send_tokens_to_other_origins", base, func(p *profile.Profile) { p.SendTokensToOtherOrigins = []string{"https://else.example"} }},
+		{"service account token_url", sa, func(p *profile.Profile) { p.TokenURL = "https://id.example/other/token" }},
+		{"key_id", sa, func(p *profile.Profile) { p.KeyID = "k2" }},
+		{"email", sa, func(p *profile.Profile) { p.Email = "other@example" }},
+		{"audience", sa, func(p *profile.Profile) { p.Audience = "https://id.example/aud" }},
+		{"jwt_alg", sa, func(p *profile.Profile) { p.JWTAlg = "ES256" }},
+		{"private_key_file", sa, func(p *profile.Profile) { p.PrivateKeyFile = "/etc/tokentray/k.pem" }},
+	} {
+		t.Run(c.field, func(t *testing.T) {
+			kr := keychain.NewMemory(0)
+			genuine := c.of
+			s := NewSession(&genuine, Options{Store: keychain.MemoryStore(kr)})
+			if err := s.save(&keychain.Record{AccessToken: "aaaa-genuine-access", RefreshToken: "rrrr-genuine-refresh", Expiry: time.Now().Add(time.Hour)}); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.store.SetSecret(genuine.Name, genuine.Binding(), "genuine-secret"); err != nil {
+				t.Fatal(err)
+			}
+			other := c.of
+			c.change(&other)
+			lookalike := NewSession(&other, Options{Store: keychain.MemoryStore(kr)})
+			if r, err := lookalike.Get(context.Background(), time.Minute); !errors.Is(err, errElsewhere) || r.Token != nil {
+				t.Errorf("the sign-in made for the genuine settings: %+v, %v", r, err)
+			}
+			if _, err := lookalike.clientSecret(); !errors.Is(err, keychain.ErrSecretElsewhere) {
+				t.Errorf("the genuine secret: %v", err)
+			}
+		})
 	}
 }
