@@ -55,7 +55,7 @@ func TestMain(m *testing.M) {
 		build := exec.Command("go", append([]string{"build", "-o", dir + "/"}, b[1:]...)...)
 		build.Env = append(os.Environ(), b[0])
 		build.Stdout, build.Stderr = os.Stderr, os.Stderr
-		if err := build.Run(); err != nil {
+		if err := testkit.Within(build, 5*time.Minute); err != nil {
 			fmt.Fprintln(os.Stderr, "build tokentray:", err)
 			os.Exit(1)
 		}
@@ -81,7 +81,7 @@ func tokentray(t *testing.T, config string, env []string, args ...string) result
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	start := time.Now()
 	// Bounded: a command that hangs fails the test in minutes, naming it.
-	_, err := testkit.Bounded(cmd, 2*time.Minute)
+	err := testkit.Within(cmd, 2*time.Minute)
 	r := result{stdout: out.String(), stderr: errb.String(), took: time.Since(start)}
 	if ee, ok := err.(*exec.ExitError); ok {
 		r.code = ee.ExitCode()
@@ -145,7 +145,7 @@ func loginEnv(t *testing.T, b *testkit.Browser, env []string, config, profile, u
 // through libsecret's own tool rather than tokentray's code.
 func keychainItems(t *testing.T, profile string) []string {
 	t.Helper()
-	out, err := exec.Command("secret-tool", "search", "--all", "--unlock", "service", "tokentray").CombinedOutput()
+	out, err := testkit.Bounded(exec.Command("secret-tool", "search", "--all", "--unlock", "service", "tokentray"), time.Minute)
 	if err != nil && len(out) > 0 && !strings.Contains(string(out), "No matching") {
 		// secret-tool exits 1 when nothing matches.
 		t.Logf("secret-tool: %v: %s", err, out)
@@ -222,7 +222,7 @@ func TestSignInLifecycle(t *testing.T) {
 				t.Fatalf("token: exit %d/%d: %s%s", t1.code, t2.code, t1.stderr, t2.stderr)
 			}
 			if t1.stdout != t2.stdout || strings.Count(t1.stdout, "\n") != 1 {
-				t.Errorf("token twice gave %q and %q, want the same single line", t1.stdout, t2.stdout)
+				t.Errorf("token twice gave %s and %s, want the same single line", testkit.Redact(t1.stdout), testkit.Redact(t2.stdout))
 			}
 			st := p.Stats(t)
 			if got := st.Token["refresh_token"] - before.Token["refresh_token"]; got != 0 {
@@ -231,7 +231,7 @@ func TestSignInLifecycle(t *testing.T) {
 			access := strings.TrimSpace(t1.stdout)
 			// Exactly the stored token and one newline: nothing else on stdout.
 			if stored, err := store.Load(profile); err != nil || t1.stdout != stored.AccessToken+"\n" {
-				t.Errorf("token printed %q, want the stored access token and one newline (%v)", t1.stdout, err)
+				t.Errorf("token printed %s, want the stored access token and one newline (%v)", testkit.Redact(t1.stdout), err)
 			}
 
 			// The provider accepts it.
@@ -268,7 +268,7 @@ func TestSignInLifecycle(t *testing.T) {
 			// Flags after the profile work the same; the new token is reused.
 			t4 := tokentray(t, cfg, nil, "token", profile, "--header")
 			if t4.stdout != "Authorization: Bearer "+cur.AccessToken+"\n" {
-				t.Errorf("token --header printed %q", t4.stdout)
+				t.Errorf("token --header printed %s", testkit.Redact(t4.stdout))
 			}
 			t5 := tokentray(t, cfg, nil, "token", "--json", profile)
 			var js struct {
@@ -277,7 +277,7 @@ func TestSignInLifecycle(t *testing.T) {
 				Expiry      string `json:"expiry"`
 			}
 			if err := json.Unmarshal([]byte(t5.stdout), &js); err != nil || js.AccessToken != cur.AccessToken || js.TokenType != "Bearer" {
-				t.Errorf("token --json printed %q", t5.stdout)
+				t.Errorf("token --json printed %s", testkit.Redact(t5.stdout))
 			}
 			if _, err := time.Parse(time.RFC3339, js.Expiry); err != nil {
 				t.Errorf("token --json expiry %q is not RFC 3339", js.Expiry)
@@ -488,7 +488,7 @@ func TestKeychainUnavailable(t *testing.T) {
 			r := tokentray(t, cfg, append(c.env, "HOME="+home), "token", "w")
 			t.Logf("failed after %s: %s", r.took.Round(time.Millisecond), r.stderr)
 			if r.code != 1 || !strings.Contains(r.stderr, "Secret Service") || !strings.Contains(r.stderr, c.want) || r.stdout != "" {
-				t.Errorf("exit %d, stdout %q, stderr %q; want exit 1 naming the Secret Service and %q", r.code, r.stdout, r.stderr, c.want)
+				t.Errorf("exit %d, stdout %s, stderr %q; want exit 1 naming the Secret Service and %q", r.code, testkit.Redact(r.stdout), r.stderr, c.want)
 			}
 			// A bound, not a benchmark: keychain calls have a 3 s deadline.
 			if r.took > 15*time.Second {
@@ -670,7 +670,7 @@ func setSecret(t *testing.T, cfg, profile, secret string) {
 	t.Helper()
 	cmd := exec.Command(binary, "--config", cfg, "secret", "set", profile)
 	cmd.Stdin = strings.NewReader(secret + "\n")
-	if out, err := cmd.CombinedOutput(); err != nil {
+	if out, err := testkit.Bounded(cmd, time.Minute); err != nil {
 		t.Fatalf("secret set: %v: %s", err, out)
 	}
 }
@@ -697,7 +697,7 @@ func TestExampleLightFi(t *testing.T) {
 	t1 := tokentray(t, cfg, nil, "token")
 	t2 := tokentray(t, cfg, nil, "token", "--header")
 	if t1.code != 0 || t2.stdout != "Authorization: Bearer "+t1.stdout {
-		t.Fatalf("token: %q / %q %s", t1.stdout, t2.stdout, t1.stderr)
+		t.Fatalf("token: %s / %s %s", testkit.Redact(t1.stdout), testkit.Redact(t2.stdout), t1.stderr)
 	}
 	if n := srv.Count("refresh_token"); n != 0 {
 		t.Errorf("%d refreshes within the lifetime", n)
@@ -791,7 +791,7 @@ func TestExampleDisruptive(t *testing.T) {
 	t1 := tokentray(t, cfg, nil, "token")
 	t2 := tokentray(t, cfg, nil, "token", "--min-valid", "2h") // past the hour: a new assertion
 	if t1.code != 0 || t2.code != 0 || t1.stdout == t2.stdout {
-		t.Errorf("token: %q then %q: %s %s", t1.stdout, t2.stdout, t1.stderr, t2.stderr)
+		t.Errorf("token: %s then %s: %s %s", testkit.Redact(t1.stdout), testkit.Redact(t2.stdout), t1.stderr, t2.stderr)
 	}
 	if n := srv.Count("urn:ietf:params:oauth:grant-type:jwt-bearer"); n != 2 {
 		t.Errorf("%d token requests, want 2 (sign-in, then past the hour)", n)
@@ -848,7 +848,7 @@ func TestSecretHygiene(t *testing.T) {
 	cmd := exec.Command(binary, "--config", cfg, "secret", "set", "hygiene")
 	cmd.Env = append(os.Environ(), env...)
 	cmd.Stdin = strings.NewReader("post-secret")
-	out, err := cmd.CombinedOutput()
+	out, err := testkit.Bounded(cmd, time.Minute)
 	if err != nil {
 		t.Fatalf("secret set: %v %s", err, out)
 	}
@@ -944,7 +944,7 @@ func TestLockedKeychain(t *testing.T) {
 		}
 	}
 	cmd.Env = append(cmd.Env, "TOKENTRAY_LOCKED_HELPER=1", "TOKENTRAY_BINARY="+binary)
-	out, err := cmd.CombinedOutput()
+	out, err := testkit.Bounded(cmd, time.Minute)
 	if err != nil || !strings.Contains(string(out), "--- PASS: TestLockedKeychain") {
 		t.Fatalf("the locked-keychain run failed: %v\n%s", err, out)
 	}
@@ -979,7 +979,7 @@ func lockedKeychainHelper(t *testing.T) {
 	r := tokentray(t, cfg, []string{"DISPLAY=", "WAYLAND_DISPLAY="}, "token", "w")
 	t.Logf("locked: exit %d after %s: %s", r.code, r.took.Round(time.Millisecond), strings.ReplaceAll(r.stderr, "\n", " "))
 	if r.code != 1 || !strings.Contains(r.stderr, "locked") || r.stdout != "" {
-		t.Errorf("exit %d, stdout %q, stderr %q; want exit 1 saying the keychain is locked", r.code, r.stdout, r.stderr)
+		t.Errorf("exit %d, stdout %s, stderr %q; want exit 1 saying the keychain is locked", r.code, testkit.Redact(r.stdout), r.stderr)
 	}
 	if r.took > 15*time.Second {
 		t.Errorf("took %s", r.took)
@@ -1060,7 +1060,7 @@ func TestCommandLine(t *testing.T) {
 	// Nothing on standard input for a secret says so.
 	cmd := exec.Command(binary, "--config", cfg, "secret", "set", "work")
 	cmd.Stdin = strings.NewReader("")
-	out, _ := cmd.CombinedOutput()
+	out, _ := testkit.Bounded(cmd, time.Minute)
 	if !strings.Contains(string(out), "Nothing came on standard input.") {
 		t.Errorf("secret set with nothing: %s", out)
 	}

@@ -9,6 +9,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
@@ -21,6 +22,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/tokentray/tokentray/internal/testkit"
 )
 
 // oidcAgent starts an oidc-agent of its own with an account "perf" signed
@@ -32,7 +35,8 @@ func oidcAgent(tb testing.TB, e *perfEnv) []string {
 	env := []string{"HOME=" + home, "XDG_CONFIG_HOME=" + filepath.Join(home, ".config"), "TMPDIR=" + tb.TempDir()}
 	start := exec.Command("oidc-agent")
 	start.Env = append(os.Environ(), env...)
-	out, err := start.Output()
+	start.Stderr = io.Discard
+	out, err := testkit.Bounded(start, time.Minute)
 	if err != nil {
 		tb.Fatalf("oidc-agent (make bench-deps installs it): %v", err)
 	}
@@ -154,7 +158,7 @@ func timeRunIn(tb testing.TB, env []string, stdin, bin string, args ...string) t
 	cmd.Env = append(os.Environ(), env...)
 	cmd.Stdin = strings.NewReader(stdin)
 	start := time.Now()
-	out, err := cmd.CombinedOutput()
+	out, err := testkit.Bounded(cmd, time.Minute)
 	took := time.Since(start)
 	if err != nil || len(out) == 0 {
 		tb.Fatalf("%s %v: %v %q", bin, args, err, out)

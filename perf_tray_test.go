@@ -103,7 +103,7 @@ func buildGo(tb testing.TB, name, src string) string {
 		// Go binary load libc, a millisecond more per run.
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	}
-	if b, err := cmd.CombinedOutput(); err != nil {
+	if b, err := testkit.Bounded(cmd, 5*time.Minute); err != nil {
 		tb.Fatalf("build %s: %v\n%s", name, err, b)
 	}
 	return out

@@ -434,7 +434,7 @@ func TestKeyFilesAreNotReadFromProfiles(t *testing.T) {
 	if err := os.MkdirAll(filepath.Dir(sshKey), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command("ssh-keygen", "-q", "-t", "rsa", "-b", "2048", "-m", "PEM", "-N", "", "-f", sshKey).CombinedOutput()
+	out, err := testkit.Bounded(exec.Command("ssh-keygen", "-q", "-t", "rsa", "-b", "2048", "-m", "PEM", "-N", "", "-f", sshKey), time.Minute)
 	if err != nil {
 		t.Fatalf("ssh-keygen: %v %s", err, out)
 	}

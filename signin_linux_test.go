@@ -81,7 +81,7 @@ func TestSignInOverSSH(t *testing.T) {
 	nd.Env = append(os.Environ(), sshEnv...)
 	var ndOut, ndErr bytes.Buffer
 	nd.Stdout, nd.Stderr = &ndOut, &ndErr
-	_ = nd.Run()
+	_ = testkit.Within(nd, time.Minute)
 	if !strings.HasPrefix(ndOut.String(), p.Issuer+"/auth?") || !strings.Contains(ndErr.String(), "Since this is an SSH session without a display, open that address in a browser that can reach this machine") {
 		t.Errorf("--no-device over SSH: stdout %q, stderr %q", ndOut.String(), ndErr.String())
 	}

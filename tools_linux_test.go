@@ -10,6 +10,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/cgi"
@@ -84,7 +85,7 @@ func TestExec(t *testing.T) {
 			cmd.Stdin = strings.NewReader(c.stdin)
 			var out, errb bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &out, &errb
-			err := cmd.Run()
+			err := testkit.Within(cmd, time.Minute)
 			code := 0
 			if ee, ok := err.(*exec.ExitError); ok {
 				code = ee.ExitCode()
@@ -158,7 +159,7 @@ func git(t *testing.T, dir string, env []string, args ...string) string {
 	cmd := exec.Command("git", args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), env...)
-	out, err := cmd.CombinedOutput()
+	out, err := testkit.Bounded(cmd, time.Minute)
 	if err != nil {
 		t.Fatalf("git %v: %v\n%s", args, err, out)
 	}
@@ -216,7 +217,7 @@ func TestGitCredential(t *testing.T) {
 	before := provider.Count("refresh_token")
 	cmd := exec.Command(binary, "--config", cfg, "git-credential", "erase")
 	cmd.Stdin = strings.NewReader("protocol=http\nhost=" + strings.TrimPrefix(srvURL, "http://") + "\npath=repo.git\n\n")
-	if out, err := cmd.CombinedOutput(); err != nil || len(out) != 0 {
+	if out, err := testkit.Bounded(cmd, time.Minute); err != nil || len(out) != 0 {
 		t.Errorf("erase: %v %q", err, out)
 	}
 	if provider.Count("refresh_token") != before+1 {
@@ -227,7 +228,7 @@ func TestGitCredential(t *testing.T) {
 	for _, op := range []string{"get", "store"} {
 		cmd := exec.Command(binary, "--config", cfg, "git-credential", op)
 		cmd.Stdin = strings.NewReader("protocol=https\nhost=github.com\npath=x/y.git\n\n")
-		if out, err := cmd.CombinedOutput(); err != nil || len(out) != 0 {
+		if out, err := testkit.Bounded(cmd, time.Minute); err != nil || len(out) != 0 {
 			t.Errorf("%s for another host: %v %q", op, err, out)
 		}
 	}
@@ -260,7 +261,8 @@ func TestKubectlCredential(t *testing.T) {
 	// v1beta1 when kubectl asks for it.
 	cmd := exec.Command(binary, "--config", cfg, "kubectl-credential", "kube")
 	cmd.Env = append(os.Environ(), `KUBERNETES_EXEC_INFO={"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential","spec":{"interactive":false}}`)
-	out, err := cmd.Output()
+	cmd.Stderr = io.Discard
+	out, err := testkit.Bounded(cmd, time.Minute)
 	var ec struct {
 		APIVersion string `json:"apiVersion"`
 		Status     struct {
@@ -269,7 +271,7 @@ func TestKubectlCredential(t *testing.T) {
 		} `json:"status"`
 	}
 	if err != nil || json.Unmarshal(out, &ec) != nil || ec.APIVersion != "client.authentication.k8s.io/v1beta1" || ec.Status.Token != current(t, "kube") {
-		t.Errorf("v1beta1: %v %s", err, out)
+		t.Errorf("v1beta1: %v %s", err, testkit.Redact(string(out)))
 	}
 	if _, err := time.Parse(time.RFC3339, ec.Status.ExpirationTimestamp); err != nil {
 		t.Errorf("expirationTimestamp %q", ec.Status.ExpirationTimestamp)
@@ -328,7 +330,7 @@ current-context: test
 		t.Helper()
 		cmd := exec.Command("kubectl", "--kubeconfig", kubeconfig, "get", "--raw", "/version")
 		cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
-		out, err := cmd.CombinedOutput()
+		out, err := testkit.Bounded(cmd, time.Minute)
 		if err != nil {
 			t.Fatalf("kubectl: %v\n%s", err, out)
 		}
@@ -366,7 +368,7 @@ func TestToolsThroughTheTray(t *testing.T) {
 		cmd.Stdin = strings.NewReader(stdin)
 		var out, errb bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &errb
-		err := cmd.Run()
+		err := testkit.Within(cmd, time.Minute)
 		var ee *exec.ExitError
 		if err != nil && !errors.As(err, &ee) {
 			t.Fatal(err)
@@ -400,13 +402,15 @@ func TestToolsThroughTheTray(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			got, want := run(alone, c.stdin, c.env, c.args...), run(agent, c.stdin, c.env, c.args...)
 			if got.code != c.code || got != want || (got.stdout == "") != c.empty {
-				t.Errorf("tokentray alone: exit %d, stdout %q, stderr %q\nthe full program: exit %d, stdout %q, stderr %q",
-					got.code, got.stdout, got.stderr, want.code, want.stdout, want.stderr)
+				t.Errorf("tokentray alone: exit %d, stdout %s, stderr %q\nthe full program: exit %d, stdout %s, stderr %q",
+					got.code, testkit.Redact(got.stdout), got.stderr, want.code, testkit.Redact(want.stdout), want.stderr)
 			}
 		})
 	}
-	if r := run(alone, "", nil, "token", "tools"); strings.TrimSpace(r.stdout) != current(t, "tools") {
-		t.Errorf("token: %q is not the keychain's token", r.stdout)
+	// Exact bytes: the comparison above holds for a fault both programs
+	// share (the printers are one code).
+	if r, want := run(alone, "", nil, "token", "tools"), current(t, "tools")+"\n"; r.stdout != want {
+		t.Errorf("token: %s is not the keychain's token and a newline %s", testkit.Redact(r.stdout), testkit.Redact(want))
 	}
 
 	// inspect through the tray: the tray decodes the token (OpInspect).
@@ -513,9 +517,11 @@ func TestOlderTray(t *testing.T) {
 			cmd := exec.Command(binary, "--config", cfg, "git-credential", "get")
 			cmd.Env = append(os.Environ(), env...)
 			cmd.Stdin = strings.NewReader("protocol=https\nhost=" + c.host + "\npath=x.git\n\n")
-			out, err := cmd.Output()
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			out, err := testkit.Bounded(cmd, time.Minute)
 			if got, _, _ := strings.Cut(string(out), "password_expiry_utc="); err != nil || got != c.want {
-				t.Errorf("git-credential get for %s: %v, %q; want %q", c.host, err, out, c.want)
+				t.Errorf("git-credential get for %s: %v, %s; want %s\n%s", c.host, err, testkit.Redact(got), testkit.Redact(c.want), stderr.Bytes())
 			}
 		})
 	}

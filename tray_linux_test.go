@@ -533,7 +533,7 @@ func TestTray(t *testing.T) {
 	// A second launch hands over and exits 0; the first shows a window.
 	second := exec.Command(binary, "--config", cfg)
 	second.Env = append(os.Environ(), d.env...)
-	if out, err := second.CombinedOutput(); err != nil {
+	if out, err := testkit.Bounded(second, time.Minute); err != nil {
 		t.Fatalf("second launch: %v\n%s", err, out)
 	}
 
@@ -910,7 +910,7 @@ func peerCheck(t *testing.T, sock string) {
 		cmd := exec.Command(helper)
 		cmd.Env = append(os.Environ(), "TOKENTRAY_TEST_DIAL="+sock)
 		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: c.uid, Gid: c.uid}}
-		out, _ := cmd.CombinedOutput()
+		out, _ := testkit.Bounded(cmd, time.Minute)
 		if !strings.HasPrefix(string(out), c.want) {
 			t.Errorf("uid %d on the control socket: %q, want %s", c.uid, out, c.want)
 		}
@@ -989,7 +989,7 @@ func TestNoCrashWithoutADesktop(t *testing.T) {
 	t.Run("the window program without a display", func(t *testing.T) {
 		cmd := exec.Command(filepath.Join(filepath.Dir(binary), "tokentray-window"), "--config", cfg, "settings")
 		cmd.Env = append(os.Environ(), "DISPLAY=", "WAYLAND_DISPLAY=")
-		out, err := cmd.CombinedOutput()
+		out, err := testkit.Bounded(cmd, time.Minute)
 		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(string(out), "need a display") {
 			t.Errorf("exit %v: %s", err, out)
 		}
@@ -1017,7 +1017,7 @@ func TestNoCrashWithoutADesktop(t *testing.T) {
 		// A second launch hands over and says so.
 		second := exec.Command(binary, "--config", cfg)
 		second.Env = append(os.Environ(), "DISPLAY="+x.Display, "XDG_RUNTIME_DIR="+run)
-		b, err := second.CombinedOutput()
+		b, err := testkit.Bounded(second, time.Minute)
 		if err != nil || !strings.Contains(string(b), "already running") {
 			t.Errorf("second launch: %v: %s", err, b)
 		}

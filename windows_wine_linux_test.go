@@ -56,7 +56,7 @@ func output(t *testing.T, cmd *exec.Cmd) (stdout, stderr string, err error) {
 		defer files[i].Close()
 	}
 	cmd.Stdout, cmd.Stderr = files[0], files[1]
-	err = cmd.Run()
+	err = testkit.Within(cmd, 3*time.Minute)
 	out, _ := os.ReadFile(files[0].Name())
 	errb, _ := os.ReadFile(files[1].Name())
 	return strings.ReplaceAll(string(out), "\r\n", "\n"), string(errb), err
@@ -102,7 +102,7 @@ func goBuild(t *testing.T, args ...string) {
 	t.Helper()
 	cmd := exec.Command("go", args...)
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=windows", "GOARCH=amd64")
-	if out, err := cmd.CombinedOutput(); err != nil {
+	if out, err := testkit.Bounded(cmd, 3*time.Minute); err != nil {
 		t.Fatalf("go %v: %v\n%s", args, err, out)
 	}
 }
@@ -118,14 +118,14 @@ func TestWindowsUnderWine(t *testing.T) {
 	goBuild(t, "test", "-c", "-o", filepath.Join(dir, "app.test.exe"), "./app")
 	x := testkit.StartXvfb(t)
 	w := &wine{dir: dir, prefix: filepath.Join(dir, "prefix"), display: x.Display}
-	if out, err := w.command("testdata/wine/prefix.sh", w.prefix).CombinedOutput(); err != nil {
+	if out, err := testkit.Bounded(w.command("testdata/wine/prefix.sh", w.prefix), 3*time.Minute); err != nil {
 		t.Fatalf("make the Wine prefix: %v\n%s", err, out)
 	}
 	// One wineserver for every step, ended with the test.
-	if err := w.command("wineserver", "-p").Run(); err != nil {
+	if err := testkit.Within(w.command("wineserver", "-p"), 3*time.Minute); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = w.command("wineserver", "-k").Run() })
+	t.Cleanup(func() { _ = testkit.Within(w.command("wineserver", "-k"), 3*time.Minute) })
 
 	p := testkit.StartProvider(t, testkit.ProviderOptions{AccessTTL: 5 * time.Minute})
 	b := testkit.NewBrowser(t)
@@ -223,8 +223,8 @@ func TestWindowsUnderWine(t *testing.T) {
 	t.Log("the tray in a Wine desktop")
 	trayChecks(t, w, x, cfg, fresh)
 	// The tray ends with its Wine session; logout below works on its own.
-	_ = w.command("wineserver", "-k").Run()
-	_ = w.command("wineserver", "-w").Run()
+	_ = testkit.Within(w.command("wineserver", "-k"), 3*time.Minute)
+	_ = testkit.Within(w.command("wineserver", "-w"), 3*time.Minute)
 
 	t.Log("logout, revoked")
 	lo := w.run(t, "", "--config", cfg, "logout", "work")
@@ -252,7 +252,7 @@ func TestWindowsUnderWine(t *testing.T) {
 	t.Log("machine policy from the registry, where Group Policy and Intune put it")
 	const key = `HKLM\SOFTWARE\Policies\tokentray`
 	for _, v := range [][]string{{"Organization", "REG_SZ", "ACME Corp"}, {"RequireSigned", "REG_DWORD", "1"}} {
-		if out, err := w.command("wine", "reg", "add", key, "/v", v[0], "/t", v[1], "/d", v[2], "/f").CombinedOutput(); err != nil {
+		if out, err := testkit.Bounded(w.command("wine", "reg", "add", key, "/v", v[0], "/t", v[1], "/d", v[2], "/f"), 3*time.Minute); err != nil {
 			t.Fatalf("reg add %s: %v %s", v[0], err, out)
 		}
 	}
@@ -331,13 +331,13 @@ func trayChecks(t *testing.T, w *wine, x *testkit.Xvfb, cfg, token string) {
 	xclip := exec.Command("xclip", "-selection", "clipboard", "-i")
 	xclip.Env = w.env()
 	xclip.Stdin = strings.NewReader("before")
-	if err := xclip.Run(); err != nil {
+	if err := testkit.Within(xclip, 3*time.Minute); err != nil {
 		t.Fatal(err)
 	}
 	balloonBefore, _ := findColor(x.Screen(t), balloonArea, balloonColor, 0)
 	click(t, w, at, 1)
 	// Away from the icon: its tooltip is white too.
-	if err := w.command("xdotool", "mousemove", "300", "300").Run(); err != nil {
+	if err := testkit.Within(w.command("xdotool", "mousemove", "300", "300"), 3*time.Minute); err != nil {
 		t.Fatal(err)
 	}
 	var got string
@@ -401,7 +401,7 @@ func trayChecks(t *testing.T, w *wine, x *testkit.Xvfb, cfg, token string) {
 		t.Fatalf("the menu's Copy as Authorization header: the clipboard holds %d bytes, not the header", len(got))
 	}
 	// The pointer off the menu's place: the screen holds it.
-	if err := w.command("xdotool", "mousemove", "300", "300").Run(); err != nil {
+	if err := testkit.Within(w.command("xdotool", "mousemove", "300", "300"), 3*time.Minute); err != nil {
 		t.Fatal(err)
 	}
 	// Above where the copy's balloon comes.
@@ -529,7 +529,7 @@ func changed(a, b *image.RGBA, r image.Rectangle) int {
 
 func click(t *testing.T, w *wine, at image.Point, button int) {
 	t.Helper()
-	if out, err := w.command("xdotool", "mousemove", fmt.Sprint(at.X), fmt.Sprint(at.Y), "click", fmt.Sprint(button)).CombinedOutput(); err != nil {
+	if out, err := testkit.Bounded(w.command("xdotool", "mousemove", fmt.Sprint(at.X), fmt.Sprint(at.Y), "click", fmt.Sprint(button)), 3*time.Minute); err != nil {
 		t.Fatalf("xdotool: %v: %s", err, out)
 	}
 }

@@ -6,6 +6,7 @@ package app
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -155,18 +156,21 @@ func checkClipboard(t *testing.T, owner *clipOwner, d display) {
 }
 
 // run is a tool's output; a tool that says the clipboard is empty (exit
-// status 1) gives "".
+// status 1) gives "". A tool that hangs (xclip -o once never returned)
+// fails the test within seconds, naming itself.
 func run(t *testing.T, env []string, name string, args ...string) string {
 	t.Helper()
 	cmd := exec.Command(name, args...)
 	cmd.Env = env
-	out, err := cmd.Output()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := testkit.Bounded(cmd, 10*time.Second)
 	var ee *exec.ExitError
 	if errors.As(err, &ee) && ee.ExitCode() == 1 {
 		return ""
 	}
 	if err != nil {
-		t.Fatalf("%s %s: %v (%s)", name, strings.Join(args, " "), err, out)
+		t.Fatalf("%s %s: %v (%s)", name, strings.Join(args, " "), err, stderr.Bytes())
 	}
 	return string(out)
 }

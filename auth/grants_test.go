@@ -207,7 +207,7 @@ func TestClientCredentials(t *testing.T) {
 				t.Fatalf("login: %v (provider: %v)", err, p.Rejections())
 			}
 			if rec.RefreshToken != "" || rec.Who() != p.ClientID {
-				t.Errorf("record: refresh token %q, who %q", rec.RefreshToken, rec.Who())
+				t.Errorf("record: a refresh token %t, who %q; want none (client credentials)", rec.RefreshToken != "", rec.Who())
 			}
 			clock.Add(59*time.Minute + 30*time.Second)
 			r, err := s.Get(context.Background(), time.Minute)

@@ -203,7 +203,7 @@ func (p *simProvider) signIn(i int, expiry time.Time) string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.seq++
-	rt := fmt.Sprintf("rt-%d-%d", i, p.seq)
+	rt := fmt.Sprintf("rt-%03d-%06d", i, p.seq)
 	p.tokens[rt], p.current[i], p.expiry[i] = i, rt, expiry
 	return rt
 }
@@ -258,7 +258,7 @@ func (p *simProvider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	old := p.current[i]
 	delete(p.tokens, old)
 	p.seq++
-	rt := fmt.Sprintf("rt-%d-%d", i, p.seq)
+	rt := fmt.Sprintf("rt-%03d-%06d", i, p.seq)
 	p.tokens[rt], p.current[i] = i, rt
 	if _, ok := p.freshAt[i]; !ok && !now.Before(p.wake) {
 		p.freshAt[i] = now
@@ -267,7 +267,7 @@ func (p *simProvider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	w.Header().Set("Content-Type", "application/json")
-	_, _ = fmt.Fprintf(w, `{"access_token":"at-%d","token_type":"Bearer","expires_in":3600,"refresh_token":%q}`, p.seq, rt)
+	_, _ = fmt.Fprintf(w, `{"access_token":"at-%06d","token_type":"Bearer","expires_in":3600,"refresh_token":%q}`, p.seq, rt)
 }
 
 func (p *simProvider) result() simResult {

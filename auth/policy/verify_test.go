@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tokentray/tokentray/internal/testkit"
 )
 
 // needKeygen skips a test where ssh-keygen, the tool IT signs with, is
@@ -24,7 +26,7 @@ func keygen(t *testing.T, stdin []byte, args ...string) error {
 	t.Helper()
 	cmd := exec.Command("ssh-keygen", args...)
 	cmd.Stdin = bytes.NewReader(stdin)
-	out, err := cmd.CombinedOutput()
+	out, err := testkit.Bounded(cmd, 30*time.Second)
 	if err != nil {
 		return fmt.Errorf("ssh-keygen %s: %v: %s", strings.Join(args, " "), err, out)
 	}

@@ -23,10 +23,6 @@ var ErrNoAnswer = errors.New("no answer from a tray")
 // ask it again.
 var ErrSilent = fmt.Errorf("%w: the tray does not answer", ErrNoAnswer)
 
-// SilentTray is set in the full program's environment by a hand-over
-// after ErrSilent.
-const SilentTray = "TOKENTRAY_SILENT_TRAY"
-
 // Ask sends req to the tray and returns its token: nil, with no error, for
 // a git request about a URL no profile holds. A failure the tray reports
 // comes back as its *control.Error, to be said as the full program says

@@ -29,6 +29,12 @@ type Command struct {
 	GitOp string
 }
 
+// SilentTray is set in the full program's environment by the small
+// front's hand-over after a tray accepted a request and did not ack it
+// (ErrSilent on Unix): the full program then does not ask that tray again.
+// Every platform's full program reads it, so it is defined on every one.
+const SilentTray = "TOKENTRAY_SILENT_TRAY"
+
 // Parse recognises the plain forms of the three commands (args without the
 // program name). Anything else — help, completion, another flag, a flag
 // form it does not know, TOKENTRAY_DEBUG — is not for quick: ok is false

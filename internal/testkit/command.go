@@ -29,18 +29,28 @@ func Bounded(cmd *exec.Cmd, d time.Duration) ([]byte, error) {
 	if cmd.WaitDelay == 0 {
 		cmd.WaitDelay = 2 * time.Second // a child left holding its output
 	}
+	err := Within(cmd, d)
+	return out.Bytes(), err
+}
+
+// Within runs cmd to the end as Run does — output where the caller put it,
+// nowhere otherwise, so a daemon it starts holds no pipe — killing it at
+// the deadline.
+func Within(cmd *exec.Cmd, d time.Duration) error {
 	if err := cmd.Start(); err != nil {
-		return nil, err
+		return err
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
+	timer := time.NewTimer(d)
+	defer timer.Stop()
 	select {
 	case err := <-done:
-		return out.Bytes(), err
-	case <-time.After(d):
+		return err
+	case <-timer.C:
 		_ = cmd.Process.Kill()
 		<-done
-		return out.Bytes(), fmt.Errorf("%s did not finish within %s (killed)", strings.Join(cmd.Args, " "), d)
+		return fmt.Errorf("%s did not finish within %s (killed)", strings.Join(cmd.Args, " "), d)
 	}
 }
 

@@ -481,7 +481,7 @@ func (s *OAuthServer) token(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if (s.OfflineScope == "" || slices.Contains(strings.Fields(c.scope), s.OfflineScope)) && (!s.GoogleOffline || c.offline) {
-			rt := fmt.Sprintf("rt-%d", s.seq)
+			rt := fmt.Sprintf("rt-%06d", s.seq)
 			s.refresh[rt] = c.scope
 			resp["refresh_token"] = rt
 			if s.Auth0 {
@@ -490,7 +490,7 @@ func (s *OAuthServer) token(w http.ResponseWriter, r *http.Request) {
 		}
 		resp["scope"] = c.scope
 		if s.Auth0 && c.audience != "" {
-			resp["access_token"] = s.accessJWT(fmt.Sprintf("at-%d", s.seq), c.scope, c.audience)
+			resp["access_token"] = s.accessJWT(fmt.Sprintf("at-%06d", s.seq), c.scope, c.audience)
 		}
 		if s.oidcKey != nil && slices.Contains(strings.Fields(c.scope), "openid") {
 			resp["id_token"] = s.idToken(c.nonce)
@@ -528,7 +528,7 @@ func (s *OAuthServer) token(w http.ResponseWriter, r *http.Request) {
 				}
 				s.rotated[rt] = rotation{s.now(), scope}
 			}
-			next := fmt.Sprintf("rt-%d", s.seq)
+			next := fmt.Sprintf("rt-%06d", s.seq)
 			s.refresh[next] = scope
 			resp["refresh_token"] = next
 			if s.Auth0 {
@@ -538,7 +538,7 @@ func (s *OAuthServer) token(w http.ResponseWriter, r *http.Request) {
 			resp["refresh_token"] = rt
 		}
 		if aud := s.audiences[rt]; s.Auth0 && aud != "" {
-			resp["access_token"] = s.accessJWT(fmt.Sprintf("at-%d", s.seq), scope, aud)
+			resp["access_token"] = s.accessJWT(fmt.Sprintf("at-%06d", s.seq), scope, aud)
 		}
 	case "urn:ietf:params:oauth:grant-type:device_code":
 		if r.PostForm.Get("device_code") != "dc-1" {
@@ -562,7 +562,7 @@ func (s *OAuthServer) token(w http.ResponseWriter, r *http.Request) {
 			_ = json.NewEncoder(w).Encode(map[string]string{"error": next})
 			return
 		}
-		rt := fmt.Sprintf("rt-%d", s.seq)
+		rt := fmt.Sprintf("rt-%06d", s.seq)
 		s.refresh[rt] = "openid"
 		resp["refresh_token"] = rt
 	case "client_credentials":
@@ -581,10 +581,10 @@ func (s *OAuthServer) token(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if _, set := resp["access_token"]; !set {
-		resp["access_token"] = fmt.Sprintf("at-%d", s.seq)
+		resp["access_token"] = fmt.Sprintf("at-%06d", s.seq)
 	}
 	if s.JWTAccess {
-		resp["access_token"] = s.accessJWT(fmt.Sprintf("at-%d", s.seq), resp["scope"], "https://api.example.test")
+		resp["access_token"] = s.accessJWT(fmt.Sprintf("at-%06d", s.seq), resp["scope"], "https://api.example.test")
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(resp)
@@ -635,7 +635,7 @@ func (s *OAuthServer) jwtBearer(w http.ResponseWriter, r *http.Request) {
 	}
 	s.seq++
 	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(map[string]any{"access_token": fmt.Sprintf("dt-at-%d", s.seq), "token_type": "bearer", "expires_in": 3600})
+	_ = json.NewEncoder(w).Encode(map[string]any{"access_token": fmt.Sprintf("dt-at-%06d", s.seq), "token_type": "bearer", "expires_in": 3600})
 }
 
 // device is RFC 8628's device authorization endpoint: one device code,

@@ -1,0 +1,77 @@
+package quick
+
+import (
+	"bytes"
+	"testing"
+	"time"
+
+	"github.com/tokentray/tokentray/internal/control"
+)
+
+// The printers are shared by the small front and the full program, so
+// each answer is checked byte for byte: a newline more or less is a bug
+// in every tool that reads it.
+func TestPrinters(t *testing.T) {
+	expiry := time.Date(2026, 12, 6, 17, 0, 0, 0, time.FixedZone("CET", 3600))
+	tok := control.Token{AccessToken: "AT.fixed.0001", TokenType: "Bearer", Expiry: expiry, GitUsername: "oauth2"}
+	noExpiry := tok
+	noExpiry.Expiry = time.Time{}
+
+	for _, c := range []struct {
+		name  string
+		print func(stdout, stderr *bytes.Buffer) error
+		want  string
+	}{
+		{"token", func(o, e *bytes.Buffer) error { return PrintToken(o, e, tok, false, false) },
+			"AT.fixed.0001\n"},
+		{"token --header", func(o, e *bytes.Buffer) error { return PrintToken(o, e, tok, true, false) },
+			"Authorization: Bearer AT.fixed.0001\n"},
+		{"token --json", func(o, e *bytes.Buffer) error { return PrintToken(o, e, tok, false, true) },
+			`{"access_token":"AT.fixed.0001","token_type":"Bearer","expiry":"2026-12-06T17:00:00+01:00"}` + "\n"},
+		{"token --json without expiry", func(o, e *bytes.Buffer) error { return PrintToken(o, e, noExpiry, false, true) },
+			`{"access_token":"AT.fixed.0001","token_type":"Bearer"}` + "\n"},
+		{"git-credential get", func(o, e *bytes.Buffer) error { return PrintGit(o, e, tok) },
+			"username=oauth2\npassword=AT.fixed.0001\npassword_expiry_utc=1796572800\n"},
+		{"git-credential get without expiry", func(o, e *bytes.Buffer) error { return PrintGit(o, e, noExpiry) },
+			"username=oauth2\npassword=AT.fixed.0001\n"},
+		{"kubectl-credential", func(o, e *bytes.Buffer) error { return PrintExecCredential(o, e, "", tok) },
+			`{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"AT.fixed.0001","expirationTimestamp":"2026-12-06T16:00:00Z"}}` + "\n"},
+		{"kubectl-credential v1beta1", func(o, e *bytes.Buffer) error {
+			return PrintExecCredential(o, e, `{"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential"}`, tok)
+		}, `{"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential","status":{"token":"AT.fixed.0001","expirationTimestamp":"2026-12-06T16:00:00Z"}}` + "\n"},
+		{"kubectl-credential of another group", func(o, e *bytes.Buffer) error {
+			return PrintExecCredential(o, e, `{"apiVersion":"example.com/v9"}`, noExpiry)
+		}, `{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"AT.fixed.0001"}}` + "\n"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			if err := c.print(&stdout, &stderr); err != nil {
+				t.Fatal(err)
+			}
+			if got := stdout.String(); got != c.want {
+				t.Errorf("stdout:\n%q\nwant\n%q", got, c.want)
+			}
+			if stderr.Len() != 0 {
+				t.Errorf("stderr without a warning: %q", stderr.String())
+			}
+		})
+	}
+}
+
+// A warning goes to stderr only, in one headline and the provider's words
+// made printable; stdout stays the token alone.
+func TestPrintWarning(t *testing.T) {
+	tok := control.Token{AccessToken: "AT.fixed.0002", TokenType: "Bearer",
+		Expiry: time.Now().Add(42 * time.Minute), Warning: "dial tcp: no route\x1b[31m"}
+	var stdout, stderr bytes.Buffer
+	if err := PrintToken(&stdout, &stderr, tok, false, false); err != nil {
+		t.Fatal(err)
+	}
+	if got := stdout.String(); got != "AT.fixed.0002\n" {
+		t.Errorf("stdout %q", got)
+	}
+	want := "tokentray: warning: The access token could not be renewed; this one is still good for more than 40 min.\n  dial tcp: no route [31m\n"
+	if got := stderr.String(); got != want {
+		t.Errorf("stderr:\n%q\nwant\n%q", got, want)
+	}
+}
