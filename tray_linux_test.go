@@ -338,7 +338,7 @@ func TestTray(t *testing.T) {
 		t.Errorf("label = %q, want %q", got, "work: Signed out")
 	}
 	// Signed out: the profile's line and "Sign in…" only.
-	for _, gone := range []string{"Copy access token", "Copy as Authorization header", "Refresh now"} {
+	for _, gone := range []string{"Copy access token", "Copy as Authorization header", "Refresh "} {
 		if hasItem(t, it, gone) {
 			t.Errorf("%q shows while signed out:\n%s", gone, menuNow(t, it))
 		}
@@ -407,7 +407,7 @@ func TestTray(t *testing.T) {
 
 	// Refresh now: a new token, the same through the socket and directly.
 	before := p.Stats(t)
-	it.Click(t, "Refresh now")
+	it.Click(t, "Refresh ")
 	testkit.Eventually(t, 10*time.Second, "Refresh now made no refresh", func() bool {
 		return p.Stats(t).Token["refresh_token"] > before.Token["refresh_token"]
 	})
@@ -483,7 +483,7 @@ func TestTray(t *testing.T) {
 	revoke(t, p, rec.RefreshToken)
 	secrets = append(secrets, rec.RefreshToken)
 	notes = len(d.host.Notifications())
-	it.Click(t, "Refresh now")
+	it.Click(t, "Refresh ")
 	iconIs(t, it, "needs sign-in", assets.TraySignedOut)
 	n = d.host.WaitNotification(t, notes, "Sign-in needed: work", 10*time.Second)
 	// One truth: the menu, `status` through the tray and `status` run on
@@ -514,7 +514,7 @@ func TestTray(t *testing.T) {
 	// Sign out… asks first, in a small window; its button sends what
 	// `tokentray logout` sends: revoked at the provider, the keychain empty.
 	before = p.Stats(t)
-	it.Click(t, "Sign out…")
+	it.Click(t, "Sign out of")
 	d.windowOpen(t, "Sign out of work?")
 	if got := p.Stats(t).Revoked - before.Revoked; got != 0 {
 		t.Errorf("the menu item alone revoked %d tokens", got)
@@ -623,9 +623,9 @@ func TestTrayFollowsTheProfileFile(t *testing.T) {
 	})
 
 	// Sign in… for one profile, then for another: a window for each.
-	it.ClickIn(t, "spare: ", "Sign in…")
+	it.ClickIn(t, "spare: ", "Sign in to")
 	d.windowOpen(t, "Sign in to spare")
-	it.ClickIn(t, "third: ", "Sign in…")
+	it.ClickIn(t, "third: ", "Sign in to")
 	d.windowOpen(t, "Sign in to third")
 
 	// Starting again with the default profile signed in opens no window.
@@ -704,7 +704,7 @@ func TestWindowsRender(t *testing.T) {
 		d.shot(t, title, c.shot)
 	}
 
-	it.ClickIn(t, "work", "Sign in…")
+	it.ClickIn(t, "work", "Sign in to")
 	authURL := d.lastOpened(t, 0)
 	d.windowOpen(t, "Sign in to work")
 	time.Sleep(2 * time.Second)
@@ -723,7 +723,7 @@ func TestWindowsRender(t *testing.T) {
 	}
 	forget(t, "kiosk")
 	before := d.openedCount()
-	it.ClickIn(t, "kiosk", "Sign in…")
+	it.ClickIn(t, "kiosk", "Sign in to")
 	page := d.lastOpened(t, before)
 	d.windowOpen(t, "Sign in to kiosk")
 	var userCode string
@@ -765,12 +765,12 @@ func TestWindowsRender(t *testing.T) {
 	}
 	forget(t, "api")
 	before = d.openedCount()
-	it.ClickIn(t, "api", "Sign in…")
+	it.ClickIn(t, "api", "Sign in to")
 	if page := b.SignIn(t, d.lastOpened(t, before), "alice"); !strings.Contains(page, "You are signed in") {
 		t.Fatalf("sign-in: %s", page)
 	}
-	testkit.Eventually(t, 10*time.Second, "no Details… for api", func() bool { return hasItem(t, it, "Details…") })
-	it.ClickIn(t, "api", "Details…")
+	testkit.Eventually(t, 10*time.Second, "no Details… for api", func() bool { return hasItem(t, it, "Details of") })
+	it.ClickIn(t, "api", "Details of")
 	d.windowOpen(t, "Details of api")
 	time.Sleep(2 * time.Second)
 	d.shot(t, "Details of api", "details.png")
@@ -797,12 +797,12 @@ func TestWindowsRender(t *testing.T) {
 		t.Errorf("copying a claim the token has not: %v, clipboard %q", err, readClipboard())
 	}
 
-	it.ClickIn(t, "lightfi", "Sign in…") // still holds YOUR-LIGHTFI-CLIENT-ID
+	it.ClickIn(t, "lightfi", "Sign in to") // still holds YOUR-LIGHTFI-CLIENT-ID
 	d.windowOpen(t, "Sign in to lightfi")
 	time.Sleep(2 * time.Second)
 	d.shot(t, "Sign in to lightfi", "signin-error.png")
 
-	it.ClickIn(t, "work", "Sign out…")
+	it.ClickIn(t, "work", "Sign out of")
 	d.windowOpen(t, "Sign out of work?")
 	time.Sleep(2 * time.Second)
 	d.shot(t, "Sign out of work?", "signout.png")
@@ -1187,6 +1187,48 @@ func TestSignOutClearsTheClipboard(t *testing.T) {
 	}
 }
 
+// A sign-in abandoned in the browser holds nothing up: the menu offers
+// to cancel it while it waits, a click on the icon shows its window, and
+// Sign in… starts it again, which then signs in.
+func TestAbandonedSignIn(t *testing.T) {
+	testkit.RequireSecretService(t)
+	forget(t, "work")
+	p := testkit.StartProvider(t, testkit.ProviderOptions{AccessTTL: 10 * time.Minute})
+	b := testkit.NewBrowser(t)
+	cfg := writeConfig(t, p.Profile("work", "public"))
+	d := newDesktop(t, cfg)
+	_, it := d.tray(t)
+
+	it.ClickIn(t, "work", "Sign in to")
+	first := d.lastOpened(t, 0) // the tab the person closes
+	testkit.Eventually(t, 10*time.Second, "no Cancel while the sign-in waits", func() bool { return hasItem(t, it, "Signing in… — Cancel") })
+	it.Activate(t)
+	d.windowOpen(t, "Sign in to work")
+
+	it.ClickIn(t, "work", "Signing in… — Cancel")
+	testkit.Eventually(t, 5*time.Second, "the sign-in was not cancelled", func() bool {
+		return label(t, it, "work") == "work: Signed out" && !hasItem(t, it, "Signing in… — Cancel")
+	})
+	// Its callback no longer listens: the old tab can sign no one in.
+	if u, err := url.Parse(first); err != nil {
+		t.Fatal(err)
+	} else if cb, err := url.Parse(u.Query().Get("redirect_uri")); err != nil || cb.Host == "" {
+		t.Fatalf("redirect_uri in %s: %v", first, err)
+	} else if c, err := net.DialTimeout("tcp", cb.Host, time.Second); err == nil {
+		c.Close()
+		t.Errorf("the cancelled sign-in still listens at %s", cb.Host)
+	}
+
+	before := d.openedCount()
+	it.ClickIn(t, "work", "Sign in to")
+	if page := b.SignIn(t, d.lastOpened(t, before), "alice"); !strings.Contains(page, "You are signed in") {
+		t.Fatalf("the sign-in started again did not sign in: %s", page)
+	}
+	testkit.Eventually(t, 10*time.Second, "signed in, the menu does not say so", func() bool {
+		return strings.HasPrefix(label(t, it, "work"), "work: alice")
+	})
+}
+
 // A panel that goes away while the tray runs (the GNOME extension turned
 // off, a panel that crashed) leaves no one without tokentray: within
 // seconds the window that stands in for the menu opens, and it closes when
@@ -1234,7 +1276,7 @@ func TestWaylandWithoutXWayland(t *testing.T) {
 		t.Errorf("notification %q / %q", n.Summary, n.Body)
 	}
 
-	it.ClickIn(t, "wl", "Sign out…")
+	it.ClickIn(t, "wl", "Sign out of")
 	testkit.Eventually(t, 5*time.Second, "Sign out… did not ask in the menu", func() bool {
 		return slices.ContainsFunc(it.Menu(t), func(mi testkit.MenuItem) bool { return mi.Visible && mi.Label == "Click again to sign out of wl" })
 	})

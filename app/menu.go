@@ -1,6 +1,7 @@
 package app
 
 import (
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -25,13 +26,20 @@ type menuModel struct {
 	next time.Duration
 }
 
-// profileMenu is one profile's section.
+// profileMenu is one profile's section. Each item names its profile, so
+// that it reads alone: a screen reader says "Copy access token for work",
+// not a bare "Copy" under a separator (Fyne's windows are not read by
+// them before Fyne 2.8; the native menu is).
 type profileMenu struct {
 	name                  string
 	label                 string // disabled: who and how long
 	copy, header, refresh item
-	details               item // "Details…": a look inside the sign-in
-	sign                  item // "Sign in…" or "Sign out…"
+	details               item // "Details of work…": a look inside the sign-in
+	sign                  item // "Sign in to work…" or "Sign out of work…"
+	// cancel ends a sign-in that waits for the browser (one abandoned
+	// there would hold the profile for five minutes); Sign in… starts
+	// it again.
+	cancel item
 }
 
 type item struct {
@@ -48,21 +56,23 @@ func menu(v control.View, now time.Time) menuModel {
 	def, _ := v.Profile("")
 	for _, p := range defaultFirst(v.Profiles, def.Name) {
 		has := p.HasToken()
-		label := shorten(p.Name, maxNameRunes)
+		name := shorten(p.Name, maxNameRunes)
+		label := name
 		if p.Name == def.Name && len(v.Profiles) > 1 {
 			label += " (default)"
 		}
 		pm := profileMenu{
 			name:    p.Name,
 			label:   shorten(label+": "+control.StatusLine(p, now), maxLineRunes),
-			copy:    item{"Copy access token", has, has},
-			header:  item{"Copy as Authorization header", has, has},
-			refresh: item{"Refresh now", has && (p.HasRefreshToken || p.ServiceAccount), has},
-			details: item{"Details…", has, has},
-			sign:    item{"Sign in…", p.State != control.SigningIn, true},
+			copy:    item{"Copy access token for " + name, has, has},
+			header:  item{"Copy as Authorization header for " + name, has, has},
+			refresh: item{"Refresh " + name + " now", has && (p.HasRefreshToken || p.ServiceAccount), has},
+			details: item{"Details of " + name + "…", has, has},
+			sign:    item{"Sign in to " + name + "…", true, true},
+			cancel:  item{"Signing in… — Cancel", true, p.State == control.SigningIn},
 		}
 		if has {
-			pm.sign.title = "Sign out…"
+			pm.sign.title = "Sign out of " + name + "…"
 			if d := control.NextChange(p.Expiry, now); d > 0 && (m.next == 0 || d < m.next) {
 				m.next = d
 			}
@@ -93,7 +103,7 @@ const confirmSignOut = 10 * time.Second
 func (m *menuModel) asking(asked map[string]time.Time, now time.Time) {
 	for i := range m.profiles {
 		p := &m.profiles[i]
-		if at, ok := asked[p.name]; ok && now.Sub(at) < confirmSignOut && p.sign.title == "Sign out…" {
+		if at, ok := asked[p.name]; ok && now.Sub(at) < confirmSignOut && strings.HasPrefix(p.sign.title, "Sign out of ") {
 			p.sign.title = "Click again to sign out of " + shorten(p.name, maxNameRunes)
 		}
 	}

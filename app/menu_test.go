@@ -54,17 +54,18 @@ func TestMenu(t *testing.T) {
 		next                  time.Duration
 	}{
 		{"signed in", control.ProfileView{State: control.Valid, Who: "alice", Expiry: now.Add(12 * time.Minute), HasRefreshToken: true},
-			"work: alice · valid more than 10 min", &on, &on, &on, item{"Sign out…", true, true}, 2*time.Minute + time.Millisecond},
+			"work: alice · valid more than 10 min", &on, &on, &on, item{"Sign out of work…", true, true}, 2*time.Minute + time.Millisecond},
 		{"no refresh token", control.ProfileView{State: control.Valid, Who: "alice", Expiry: now.Add(3 * time.Minute)},
-			"work: alice · valid 3 min", &on, &on, &off, item{"Sign out…", true, true}, time.Millisecond},
+			"work: alice · valid 3 min", &on, &on, &off, item{"Sign out of work…", true, true}, time.Millisecond},
 		{"service account", control.ProfileView{State: control.Valid, ServiceAccount: true, Expiry: now.Add(62 * time.Minute)},
-			"work: signed in · valid more than 1 h", &on, &on, &on, item{"Sign out…", true, true}, 2*time.Minute + time.Millisecond},
+			"work: signed in · valid more than 1 h", &on, &on, &on, item{"Sign out of work…", true, true}, 2*time.Minute + time.Millisecond},
 		{"signed out: its name and Sign in… only", control.ProfileView{State: control.SignedOut},
-			"work: Signed out", nil, nil, nil, item{"Sign in…", true, true}, 0},
+			"work: Signed out", nil, nil, nil, item{"Sign in to work…", true, true}, 0},
 		{"needs sign-in", control.ProfileView{State: control.NeedsSignIn, Who: "alice", Expiry: now.Add(time.Hour)},
-			"work: Sign-in needed", nil, nil, nil, item{"Sign in…", true, true}, 0},
+			"work: Sign-in needed", nil, nil, nil, item{"Sign in to work…", true, true}, 0},
+		// Sign in… again starts it again; the sign-in can be cancelled.
 		{"signing in", control.ProfileView{State: control.SigningIn},
-			"work: Signing in…", nil, nil, nil, item{"Sign in…", false, true}, 0},
+			"work: Signing in…", nil, nil, nil, item{"Sign in to work…", true, true}, 0},
 	}
 	state := func(it item) *bool {
 		if !it.shown {
@@ -85,8 +86,18 @@ func TestMenu(t *testing.T) {
 				t.Errorf("got %q copy %+v header %+v refresh %+v sign %+v", p.label, p.copy, p.header, p.refresh, p.sign)
 			}
 			// Details… wherever there is a token to look inside.
-			if !same(state(p.details), c.copy) || p.details.title != "Details…" {
+			if !same(state(p.details), c.copy) || p.details.title != "Details of work…" {
 				t.Errorf("details %+v, want it as copy %v", p.details, c.copy)
+			}
+			// Cancel only while a sign-in waits.
+			if want := (item{"Signing in… — Cancel", true, c.p.State == control.SigningIn}); p.cancel != want {
+				t.Errorf("cancel %+v, want %+v", p.cancel, want)
+			}
+			// Every item reads alone: it names its profile.
+			for _, it := range []item{p.copy, p.header, p.refresh, p.details, p.sign} {
+				if !strings.Contains(it.title, "work") {
+					t.Errorf("%q does not name its profile", it.title)
+				}
 			}
 			if m.next != c.next {
 				t.Errorf("next render in %s, want %s", m.next, c.next)
@@ -167,10 +178,10 @@ func TestMenuAsksToSignOut(t *testing.T) {
 		work  string
 		home  string
 	}{
-		{"not asked", nil, "Sign out…", "Sign in…"},
-		{"asked", map[string]time.Time{"work": now.Add(-time.Second)}, "Click again to sign out of work", "Sign in…"},
-		{"asked too long ago", map[string]time.Time{"work": now.Add(-confirmSignOut)}, "Sign out…", "Sign in…"},
-		{"a sign-in is no sign-out", map[string]time.Time{"home": now}, "Sign out…", "Sign in…"},
+		{"not asked", nil, "Sign out of work…", "Sign in to home…"},
+		{"asked", map[string]time.Time{"work": now.Add(-time.Second)}, "Click again to sign out of work", "Sign in to home…"},
+		{"asked too long ago", map[string]time.Time{"work": now.Add(-confirmSignOut)}, "Sign out of work…", "Sign in to home…"},
+		{"a sign-in is no sign-out", map[string]time.Time{"home": now}, "Sign out of work…", "Sign in to home…"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			m := menu(v, now)

@@ -42,7 +42,7 @@ type trayItems struct {
 }
 
 type traySection struct {
-	label, copy, header, refresh, details, sign *menuItem
+	label, copy, header, refresh, details, sign, cancel *menuItem
 }
 
 // menuItem is a menu item that is updated only when something changed:
@@ -199,6 +199,7 @@ func (t *tray) render(v control.View, now time.Time) (next time.Duration) {
 		s.refresh.set(p.refresh)
 		s.details.set(p.details)
 		s.sign.set(p.sign)
+		s.cancel.set(p.cancel)
 	}
 	if m.notice != "" {
 		items.notice.setTitle(m.notice)
@@ -247,11 +248,12 @@ func (t *tray) build(names []string) {
 		}
 		s := &traySection{
 			label:   addItem(name, ""),
-			copy:    addItem("Copy access token", "Copy the access token to the clipboard"),
-			header:  addItem("Copy as Authorization header", "Copy \"Authorization: Bearer …\""),
-			refresh: addItem("Refresh now", "Get a new access token now"),
-			details: addItem("Details…", "Issuer, account, scopes, expiry and the token's claims"),
-			sign:    addItem("Sign in…", ""),
+			copy:    addItem("Copy access token for "+name, "Copy the access token to the clipboard"),
+			header:  addItem("Copy as Authorization header for "+name, "Copy \"Authorization: Bearer …\""),
+			refresh: addItem("Refresh "+name+" now", "Get a new access token now"),
+			details: addItem("Details of "+name+"…", "Issuer, account, scopes, expiry and the token's claims"),
+			sign:    addItem("Sign in to "+name+"…", ""),
+			cancel:  addItem("Signing in… — Cancel", "Stop waiting for the sign-in in the browser"),
 		}
 		s.label.setEnabled(false)
 		on(s.copy, func() { _ = r.Copy(name, false) })
@@ -272,6 +274,7 @@ func (t *tray) build(names []string) {
 				t.askSignOut(name)
 			}
 		})
+		on(s.cancel, func() { r.signIns.cancel(name) })
 		items.sections[name] = s
 	}
 	items.notice = addItem("", "")

@@ -19,7 +19,9 @@ func viewOf(sessions *auth.Sessions) control.View {
 	if err != nil {
 		v.ConfigErr = err.Error()
 		var ce *profile.ConfigError
-		v.ManagedErr = errors.As(err, &ce) && ce.Managed
+		if errors.As(err, &ce) {
+			v.ManagedErr, v.ConfigWhere = ce.Managed, ce.Where()
+		}
 	}
 	if pol := sessions.Policy(); pol != nil {
 		v.Organization = pol.Organization

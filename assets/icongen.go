@@ -1,9 +1,11 @@
 //go:build ignore
 
 // icongen draws tokentray's icons: a white key on a rounded square. The
-// application icon is blue; the four tray icons differ in colour and badge,
-// so the state reads at 22 px on light and dark panels alike (a filled
-// square with a white key has contrast on both). Run: go generate ./assets
+// application icon is blue; the four tray icons differ in colour and in
+// shape — a badge or a hollow key — so the state reads at 22 px on light
+// and dark panels alike (a filled square with a white key has contrast on
+// both), and without telling green from amber (their luminance is the
+// same: the offline icon carries an exclamation mark). Run: go generate ./assets
 package main
 
 import (
@@ -19,7 +21,8 @@ type icon struct {
 	file string
 	size int
 	bg   color.NRGBA
-	// badge is drawn in the lower right corner: "" none, "dot", "arrows".
+	// badge is drawn in the lower right corner: "" none, "dot", "arrows",
+	// "bang" (an exclamation mark).
 	badge string
 	// hollow draws the key as an outline: no token held.
 	hollow bool
@@ -39,7 +42,7 @@ func main() {
 		{file: "icon.png", size: 256, bg: blue},
 		{file: "tray-valid.png", size: 64, bg: green},
 		{file: "tray-refreshing.png", size: 64, bg: green, badge: "arrows"},
-		{file: "tray-retrying.png", size: 64, bg: amber},
+		{file: "tray-retrying.png", size: 64, bg: amber, badge: "bang"},
 		{file: "tray-signedout.png", size: 64, bg: grey, badge: "dot", hollow: true},
 	} {
 		if err := write(ic); err != nil {
@@ -69,6 +72,12 @@ func shade(ic icon, x, y float64) (c color.NRGBA, covered bool) {
 				return white, true
 			}
 			return blue, true
+		case d <= 38 && ic.badge == "bang":
+			// a white exclamation mark on black: "needs attention"
+			if (math.Abs(x-196) <= 6 && y >= 170 && y <= 204) || math.Hypot(x-196, y-216) <= 6.5 {
+				return white, true
+			}
+			return color.NRGBA{0x20, 0x20, 0x20, 0xff}, true
 		case d <= 46:
 			return white, true
 		}

@@ -21,12 +21,14 @@ type compactUI struct {
 	tray     Tray
 	profiles *fyne.Container
 	result   *widget.Label
+	keys     *keys
 	// copiedFrom is the profile whose token result says is on the clipboard.
 	copiedFrom string
 }
 
 func newCompact(ctx context.Context, a fyne.App, t Tray) *compactUI {
 	u := &compactUI{ctx: ctx, w: a.NewWindow("tokentray"), tray: t}
+	u.keys = newKeys(u.w)
 	u.profiles = container.NewVBox()
 	u.result = widget.NewLabel("")
 	u.result.Wrapping = fyne.TextWrapWord
@@ -36,8 +38,8 @@ func newCompact(ctx context.Context, a fyne.App, t Tray) *compactUI {
 		widget.NewSeparator(),
 		u.profiles,
 		u.result,
-		container.NewHBox(widget.NewButton("Settings…", func() { u.report(u.tray.Show(u.ctx, "settings", "")) }),
-			layout.NewSpacer(), widget.NewButton("Close", u.w.Close)),
+		container.NewHBox(u.keys.button("Settings…", func() { u.report(u.tray.Show(u.ctx, "settings", "")) }),
+			layout.NewSpacer(), u.keys.button("Close", u.w.Close)),
 	)))
 	u.w.Resize(fyne.NewSize(560, 260))
 	return u
@@ -64,7 +66,7 @@ func (u *compactUI) update(v control.View) {
 	defer u.profiles.Refresh()
 	u.profiles.RemoveAll()
 	if v.ConfigErr != "" {
-		problem := wrapped("The profile file has a problem: " + v.ConfigErr)
+		problem := wrapped(problemWords(v))
 		problem.Importance = widget.DangerImportance
 		u.profiles.Add(problem)
 	} else if len(v.Profiles) == 0 {
@@ -82,12 +84,12 @@ func (u *compactUI) update(v control.View) {
 		var buttons []fyne.CanvasObject
 		if p.HasToken() {
 			buttons = append(buttons,
-				widget.NewButton("Copy access token", func() { u.copied(name, false) }),
-				widget.NewButton("Copy header", func() { u.copied(name, true) }),
-				widget.NewButton("Details…", func() { u.report(u.tray.Show(u.ctx, "details", name)) }),
-				widget.NewButton("Sign out…", func() { u.report(u.tray.Show(u.ctx, "signout", name)) }))
+				u.keys.button("Copy access token", func() { u.copied(name, false) }),
+				u.keys.button("Copy header", func() { u.copied(name, true) }),
+				u.keys.button("Details…", func() { u.report(u.tray.Show(u.ctx, "details", name)) }),
+				u.keys.button("Sign out…", func() { u.report(u.tray.Show(u.ctx, "signout", name)) }))
 		} else {
-			in := widget.NewButton("Sign in", func() { u.report(u.tray.SignIn(u.ctx, name)) })
+			in := u.keys.button("Sign in", func() { u.report(u.tray.SignIn(u.ctx, name)) })
 			in.Importance = widget.HighImportance
 			buttons = append(buttons, in)
 		}

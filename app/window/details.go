@@ -42,7 +42,9 @@ func newDetails(ctx context.Context, a fyne.App, t Tray, profile string) *detail
 	u.note = widget.NewLabel("")
 	u.note.Wrapping = fyne.TextWrapWord
 	u.status = widget.NewLabel("")
-	done := widget.NewButton("Close", u.w.Close)
+	k := newKeys(u.w)
+	k.main(u.w.Close)
+	done := k.button("Close", u.w.Close)
 	u.w.SetContent(container.NewBorder(nil, container.NewHBox(u.status, layout.NewSpacer(), done), nil, nil,
 		container.NewVScroll(container.NewVBox(u.facts, u.note, u.claims))))
 	u.w.Resize(fyne.NewSize(600, 680))

@@ -28,10 +28,13 @@ type settingsUI struct {
 
 	profiles  *fyne.Container
 	welcome   *fyne.Container
-	importBtn *widget.Button
+	importBtn *keyButton
+	keys      *keys
 	fileLabel *widget.Label
 	org       *widget.Label // "Managed by ACME Corp"
 	problem   *widget.Label
+	// repair imports IT's file where the person's own cannot be read.
+	repair    *keyButton
 	clear     *widget.Select
 	autostart *widget.Check
 	// button is the size of the widest button a profile's row can have.
@@ -55,7 +58,8 @@ var clearChoices = []struct {
 
 func newSettings(ctx context.Context, a fyne.App, t Tray) *settingsUI {
 	u := &settingsUI{ctx: ctx, w: a.NewWindow("tokentray settings"), tray: t}
-	for _, label := range []string{"Sign in", "Sign out…", "Make default", "Default", "Remove"} {
+	u.keys = newKeys(u.w)
+	for _, label := range []string{"Sign in", "Sign out…", "Cancel sign-in", "Make default", "Default", "Remove"} {
 		u.button = u.button.Max(widget.NewButton(label, nil).MinSize())
 	}
 	u.profiles = container.NewVBox()
@@ -67,6 +71,9 @@ func newSettings(ctx context.Context, a fyne.App, t Tray) *settingsUI {
 	u.problem.Wrapping = fyne.TextWrapWord
 	u.problem.Importance = widget.DangerImportance
 	u.problem.Hide()
+	u.repair = u.keys.button("Import the corrected file from IT…", u.importFile)
+	u.repair.Importance = widget.HighImportance
+	u.repair.Hide()
 	var labels []string
 	for _, c := range clearChoices {
 		labels = append(labels, c.label)
@@ -86,8 +93,8 @@ func newSettings(ctx context.Context, a fyne.App, t Tray) *settingsUI {
 			u.report(u.tray.SetAutostart(u.ctx, on))
 		}
 	})
-	u.importBtn = widget.NewButton("Import profile file…", u.importFile)
-	welcomeBtn := widget.NewButton("Import the profile file your IT team sent you…", u.importFile)
+	u.importBtn = u.keys.button("Import profile file…", u.importFile)
+	welcomeBtn := u.keys.button("Import the profile file your IT team sent you…", u.importFile)
 	welcomeBtn.Importance = widget.HighImportance
 	u.welcome = container.NewVBox(
 		widget.NewLabelWithStyle("No profile yet", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
@@ -98,6 +105,7 @@ func newSettings(ctx context.Context, a fyne.App, t Tray) *settingsUI {
 		widget.NewLabelWithStyle("Profiles", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		u.org,
 		u.problem,
+		container.NewHBox(u.repair, layout.NewSpacer()),
 		u.welcome,
 		u.profiles,
 		container.NewHBox(u.importBtn, layout.NewSpacer()),
@@ -105,7 +113,7 @@ func newSettings(ctx context.Context, a fyne.App, t Tray) *settingsUI {
 		widget.NewSeparator(),
 		container.NewBorder(nil, nil, widget.NewLabel("Clear a copied token from the clipboard"), nil, u.clear),
 		u.autostart,
-		container.NewHBox(layout.NewSpacer(), widget.NewButton("Close", u.w.Close)),
+		container.NewHBox(layout.NewSpacer(), u.keys.button("Close", u.w.Close)),
 	)))
 	u.w.Resize(fyne.NewSize(600, 420))
 	return u
@@ -118,11 +126,7 @@ func wrapped(text string) *widget.Label {
 }
 
 // report shows a refusal in a dialog.
-func (u *settingsUI) report(err error) {
-	if err != nil {
-		dialog.ShowError(err, u.w)
-	}
-}
+func (u *settingsUI) report(err error) { u.keys.report(err) }
 
 func (u *settingsUI) importFile() {
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
@@ -133,6 +137,7 @@ func (u *settingsUI) importFile() {
 		r.Close()
 		u.importPath(path)
 	}, u.w)
+	u.keys.push(d, nil)
 	d.Show()
 }
 
@@ -148,13 +153,12 @@ func (u *settingsUI) importPath(path string) {
 	}
 	content := importContent(p)
 	if len(p.Refused) > 0 {
-		dialog.NewCustom("This profile file cannot be imported", "Close", content, u.w).Show()
+		var d *dialog.CustomDialog
+		closeBtn := u.keys.button("Close", func() { d.Hide() })
+		d = u.keys.show("This profile file cannot be imported", content, []*keyButton{closeBtn}, func() { d.Hide() })
 		return
 	}
-	dialog.NewCustomConfirm("Import profile file", "Import", "Cancel", content, func(ok bool) {
-		if !ok {
-			return
-		}
+	u.keys.confirm("Import profile file", content, "Import", func() {
 		names, setAside, err := u.tray.Import(u.ctx, path, p.Sum)
 		if err != nil {
 			u.report(err)
@@ -164,8 +168,8 @@ func (u *settingsUI) importPath(path string) {
 		if setAside != "" {
 			msg = "Your profile file could not be read, so it was kept aside and a new one was started. " + msg
 		}
-		dialog.ShowInformation("Profile added", msg, u.w)
-	}, u.w).Show()
+		u.keys.inform("Profile added", msg)
+	})
 }
 
 // importContent is what the import dialog shows: who vouches for the file,
@@ -217,12 +221,11 @@ func (u *settingsUI) update(v control.View) {
 	u.fileLabel.SetText("Profile file: " + v.ConfigPath)
 	u.org.SetText("Managed by " + v.Organization)
 	show(u.org, v.Organization != "")
-	if v.ConfigErr != "" {
-		u.problem.SetText(problemWords(v))
-		u.problem.Show()
-	} else {
-		u.problem.Hide()
-	}
+	show(u.problem, v.ConfigErr != "")
+	u.problem.SetText(problemWords(v))
+	// The person's own file is repaired by importing IT's; IT's managed
+	// file is IT's to mend.
+	show(u.repair, v.ConfigErr != "" && !v.ManagedErr)
 	show(u.welcome, len(v.Profiles) == 0 && v.ConfigErr == "")
 	show(u.importBtn, len(v.Profiles) > 0)
 	defer u.profiles.Refresh() // as compactUI.update: a rebuild is not a redraw
@@ -240,54 +243,64 @@ func (u *settingsUI) update(v control.View) {
 }
 
 // problemWords says what is wrong with the profile files, in words staff
-// can act on: IT's to fix, or repaired by importing IT's file.
+// can act on: IT's to fix, or repaired by importing IT's file. Never the
+// file format's words (the command line gives those to who edits files).
 func problemWords(v control.View) string {
+	if v.ConfigErr == "" {
+		return ""
+	}
 	if v.ManagedErr {
 		return "The profile file your organisation manages has a problem; tell your IT team. Your own profiles keep working."
 	}
-	return "The profile file has a problem: " + v.ConfigErr
+	s := "Your profile file cannot be read. Import the corrected file your IT team sent you: this one is kept aside and a new one is started."
+	if v.ConfigWhere != "" {
+		s += " (The mistake is at " + v.ConfigWhere + ".)"
+	}
+	return s
 }
 
 // row is one profile: what it is and how it stands, and what can be done.
 func (u *settingsUI) row(v control.View, p control.ProfileView, now time.Time) fyne.CanvasObject {
 	name := p.Name
-	var sign *widget.Button
+	var sign *keyButton
 	if p.HasToken() {
-		sign = widget.NewButton("Sign out…", func() { u.report(u.tray.Show(u.ctx, "signout", name)) })
+		sign = u.keys.button("Sign out…", func() { u.report(u.tray.Show(u.ctx, "signout", name)) })
+	} else if p.State == control.SigningIn {
+		// A sign-in abandoned in the browser would hold the profile for
+		// minutes: it can be ended here, as in the menu.
+		sign = u.keys.button("Cancel sign-in", func() { u.report(u.tray.CancelSignIn(u.ctx, name)) })
 	} else {
-		sign = widget.NewButton("Sign in", func() { u.report(u.tray.SignIn(u.ctx, name)) })
+		sign = u.keys.button("Sign in", func() { u.report(u.tray.SignIn(u.ctx, name)) })
 		sign.Importance = widget.HighImportance
-		if p.State == control.SigningIn {
-			sign.Disable()
-		}
 	}
-	def := widget.NewButton("Make default", func() { u.report(u.tray.SetDefault(u.ctx, name)) })
+	def := u.keys.button("Make default", func() { u.report(u.tray.SetDefault(u.ctx, name)) })
 	if name == v.Default {
 		def.SetText("Default")
 		def.Disable()
 	}
-	remove := widget.NewButton("Remove", func() {
-		dialog.ShowConfirm("Remove "+name+"?",
-			"tokentray signs you out of "+name+" (the provider revokes its tokens) and forgets the profile and its client secret on this computer.",
-			func(ok bool) {
-				if !ok {
-					return
-				}
+	remove := u.keys.button("Remove", func() {
+		u.keys.confirm("Remove "+name+"?",
+			wrapped("tokentray signs you out of "+name+" (the provider revokes its tokens) and forgets the profile and its client secret on this computer."),
+			"Remove", func() {
 				res, err := u.tray.Remove(u.ctx, name)
 				switch {
 				case err != nil:
 					u.report(err)
 				case res.WasSignedIn && !res.Revoked:
-					dialog.ShowInformation("Removed "+name,
-						"The profile and its tokens are gone from this computer, but the provider was not told to revoke the tokens: "+res.RevokeErr, u.w)
+					u.keys.inform("Removed "+name,
+						"The profile and its tokens are gone from this computer, but the provider was not told to revoke the tokens: "+res.RevokeErr)
 				}
-			}, u.w)
+			})
 	})
 	if p.Managed {
 		// IT's: the person signs in and out, but cannot remove it.
 		remove.Disable()
 	}
 	title := name
+	// Said in words: the greyed Default button alone stands out by 1.26:1.
+	if name == v.Default && len(v.Profiles) > 1 {
+		title += " (default)"
+	}
 	if p.Managed {
 		title += " (managed)"
 	}
@@ -297,7 +310,7 @@ func (u *settingsUI) row(v control.View, p control.ProfileView, now time.Time) f
 
 // sameWidth gives a row's buttons at least size — the widest a row can
 // have — so that each kind of button stands in one column down the list.
-func sameWidth(size fyne.Size, buttons ...*widget.Button) []fyne.CanvasObject {
+func sameWidth(size fyne.Size, buttons ...*keyButton) []fyne.CanvasObject {
 	out := make([]fyne.CanvasObject, len(buttons))
 	for i, b := range buttons {
 		space := canvas.NewRectangle(color.Transparent)

@@ -29,12 +29,13 @@ type signInUI struct {
 	message  *widget.Label
 	detail   *widget.Label
 	progress *widget.ProgressBarInfinite
-	code     *canvas.Text   // a device code, large enough to read across a desk
-	signIn   *widget.Button // "Sign in" / "Try again"
-	copyLink *widget.Button // "Copy sign-in link" / "Copy code"
-	openPage *widget.Button
-	cancel   *widget.Button
-	close    *widget.Button
+	code     *canvas.Text // a device code, large enough to read across a desk
+	signIn   *keyButton   // "Sign in" / "Try again"
+	copyLink *keyButton   // "Copy sign-in link" / "Copy code"
+	openPage *keyButton
+	cancel   *keyButton
+	close    *keyButton
+	keys     *keys
 }
 
 func newSignIn(ctx context.Context, a fyne.App, t Tray, profile string) *signInUI {
@@ -50,18 +51,36 @@ func newSignIn(ctx context.Context, a fyne.App, t Tray, profile string) *signInU
 	u.code.TextSize = 3 * theme.TextSize()
 	u.code.TextStyle = fyne.TextStyle{Monospace: true}
 	u.code.Alignment = fyne.TextAlignCenter
-	u.openPage = widget.NewButton("Open page", func() { u.report(u.tray.OpenSignInPage(u.ctx, u.profile)) })
-	u.signIn = widget.NewButton("Sign in", func() { u.report(u.tray.SignIn(u.ctx, u.profile)) })
+	u.keys = newKeys(u.w)
+	u.openPage = u.keys.button("Open page", func() { u.report(u.tray.OpenSignInPage(u.ctx, u.profile)) })
+	u.signIn = u.keys.button("Sign in", func() { u.report(u.tray.SignIn(u.ctx, u.profile)) })
 	u.signIn.Importance = widget.HighImportance
-	u.copyLink = widget.NewButton("Copy sign-in link", func() {
+	u.copyLink = u.keys.button("Copy sign-in link", func() {
 		if err := u.tray.CopySignInLink(u.ctx, u.profile); err == nil {
 			u.copyLink.SetText(strings.Replace(u.copyLink.Text, "Copy", "Copied:", 1))
 		} else {
 			u.report(err)
 		}
 	})
-	u.cancel = widget.NewButton("Cancel", func() { u.report(u.tray.CancelSignIn(u.ctx, u.profile)) })
-	u.close = widget.NewButton("Close", u.w.Close)
+	u.cancel = u.keys.button("Cancel", func() { u.report(u.tray.CancelSignIn(u.ctx, u.profile)) })
+	u.close = u.keys.button("Close", u.w.Close)
+	// Enter: the one obvious button (Sign in, Try again), else Close;
+	// Escape: Cancel while a sign-in waits, else Close.
+	u.keys.main(func() {
+		switch {
+		case u.signIn.Visible():
+			u.signIn.OnTapped()
+		case u.close.Visible():
+			u.w.Close()
+		}
+	})
+	u.keys.escape(func() {
+		if u.cancel.Visible() {
+			u.cancel.OnTapped()
+			return
+		}
+		u.w.Close()
+	})
 	buttons := container.NewHBox(layout.NewSpacer(), u.copyLink, u.openPage, u.cancel, u.close, u.signIn)
 	u.w.SetContent(container.NewPadded(container.NewVBox(
 		u.title, u.provider, widget.NewSeparator(), u.message, u.code, u.progress, u.detail, layout.NewSpacer(), buttons)))
@@ -83,7 +102,6 @@ type signInText struct {
 	busy            bool // a sign-in waits for the browser
 	signIn          string
 	copyLink        bool
-	closeOnly       bool
 	// code is a device code to show; openPage offers its page again.
 	code     string
 	openPage bool
@@ -124,18 +142,18 @@ func signInTextFor(p control.ProfileView) signInText {
 		if who == "" {
 			who = "your account"
 		}
-		return signInText{message: "You are signed in as " + who + ". You can close this window; tokentray keeps you signed in.", closeOnly: true}
+		return signInText{message: "You are signed in as " + who + ". You can close this window; tokentray keeps you signed in."}
 	case s.Err != nil:
 		msg, todo := signInAdvice(s.Err)
 		switch s.Err.Kind {
 		case control.KindConfig, control.KindPlaceholder, control.KindMisconfigured:
 			// Trying again fails the same way until the file is fixed;
 			// the menu signs in once it is.
-			return signInText{message: msg, detail: todo, closeOnly: true}
+			return signInText{message: msg, detail: todo}
 		}
 		return signInText{message: msg, detail: todo, signIn: "Try again"}
 	case p.HasToken():
-		return signInText{message: "You are signed in as " + orDefault(p.Who, "your account") + ".", closeOnly: true}
+		return signInText{message: "You are signed in as " + orDefault(p.Who, "your account") + "."}
 	case p.State == control.NeedsSignIn:
 		return signInText{message: "Your sign-in has ended. Click Sign in: your browser opens at " + p.Provider + ".", signIn: "Sign in"}
 	}
@@ -206,7 +224,9 @@ func (u *signInUI) update(v control.View) {
 	show(u.code, t.code != "")
 	show(u.openPage, t.openPage)
 	show(u.cancel, t.busy)
-	show(u.close, t.closeOnly)
+	// Every state but a waiting sign-in (which has Cancel) can be closed:
+	// "Cancelled." and "took too long" had only Try again.
+	show(u.close, !t.busy)
 	show(u.signIn, t.signIn != "")
 	u.signIn.SetText(t.signIn)
 	if t.busy {

@@ -21,8 +21,9 @@ type signOutUI struct {
 
 	message *widget.Label
 	detail  *widget.Label
-	signOut *widget.Button
-	cancel  *widget.Button
+	signOut *keyButton
+	cancel  *keyButton
+	keys    *keys
 }
 
 func newSignOut(ctx context.Context, a fyne.App, t Tray, profile string) *signOutUI {
@@ -31,8 +32,17 @@ func newSignOut(ctx context.Context, a fyne.App, t Tray, profile string) *signOu
 	u.message.Wrapping = fyne.TextWrapWord
 	u.detail = widget.NewLabel("")
 	u.detail.Wrapping = fyne.TextWrapWord
-	u.cancel = widget.NewButton("Cancel", u.w.Close)
-	u.signOut = widget.NewButton("Sign out", u.do)
+	u.keys = newKeys(u.w)
+	u.cancel = u.keys.button("Cancel", u.w.Close)
+	u.signOut = u.keys.button("Sign out", u.do)
+	// Enter signs out while the question stands, else closes.
+	u.keys.main(func() {
+		if u.signOut.Visible() {
+			u.do()
+		} else {
+			u.w.Close()
+		}
+	})
 	u.signOut.Importance = widget.DangerImportance
 	u.w.SetContent(container.NewPadded(container.NewVBox(
 		widget.NewLabelWithStyle("Sign out of "+profile+"?", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),

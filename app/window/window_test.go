@@ -129,19 +129,33 @@ func texts(w fyne.Window) (labels, buttons []string) {
 		switch x := o.(type) {
 		case *widget.Label:
 			labels = append(labels, x.Text)
-		case *widget.Button:
-			buttons = append(buttons, x.Text)
+		default:
+			if b, ok := asButton(o); ok {
+				buttons = append(buttons, b.Text)
+			}
 		}
 		return true
 	})
 	return labels, buttons
 }
 
+// asButton is o as a button: Fyne's, or one of the windows' own (which
+// Enter fires and which show focus).
+func asButton(o fyne.CanvasObject) (*widget.Button, bool) {
+	switch x := o.(type) {
+	case *widget.Button:
+		return x, true
+	case *keyButton:
+		return &x.Button, true
+	}
+	return nil, false
+}
+
 func button(t *testing.T, w fyne.Window, text string) *widget.Button {
 	t.Helper()
 	var found *widget.Button
 	walk(w.Content(), func(o fyne.CanvasObject) bool {
-		if b, ok := o.(*widget.Button); ok && b.Text == text && b.Visible() {
+		if b, ok := asButton(o); ok && b.Text == text && o.Visible() {
 			found = b
 		}
 		return true
@@ -173,7 +187,7 @@ func TestSignInWindow(t *testing.T) {
 	}{
 		{"fresh start", control.ProfileView{State: control.SignedOut},
 			"You are not signed in. Click Sign in: your browser opens at login.example.com.",
-			[]string{"Sign in"}, "Sign in", "signin work"},
+			[]string{"Close", "Sign in"}, "Sign in", "signin work"},
 		{"waiting for the browser", control.ProfileView{State: control.SigningIn, SignIn: control.SignInView{Active: true, URL: "http://x/auth"}},
 			"Sign in on the page that opened in your browser.",
 			[]string{"Copy sign-in link", "Cancel"}, "Cancel", "cancel work"},
@@ -186,26 +200,26 @@ func TestSignInWindow(t *testing.T) {
 		{"port in use", control.ProfileView{State: control.SignedOut, SignIn: control.SignInView{Err: &control.Error{Kind: control.KindPortInUse, Port: 3000,
 			Msg: "profile work: port 3000 is in use by another program, and the sign-in callback (localhost:3000) needs it"}}},
 			"Another program is using port 3000, which the sign-in needs.",
-			[]string{"Try again"}, "Try again", "signin work"},
+			[]string{"Close", "Try again"}, "Try again", "signin work"},
 		{"provider refused", control.ProfileView{State: control.SignedOut, SignIn: control.SignInView{Err: &control.Error{Kind: control.KindRefused,
 			Msg: "the provider did not sign you in: the sign-in was declined or cancelled (access_denied)"}}},
-			"The provider did not sign you in.", []string{"Try again"}, "", ""},
+			"The provider did not sign you in.", []string{"Close", "Try again"}, "", ""},
 		// The provider's own words, not its error code nor what tokentray
 		// was doing (the command line's detail).
 		{"client refused", control.ProfileView{State: control.SignedOut, SignIn: control.SignInView{Err: &control.Error{Kind: control.KindClient,
 			Msg:  "sign in to work: exchange the authorization code: the provider does not accept this client's id or secret; check client_id, client_secret and client_auth in the profile (invalid_client: client authentication failed)",
 			Said: "client authentication failed"}}},
 			"If you were given a client secret, save it again; otherwise ask your IT team to check the profile's client_id. The provider said: “client authentication failed.”",
-			[]string{"Try again"}, "", ""},
+			[]string{"Close", "Try again"}, "", ""},
 		{"an example value left", control.ProfileView{State: control.SignedOut, SignIn: control.SignInView{Err: &control.Error{Kind: control.KindPlaceholder,
 			Msg: `profile work: client_id is still the example value "YOUR-CLIENT-ID"; put in what your provider gave you`}}},
 			`client_id is still the example value "YOUR-CLIENT-ID"`, []string{"Close"}, "", ""},
 		{"keychain locked", control.ProfileView{State: control.SignedOut, SignIn: control.SignInView{Err: &control.Error{Kind: control.KindKeychain, Msg: "locked"}}},
-			"The keychain is locked or not available.", []string{"Try again"}, "", ""},
+			"The keychain is locked or not available.", []string{"Close", "Try again"}, "", ""},
 		{"signed in", control.ProfileView{State: control.Valid, Who: "alice@example.com", Expiry: time.Now().Add(time.Hour), SignIn: control.SignInView{Done: true}},
 			"You are signed in as alice@example.com.", []string{"Close"}, "", ""},
 		{"sign-in ended", control.ProfileView{State: control.NeedsSignIn},
-			"Your sign-in has ended.", []string{"Sign in"}, "", ""},
+			"Your sign-in has ended.", []string{"Close", "Sign in"}, "", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -255,7 +269,7 @@ func TestSettingsWindow(t *testing.T) {
 	update(v)
 	labels, buttons := texts(w)
 	all := strings.Join(labels, "\n")
-	for _, want := range []string{"lightfi — lightfiv2.auth.eu-west-2.amazoncognito.com", "frameio — ims-na1.adobelogin.com\nSigned out", "Profile file: /home/a/.config/tokentray/profiles.toml"} {
+	for _, want := range []string{"lightfi (default) — lightfiv2.auth.eu-west-2.amazoncognito.com", "frameio — ims-na1.adobelogin.com\nSigned out", "Profile file: /home/a/.config/tokentray/profiles.toml"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("settings do not show %q:\n%s", want, all)
 		}
@@ -312,6 +326,51 @@ func TestSettingsWindow(t *testing.T) {
 	test.Tap(check)
 	if got := rec.last(); got != "autostart on" {
 		t.Errorf("the start-at-login box asked %q", got)
+	}
+}
+
+// A profile file that cannot be read is repaired by importing IT's file,
+// and Settings offers exactly that, in words without the file format's;
+// IT's own managed file is theirs to mend.
+func TestSettingsBrokenFile(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		v      control.View
+		want   []string
+		repair bool
+	}{
+		{"the person's own file", control.View{ConfigErr: "profiles.toml:4: not valid TOML: array is incomplete", ConfigWhere: "line 4"},
+			[]string{"Your profile file cannot be read.", "Import the corrected file your IT team sent you", "The mistake is at line 4."}, true},
+		{"IT's managed file", control.View{ConfigErr: "/etc/tokentray/profiles.toml:2: not valid TOML: table is incomplete", ManagedErr: true},
+			[]string{"tell your IT team"}, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			a := test.NewTempApp(t)
+			w, update, err := New(context.Background(), a, &recorder{}, "settings", "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			update(c.v)
+			labels, buttons := texts(w)
+			all := strings.Join(labels, "\n")
+			for _, want := range c.want {
+				if !strings.Contains(all, want) {
+					t.Errorf("no %q in:\n%s", want, all)
+				}
+			}
+			for _, word := range []string{"TOML", "array", "table"} {
+				if strings.Contains(all, word) {
+					t.Errorf("staff read %q:\n%s", word, all)
+				}
+			}
+			const repair = "Import the corrected file from IT…"
+			if got := slices.Contains(buttons, repair); got != c.repair {
+				t.Errorf("%q shown %t, want %t; buttons %q", repair, got, c.repair, buttons)
+			}
+			if c.repair && button(t, w, repair).Importance != widget.HighImportance {
+				t.Error("the repair is not the prominent button")
+			}
+		})
 	}
 }
 
@@ -403,10 +462,10 @@ func TestCompactWindow(t *testing.T) {
 	}
 	// A broken profile file is said, as the menu and Settings say it; the
 	// profiles the tray still serves stay.
-	update(control.View{Default: "work", ConfigErr: "profiles.toml:3: key \"isuer\": not a profile key",
+	update(control.View{Default: "work", ConfigErr: "profiles.toml:3: key \"isuer\": not a profile key", ConfigWhere: "line 3, key isuer of profile work",
 		Profiles: []control.ProfileView{{Name: "work", State: control.SignedOut}}})
 	labels, _ = texts(w)
-	if all := strings.Join(labels, "\n"); !strings.Contains(all, "The profile file has a problem: profiles.toml:3: key \"isuer\"") || !strings.Contains(all, "work: Signed out") {
+	if all := strings.Join(labels, "\n"); !strings.Contains(all, "Your profile file cannot be read. Import the corrected file") || !strings.Contains(all, "line 3, key isuer") || !strings.Contains(all, "work: Signed out") {
 		t.Errorf("labels with a broken file:\n%s", all)
 	}
 }
@@ -473,7 +532,7 @@ func findCopy(t *testing.T, o fyne.CanvasObject, claim string) *widget.Button {
 		for i, c := range x.Objects[:max(len(x.Objects)-1, 0)] {
 			if l, ok := c.(*widget.Label); ok && l.Text == claim {
 				walk(x.Objects[i+1], func(o fyne.CanvasObject) bool {
-					if b, ok := o.(*widget.Button); ok {
+					if b, ok := asButton(o); ok {
 						found = b
 					}
 					return true
@@ -500,8 +559,9 @@ func deep(o fyne.CanvasObject) (labels []string, buttons []*widget.Button) {
 		case *widget.Label:
 			labels = append(labels, x.Text)
 			return
-		case *widget.Button:
-			buttons = append(buttons, x)
+		case *widget.Button, *keyButton:
+			b, _ := asButton(x)
+			buttons = append(buttons, b)
 			return
 		case *fyne.Container:
 			for _, c := range x.Objects {

@@ -229,6 +229,23 @@ func (e *ConfigError) Error() string {
 	return b.String()
 }
 
+// Where says where the mistake is in words for staff, who are not asked
+// to mend the file but may tell IT: a line and a key, without the file
+// format's words. "" when the error names no line.
+func (e *ConfigError) Where() string {
+	if e.Line <= 0 {
+		return ""
+	}
+	s := fmt.Sprintf("line %d", e.Line)
+	if e.Key != "" {
+		s += ", key " + plain.Line(e.Key, 100)
+	}
+	if e.Profile != "" {
+		s += " of profile " + plain.Line(e.Profile, 64)
+	}
+	return s
+}
+
 // ErrNoProfile means a command needs a profile and none was named or implied.
 var ErrNoProfile = errors.New("no profile")
 

@@ -223,3 +223,26 @@ func TestErrorsRepeatLittle(t *testing.T) {
 		}
 	}
 }
+
+// Staff are told where a mistake is, for IT, without the file format's
+// words: a line and a key.
+func TestWhereForStaff(t *testing.T) {
+	const ok = "issuer = \"https://id.example.com\"\nclient_id = \"abc\"\n"
+	for _, c := range []struct{ name, src, want string }{
+		{"a list not closed", "[profile.w]\n" + ok + "scopes = [\"openid\", \"email\"\n", "line 4"},
+		{"a table not closed", "[profile.w\n" + ok, "line 1"},
+		{"a key misspelt", "[profile.w]\n" + ok + "client_sercet = \"x\"\n", "line 4, key client_sercet of profile w"},
+		{"a value of the wrong kind", "[profile.w]\n" + ok + "scopes = \"openid\"\n", "line 4, key scopes of profile w"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := ParseConfig("profiles.toml", []byte(c.src))
+			var ce *ConfigError
+			if !errors.As(err, &ce) {
+				t.Fatalf("got %v, want a *ConfigError", err)
+			}
+			if got := ce.Where(); got != c.want {
+				t.Errorf("Where() = %q, want %q (error %q)", got, c.want, ce.Error())
+			}
+		})
+	}
+}

@@ -20,6 +20,10 @@ type View struct {
 	// the file of the profiles IT manages (IT's to fix, not the person's).
 	ConfigErr  string `json:"config_error,omitempty"`
 	ManagedErr bool   `json:"managed_error,omitempty"`
+	// ConfigWhere is where the mistake is, for staff: a line and a key,
+	// never the file format's words ("line 3, key issuer of profile
+	// work"); "" when the file gives no line.
+	ConfigWhere string `json:"config_where,omitempty"`
 	// Organization is who manages this computer's tokentray, as machine
 	// policy names it ("Managed by ACME Corp"); "" without a policy.
 	Organization string `json:"organization,omitempty"`

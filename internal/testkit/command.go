@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os/exec"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -51,6 +52,20 @@ func Within(cmd *exec.Cmd, d time.Duration) error {
 		_ = cmd.Process.Kill()
 		<-done
 		return fmt.Errorf("%s did not finish within %s (killed)", strings.Join(cmd.Args, " "), d)
+	}
+}
+
+// stopGently ends a server cmd with SIGTERM, so that it cleans up after
+// itself, and kills it if it has not exited within d.
+func stopGently(cmd *exec.Cmd, d time.Duration) {
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(done) }()
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-done:
+	case <-time.After(d):
+		_ = cmd.Process.Kill()
+		<-done
 	}
 }
 

@@ -43,7 +43,11 @@ func StartXvfb(t testing.TB) *Xvfb {
 		t.Fatalf("start Xvfb: %v", err)
 	}
 	w.Close()
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	// Ended as a server should be, so that it removes its lock file and
+	// socket: killed outright it leaves them, and two servers starting at
+	// once (go test runs packages side by side) could both take the stale
+	// display over — a window then opened on the one that went away.
+	t.Cleanup(func() { stopGently(cmd, 5*time.Second) })
 	got := make(chan string, 1)
 	go func() {
 		line, _ := bufio.NewReader(r).ReadString('\n')
