@@ -118,13 +118,19 @@ const (
 	maxLineRunes = 60
 )
 
-// shorten is s cut to at most n runes, the cut marked with an ellipsis.
+// shorten is s cut to at most n runes, the cut marked with an ellipsis:
+// after a whole word where one ends in the last third, not mid-word.
 func shorten(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
+	r := []rune(s)[:n-1]
+	for i := len(r) - 1; i >= (n-1)*2/3; i-- {
+		if r[i] == ' ' {
+			return strings.TrimRight(string(r[:i]), " ·,:—-") + "…"
+		}
+	}
+	return string(r) + "…"
 }
 
 // defaultFirst is ps with the profile named def moved to the front.

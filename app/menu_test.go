@@ -151,6 +151,18 @@ func TestMenuLineWidth(t *testing.T) {
 		{"exactly 60 runes", control.ProfileView{Name: "work", State: control.Valid, Who: strings.Repeat("é", 54)},
 			"work: " + strings.Repeat("é", 54)},
 	}
+	t.Run("a cut after a word", func(t *testing.T) {
+		for _, c := range []struct{ in, want string }{
+			{"The provider did not answer within 30 seconds; it is retried", "The provider did not answer within 30 seconds; it…"},
+			{"work: alice · valid more than 10 min", "work: alice · valid more than 10 min"},
+			{"work: " + long, "work: " + strings.Repeat("x", 45) + "…"},
+			{"one two three four five six seven eight nine ten eleven twelve", "one two three four five six seven eight nine ten…"},
+		} {
+			if got := shorten(c.in, 52); got != c.want {
+				t.Errorf("shorten(%q) = %q, want %q", c.in, got, c.want)
+			}
+		}
+	})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			got := menu(control.View{Profiles: []control.ProfileView{c.p}}, now).profiles[0].label

@@ -25,8 +25,9 @@ type detailsUI struct {
 
 	facts, claims *fyne.Container
 	note, status  *widget.Label
-	// copies are the claims' copy buttons by claim name.
-	copies map[string]*widget.Button
+	keys   *keys
+	scroll *container.Scroll
+	bottom fyne.CanvasObject
 	// shown is what the window was filled for: a new token refills it.
 	shown string
 	// async runs a request to the tray off the UI thread (a renewal can
@@ -42,12 +43,13 @@ func newDetails(ctx context.Context, a fyne.App, t Tray, profile string) *detail
 	u.note = widget.NewLabel("")
 	u.note.Wrapping = fyne.TextWrapWord
 	u.status = widget.NewLabel("")
-	k := newKeys(u.w)
-	k.main(u.w.Close)
-	done := k.button("Close", u.w.Close)
-	u.w.SetContent(container.NewBorder(nil, container.NewHBox(u.status, layout.NewSpacer(), done), nil, nil,
-		container.NewVScroll(container.NewVBox(u.facts, u.note, u.claims))))
-	u.w.Resize(fyne.NewSize(600, 680))
+	u.keys = newKeys(u.w)
+	u.keys.main(u.w.Close)
+	done := u.keys.button("Close", u.w.Close)
+	u.bottom = container.NewHBox(u.status, layout.NewSpacer(), done)
+	u.scroll = container.NewVScroll(container.NewVBox(u.facts, u.note, u.claims))
+	u.w.SetContent(container.NewBorder(nil, u.bottom, nil, nil, u.scroll))
+	u.w.Resize(fyne.NewSize(detailsWidth, 240))
 	return u
 }
 
@@ -85,12 +87,19 @@ func (u *detailsUI) copyClaim(label string) {
 	})
 }
 
+// detailsWidth and detailsMaxHeight bound the Details window: as tall as
+// its lines, up to what a laptop screen holds; then it scrolls.
+const (
+	detailsWidth     = 600
+	detailsMaxHeight = 680
+)
+
 func (u *detailsUI) fill(in control.Inspection, err error) {
+	defer u.fit()
 	defer u.facts.Refresh() // as compactUI.update: a rebuild is not a redraw
 	defer u.claims.Refresh()
 	u.facts.RemoveAll()
 	u.claims.RemoveAll()
-	u.copies = map[string]*widget.Button{}
 	if err != nil {
 		w := control.Explain(errorOf(err))
 		u.note.SetText(w.Headline + " " + w.Next)
@@ -106,9 +115,18 @@ func (u *detailsUI) fill(in control.Inspection, err error) {
 	for _, f := range in.ClaimFacts() {
 		value := widget.NewLabel(f.Value)
 		value.Truncation = fyne.TextTruncateEllipsis
-		copyIt := widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() { u.copyClaim(f.Label) })
-		u.copies[f.Label] = copyIt
+		copyIt := u.keys.button("Copy", func() { u.copyClaim(f.Label) })
+		copyIt.Icon = theme.ContentCopyIcon()
 		u.claims.Add(widget.NewLabelWithStyle(f.Label, fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true}))
 		u.claims.Add(container.NewBorder(nil, nil, nil, copyIt, value))
 	}
+}
+
+// fit makes the window as tall as what it shows (11 lines were shown in
+// 680 px), within detailsMaxHeight.
+func (u *detailsUI) fit() {
+	inner := u.scroll.Content
+	inner.Resize(fyne.NewSize(detailsWidth-2*theme.Padding(), inner.MinSize().Height))
+	h := inner.MinSize().Height + u.bottom.MinSize().Height + 4*theme.Padding()
+	u.w.Resize(fyne.NewSize(detailsWidth, min(h, detailsMaxHeight)))
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"image/color"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -208,4 +209,41 @@ func luminance(c color.Color) float64 {
 		return math.Pow((s+0.055)/1.055, 2.4)
 	}
 	return 0.2126*lin(r) + 0.7152*lin(g) + 0.0722*lin(b)
+}
+
+// Windows fit what they show: Settings grows for a long line and shrinks
+// back when it is gone (Fyne grows a window, never shrinks it); Details is
+// as tall as its lines.
+func TestWindowsFitTheirContent(t *testing.T) {
+	t.Run("settings", func(t *testing.T) {
+		a := test.NewTempApp(t)
+		w, update, err := New(context.Background(), a, &recorder{}, "settings", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Show()
+		p := control.ProfileView{Name: "work", Provider: "login.example.com", State: control.Valid, Expiry: time.Now().Add(time.Hour)}
+		update(view(p))
+		short := w.Canvas().Size()
+		p.Who = strings.Repeat("a-very-long-account-name", 6) + "@example.com"
+		update(view(p))
+		if long := w.Canvas().Size(); long.Width <= short.Width {
+			t.Fatalf("a long line did not widen the window: %v then %v", short, long)
+		}
+		p.Who = "alice"
+		update(view(p))
+		if again := w.Canvas().Size(); again.Width > short.Width+1 {
+			t.Errorf("the window stayed %v wide after the long line went; it was %v", again, short)
+		}
+	})
+	t.Run("details", func(t *testing.T) {
+		a := test.NewTempApp(t)
+		d := newDetails(context.Background(), a, &recorder{token: "opaque-token-0001"}, "work")
+		d.async = func(f func()) { f() }
+		d.w.Show()
+		d.update(view(control.ProfileView{State: control.Valid, Expiry: time.Now().Add(time.Hour)}))
+		if h := d.w.Canvas().Size().Height; h >= detailsMaxHeight || h < 150 {
+			t.Errorf("Details of a few lines is %v tall", h)
+		}
+	})
 }

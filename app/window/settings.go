@@ -39,6 +39,8 @@ type settingsUI struct {
 	autostart *widget.Check
 	// button is the size of the widest button a profile's row can have.
 	button fyne.Size
+	// lastMin is the content's least size when the window was last fitted.
+	lastMin fyne.Size
 	// updating is set while update sets widgets, so their change
 	// callbacks do not send what the resident just told us.
 	updating bool
@@ -115,8 +117,26 @@ func newSettings(ctx context.Context, a fyne.App, t Tray) *settingsUI {
 		u.autostart,
 		container.NewHBox(layout.NewSpacer(), u.keys.button("Close", u.w.Close)),
 	)))
-	u.w.Resize(fyne.NewSize(600, 420))
+	u.w.Resize(fyne.NewSize(settingsWidth, settingsHeight))
 	return u
+}
+
+// The Settings window's size when its content needs no more.
+const (
+	settingsWidth  = 600
+	settingsHeight = 420
+)
+
+// fit sizes the window to its content again when what the content needs
+// changed: Fyne grows a window for a longer line but never shrinks it
+// back. A size the person chose stays until then.
+func (u *settingsUI) fit() {
+	need := u.w.Content().MinSize()
+	if need == u.lastMin {
+		return
+	}
+	u.lastMin = need
+	u.w.Resize(fyne.NewSize(max(settingsWidth, need.Width), max(settingsHeight, need.Height)))
 }
 
 func wrapped(text string) *widget.Label {
@@ -218,6 +238,7 @@ func importContent(p control.ImportPreview) fyne.CanvasObject {
 func (u *settingsUI) update(v control.View) {
 	u.updating = true
 	defer func() { u.updating = false }()
+	defer u.fit()
 	u.fileLabel.SetText("Profile file: " + v.ConfigPath)
 	u.org.SetText("Managed by " + v.Organization)
 	show(u.org, v.Organization != "")
