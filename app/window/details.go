@@ -25,9 +25,9 @@ type detailsUI struct {
 
 	facts, claims *fyne.Container
 	note, status  *widget.Label
-	keys   *keys
-	scroll *container.Scroll
-	bottom fyne.CanvasObject
+	keys          *keys
+	scroll        *container.Scroll
+	bottom        fyne.CanvasObject
 	// shown is what the window was filled for: a new token refills it.
 	shown string
 	// async runs a request to the tray off the UI thread (a renewal can
