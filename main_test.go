@@ -37,6 +37,9 @@ import (
 var binary string
 
 func TestMain(m *testing.M) {
+	// Whatever the machine's language, the tests read English (a test
+	// that wants another sets it).
+	os.Setenv("LANGUAGE", "en")
 	if text, ok := os.LookupEnv("TOKENTRAY_TEST_CLIPBOARD"); ok {
 		ownClipboard(text) // never returns
 	}

@@ -78,6 +78,7 @@ func newBareDesktop(t *testing.T, config string) *desktop {
 		"HOME=" + d.home,
 		"PATH=" + bin + ":" + os.Getenv("PATH"),
 		"LANG=en_US.UTF-8",
+		"LANGUAGE=en", // whatever the machine's: tests read English
 	}
 	// The test reads the same X clipboard.
 	t.Setenv("DISPLAY", d.display)
@@ -1227,6 +1228,32 @@ func TestAbandonedSignIn(t *testing.T) {
 	testkit.Eventually(t, 10*time.Second, "signed in, the menu does not say so", func() bool {
 		return strings.HasPrefix(label(t, it, "work"), "work: alice")
 	})
+}
+
+// A person who chose German (language = "de" in the profile file) gets
+// the tray's menu, its windows and the command line's headlines in German;
+// the names and addresses stay as they are.
+func TestTheTrayInGerman(t *testing.T) {
+	testkit.RequireSecretService(t)
+	forget(t, "work")
+	p := testkit.StartProvider(t, testkit.ProviderOptions{})
+	cfg := writeConfig(t, "language = \"de\"\n"+p.Profile("work", "public"))
+	d := newDesktop(t, cfg)
+	_, it := d.tray(t)
+	testkit.Eventually(t, 10*time.Second, "the menu is not in German", func() bool { return hasItem(t, it, "Bei work anmelden…") })
+	if got := label(t, it, "work"); got != "work: Abgemeldet" {
+		t.Errorf("the profile's line %q, want %q", got, "work: Abgemeldet")
+	}
+	d.windowOpen(t, "Bei work anmelden")
+	time.Sleep(2 * time.Second) // let it draw
+	d.shot(t, "Bei work anmelden", "signin-de.png")
+	it.Click(t, "Einstellungen…")
+	d.windowOpen(t, "tokentray-Einstellungen")
+	time.Sleep(2 * time.Second)
+	d.shot(t, "tokentray-Einstellungen", "settings-de.png")
+	if r := d.cli(t, "token", "nosuch"); r.code != 2 || !strings.Contains(r.stderr, "Es gibt kein Profil namens nosuch.") {
+		t.Errorf("token nosuch: exit %d\n%s", r.code, r.stderr)
+	}
 }
 
 // A panel that goes away while the tray runs (the GNOME extension turned

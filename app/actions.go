@@ -9,6 +9,7 @@ import (
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/auth/profile"
 	"github.com/tokentray/tokentray/internal/control"
+	"github.com/tokentray/tokentray/internal/words"
 )
 
 // What the tray's menu and icon do: each a small named action on the
@@ -21,27 +22,30 @@ func (r *Resident) Copy(profile string, header bool) error {
 	defer cancel()
 	tok, err := r.svc.token(ctx, profile, auth.DefaultMinValid)
 	if err != nil {
-		r.note.Notify("copy", "Nothing was copied", explainLine(err), nil)
+		r.note.Notify("copy", words.T("Nothing was copied"), explainLine(err), nil)
 		return err
 	}
-	text, what := tok.AccessToken, "Access token"
+	text := tok.AccessToken
 	if header {
-		text, what = "Authorization: "+tok.TokenType+" "+tok.AccessToken, "Authorization header"
+		text = "Authorization: " + tok.TokenType + " " + tok.AccessToken
 	}
 	cfg, _ := r.sessions.Config()
 	clearAfter := cfg.ClipboardClear
 	if err := r.clip.CopyToken(r.profileName(profile), text, clearAfter); err != nil {
 		r.log.Warn("clipboard", "err", err)
-		r.note.Notify("copy", "Nothing was copied", "The clipboard is not available: "+err.Error(), nil)
+		r.note.Notify("copy", words.T("Nothing was copied"), words.T("The clipboard is not available:")+" "+err.Error(), nil)
 		return err
 	}
-	summary := what + " copied"
+	summary := words.T("Access token copied")
+	if header {
+		summary = words.T("Authorization header copied")
+	}
 	if v := control.ValidFor(tok.Expiry, time.Now()); v != "" {
 		summary += " — " + v
 	}
-	body := "The clipboard is not cleared automatically."
+	body := words.T("The clipboard is not cleared automatically.")
 	if clearAfter > 0 {
-		body = "Clipboard clears in " + control.HumanDuration(clearAfter) + "."
+		body = words.T("Clipboard clears in {duration}.", "duration", control.HumanDuration(clearAfter))
 	}
 	r.note.Notify("copy", summary+".", body, nil)
 	return nil
@@ -55,13 +59,13 @@ func (r *Resident) signOut(name string) {
 	res, err := r.svc.logout(ctx, name)
 	switch {
 	case err != nil:
-		r.note.Notify("signout", "Not signed out of "+name, explainLine(err), nil)
+		r.note.Notify("signout", words.T("Not signed out of {profile}", "profile", name), explainLine(err), nil)
 		return
 	case res.WasSignedIn && !res.Revoked && !res.NotAsked:
 		w := control.Explain(&control.Error{Kind: control.KindNotRevoked, Profile: name})
 		r.note.Notify("signout", w.Headline, w.Next, nil)
 	default:
-		r.note.Notify("signout", "Signed out of "+name+".", "", nil)
+		r.note.Notify("signout", words.T("Signed out of {profile}.", "profile", name), "", nil)
 	}
 	r.clip.ClearToken(name)
 	r.changed()

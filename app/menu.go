@@ -7,6 +7,7 @@ import (
 
 	"github.com/tokentray/tokentray/assets"
 	"github.com/tokentray/tokentray/internal/control"
+	"github.com/tokentray/tokentray/internal/words"
 )
 
 // menuModel is the tray for a View at a moment, as plain data: the icon,
@@ -40,6 +41,8 @@ type profileMenu struct {
 	// there would hold the profile for five minutes); Sign in… starts
 	// it again.
 	cancel item
+	// signOut: sign is Sign out… (the menu may ask it in place).
+	signOut bool
 }
 
 type item struct {
@@ -59,20 +62,21 @@ func menu(v control.View, now time.Time) menuModel {
 		name := shorten(p.Name, maxNameRunes)
 		label := name
 		if p.Name == def.Name && len(v.Profiles) > 1 {
-			label += " (default)"
+			label += " " + words.T("(default)")
 		}
 		pm := profileMenu{
 			name:    p.Name,
 			label:   shorten(label+": "+control.StatusLine(p, now), maxLineRunes),
-			copy:    item{"Copy access token for " + name, has, has},
-			header:  item{"Copy as Authorization header for " + name, has, has},
-			refresh: item{"Refresh " + name + " now", has && (p.HasRefreshToken || p.ServiceAccount), has},
-			details: item{"Details of " + name + "…", has, has},
-			sign:    item{"Sign in to " + name + "…", true, true},
-			cancel:  item{"Signing in… — Cancel", true, p.State == control.SigningIn},
+			copy:    item{words.T("Copy access token for {profile}", "profile", name), has, has},
+			header:  item{words.T("Copy as Authorization header for {profile}", "profile", name), has, has},
+			refresh: item{words.T("Refresh {profile} now", "profile", name), has && (p.HasRefreshToken || p.ServiceAccount), has},
+			details: item{words.T("Details of {profile}…", "profile", name), has, has},
+			sign:    item{words.T("Sign in to {profile}…", "profile", name), true, true},
+			cancel:  item{words.T("Signing in… — Cancel"), true, p.State == control.SigningIn},
+			signOut: has,
 		}
 		if has {
-			pm.sign.title = "Sign out of " + name + "…"
+			pm.sign.title = words.T("Sign out of {profile}…", "profile", name)
 			if d := control.NextChange(p.Expiry, now); d > 0 && (m.next == 0 || d < m.next) {
 				m.next = d
 			}
@@ -80,15 +84,15 @@ func menu(v control.View, now time.Time) menuModel {
 		m.profiles = append(m.profiles, pm)
 	}
 	if v.Organization != "" {
-		m.footer = shorten("Managed by "+v.Organization, maxLineRunes)
+		m.footer = shorten(words.T("Managed by {organization}", "organization", v.Organization), maxLineRunes)
 	}
 	switch {
 	case v.ConfigErr != "" && v.ManagedErr:
-		m.notice = "Your organisation's profile file has a problem — tell your IT team"
+		m.notice = words.T("Your organisation's profile file has a problem — tell your IT team")
 	case v.ConfigErr != "":
-		m.notice = "The profile file has a problem — see Settings…"
+		m.notice = words.T("The profile file has a problem — see Settings…")
 	case len(v.Profiles) == 0:
-		m.notice = "No profile yet — Import profile file…"
+		m.notice = words.T("No profile yet — Import profile file…")
 	}
 	return m
 }
@@ -103,8 +107,8 @@ const confirmSignOut = 10 * time.Second
 func (m *menuModel) asking(asked map[string]time.Time, now time.Time) {
 	for i := range m.profiles {
 		p := &m.profiles[i]
-		if at, ok := asked[p.name]; ok && now.Sub(at) < confirmSignOut && strings.HasPrefix(p.sign.title, "Sign out of ") {
-			p.sign.title = "Click again to sign out of " + shorten(p.name, maxNameRunes)
+		if at, ok := asked[p.name]; ok && now.Sub(at) < confirmSignOut && p.signOut {
+			p.sign.title = words.T("Click again to sign out of {profile}", "profile", shorten(p.name, maxNameRunes))
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/tokentray/tokentray/internal/control"
+	"github.com/tokentray/tokentray/internal/words"
 )
 
 // retryNotice is how long refreshes must fail before a notification says
@@ -48,8 +49,8 @@ func (n *notices) update(v control.View, now time.Time) (out []notice, next time
 			n.signIn[p.Name] = false
 		case !n.signIn[p.Name]:
 			n.signIn[p.Name] = true
-			out = append(out, notice{topic: "signin-" + p.Name, summary: "Sign-in needed: " + p.Name,
-				body: signInReason(p) + " Click to sign in again.", signIn: p.Name})
+			out = append(out, notice{topic: "signin-" + p.Name, summary: words.T("Sign-in needed: {profile}", "profile", p.Name),
+				body: signInReason(p) + " " + words.T("Click to sign in again."), signIn: p.Name})
 		}
 		if p.State != control.Retrying {
 			n.retry[p.Name] = false
@@ -63,13 +64,13 @@ func (n *notices) update(v control.View, now time.Time) (out []notice, next time
 			continue
 		}
 		n.retry[p.Name] = true
-		body := "tokentray keeps trying. "
+		body := words.T("tokentray keeps trying.") + " "
 		if left := p.Expiry.Sub(now); left > 0 {
-			body += "The current token stays valid for " + control.HumanDuration(left) + "."
+			body += words.T("The current token stays valid for {duration}.", "duration", control.HumanDuration(left))
 		} else {
-			body += "The token has expired; tools using it will fail until the provider answers."
+			body += words.T("The token has expired; tools using it will fail until the provider answers.")
 		}
-		out = append(out, notice{topic: "retry-" + p.Name, summary: "Cannot reach the provider for " + p.Name, body: body})
+		out = append(out, notice{topic: "retry-" + p.Name, summary: words.T("Cannot reach the provider for {profile}", "profile", p.Name), body: body})
 	}
 	return out, next
 }
@@ -92,20 +93,20 @@ func (n *notices) endingSoon(p control.ProfileView, now time.Time) (*notice, tim
 		return nil, last.Add(24 * time.Hour).Sub(now)
 	}
 	n.ending[p.Name] = now
-	return &notice{topic: "ending-" + p.Name, summary: "Your " + p.Provider + " sign-in ends " + control.When(end, now),
-		body: "Sign in again now, and the tools using " + p.Name + " keep working. Click to sign in.", signIn: p.Name}, 0
+	return &notice{topic: "ending-" + p.Name, summary: words.T("Your {provider} sign-in ends {when}", "provider", p.Provider, "when", control.When(end, now)),
+		body: words.T("Sign in again now, and the tools using {profile} keep working. Click to sign in.", "profile", p.Name), signIn: p.Name}, 0
 }
 
 // signInReason says why a profile needs signing in, in a sentence.
 func signInReason(p control.ProfileView) string {
 	if p.Err == nil {
-		return "The sign-in is no longer valid."
+		return words.T("The sign-in is no longer valid.")
 	}
 	switch p.Err.Kind {
 	case control.KindSignIn:
-		return "The provider ended the sign-in (it expired or was revoked)."
+		return words.T("The provider ended the sign-in (it expired or was revoked).")
 	case control.KindKeychain:
-		return "The keychain could not be read."
+		return words.T("The keychain could not be read.")
 	}
-	return "The sign-in is no longer valid."
+	return words.T("The sign-in is no longer valid.")
 }

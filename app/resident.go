@@ -20,6 +20,7 @@ import (
 	"github.com/tokentray/tokentray/internal/control"
 	"github.com/tokentray/tokentray/internal/control/client"
 	"github.com/tokentray/tokentray/internal/rundir"
+	"github.com/tokentray/tokentray/internal/words"
 )
 
 // Options configure the resident.
@@ -149,7 +150,7 @@ func handOver(ctx context.Context, opts Options) error {
 		return fmt.Errorf("tokentray runs already but does not answer: %w", err)
 	}
 	if opts.Stderr != nil {
-		fmt.Fprintln(opts.Stderr, "tokentray is already running; it shows its window now.")
+		fmt.Fprintln(opts.Stderr, words.T("tokentray is already running; it shows its window now."))
 	}
 	return nil
 }
@@ -179,6 +180,10 @@ func newResident(ctx context.Context, opts Options) *Resident {
 		note:     newNotifier(log),
 		windows:  newWindows(exe, opts.Config, stderr, log),
 	}
+	// The language: IT's policy, else the person's file, else the
+	// system's; read at start (a change shows at the next one).
+	cfg, _ := sessions.Config()
+	words.Use(words.Pick(policy.Current().Language, cfg.Language))
 	r.svc = newService(sessions)
 	r.svc.login = r.login
 	r.windows.unseen = r.noWindow
@@ -297,15 +302,15 @@ func (r *Resident) show(window, profile string) {
 // XWayland), what does its work instead: the menu, the browser, a command.
 func (r *Resident) noWindow(kind, profile string) {
 	instead := map[string]string{
-		"settings": "Import a profile file with `tokentray profiles import FILE`; `tokentray profiles` and `tokentray status` show the rest.",
-		"import":   "Import it with `tokentray profiles import FILE`.",
-		"details":  "`tokentray inspect " + profile + "` shows the same.",
-		"signin":   "The sign-in goes on in your browser; the menu shows when it is done.",
-		"signout":  "Sign out from the menu: Sign out… asks once more there.",
-		"tray":     "`tokentray status` and `tokentray token` do what the menu would.",
+		"settings": words.T("Import a profile file with `tokentray profiles import FILE`; `tokentray profiles` and `tokentray status` show the rest."),
+		"import":   words.T("Import it with `tokentray profiles import FILE`."),
+		"details":  words.T("`tokentray inspect {profile}` shows the same.", "profile", profile),
+		"signin":   words.T("The sign-in goes on in your browser; the menu shows when it is done."),
+		"signout":  words.T("Sign out from the menu: Sign out… asks once more there."),
+		"tray":     words.T("`tokentray status` and `tokentray token` do what the menu would."),
 	}[kind]
-	r.note.Notify("windows", "tokentray's windows cannot open on this desktop",
-		"They need X11, which this Wayland desktop does not run (XWayland). "+instead, nil)
+	r.note.Notify("windows", words.T("tokentray's windows cannot open on this desktop"),
+		words.T("They need X11, which this Wayland desktop does not run (XWayland).")+" "+instead, nil)
 }
 
 // lookForTrayHost looks, a moment after start, for a panel that shows tray
@@ -335,8 +340,7 @@ func (r *Resident) lookForTrayHost(ctx context.Context, stderr io.Writer) {
 	}
 	r.log.Warn("no tray host on the session bus")
 	if stderr != nil {
-		fmt.Fprintln(stderr, "tokentray runs, but this desktop shows no tray icons (no StatusNotifierWatcher on the session bus). "+
-			"On GNOME, add the AppIndicator extension (gnome-shell-extension-appindicator). Meanwhile its window and `tokentray token` do what the menu would.")
+		fmt.Fprintln(stderr, words.T("tokentray runs, but this desktop shows no tray icons (no StatusNotifierWatcher on the session bus). On GNOME, add the AppIndicator extension (gnome-shell-extension-appindicator). Meanwhile its window and `tokentray token` do what the menu would."))
 	}
 	r.windows.open("tray", "")
 }

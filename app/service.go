@@ -8,6 +8,8 @@ import (
 	"net"
 	"time"
 
+	"github.com/tokentray/tokentray/internal/words"
+
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/auth/keychain"
 	"github.com/tokentray/tokentray/auth/policy"
@@ -295,6 +297,7 @@ func serveConn(ctx context.Context, conn net.Conn, h handler) {
 	m, err := h(ctx, req, send)
 	if err != nil {
 		m = control.Message{Err: errorFor(err, req.Profile)}
+		m.Err.Lang = words.Language()
 	}
 	m.Done = true
 	_ = send(m)

@@ -10,6 +10,7 @@ import (
 	"fyne.io/systray"
 
 	"github.com/tokentray/tokentray/internal/control"
+	"github.com/tokentray/tokentray/internal/words"
 )
 
 // tray copies menu models into the system tray through fyne.io/systray:
@@ -247,13 +248,14 @@ func (t *tray) build(names []string) {
 			systray.AddSeparator()
 		}
 		s := &traySection{
-			label:   addItem(name, ""),
-			copy:    addItem("Copy access token for "+name, "Copy the access token to the clipboard"),
-			header:  addItem("Copy as Authorization header for "+name, "Copy \"Authorization: Bearer …\""),
-			refresh: addItem("Refresh "+name+" now", "Get a new access token now"),
-			details: addItem("Details of "+name+"…", "Issuer, account, scopes, expiry and the token's claims"),
-			sign:    addItem("Sign in to "+name+"…", ""),
-			cancel:  addItem("Signing in… — Cancel", "Stop waiting for the sign-in in the browser"),
+			label: addItem(name, ""),
+			// Titles: render sets them (menu), as they change.
+			copy:    addItem("", words.T("Copy the access token to the clipboard")),
+			header:  addItem("", words.T("Copy \"Authorization: Bearer …\"")),
+			refresh: addItem("", words.T("Get a new access token now")),
+			details: addItem("", words.T("Issuer, account, scopes, expiry and the token's claims")),
+			sign:    addItem("", ""),
+			cancel:  addItem("", words.T("Stop waiting for the sign-in in the browser")),
 		}
 		s.label.setEnabled(false)
 		on(s.copy, func() { _ = r.Copy(name, false) })
@@ -280,11 +282,12 @@ func (t *tray) build(names []string) {
 	items.notice = addItem("", "")
 	on(items.notice, func() { r.windows.open("settings", "") })
 	systray.AddSeparator()
-	items.settings = addItem("Settings…", "Profiles, clipboard, start at login")
-	items.autostart = newItem(systray.AddMenuItemCheckbox("Start at login", "Start tokentray when you log in", false), "Start at login")
+	items.settings = addItem(words.T("Settings…"), words.T("Profiles, clipboard, start at login"))
+	startAtLogin := words.T("Start at login")
+	items.autostart = newItem(systray.AddMenuItemCheckbox(startAtLogin, words.T("Start tokentray when you log in"), false), startAtLogin)
 	items.footer = addItem("", "")
 	items.footer.setEnabled(false)
-	items.quit = addItem("Quit", "Quit tokentray")
+	items.quit = addItem(words.T("Quit"), words.T("Quit tokentray"))
 	on(items.settings, func() { r.windows.open("settings", "") })
 	on(items.autostart, func() { _ = r.SetAutostart(!items.autostart.Checked()) })
 	on(items.quit, systray.Quit)

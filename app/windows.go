@@ -10,6 +10,8 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+
+	"github.com/tokentray/tokentray/internal/words"
 )
 
 // windows starts the window program (tokentray-window) on demand: one
@@ -68,7 +70,7 @@ func (w *windows) open(kind, profile string) {
 		// without, it would die with a trace only this stderr sees.
 		if !w.told {
 			w.told = true
-			fmt.Fprintln(w.stderr, "tokentray: its windows need an X display (DISPLAY is not set; on Wayland, XWayland); the tray menu and the commands work without one.")
+			fmt.Fprintln(w.stderr, "tokentray: "+words.T("its windows need an X display (DISPLAY is not set; on Wayland, XWayland); the tray menu and the commands work without one."))
 		}
 		w.log.Info("no X display: window not opened", "window", key)
 		if w.unseen != nil {
@@ -138,6 +140,9 @@ func windowBinary(exe string) (string, error) {
 // windowEnv gives the window a locale Fyne can parse: under LANG=C it
 // logs an error at every start.
 func windowEnv(env []string) []string {
+	// The windows speak the tray's language: ours through the catalogue,
+	// Fyne's own (the file chooser) through LANGUAGE.
+	env = append(env, words.Env+"="+words.Language(), "LANGUAGE="+words.Language())
 	lang := os.Getenv("LC_ALL")
 	if lang == "" {
 		lang = os.Getenv("LANG")

@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/tokentray/tokentray/internal/words"
+
 	"github.com/tokentray/tokentray/auth/plain"
 	"github.com/tokentray/tokentray/auth/profile"
 )
@@ -201,13 +203,13 @@ func (cs *callbackServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	cs.mu.Lock()
 	if cs.finished {
 		cs.mu.Unlock()
-		page(w, http.StatusGone, "Already done", "This sign-in has already finished. You can close this tab.")
+		page(w, http.StatusGone, words.T("Already done"), words.T("This sign-in has already finished. You can close this tab."))
 		return
 	}
 	if state == "" || subtle.ConstantTimeCompare([]byte(state), []byte(cs.state)) != 1 {
 		cs.mu.Unlock()
-		page(w, http.StatusBadRequest, "Not this sign-in",
-			"This link does not belong to the sign-in tokentray is waiting for. Go back to tokentray and start signing in again.")
+		page(w, http.StatusBadRequest, words.T("Not this sign-in"),
+			words.T("This link does not belong to the sign-in tokentray is waiting for. Go back to tokentray and start signing in again."))
 		return
 	}
 	res := callbackResult{reply: make(chan outcome, 1)}
@@ -242,10 +244,10 @@ func (cs *callbackServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	who := o.who
 	if who == "" {
-		who = "your account"
+		who = words.T("your account")
 	}
-	page(w, http.StatusOK, "Signed in to "+cs.profile,
-		"You are signed in to "+cs.profile+" as "+who+". You can close this tab; tokentray keeps you signed in.")
+	page(w, http.StatusOK, words.T("Signed in to {profile}", "profile", cs.profile),
+		words.T("You are signed in to {profile} as {account}. You can close this tab; tokentray keeps you signed in.", "profile", cs.profile, "account", who))
 }
 
 // pageTmpl is parsed on first use: every tokentray process would pay for
@@ -255,7 +257,7 @@ var pageTmpl = sync.OnceValue(func() *template.Template {
 })
 
 const pageHTML = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<html lang="{{.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>tokentray: {{.Title}}</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:36em;margin:4em auto;padding:0 1em;color:#222}h1{font-size:1.4em}.detail{color:#555;font-size:.9em}</style>
 </head><body><h1>{{.Title}}</h1><p>{{.Body}}</p>{{if .Detail}}<p class="detail">{{.Detail}}</p>{{end}}</body></html>
@@ -269,5 +271,5 @@ func page(w http.ResponseWriter, status int, title, body string) {
 func pageDetail(w http.ResponseWriter, status int, title, body, detail string) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	_ = pageTmpl().Execute(w, struct{ Title, Body, Detail string }{title, body, detail})
+	_ = pageTmpl().Execute(w, struct{ Lang, Title, Body, Detail string }{words.Language(), title, body, detail})
 }

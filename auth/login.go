@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/tokentray/tokentray/internal/words"
+
 	"github.com/coreos/go-oidc/v3/oidc"
 	"github.com/tokentray/tokentray/auth/keychain"
 	"github.com/tokentray/tokentray/auth/plain"
@@ -156,7 +158,7 @@ func (s *Session) login(ctx context.Context, opts LoginOptions) (*keychain.Recor
 	if err == nil {
 		o.who = rec.Who()
 	} else {
-		o.headline, o.next, o.detail = "tokentray could not sign you in.", "Go back to tokentray to see why.", err.Error()
+		o.headline, o.next, o.detail = words.T("tokentray could not sign you in."), words.T("Go back to tokentray to see why."), err.Error()
 		if opts.Describe != nil {
 			o.headline, o.next = opts.Describe(err)
 		}

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokentray/tokentray/internal/control"
+	"github.com/tokentray/tokentray/internal/words"
 )
 
 // compactUI stands in for the tray menu on a desktop that shows no tray
@@ -33,13 +34,12 @@ func newCompact(ctx context.Context, a fyne.App, t Tray) *compactUI {
 	u.result = widget.NewLabel("")
 	u.result.Wrapping = fyne.TextWrapWord
 	u.w.SetContent(container.NewPadded(container.NewVBox(
-		wrapped("This desktop shows no tray icons, so tokentray shows this window instead. "+
-			"On GNOME, add the AppIndicator extension: the icon appears and this window closes."),
+		wrapped(words.T("This desktop shows no tray icons, so tokentray shows this window instead. On GNOME, add the AppIndicator extension: the icon appears and this window closes.")),
 		widget.NewSeparator(),
 		u.profiles,
 		u.result,
-		container.NewHBox(u.keys.button("Settings…", func() { u.report(u.tray.Show(u.ctx, "settings", "")) }),
-			layout.NewSpacer(), u.keys.button("Close", u.w.Close)),
+		container.NewHBox(u.keys.button(words.T("Settings…"), func() { u.report(u.tray.Show(u.ctx, "settings", "")) }),
+			layout.NewSpacer(), u.keys.button(words.T("Close"), u.w.Close)),
 	)))
 	u.w.Resize(fyne.NewSize(560, 260))
 	return u
@@ -70,7 +70,7 @@ func (u *compactUI) update(v control.View) {
 		problem.Importance = widget.DangerImportance
 		u.profiles.Add(problem)
 	} else if len(v.Profiles) == 0 {
-		u.profiles.Add(wrapped("No profile yet: import the profile file your IT team sent you in Settings."))
+		u.profiles.Add(wrapped(words.T("No profile yet: import the profile file your IT team sent you in Settings.")))
 	}
 	def, _ := v.Profile("")
 	now := time.Now()
@@ -78,18 +78,18 @@ func (u *compactUI) update(v control.View) {
 		name := p.Name
 		label := name
 		if name == def.Name && len(v.Profiles) > 1 {
-			label += " (default)"
+			label += " " + words.T("(default)")
 		}
 		line := widget.NewLabel(label + ": " + control.StatusLine(p, now))
 		var buttons []fyne.CanvasObject
 		if p.HasToken() {
 			buttons = append(buttons,
-				u.keys.button("Copy access token", func() { u.copied(name, false) }),
-				u.keys.button("Copy header", func() { u.copied(name, true) }),
-				u.keys.button("Details…", func() { u.report(u.tray.Show(u.ctx, "details", name)) }),
-				u.keys.button("Sign out…", func() { u.report(u.tray.Show(u.ctx, "signout", name)) }))
+				u.keys.button(words.T("Copy access token"), func() { u.copied(name, false) }),
+				u.keys.button(words.T("Copy header"), func() { u.copied(name, true) }),
+				u.keys.button(words.T("Details…"), func() { u.report(u.tray.Show(u.ctx, "details", name)) }),
+				u.keys.button(words.T("Sign out…"), func() { u.report(u.tray.Show(u.ctx, "signout", name)) }))
 		} else {
-			in := u.keys.button("Sign in", func() { u.report(u.tray.SignIn(u.ctx, name)) })
+			in := u.keys.button(words.T("Sign in"), func() { u.report(u.tray.SignIn(u.ctx, name)) })
 			in.Importance = widget.HighImportance
 			buttons = append(buttons, in)
 		}
@@ -104,10 +104,10 @@ func (u *compactUI) copied(profile string, header bool) {
 		u.report(err)
 		return
 	}
-	what := "The access token"
+	msg := words.T("The access token of {profile} is on the clipboard.", "profile", profile)
 	if header {
-		what = "The Authorization header"
+		msg = words.T("The Authorization header of {profile} is on the clipboard.", "profile", profile)
 	}
-	u.result.SetText(what + " of " + profile + " is on the clipboard.")
+	u.result.SetText(msg)
 	u.copiedFrom = profile
 }

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokentray/tokentray/internal/control"
+	"github.com/tokentray/tokentray/internal/words"
 )
 
 // detailsUI is a look inside a profile's sign-in, as `tokentray inspect`
@@ -36,7 +37,7 @@ type detailsUI struct {
 }
 
 func newDetails(ctx context.Context, a fyne.App, t Tray, profile string) *detailsUI {
-	u := &detailsUI{ctx: ctx, a: a, w: a.NewWindow("Details of " + profile), tray: t, profile: profile,
+	u := &detailsUI{ctx: ctx, a: a, w: a.NewWindow(words.T("Details of {profile}", "profile", profile)), tray: t, profile: profile,
 		async: func(f func()) { go f() }}
 	u.facts = container.New(layout.NewFormLayout())
 	u.claims = container.New(layout.NewFormLayout())
@@ -45,7 +46,7 @@ func newDetails(ctx context.Context, a fyne.App, t Tray, profile string) *detail
 	u.status = widget.NewLabel("")
 	u.keys = newKeys(u.w)
 	u.keys.main(u.w.Close)
-	done := u.keys.button("Close", u.w.Close)
+	done := u.keys.button(words.T("Close"), u.w.Close)
 	u.bottom = container.NewHBox(u.status, layout.NewSpacer(), done)
 	u.scroll = container.NewVScroll(container.NewVBox(u.facts, u.note, u.claims))
 	u.w.SetContent(container.NewBorder(nil, u.bottom, nil, nil, u.scroll))
@@ -79,10 +80,10 @@ func (u *detailsUI) copyClaim(label string) {
 		fyne.Do(func() {
 			if err != nil {
 				w := control.Explain(errorOf(err))
-				u.status.SetText("Nothing was copied: " + w.Headline)
+				u.status.SetText(words.T("Nothing was copied: {reason}", "reason", w.Headline))
 				return
 			}
-			u.status.SetText("Copied " + label + ".")
+			u.status.SetText(words.T("Copied {claim}.", "claim", label))
 		})
 	})
 }
@@ -115,7 +116,7 @@ func (u *detailsUI) fill(in control.Inspection, err error) {
 	for _, f := range in.ClaimFacts() {
 		value := widget.NewLabel(f.Value)
 		value.Truncation = fyne.TextTruncateEllipsis
-		copyIt := u.keys.button("Copy", func() { u.copyClaim(f.Label) })
+		copyIt := u.keys.button(words.T("Copy"), func() { u.copyClaim(f.Label) })
 		copyIt.Icon = theme.ContentCopyIcon()
 		u.claims.Add(widget.NewLabelWithStyle(f.Label, fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true}))
 		u.claims.Add(container.NewBorder(nil, nil, nil, copyIt, value))

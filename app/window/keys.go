@@ -3,6 +3,8 @@ package window
 import (
 	"image/color"
 
+	"github.com/tokentray/tokentray/internal/words"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/dialog"
@@ -108,7 +110,7 @@ func (k *keys) push(d dialog.Dialog, enter func()) {
 // inform shows a message with a Close button.
 func (k *keys) inform(title, msg string) {
 	var d *dialog.CustomDialog
-	closeBtn := k.button("Close", func() { d.Hide() })
+	closeBtn := k.button(words.T("Close"), func() { d.Hide() })
 	closeBtn.Importance = widget.HighImportance
 	d = k.show(title, wrapped(msg), []*keyButton{closeBtn}, func() { d.Hide() })
 }
@@ -116,7 +118,7 @@ func (k *keys) inform(title, msg string) {
 // report shows err in a dialog with a Close button.
 func (k *keys) report(err error) {
 	if err != nil {
-		k.inform("Something went wrong", err.Error())
+		k.inform(words.T("Something went wrong"), err.Error())
 	}
 }
 
@@ -124,7 +126,7 @@ func (k *keys) report(err error) {
 func (k *keys) confirm(title string, content fyne.CanvasObject, action string, do func()) {
 	var d *dialog.CustomDialog
 	yes := func() { d.Hide(); do() }
-	cancel := k.button("Cancel", func() { d.Hide() })
+	cancel := k.button(words.T("Cancel"), func() { d.Hide() })
 	ok := k.button(action, yes)
 	ok.Importance = widget.HighImportance
 	d = k.show(title, content, []*keyButton{cancel, ok}, yes)

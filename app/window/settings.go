@@ -16,6 +16,7 @@ import (
 
 	"github.com/tokentray/tokentray/auth/plain"
 	"github.com/tokentray/tokentray/internal/control"
+	"github.com/tokentray/tokentray/internal/words"
 )
 
 // settingsUI is the settings window: profiles (import the file IT sent,
@@ -46,22 +47,28 @@ type settingsUI struct {
 	updating bool
 }
 
-// clearChoices are the clipboard_clear choices offered.
-var clearChoices = []struct {
+// clearChoice is a clipboard_clear choice offered.
+type clearChoice struct {
 	label string
 	d     time.Duration
-}{
-	{"after 30 seconds", 30 * time.Second},
-	{"after 1 minute", time.Minute},
-	{"after 2 minutes", 2 * time.Minute},
-	{"after 5 minutes", 5 * time.Minute},
-	{"never", 0},
+}
+
+// clearChoices are the clipboard_clear choices offered, in the language
+// in use.
+func clearChoices() []clearChoice {
+	return []clearChoice{
+		{words.T("after 30 seconds"), 30 * time.Second},
+		{words.T("after 1 minute"), time.Minute},
+		{words.T("after 2 minutes"), 2 * time.Minute},
+		{words.T("after 5 minutes"), 5 * time.Minute},
+		{words.T("never"), 0},
+	}
 }
 
 func newSettings(ctx context.Context, a fyne.App, t Tray) *settingsUI {
-	u := &settingsUI{ctx: ctx, w: a.NewWindow("tokentray settings"), tray: t}
+	u := &settingsUI{ctx: ctx, w: a.NewWindow(words.T("tokentray settings")), tray: t}
 	u.keys = newKeys(u.w)
-	for _, label := range []string{"Sign in", "Sign out…", "Cancel sign-in", "Make default", "Default", "Remove"} {
+	for _, label := range []string{words.T("Sign in"), words.T("Sign out…"), words.T("Cancel sign-in"), words.T("Make default"), words.T("Default"), words.T("Remove")} {
 		u.button = u.button.Max(widget.NewButton(label, nil).MinSize())
 	}
 	u.profiles = container.NewVBox()
@@ -73,38 +80,39 @@ func newSettings(ctx context.Context, a fyne.App, t Tray) *settingsUI {
 	u.problem.Wrapping = fyne.TextWrapWord
 	u.problem.Importance = widget.DangerImportance
 	u.problem.Hide()
-	u.repair = u.keys.button("Import the corrected file from IT…", u.importFile)
+	u.repair = u.keys.button(words.T("Import the corrected file from IT…"), u.importFile)
 	u.repair.Importance = widget.HighImportance
 	u.repair.Hide()
+	choices := clearChoices()
 	var labels []string
-	for _, c := range clearChoices {
+	for _, c := range choices {
 		labels = append(labels, c.label)
 	}
 	u.clear = widget.NewSelect(labels, func(s string) {
 		if u.updating {
 			return
 		}
-		for _, c := range clearChoices {
+		for _, c := range choices {
 			if c.label == s {
 				u.report(u.tray.SetClipboardClear(u.ctx, c.d))
 			}
 		}
 	})
-	u.autostart = widget.NewCheck("Start tokentray when I log in", func(on bool) {
+	u.autostart = widget.NewCheck(words.T("Start tokentray when I log in"), func(on bool) {
 		if !u.updating {
 			u.report(u.tray.SetAutostart(u.ctx, on))
 		}
 	})
-	u.importBtn = u.keys.button("Import profile file…", u.importFile)
-	welcomeBtn := u.keys.button("Import the profile file your IT team sent you…", u.importFile)
+	u.importBtn = u.keys.button(words.T("Import profile file…"), u.importFile)
+	welcomeBtn := u.keys.button(words.T("Import the profile file your IT team sent you…"), u.importFile)
 	welcomeBtn.Importance = widget.HighImportance
 	u.welcome = container.NewVBox(
-		widget.NewLabelWithStyle("No profile yet", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		wrapped("A profile file tells tokentray where you sign in. Your IT team sends it to you: a file whose name ends in .toml."),
+		widget.NewLabelWithStyle(words.T("No profile yet"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		wrapped(words.T("A profile file tells tokentray where you sign in. Your IT team sends it to you: a file whose name ends in .toml.")),
 		welcomeBtn,
 	)
 	u.w.SetContent(container.NewPadded(container.NewVBox(
-		widget.NewLabelWithStyle("Profiles", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		widget.NewLabelWithStyle(words.T("Profiles"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		u.org,
 		u.problem,
 		container.NewHBox(u.repair, layout.NewSpacer()),
@@ -113,9 +121,9 @@ func newSettings(ctx context.Context, a fyne.App, t Tray) *settingsUI {
 		container.NewHBox(u.importBtn, layout.NewSpacer()),
 		u.fileLabel,
 		widget.NewSeparator(),
-		container.NewBorder(nil, nil, widget.NewLabel("Clear a copied token from the clipboard"), nil, u.clear),
+		container.NewBorder(nil, nil, widget.NewLabel(words.T("Clear a copied token from the clipboard")), nil, u.clear),
 		u.autostart,
-		container.NewHBox(layout.NewSpacer(), u.keys.button("Close", u.w.Close)),
+		container.NewHBox(layout.NewSpacer(), u.keys.button(words.T("Close"), u.w.Close)),
 	)))
 	u.w.Resize(fyne.NewSize(settingsWidth, settingsHeight))
 	return u
@@ -174,21 +182,21 @@ func (u *settingsUI) importPath(path string) {
 	content := importContent(p)
 	if len(p.Refused) > 0 {
 		var d *dialog.CustomDialog
-		closeBtn := u.keys.button("Close", func() { d.Hide() })
-		d = u.keys.show("This profile file cannot be imported", content, []*keyButton{closeBtn}, func() { d.Hide() })
+		closeBtn := u.keys.button(words.T("Close"), func() { d.Hide() })
+		d = u.keys.show(words.T("This profile file cannot be imported"), content, []*keyButton{closeBtn}, func() { d.Hide() })
 		return
 	}
-	u.keys.confirm("Import profile file", content, "Import", func() {
+	u.keys.confirm(words.T("Import profile file"), content, words.T("Import"), func() {
 		names, setAside, err := u.tray.Import(u.ctx, path, p.Sum)
 		if err != nil {
 			u.report(err)
 			return
 		}
-		msg := fmt.Sprintf("Added %s. Click Sign in next to it to sign in.", strings.Join(names, ", "))
+		msg := words.T("Added {profiles}. Click Sign in next to it to sign in.", "profiles", strings.Join(names, ", "))
 		if setAside != "" {
-			msg = "Your profile file could not be read, so it was kept aside and a new one was started. " + msg
+			msg = words.T("Your profile file could not be read, so it was kept aside and a new one was started.") + " " + msg
 		}
-		u.keys.inform("Profile added", msg)
+		u.keys.inform(words.T("Profile added"), msg)
 	})
 }
 
@@ -218,7 +226,7 @@ func importContent(p control.ImportPreview) fyne.CanvasObject {
 		}
 	}
 	if p.SetsAside && len(p.Refused) == 0 {
-		box.Add(wrapped("Your profile file cannot be read: importing this file keeps it aside and starts a new one with these profiles."))
+		box.Add(wrapped(words.T("Your profile file cannot be read: importing this file keeps it aside and starts a new one with these profiles.")))
 	}
 	if len(p.Refused) > 0 {
 		for _, r := range p.Refused {
@@ -226,9 +234,9 @@ func importContent(p control.ImportPreview) fyne.CanvasObject {
 			l.Importance = widget.DangerImportance
 			box.Add(l)
 		}
-		box.Add(wrapped("Ask your IT team for the file they signed."))
+		box.Add(wrapped(words.T("Ask your IT team for the file they signed.")))
 	} else {
-		box.Add(wrapped("Only add a profile file your IT team sent you, and check the addresses above."))
+		box.Add(wrapped(words.T("Only add a profile file your IT team sent you, and check the addresses above.")))
 	}
 	scroll := container.NewVScroll(box)
 	scroll.SetMinSize(fyne.NewSize(460, 260))
@@ -239,8 +247,8 @@ func (u *settingsUI) update(v control.View) {
 	u.updating = true
 	defer func() { u.updating = false }()
 	defer u.fit()
-	u.fileLabel.SetText("Profile file: " + v.ConfigPath)
-	u.org.SetText("Managed by " + v.Organization)
+	u.fileLabel.SetText(words.T("Profile file: {path}", "path", v.ConfigPath))
+	u.org.SetText(words.T("Managed by {organization}", "organization", v.Organization))
 	show(u.org, v.Organization != "")
 	show(u.problem, v.ConfigErr != "")
 	u.problem.SetText(problemWords(v))
@@ -255,7 +263,7 @@ func (u *settingsUI) update(v control.View) {
 	for _, p := range v.Profiles {
 		u.profiles.Add(u.row(v, p, now))
 	}
-	for _, c := range clearChoices {
+	for _, c := range clearChoices() {
 		if c.d == v.ClipboardClear {
 			u.clear.SetSelected(c.label)
 		}
@@ -271,11 +279,11 @@ func problemWords(v control.View) string {
 		return ""
 	}
 	if v.ManagedErr {
-		return "The profile file your organisation manages has a problem; tell your IT team. Your own profiles keep working."
+		return words.T("The profile file your organisation manages has a problem; tell your IT team. Your own profiles keep working.")
 	}
-	s := "Your profile file cannot be read. Import the corrected file your IT team sent you: this one is kept aside and a new one is started."
+	s := words.T("Your profile file cannot be read. Import the corrected file your IT team sent you: this one is kept aside and a new one is started.")
 	if v.ConfigWhere != "" {
-		s += " (The mistake is at " + v.ConfigWhere + ".)"
+		s += " " + words.T("(The mistake is at {where}.)", "where", v.ConfigWhere)
 	}
 	return s
 }
@@ -285,31 +293,31 @@ func (u *settingsUI) row(v control.View, p control.ProfileView, now time.Time) f
 	name := p.Name
 	var sign *keyButton
 	if p.HasToken() {
-		sign = u.keys.button("Sign out…", func() { u.report(u.tray.Show(u.ctx, "signout", name)) })
+		sign = u.keys.button(words.T("Sign out…"), func() { u.report(u.tray.Show(u.ctx, "signout", name)) })
 	} else if p.State == control.SigningIn {
 		// A sign-in abandoned in the browser would hold the profile for
 		// minutes: it can be ended here, as in the menu.
-		sign = u.keys.button("Cancel sign-in", func() { u.report(u.tray.CancelSignIn(u.ctx, name)) })
+		sign = u.keys.button(words.T("Cancel sign-in"), func() { u.report(u.tray.CancelSignIn(u.ctx, name)) })
 	} else {
-		sign = u.keys.button("Sign in", func() { u.report(u.tray.SignIn(u.ctx, name)) })
+		sign = u.keys.button(words.T("Sign in"), func() { u.report(u.tray.SignIn(u.ctx, name)) })
 		sign.Importance = widget.HighImportance
 	}
-	def := u.keys.button("Make default", func() { u.report(u.tray.SetDefault(u.ctx, name)) })
+	def := u.keys.button(words.T("Make default"), func() { u.report(u.tray.SetDefault(u.ctx, name)) })
 	if name == v.Default {
-		def.SetText("Default")
+		def.SetText(words.T("Default"))
 		def.Disable()
 	}
-	remove := u.keys.button("Remove", func() {
-		u.keys.confirm("Remove "+name+"?",
-			wrapped("tokentray signs you out of "+name+" (the provider revokes its tokens) and forgets the profile and its client secret on this computer."),
-			"Remove", func() {
+	remove := u.keys.button(words.T("Remove"), func() {
+		u.keys.confirm(words.T("Remove {profile}?", "profile", name),
+			wrapped(words.T("tokentray signs you out of {profile} (the provider revokes its tokens) and forgets the profile and its client secret on this computer.", "profile", name)),
+			words.T("Remove"), func() {
 				res, err := u.tray.Remove(u.ctx, name)
 				switch {
 				case err != nil:
 					u.report(err)
 				case res.WasSignedIn && !res.Revoked:
-					u.keys.inform("Removed "+name,
-						"The profile and its tokens are gone from this computer, but the provider was not told to revoke the tokens: "+res.RevokeErr)
+					u.keys.inform(words.T("Removed {profile}", "profile", name),
+						words.T("The profile and its tokens are gone from this computer, but the provider was not told to revoke the tokens:")+" "+res.RevokeErr)
 				}
 			})
 	})
@@ -320,10 +328,10 @@ func (u *settingsUI) row(v control.View, p control.ProfileView, now time.Time) f
 	title := name
 	// Said in words: the greyed Default button alone stands out by 1.26:1.
 	if name == v.Default && len(v.Profiles) > 1 {
-		title += " (default)"
+		title += " " + words.T("(default)")
 	}
 	if p.Managed {
-		title += " (managed)"
+		title += " " + words.T("(managed)")
 	}
 	info := widget.NewLabel(fmt.Sprintf("%s — %s\n%s", title, p.Provider, control.StatusLine(p, now)))
 	return container.NewBorder(nil, nil, nil, container.NewHBox(sameWidth(u.button, sign, def, remove)...), info)

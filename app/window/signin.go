@@ -2,7 +2,6 @@ package window
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -13,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokentray/tokentray/internal/control"
+	"github.com/tokentray/tokentray/internal/words"
 )
 
 // signInUI is the sign-in window, made for people who are not developers:
@@ -32,6 +32,9 @@ type signInUI struct {
 	code     *canvas.Text // a device code, large enough to read across a desk
 	signIn   *keyButton   // "Sign in" / "Try again"
 	copyLink *keyButton   // "Copy sign-in link" / "Copy code"
+	// copyKind is what copyLink copies ("link", "code"); copied: it has.
+	copyKind string
+	copied   bool
 	openPage *keyButton
 	cancel   *keyButton
 	close    *keyButton
@@ -40,7 +43,7 @@ type signInUI struct {
 
 func newSignIn(ctx context.Context, a fyne.App, t Tray, profile string) *signInUI {
 	u := &signInUI{ctx: ctx, w: a.NewWindow(signInTitle(profile)), tray: t, profile: profile}
-	u.title = widget.NewLabelWithStyle("Sign in", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	u.title = widget.NewLabelWithStyle(words.T("Sign in"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	u.provider = widget.NewLabel("")
 	u.message = widget.NewLabel("")
 	u.message.Wrapping = fyne.TextWrapWord
@@ -52,18 +55,19 @@ func newSignIn(ctx context.Context, a fyne.App, t Tray, profile string) *signInU
 	u.code.TextStyle = fyne.TextStyle{Monospace: true}
 	u.code.Alignment = fyne.TextAlignCenter
 	u.keys = newKeys(u.w)
-	u.openPage = u.keys.button("Open page", func() { u.report(u.tray.OpenSignInPage(u.ctx, u.profile)) })
-	u.signIn = u.keys.button("Sign in", func() { u.report(u.tray.SignIn(u.ctx, u.profile)) })
+	u.openPage = u.keys.button(words.T("Open page"), func() { u.report(u.tray.OpenSignInPage(u.ctx, u.profile)) })
+	u.signIn = u.keys.button(words.T("Sign in"), func() { u.report(u.tray.SignIn(u.ctx, u.profile)) })
 	u.signIn.Importance = widget.HighImportance
-	u.copyLink = u.keys.button("Copy sign-in link", func() {
+	u.copyLink = u.keys.button(words.T("Copy sign-in link"), func() {
 		if err := u.tray.CopySignInLink(u.ctx, u.profile); err == nil {
-			u.copyLink.SetText(strings.Replace(u.copyLink.Text, "Copy", "Copied:", 1))
+			u.copied = true
+			u.copyLink.SetText(copyLabel(u.copyKind, true))
 		} else {
 			u.report(err)
 		}
 	})
-	u.cancel = u.keys.button("Cancel", func() { u.report(u.tray.CancelSignIn(u.ctx, u.profile)) })
-	u.close = u.keys.button("Close", u.w.Close)
+	u.cancel = u.keys.button(words.T("Cancel"), func() { u.report(u.tray.CancelSignIn(u.ctx, u.profile)) })
+	u.close = u.keys.button(words.T("Close"), u.w.Close)
 	// Enter: the one obvious button (Sign in, Try again), else Close;
 	// Escape: Cancel while a sign-in waits, else Close.
 	u.keys.main(func() {
@@ -113,36 +117,36 @@ func signInTextFor(p control.ProfileView) signInText {
 	case s.Active && s.Device != nil:
 		d := s.Device
 		page := d.URI
-		msg := "Enter this code at " + page + " — on this computer or your phone:"
+		msg := words.T("Enter this code at {page} — on this computer or your phone:", "page", page)
 		if d.URIComplete != "" {
-			msg = "Check that " + p.Provider + "'s page shows this code, then sign in there:"
+			msg = words.T("Check that the page of {provider} shows this code, then sign in there:", "provider", p.Provider)
 		}
-		detail := "The page opened in your browser. If it did not, click “Open page”, or go to " + page + " on any device."
+		detail := words.T("The page opened in your browser. If it did not, click “Open page”, or go to {page} on any device.", "page", page)
 		if !d.Expires.IsZero() {
-			detail += " The code works until " + d.Expires.Local().Format("15:04") + "."
+			detail += " " + words.T("The code works until {time}.", "time", d.Expires.Local().Format("15:04"))
 		}
 		if d.Why != "" {
-			detail = "Signing in with a code, since " + d.Why + ". " + detail
+			detail = words.T("Signing in with a code, since {why}.", "why", d.Why) + " " + detail
 		}
 		return signInText{message: msg, detail: detail, busy: true, copyLink: true, code: d.UserCode, openPage: true}
 	case s.Active && s.URL == "":
-		return signInText{message: "Starting the sign-in…", busy: true}
+		return signInText{message: words.T("Starting the sign-in…"), busy: true}
 	case s.Active && s.NoBrowser:
 		w := control.Explain(&control.Error{Kind: control.KindNoBrowser})
-		return signInText{message: w.Headline, detail: w.Next + " The sign-in waits for it.", busy: true, copyLink: true}
+		return signInText{message: w.Headline, detail: w.Next + " " + words.T("The sign-in waits for it."), busy: true, copyLink: true}
 	case s.Active:
 		return signInText{
-			message:  "Sign in on the page that opened in your browser.",
-			detail:   "It is " + p.Provider + "'s page. If no page opened, click “Copy sign-in link” and paste the link into your browser.",
+			message:  words.T("Sign in on the page that opened in your browser."),
+			detail:   words.T("It is the page of {provider}. If no page opened, click “Copy sign-in link” and paste the link into your browser.", "provider", p.Provider),
 			busy:     true,
 			copyLink: true,
 		}
 	case s.Done && p.HasToken():
 		who := p.Who
 		if who == "" {
-			who = "your account"
+			who = words.T("your account")
 		}
-		return signInText{message: "You are signed in as " + who + ". You can close this window; tokentray keeps you signed in."}
+		return signInText{message: words.T("You are signed in as {account}. You can close this window; tokentray keeps you signed in.", "account", who)}
 	case s.Err != nil:
 		msg, todo := signInAdvice(s.Err)
 		switch s.Err.Kind {
@@ -151,13 +155,13 @@ func signInTextFor(p control.ProfileView) signInText {
 			// the menu signs in once it is.
 			return signInText{message: msg, detail: todo}
 		}
-		return signInText{message: msg, detail: todo, signIn: "Try again"}
+		return signInText{message: msg, detail: todo, signIn: words.T("Try again")}
 	case p.HasToken():
-		return signInText{message: "You are signed in as " + orDefault(p.Who, "your account") + "."}
+		return signInText{message: words.T("You are signed in as {account}.", "account", orDefault(p.Who, words.T("your account")))}
 	case p.State == control.NeedsSignIn:
-		return signInText{message: "Your sign-in has ended. Click Sign in: your browser opens at " + p.Provider + ".", signIn: "Sign in"}
+		return signInText{message: words.T("Your sign-in has ended. Click Sign in: your browser opens at {provider}.", "provider", p.Provider), signIn: words.T("Sign in")}
 	}
-	return signInText{message: "You are not signed in. Click Sign in: your browser opens at " + p.Provider + ".", signIn: "Sign in"}
+	return signInText{message: words.T("You are not signed in. Click Sign in: your browser opens at {provider}.", "provider", p.Provider), signIn: words.T("Sign in")}
 }
 
 // signInAdvice is what the window says about a failed sign-in: the
@@ -171,7 +175,7 @@ func signInAdvice(e *control.Error) (msg, todo string) {
 	case e.Kind == control.KindConfig || e.Kind == control.KindPlaceholder || e.Kind == control.KindMisconfigured:
 		todo = strings.TrimSpace(todo + " (" + e.Msg + ")")
 	case e.Said != "":
-		todo = strings.TrimSpace(todo + " The provider said: “" + strings.TrimSuffix(e.Said, ".") + ".”")
+		todo = strings.TrimSpace(todo + " " + words.T("The provider said: “{said}.”", "said", strings.TrimSuffix(e.Said, ".")))
 	case e.Kind == control.KindOther:
 		todo = strings.TrimSpace(todo + " (" + e.Msg + ")")
 	}
@@ -182,9 +186,9 @@ func signInAdvice(e *control.Error) (msg, todo string) {
 // taskbar tells them apart.
 func signInTitle(profile string) string {
 	if profile == "" {
-		return "Sign in"
+		return words.T("Sign in")
 	}
-	return "Sign in to " + profile
+	return words.T("Sign in to {profile}", "profile", profile)
 }
 
 func orDefault(s, def string) string {
@@ -197,28 +201,29 @@ func orDefault(s, def string) string {
 func (u *signInUI) update(v control.View) {
 	p, ok := v.Profile(u.profile)
 	if !ok {
-		u.message.SetText("There is no profile named " + u.profile + ".")
+		u.message.SetText(words.T("There is no profile named {profile}.", "profile", u.profile))
 		return
 	}
 	u.profile = p.Name
 	u.title.SetText(signInTitle(p.Name))
 	u.w.SetTitle(signInTitle(p.Name))
-	u.provider.SetText(fmt.Sprintf("Provider: %s", p.Provider))
+	u.provider.SetText(words.T("Provider: {provider}", "provider", p.Provider))
 	if p.Who != "" {
-		u.provider.SetText(fmt.Sprintf("Provider: %s · Account: %s", p.Provider, p.Who))
+		u.provider.SetText(words.T("Provider: {provider} · Account: {account}", "provider", p.Provider, "account", p.Who))
 	}
 	t := signInTextFor(p)
 	u.message.SetText(t.message)
 	u.detail.SetText(t.detail)
 	show(u.progress, t.busy)
 	show(u.copyLink, t.copyLink)
-	label := "Copy sign-in link"
+	kind := "link"
 	if t.code != "" {
-		label = "Copy code"
+		kind = "code"
 	}
-	if !t.copyLink || !strings.HasSuffix(u.copyLink.Text, strings.TrimPrefix(label, "Copy")) {
-		u.copyLink.SetText(label)
+	if !t.copyLink || kind != u.copyKind {
+		u.copyKind, u.copied = kind, false
 	}
+	u.copyLink.SetText(copyLabel(u.copyKind, u.copied))
 	u.code.Text = t.code
 	u.code.Refresh()
 	show(u.code, t.code != "")
@@ -242,4 +247,17 @@ func show(o fyne.CanvasObject, on bool) {
 	} else {
 		o.Hide()
 	}
+}
+
+// copyLabel is the copy button's label: what it copies, and whether it has.
+func copyLabel(kind string, copied bool) string {
+	switch {
+	case kind == "code" && copied:
+		return words.T("Copied: code")
+	case kind == "code":
+		return words.T("Copy code")
+	case copied:
+		return words.T("Copied: sign-in link")
+	}
+	return words.T("Copy sign-in link")
 }

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokentray/tokentray/internal/control"
+	"github.com/tokentray/tokentray/internal/words"
 )
 
 // signOutUI asks before a sign-out: it revokes the tokens at the provider,
@@ -27,14 +28,14 @@ type signOutUI struct {
 }
 
 func newSignOut(ctx context.Context, a fyne.App, t Tray, profile string) *signOutUI {
-	u := &signOutUI{ctx: ctx, w: a.NewWindow("Sign out of " + profile + "?"), tray: t, profile: profile}
+	u := &signOutUI{ctx: ctx, w: a.NewWindow(words.T("Sign out of {profile}?", "profile", profile)), tray: t, profile: profile}
 	u.message = widget.NewLabel("")
 	u.message.Wrapping = fyne.TextWrapWord
 	u.detail = widget.NewLabel("")
 	u.detail.Wrapping = fyne.TextWrapWord
 	u.keys = newKeys(u.w)
-	u.cancel = u.keys.button("Cancel", u.w.Close)
-	u.signOut = u.keys.button("Sign out", u.do)
+	u.cancel = u.keys.button(words.T("Cancel"), u.w.Close)
+	u.signOut = u.keys.button(words.T("Sign out"), u.do)
 	// Enter signs out while the question stands, else closes.
 	u.keys.main(func() {
 		if u.signOut.Visible() {
@@ -45,7 +46,7 @@ func newSignOut(ctx context.Context, a fyne.App, t Tray, profile string) *signOu
 	})
 	u.signOut.Importance = widget.DangerImportance
 	u.w.SetContent(container.NewPadded(container.NewVBox(
-		widget.NewLabelWithStyle("Sign out of "+profile+"?", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		widget.NewLabelWithStyle(words.T("Sign out of {profile}?", "profile", profile), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		u.message, u.detail, layout.NewSpacer(),
 		container.NewHBox(layout.NewSpacer(), u.cancel, u.signOut))))
 	u.w.Resize(fyne.NewSize(420, 180))
@@ -63,9 +64,9 @@ func (u *signOutUI) do() {
 		u.detail.SetText(w.Next)
 		u.signOut.Enable()
 	case res.WasSignedIn && !res.Revoked:
-		u.message.SetText("Signed out on this computer. The provider was not told to revoke the tokens.")
+		u.message.SetText(words.T("Signed out on this computer. The provider was not told to revoke the tokens."))
 		u.detail.SetText(res.RevokeErr)
-		u.cancel.SetText("Close")
+		u.cancel.SetText(words.T("Close"))
 		u.signOut.Hide()
 	default:
 		u.w.Close()
@@ -75,20 +76,20 @@ func (u *signOutUI) do() {
 func (u *signOutUI) update(v control.View) {
 	p, ok := v.Profile(u.profile)
 	if !ok {
-		u.message.SetText("There is no profile named " + u.profile + ".")
+		u.message.SetText(words.T("There is no profile named {profile}.", "profile", u.profile))
 		u.signOut.Hide()
 		return
 	}
 	if !p.HasToken() && u.signOut.Visible() {
-		u.message.SetText(u.profile + " is not signed in.")
+		u.message.SetText(words.T("{profile} is not signed in.", "profile", u.profile))
 		u.detail.SetText("")
-		u.cancel.SetText("Close")
+		u.cancel.SetText(words.T("Close"))
 		u.signOut.Hide()
 		return
 	}
 	if u.signOut.Visible() {
-		who := orDefault(p.Who, "your account")
-		u.message.SetText("You are signed in to " + p.Name + " as " + who + ". Signing out revokes the tokens at " + p.Provider + ".")
-		u.detail.SetText("Programs using them stop working until you sign in again.")
+		who := orDefault(p.Who, words.T("your account"))
+		u.message.SetText(words.T("You are signed in to {profile} as {account}. Signing out revokes the tokens at {provider}.", "profile", p.Name, "account", who, "provider", p.Provider))
+		u.detail.SetText(words.T("Programs using them stop working until you sign in again."))
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -20,6 +21,7 @@ import (
 	"github.com/tokentray/tokentray/assets"
 	"github.com/tokentray/tokentray/internal/control"
 	"github.com/tokentray/tokentray/internal/control/client"
+	"github.com/tokentray/tokentray/internal/words"
 )
 
 // Tray is what the windows ask of the tray; *client.Client does it over the
@@ -54,6 +56,7 @@ func Run(ctx context.Context, config, kind, profile string) error {
 	if err := c.Ping(ctx); err != nil {
 		return fmt.Errorf("the tray is not running: %w", err)
 	}
+	words.Use(os.Getenv(words.Env)) // the tray's: "" is the system's
 	a := fyneapp.NewWithID("io.github.tokentray")
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	ctx, cancel := context.WithCancel(ctx)
@@ -88,7 +91,7 @@ func New(ctx context.Context, a fyne.App, t Tray, kind, profile string) (fyne.Wi
 		// its path): what `tokentray profiles import --window FILE` and a
 		// file manager's "Open with tokentray" show.
 		u := newSettings(ctx, a, t)
-		u.w.SetTitle("Import " + filepath.Base(profile))
+		u.w.SetTitle(words.T("Import {file}", "file", filepath.Base(profile)))
 		u.importPath(profile)
 		return u.w, u.update, nil
 	case "signout":

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/tokentray/tokentray/internal/words"
+
 	"github.com/tokentray/tokentray/auth/plain"
 )
 
@@ -205,16 +207,16 @@ func (p *Profile) Where() string {
 	var s string
 	switch {
 	case p.JWTBearer():
-		return "service account; assertions and tokens at " + Origin(p.TokenURL)
+		return words.T("service account; assertions and tokens at {origin}", "origin", Origin(p.TokenURL))
 	case p.Machine():
-		s = "machine client, no sign-in; its credentials and tokens at " + Origin(page)
+		s = words.T("machine client, no sign-in; its credentials and tokens at {origin}", "origin", Origin(page))
 	case p.DeviceOnly():
-		s = "sign-in with a code, at " + Origin(page)
+		s = words.T("sign-in with a code, at {origin}", "origin", Origin(page))
 	default:
-		s = "sign-in at " + Origin(page)
+		s = words.T("sign-in at {origin}", "origin", Origin(page))
 	}
 	if p.AuthURL == "" && p.Issuer != "" {
-		s += " (the provider names its other addresses)"
+		s += " " + words.T("(the provider names its other addresses)")
 	}
 	var other []string
 	add := func(v string) {
@@ -230,7 +232,7 @@ func (p *Profile) Where() string {
 		add(t)
 	}
 	if len(other) > 0 {
-		s += "; codes and tokens may also go to " + strings.Join(other, ", ")
+		s += "; " + words.T("codes and tokens may also go to {origins}", "origins", strings.Join(other, ", "))
 	}
 	return plain.Line(s, 1000)
 }

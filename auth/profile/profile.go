@@ -7,10 +7,13 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tokentray/tokentray/internal/words"
 
 	"github.com/pelletier/go-toml/v2"
 
@@ -178,7 +181,10 @@ type Config struct {
 	// ClipboardClear is how long a token copied by the tray stays on the
 	// clipboard (clipboard_clear, in seconds; default 60, 0 = never).
 	ClipboardClear time.Duration
-	Profiles       map[string]*Profile
+	// Language is the language the person chose for tokentray
+	// (language; "" = the system's). IT's policy overrides it.
+	Language string
+	Profiles map[string]*Profile
 	// Names lists the profiles in file order.
 	Names []string
 	// NoFile: there is no profile file (NoConfig).
@@ -236,14 +242,17 @@ func (e *ConfigError) Where() string {
 	if e.Line <= 0 {
 		return ""
 	}
-	s := fmt.Sprintf("line %d", e.Line)
-	if e.Key != "" {
-		s += ", key " + plain.Line(e.Key, 100)
+	line := strconv.Itoa(e.Line)
+	key, prof := plain.Line(e.Key, 100), plain.Line(e.Profile, 64)
+	switch {
+	case e.Key != "" && e.Profile != "":
+		return words.T("line {line}, key {key} of profile {profile}", "line", line, "key", key, "profile", prof)
+	case e.Key != "":
+		return words.T("line {line}, key {key}", "line", line, "key", key)
+	case e.Profile != "":
+		return words.T("line {line}, profile {profile}", "line", line, "profile", prof)
 	}
-	if e.Profile != "" {
-		s += " of profile " + plain.Line(e.Profile, 64)
-	}
-	return s
+	return words.T("line {line}", "line", line)
 }
 
 // ErrNoProfile means a command needs a profile and none was named or implied.
@@ -260,6 +269,7 @@ const DefaultClipboardClear = 60 * time.Second
 type fileShape struct {
 	Default        string              `toml:"default"`
 	ClipboardClear *int                `toml:"clipboard_clear"`
+	Language       string              `toml:"language"`
 	Profile        map[string]*Profile `toml:"profile"`
 }
 
@@ -320,6 +330,13 @@ func parse(path string, data []byte, managed *Config) (*Config, error) {
 			return nil, &ConfigError{File: path, Line: idx.lines["clipboard_clear"], Key: "clipboard_clear", Msg: "give seconds from 0 (never clear) to 86400"}
 		}
 		cfg.ClipboardClear = time.Duration(*c) * time.Second
+	}
+	if l := shape.Language; l != "" {
+		if !slices.Contains(words.Languages(), words.Base(l)) {
+			return nil, &ConfigError{File: path, Line: idx.lines["language"], Key: "language",
+				Msg: fmt.Sprintf("%q is not a language tokentray speaks; give one of %s", plain.Line(l, 32), strings.Join(words.Languages(), ", "))}
+		}
+		cfg.Language = l
 	}
 	for _, name := range idx.tables {
 		p, ok := shape.Profile[name]

@@ -160,6 +160,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"a token header other than Origin", "[profile.w]\n" + ok + "token_headers = { Authorization = \"Bearer x\" }\n", 4, "w", "token_headers", "only Origin"},
 		{"an Origin with a path", "[profile.w]\n" + ok + "token_headers = { Origin = \"https://evil.example/x\" }\n", 4, "w", "token_headers", "not an origin"},
 		{"bad profile name", "[profile.\"my work\"]\n" + ok, 1, "my work", "", "letters, digits"},
+		{"a language tokentray does not speak", "language = \"tlh\"\n[profile.w]\n" + ok, 1, "", "language", "not a language tokentray speaks; give one of en, de, es, fr, nb"},
 		{"default names nothing", "default = \"x\"\n[profile.w]\n" + ok, 1, "", "default", "no profile named"},
 	}
 	for _, c := range cases {

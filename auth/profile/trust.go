@@ -1,10 +1,11 @@
 package profile
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/tokentray/tokentray/internal/words"
 
 	"github.com/tokentray/tokentray/auth/plain"
 	"github.com/tokentray/tokentray/auth/policy"
@@ -101,13 +102,13 @@ func VouchFor(pol *policy.Policy, file string, data []byte, now time.Time) Vouch
 func (v Vouch) Refusals(cfg *Config) []string {
 	switch {
 	case v.Status == policy.Mismatch:
-		return []string{"The signature does not match this file: it was changed after IT signed it (" + v.Why + ")."}
+		return []string{words.T("The signature does not match this file: it was changed after IT signed it ({why}).", "why", v.Why)}
 	case v.RequireSigned && !v.Vouched():
-		org := "Your organisation"
+		org := words.T("Your organisation")
 		if v.Organization != "" {
 			org = v.Organization
 		}
-		return []string{fmt.Sprintf("%s accepts only profile files its IT team signed, and this one is not (%s).", org, v.Why)}
+		return []string{words.T("{organization} accepts only profile files its IT team signed, and this one is not ({why}).", "organization", org, "why", v.Why)}
 	}
 	// Relative paths resolve next to the file: next to the one imported
 	// while it is shown, next to the person's profile file once imported —
@@ -115,7 +116,7 @@ func (v Vouch) Refusals(cfg *Config) []string {
 	var out []string
 	for _, name := range cfg.Names {
 		for _, key := range cfg.Profiles[name].relative {
-			out = append(out, fmt.Sprintf("Profile %s: %s is a relative path; a file to import names its files by their full path (%s).", name, key, key))
+			out = append(out, words.T("Profile {profile}: {key} is a relative path; a file to import names its files by their full path ({key}).", "profile", name, "key", key))
 		}
 	}
 	if v.Vouched() {
@@ -123,7 +124,7 @@ func (v Vouch) Refusals(cfg *Config) []string {
 	}
 	for _, name := range cfg.Names {
 		for _, pw := range cfg.Profiles[name].Powers() {
-			out = append(out, fmt.Sprintf("Profile %s: %s (%s) — only a file your IT team signed may do that.", name, PowerWords(pw), pw.Key))
+			out = append(out, words.T("Profile {profile}: {power} ({key}) — only a file your IT team signed may do that.", "profile", name, "power", PowerWords(pw), "key", pw.Key))
 		}
 	}
 	return out
@@ -145,21 +146,21 @@ func PowerWords(pw Power) string {
 	pw.Value = plain.Line(pw.Value, 200)
 	switch pw.Key {
 	case "token_url", "revocation_url", "userinfo_url", "device_authorization_url", "issuer", "send_tokens_to_other_origins":
-		return "sends sign-in codes or tokens also to " + pw.Value
+		return words.T("sends sign-in codes or tokens also to {value}", "value", pw.Value)
 	case "git_urls":
-		return "gives its token to git for " + pw.Value
+		return words.T("gives its token to git for {value}", "value", pw.Value)
 	case "env":
-		return "puts its token in the variable " + pw.Value + " of programs started with it"
+		return words.T("puts its token in the variable {value} of programs started with it", "value", pw.Value)
 	case "browser":
-		return "opens the sign-in page with " + pw.Value
+		return words.T("opens the sign-in page with {value}", "value", pw.Value)
 	case "private_key_file":
-		return "signs with the key file " + pw.Value
+		return words.T("signs with the key file {value}", "value", pw.Value)
 	case "ca_file":
-		return "trusts the certificates in " + pw.Value + " for its provider"
+		return words.T("trusts the certificates in {value} for its provider", "value", pw.Value)
 	case "token_headers":
-		return "sends " + pw.Value + " with its token requests"
+		return words.T("sends {value} with its token requests", "value", pw.Value)
 	case "redirect_url":
-		return "receives the sign-in on this computer's port " + pw.Value
+		return words.T("receives the sign-in on this computer's port {value}", "value", pw.Value)
 	}
 	return pw.Key + " " + pw.Value
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/tokentray/tokentray/auth/profile"
 	"github.com/tokentray/tokentray/internal/control"
 	"github.com/tokentray/tokentray/internal/control/client"
+	"github.com/tokentray/tokentray/internal/words"
 )
 
 // silentTray is set when the small front found the tray silent (stopped,
@@ -83,6 +84,9 @@ secret, 3 sign-in needed, 4 provider unreachable and no valid access token.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE:          e.tray,
+		// The language: IT's policy, else the profile file's, else the
+		// system's.
+		PersistentPreRun: func(*cobra.Command, []string) { e.useLanguage() },
 	}
 	// Started from Explorer (the Start menu, a double click, the Run key)
 	// tokentray is the tray, not a mistake: cobra would print "This is a
@@ -198,6 +202,17 @@ func unknownCommand(cmd *cobra.Command, args []string) error {
 		err = fmt.Errorf("%q is not a command; did you mean %s", args[0], strings.Join(s, " or "))
 	}
 	return &usageError{cmd: cmd, err: err}
+}
+
+// useLanguage sets the language the command speaks in (see words).
+func (e *env) useLanguage() {
+	setting := ""
+	if path, err := e.configPath(); err == nil {
+		if cfg, err := profile.LoadConfig(path); err == nil {
+			setting = cfg.Language
+		}
+	}
+	words.Use(words.Pick(policy.Current().Language, setting))
 }
 
 func (e *env) configPath() (string, error) {

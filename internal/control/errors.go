@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/tokentray/tokentray/internal/words"
 )
 
 // Kind sorts failures by what the person should do about them. The
@@ -73,6 +75,9 @@ type Error struct {
 	// Fix, when set, is the next step this failure names for itself, in
 	// place of its kind's usual one.
 	Fix string `json:"fix,omitempty"`
+	// Lang is the language of the tray that answered: the small front,
+	// which reads no profile file, says the failure as the tray would.
+	Lang string `json:"lang,omitempty"`
 }
 
 func (e *Error) Error() string { return e.Msg }
@@ -127,13 +132,16 @@ func ExitCode(k Kind) int {
 // Report writes a failure as the command line says it: one plain headline
 // with the next step, then the detail.
 func Report(w io.Writer, e *Error) {
-	words := Explain(e)
-	line := "tokentray: " + words.Headline
+	if e.Lang != "" {
+		words.Use(e.Lang)
+	}
+	said := Explain(e)
+	line := "tokentray: " + said.Headline
 	switch {
-	case words.Command != "":
-		line += " Run `" + words.Command + "`."
-	case words.Next != "":
-		line += " " + words.Next
+	case said.Command != "":
+		line += " " + words.T("Run `{command}`.", "command", said.Command)
+	case said.Next != "":
+		line += " " + said.Next
 	}
 	line += "\n"
 	if e.Kind != KindCanceled && e.Msg != "" {

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/tokentray/tokentray/internal/words"
 )
 
 // Inspection is a look inside a profile's sign-in (`tokentray inspect`,
@@ -63,44 +65,45 @@ func (in Inspection) Facts() []Fact {
 			fs = append(fs, Fact{Label: k, Value: Printable(v)})
 		}
 	}
-	add("profile", in.Name)
-	add("issuer", in.Issuer)
-	add("account", in.Who)
+	T := words.T
+	add(T("profile"), in.Name)
+	add(T("issuer"), in.Issuer)
+	add(T("account"), in.Who)
 	grant := in.Grant
-	if w := map[string]string{"authorization_code": "sign-in in the browser", "device_code": "sign-in with a code",
-		"client_credentials": "machine client", "jwt-bearer": "service account key"}[grant]; w != "" {
+	if w := map[string]string{"authorization_code": T("sign-in in the browser"), "device_code": T("sign-in with a code"),
+		"client_credentials": T("machine client"), "jwt-bearer": T("service account key")}[grant]; w != "" {
 		grant = w + " (" + grant + ")"
 	}
-	add("grant", grant)
-	add("state", in.StateWords())
-	add("scopes granted", in.Scope)
+	add(T("grant"), grant)
+	add(T("state"), in.StateWords())
+	add(T("scopes granted"), in.Scope)
 	if aud, ok := in.Claims["aud"]; ok {
-		add("audience", fmt.Sprint(aud))
+		add(T("audience"), fmt.Sprint(aud))
 	}
-	add("access token", in.TokenFormat+", valid until "+localTime(in.Expiry))
+	add(T("access token"), T("{format}, valid until {time}", "format", in.TokenFormat, "time", localTime(in.Expiry)))
 	switch {
 	case in.ServiceAccount && in.Grant == "client_credentials":
-		add("renews with", "the client's own credentials")
+		add(T("renews with"), T("the client's own credentials"))
 	case in.ServiceAccount:
-		add("renews with", "the service account's credentials")
+		add(T("renews with"), T("the service account's credentials"))
 	case !in.RefreshExpiry.IsZero():
-		add("refresh token", "until "+localTime(in.RefreshExpiry))
+		add(T("refresh token"), T("until {time}", "time", localTime(in.RefreshExpiry)))
 	case in.HasRefreshToken:
-		add("refresh token", "held (the provider did not say until when)")
+		add(T("refresh token"), T("held (the provider did not say until when)"))
 	default:
-		add("refresh token", "none: sign in again when the access token expires")
+		add(T("refresh token"), T("none: sign in again when the access token expires"))
 	}
-	add("signed in", localTime(in.SignedInAt))
-	add("last refresh", localTime(in.RefreshedAt))
+	add(T("signed in"), localTime(in.SignedInAt))
+	add(T("last refresh"), localTime(in.RefreshedAt))
 	return fs
 }
 
 // ClaimsNote says what the claims are worth.
 func (in Inspection) ClaimsNote() string {
 	if in.TokenFormat != "jwt" {
-		return "The access token is opaque: it says nothing of itself; the API that accepts it knows what it means."
+		return words.T("The access token is opaque: it says nothing of itself; the API that accepts it knows what it means.")
 	}
-	return "Claims of the access token (decoded, NOT verified):"
+	return words.T("Claims of the access token (decoded, NOT verified):")
 }
 
 // ClaimFacts are the access token's claims by name, as JSON values; times
@@ -146,22 +149,22 @@ func (in Inspection) ClaimCopy(label string) (string, bool) {
 func (p ProfileView) StateWords() string {
 	switch p.State {
 	case Valid:
-		return "signed in"
+		return words.T("signed in")
 	case Refreshing:
-		return "signed in, renewing"
+		return words.T("signed in, renewing")
 	case Retrying:
-		return "signed in, provider unreachable"
+		return words.T("signed in, provider unreachable")
 	case NeedsSignIn:
-		return "sign-in needed"
+		return words.T("sign-in needed")
 	case SigningIn:
-		return "signing in"
+		return words.T("signing in")
 	case SignedOut:
-		return "signed out"
+		return words.T("signed out")
 	}
 	if p.Err != nil {
-		return "error: " + Explain(p.Err).Headline
+		return words.T("error: {headline}", "headline", Explain(p.Err).Headline)
 	}
-	return "unknown"
+	return words.T("unknown")
 }
 
 func localTime(t time.Time) string {

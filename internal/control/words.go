@@ -1,11 +1,11 @@
 package control
 
 import (
-	"fmt"
 	"strconv"
 	"time"
 
 	"github.com/tokentray/tokentray/auth/plain"
+	"github.com/tokentray/tokentray/internal/words"
 )
 
 // Words is what a person reads about a failure: the same on the command
@@ -35,88 +35,89 @@ func Explain(e *Error) Words {
 }
 
 func explain(e *Error) Words {
+	T := words.T
 	profile := e.Profile
 	if profile == "" {
-		profile = "the profile"
+		profile = T("the profile")
 	}
 	switch e.Kind {
 	case KindUsage:
-		return Words{"The command was not understood.", "See `tokentray help`.", ""}
+		return Words{T("The command was not understood."), T("See `tokentray help`."), ""}
 	case KindNoProfiles:
-		return Words{"There is no profile yet.", "Import the profile file your IT team sent you.", "tokentray profiles import FILE"}
+		return Words{T("There is no profile yet."), T("Import the profile file your IT team sent you."), "tokentray profiles import FILE"}
 	case KindUnknownProfile:
-		return Words{"There is no profile named " + profile + ".", "Name one of those in your profile file; `tokentray profiles` lists them.", ""}
+		return Words{T("There is no profile named {profile}.", "profile", profile), T("Name one of those in your profile file; `tokentray profiles` lists them."), ""}
 	case KindConfig:
 		if e.Managed {
-			return Words{"The profile file your organisation manages has a problem.", "Tell your IT team; your own profiles keep working.", ""}
+			return Words{T("The profile file your organisation manages has a problem."), T("Tell your IT team; your own profiles keep working."), ""}
 		}
 		if e.Line == 0 { // a file that cannot be read, a name taken: no line to fix
-			return Words{"The profile file has a problem.", "Check the file named below, or ask your IT team for a corrected file.", ""}
+			return Words{T("The profile file has a problem."), T("Check the file named below, or ask your IT team for a corrected file."), ""}
 		}
-		return Words{"The profile file has a problem.", "Fix the line named below, or ask your IT team for a corrected file.", ""}
+		return Words{T("The profile file has a problem."), T("Fix the line named below, or ask your IT team for a corrected file."), ""}
 	case KindSignIn:
-		w := Words{"You need to sign in to " + profile + ".", "Sign in: your browser opens at the provider.", ""}
+		w := Words{T("You need to sign in to {profile}.", "profile", profile), T("Sign in: your browser opens at the provider."), ""}
 		if e.Profile != "" {
 			w.Command = "tokentray login " + e.Profile
 		}
 		return w
 	case KindKeychain:
-		return Words{"The keychain is locked or not available.", "Unlock it (on Linux: open Passwords and Keys, or log out and in again), then try again.", ""}
+		return Words{T("The keychain is locked or not available."), T("Unlock it (on Linux: open Passwords and Keys, or log out and in again), then try again."), ""}
 	case KindUnreachable:
-		return Words{"The provider could not be reached, and there is no valid access token.", "Check the network connection; tokentray keeps trying.", ""}
+		return Words{T("The provider could not be reached, and there is no valid access token."), T("Check the network connection; tokentray keeps trying."), ""}
 	case KindCanceled:
-		return Words{"Cancelled.", "", ""}
+		return Words{T("Cancelled."), "", ""}
 	case KindCodeExpired:
-		return Words{"The code expired before the sign-in was finished.", "Sign in again: you get a new code.", ""}
+		return Words{T("The code expired before the sign-in was finished."), T("Sign in again: you get a new code."), ""}
 	case KindTimeout:
-		return Words{"The sign-in took too long, so it was stopped.", "Try again when you are ready. If the provider's page showed an error about the redirect address, ask your IT team to register it.", ""}
+		return Words{T("The sign-in took too long, so it was stopped."), T("Try again when you are ready. If the provider's page showed an error about the redirect address, ask your IT team to register it."), ""}
 	case KindRedirect:
-		return Words{"The provider does not know tokentray's sign-in address for " + profile + ".", "Ask your IT team to register the profile's redirect_url with the provider, exactly as written.", ""}
+		return Words{T("The provider does not know tokentray's sign-in address for {profile}.", "profile", profile), T("Ask your IT team to register the profile's redirect_url with the provider, exactly as written."), ""}
 	case KindNoBrowser:
-		return Words{"No browser could be opened here.", "Copy the sign-in link and open it in a browser.", ""}
+		return Words{T("No browser could be opened here."), T("Copy the sign-in link and open it in a browser."), ""}
 	case KindPortInUse:
-		port := "the sign-in port"
+		port := T("the sign-in port")
 		if e.Port > 0 {
-			port = "port " + strconv.Itoa(e.Port)
+			port = T("port {port}", "port", strconv.Itoa(e.Port))
 		}
 		if e.Holder != "" {
-			return Words{e.Holder + " is using " + port + ", which the sign-in needs.", "Close it (often an old sign-in script still running), then try again.", ""}
+			return Words{T("{program} is using {port}, which the sign-in needs.", "program", e.Holder, "port", port), T("Close it (often an old sign-in script still running), then try again."), ""}
 		}
-		return Words{"Another program is using " + port + ", which the sign-in needs.", "Close that program (often an old sign-in script still running), then try again.", ""}
+		return Words{T("Another program is using {port}, which the sign-in needs.", "port", port), T("Close that program (often an old sign-in script still running), then try again."), ""}
 	case KindSecret:
-		w := Words{"The client secret for " + profile + " is missing, or was saved for other settings.", "Save the secret your IT team or provider gave you.", ""}
+		w := Words{T("The client secret for {profile} is missing, or was saved for other settings.", "profile", profile), T("Save the secret your IT team or provider gave you."), ""}
 		if e.Profile != "" {
 			w.Command = "tokentray secret set " + e.Profile
 		}
 		return w
 	case KindKey:
-		w := Words{"The private key for " + profile + " is not with tokentray yet, or is not one it can use.", "Save the key file your IT team gave you.", ""}
+		w := Words{T("The private key for {profile} is not with tokentray yet, or is not one it can use.", "profile", profile), T("Save the key file your IT team gave you."), ""}
 		if e.Profile != "" {
 			w.Command = "tokentray secret set " + e.Profile + " --key FILE"
 		}
 		return w
 	case KindNotRevoked:
-		return Words{"Signed out of " + profile + " on this computer, but the provider did not revoke its tokens.", "They stay valid at the provider until they expire; if that matters (a lost or shared computer), ask your IT team to end the session there.", ""}
+		return Words{T("Signed out of {profile} on this computer, but the provider did not revoke its tokens.", "profile", profile), T("They stay valid at the provider until they expire; if that matters (a lost or shared computer), ask your IT team to end the session there."), ""}
 	case KindUntrusted:
-		return Words{"This profile file was not imported.", "Ask your IT team for the file they signed; the detail says why.", ""}
+		return Words{T("This profile file was not imported."), T("Ask your IT team for the file they signed; the detail says why."), ""}
 	case KindPlaceholder:
-		return Words{"The profile " + profile + " still holds an example value.", "Put in what your provider gave you (see the detail), then try again.", ""}
+		return Words{T("The profile {profile} still holds an example value.", "profile", profile), T("Put in what your provider gave you (see the detail), then try again."), ""}
 	case KindMisconfigured:
-		return Words{"The provider's settings do not match the profile " + profile + ".", "Ask your IT team to check the profile's issuer (the detail shows both values).", ""}
+		return Words{T("The provider's settings do not match the profile {profile}.", "profile", profile), T("Ask your IT team to check the profile's issuer (the detail shows both values)."), ""}
 	case KindClient:
-		return Words{"The provider does not accept the client id or secret of " + profile + ".", "If you were given a client secret, save it again; otherwise ask your IT team to check the profile's client_id.", ""}
+		return Words{T("The provider does not accept the client id or secret of {profile}.", "profile", profile), T("If you were given a client secret, save it again; otherwise ask your IT team to check the profile's client_id."), ""}
 	case KindDeclined:
-		return Words{"The sign-in was declined.", "Sign in again and accept at the provider's page; if it keeps happening, ask your IT team.", ""}
+		return Words{T("The sign-in was declined."), T("Sign in again and accept at the provider's page; if it keeps happening, ask your IT team."), ""}
 	case KindNoInput:
-		return Words{"Nothing came on standard input.", "Pipe the secret in, or run the command at a terminal to be asked for it.", ""}
+		return Words{T("Nothing came on standard input."), T("Pipe the secret in, or run the command at a terminal to be asked for it."), ""}
 	case KindNoDesktop:
-		return Words{"There is no desktop session here, so the tray cannot show.", "Commands such as `tokentray token` work without it; `tokentray doctor` says what is missing.", ""}
+		return Words{T("There is no desktop session here, so the tray cannot show."), T("Commands such as `tokentray token` work without it; `tokentray doctor` says what is missing."), ""}
 	case KindRefused:
-		return Words{"The provider did not sign you in.", "Try again; if it keeps happening, ask your IT team.", ""}
+		return Words{T("The provider did not sign you in."), T("Try again; if it keeps happening, ask your IT team."), ""}
 	case KindUnknownOp:
-		return Words{"The tokentray running is older than this command.", "Quit tokentray from its menu and start it again.", ""}
+		return Words{T("The tokentray running is older than this command."), T("Quit tokentray from its menu and start it again."), ""}
 	}
-	return Words{"Something went wrong.", "The detail below says what; if it keeps happening, ask your IT team.", ""}
+	return Words{T("Something went wrong."), T("The detail below says what; if it keeps happening, ask your IT team."), ""}
 }
 
 // Printable is s with every control character a space: text that may
@@ -132,15 +133,15 @@ func HumanDuration(d time.Duration) string {
 		d = d.Round(time.Minute)
 		h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
 		if m == 0 {
-			return fmt.Sprintf("%d h", h)
+			return words.T("{h} h", "h", strconv.Itoa(h))
 		}
-		return fmt.Sprintf("%d h %d min", h, m)
+		return words.T("{h} h {m} min", "h", strconv.Itoa(h), "m", strconv.Itoa(m))
 	case d >= time.Minute:
-		return fmt.Sprintf("%d min", int(d.Round(time.Minute)/time.Minute))
+		return words.T("{m} min", "m", strconv.Itoa(int(d.Round(time.Minute)/time.Minute)))
 	case d > 0:
-		return fmt.Sprintf("%d s", int(d.Round(time.Second)/time.Second))
+		return words.T("{s} s", "s", strconv.Itoa(int(d.Round(time.Second)/time.Second)))
 	}
-	return "0 s"
+	return words.T("{s} s", "s", "0")
 }
 
 // countdownStep is how finely StatusLine shows the time left: to the
@@ -177,13 +178,13 @@ func ValidFor(until, now time.Time) string {
 	case left >= 10*time.Minute:
 		// In five-minute steps, rounded down: "more than", so that it
 		// never reads as less than is left (14 min 59 s is "more than 10").
-		return "valid more than " + HumanDuration(left.Truncate(countdownStep(left)))
+		return words.T("valid more than {duration}", "duration", HumanDuration(left.Truncate(countdownStep(left))))
 	case left >= time.Minute:
-		return "valid " + HumanDuration(left.Truncate(time.Minute))
+		return words.T("valid {duration}", "duration", HumanDuration(left.Truncate(time.Minute)))
 	case left > 0:
-		return "expires in less than a minute"
+		return words.T("expires in less than a minute")
 	}
-	return "expired"
+	return words.T("expired")
 }
 
 // StatusLine is the one line the tray menu and the windows show for a
@@ -191,7 +192,7 @@ func ValidFor(until, now time.Time) string {
 func StatusLine(p ProfileView, now time.Time) string {
 	who := p.Who
 	if who == "" {
-		who = "signed in"
+		who = words.T("signed in")
 	}
 	left := p.Expiry.Sub(now)
 	valid := ValidFor(p.Expiry, now)
@@ -200,28 +201,28 @@ func StatusLine(p ProfileView, now time.Time) string {
 		if p.Err != nil {
 			return Explain(p.Err).Headline
 		}
-		return "Checking…"
+		return words.T("Checking…")
 	case SigningIn:
-		return "Signing in…"
+		return words.T("Signing in…")
 	case NeedsSignIn:
-		return "Sign-in needed"
+		return words.T("Sign-in needed")
 	case SignedOut:
-		return "Signed out"
+		return words.T("Signed out")
 	case Refreshing:
-		return who + " · renewing…"
+		return who + " · " + words.T("renewing…")
 	case Retrying:
 		// As status says it (StateWords), with the time left.
 		if left > 0 {
-			return who + " · provider unreachable, " + valid
+			return who + " · " + words.T("provider unreachable, {valid}", "valid", valid)
 		}
-		return who + " · provider unreachable, token expired"
+		return who + " · " + words.T("provider unreachable, token expired")
 	}
 	line := who
 	if valid != "" {
 		line += " · " + valid
 	}
 	if end := p.RefreshExpiry; p.HasRefreshToken && end.After(now) && end.Sub(now) <= EndingSoon {
-		line += " · sign-in ends " + When(end, now)
+		line += " · " + words.T("sign-in ends {when}", "when", When(end, now))
 	}
 	return line
 }
@@ -237,13 +238,13 @@ func When(t, now time.Time) string {
 	day := func(x time.Time) time.Time { return time.Date(x.Year(), x.Month(), x.Day(), 0, 0, 0, 0, x.Location()) }
 	switch days := int(day(t).Sub(day(now)).Hours() / 24); {
 	case days <= 0:
-		return "today at " + t.Format("15:04")
+		return words.T("today at {time}", "time", t.Format("15:04"))
 	case days == 1:
-		return "tomorrow"
+		return words.T("tomorrow")
 	case days < 7:
-		return "on " + t.Weekday().String()
+		return onWeekday(t.Weekday())
 	}
-	return "on " + t.Format("2 January")
+	return words.T("on {day} {month}", "day", strconv.Itoa(t.Day()), "month", monthName(t.Month()))
 }
 
 // SignatureLine says in one line who vouches for a file to import: "Signed
@@ -256,11 +257,36 @@ func SignatureLine(p ImportPreview) string {
 	}
 	switch p.Signature {
 	case "signed":
-		return "Signed by " + p.Signer + org + " ✓"
+		return words.T("Signed by {signer}", "signer", p.Signer) + org + " ✓"
 	case "mismatch":
-		return "The signature does not match this file — it was changed after IT signed it."
+		return words.T("The signature does not match this file — it was changed after IT signed it.")
 	case "not-allowed":
-		return "Signed, but not by anyone your organisation allows (" + p.Why + ")."
+		return words.T("Signed, but not by anyone your organisation allows ({why}).", "why", p.Why)
 	}
-	return "Not signed."
+	return words.T("Not signed.")
+}
+
+// onWeekday and monthName are said whole, each a text of the catalogue:
+// languages differ in more than the name (a case, an article).
+func onWeekday(d time.Weekday) string {
+	switch d {
+	case time.Monday:
+		return words.T("on Monday")
+	case time.Tuesday:
+		return words.T("on Tuesday")
+	case time.Wednesday:
+		return words.T("on Wednesday")
+	case time.Thursday:
+		return words.T("on Thursday")
+	case time.Friday:
+		return words.T("on Friday")
+	case time.Saturday:
+		return words.T("on Saturday")
+	}
+	return words.T("on Sunday")
+}
+
+func monthName(m time.Month) string {
+	return [...]string{words.T("January"), words.T("February"), words.T("March"), words.T("April"), words.T("May"), words.T("June"),
+		words.T("July"), words.T("August"), words.T("September"), words.T("October"), words.T("November"), words.T("December")}[m-1]
 }
