@@ -25,6 +25,7 @@ import (
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/auth/keychain"
 	"github.com/tokentray/tokentray/auth/profile"
+	"github.com/tokentray/tokentray/auth/sealed"
 	"github.com/tokentray/tokentray/internal/testkit"
 )
 
@@ -183,6 +184,56 @@ func BenchmarkRefresh(b *testing.B) {
 	})
 }
 
+// sealedTokenEnv is a session with no D-Bus at all whose sealed files
+// (the data key in the kernel keyring) hold a sign-in of p, for `tokentray
+// token` to read.
+func sealedTokenEnv(tb testing.TB, p *profile.Profile) []string {
+	testkit.RequireKernelKeyring(tb)
+	home, run := tb.TempDir(), filepath.Join(tb.TempDir(), "run")
+	if err := os.Mkdir(run, 0o700); err != nil {
+		tb.Fatal(err)
+	}
+	dir := filepath.Join(home, ".local", "state", "tokentray", "sealed")
+	rec := &keychain.Record{AccessToken: "bench-token", TokenType: "Bearer", Expiry: time.Now().Add(24 * time.Hour), Bound: p.Binding()}
+	if err := keychain.SealedStore(dir).Save(p.Name, rec); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		if k, err := sealed.Open(dir); err == nil {
+			_ = k.Forget()
+		}
+	})
+	return []string{"HOME=" + home, "XDG_STATE_HOME=", "XDG_RUNTIME_DIR=" + run, "DBUS_SESSION_BUS_ADDRESS=", "DISPLAY="}
+}
+
+// BenchmarkTokenDirect runs `tokentray token` with no tray (a keychain
+// read per process): from the Secret Service, and from the sealed files
+// where no D-Bus is there at all.
+func BenchmarkTokenDirect(b *testing.B) {
+	testkit.RequireSecretService(b)
+	cfg := writeConfigTB(b, "[profile.bench]\nissuer = \"https://id.example.test\"\nclient_id = \"x\"\n")
+	c, err := profile.LoadConfig(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := c.Profiles["bench"]
+	store := keychain.NewStore()
+	if err := store.Save(p.Name, &keychain.Record{AccessToken: "bench-token", TokenType: "Bearer", Expiry: time.Now().Add(24 * time.Hour), Bound: p.Binding()}); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = store.Delete(p.Name) })
+	for _, env := range []struct {
+		name string
+		env  []string
+	}{{"secret-service", nil}, {"sealed-files", sealedTokenEnv(b, p)}} {
+		b.Run(env.name, func(b *testing.B) {
+			for b.Loop() {
+				timeRunIn(b, env.env, "", binary, "--config", cfg, "token", "bench")
+			}
+		})
+	}
+}
+
 // BenchmarkReport measures whole processes and writes the report.
 func BenchmarkReport(b *testing.B) {
 	if *perfOut == "" {
@@ -209,15 +260,20 @@ func BenchmarkReport(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer store.Delete("bench")
+	// The same sign-in where no desktop keychain answers: sealed files.
+	sealedEnv := sealedTokenEnv(b, bench)
 	const runs = 200
-	var tt, base []time.Duration
-	for range runs { // interleaved, so drift hits both alike
+	var tt, st, base []time.Duration
+	for range runs { // interleaved, so drift hits all alike
 		tt = append(tt, timeRun(b, binary, "--config", cfg, "token", "bench"))
+		st = append(st, timeRunIn(b, sealedEnv, "", binary, "--config", cfg, "token", "bench"))
 		base = append(base, timeRun(b, baseline))
 	}
-	mt, mb := median(tt), median(base)
+	mt, ms, mb := median(tt), median(st), median(base)
 	add(perfRow{"`tokentray token`, direct mode (keychain read), median of 200", fmtDur(mt),
 		"Go binary printing a constant: " + fmtDur(mb), ratio(mt, mb), "— (the goal is for the socket path, below)"})
+	add(perfRow{"`tokentray token`, direct mode, no D-Bus: sealed files, key in the kernel keyring, median of 200", fmtDur(ms),
+		"the same with the Secret Service: " + fmtDur(mt), ratio(ms, mt), "≤ 2×"})
 
 	// 3. Refresh cycle, and again on one P: the difference between the two
 	// is the scheduler waking a second thread for each keychain call.
@@ -429,6 +485,10 @@ const perfNotes = `
   binary that prints a constant (the floor for any Go CLI), wall time per
   process including start-up and one keychain read over D-Bus from
   gnome-keyring. No provider call: the stored token is reused.
+- **token, direct mode, no D-Bus**: the same runs, interleaved with the
+  two above, in a session without D-Bus: the sign-in is read from a sealed
+  file, its data key from the kernel keyring (keyctl), as on a server over
+  SSH. BenchmarkTokenDirect measures both for benchstat.
 - **Refresh**: against the real test provider (oidc-provider, rotating
   refresh tokens), 20 interleaved rounds of 30 refreshes each way, then the
   same on one P (GOMAXPROCS=1). auth.Session's refresh is a lock file, two

@@ -29,6 +29,9 @@ func viewOf(sessions *auth.Sessions) control.View {
 	for _, s := range sessions.List() {
 		pv := profileView(s.Profile(), s.Look())
 		pv.Organization = v.Organization
+		if pv.HasToken() || pv.State == control.NeedsSignIn {
+			pv.Store = sessions.Store().Name()
+		}
 		v.Profiles = append(v.Profiles, pv)
 	}
 	return v

@@ -65,6 +65,11 @@ func (s *Session) login(ctx context.Context, opts LoginOptions) (*keychain.Recor
 	if err := p.Ready(); err != nil {
 		return nil, err
 	}
+	// A sign-in that could not be kept is not started (sealed files whose
+	// passphrase was not typed since the last restart).
+	if err := s.store.Ready(); err != nil {
+		return nil, err
+	}
 	if p.Machine() {
 		return s.loginMachine(ctx)
 	}

@@ -425,7 +425,7 @@ func (s *Session) load() (*keychain.Record, error) {
 	case errors.Is(err, keychain.ErrNotFound):
 		s.mem = nil
 		s.publish(nil)
-		return nil, fmt.Errorf("%s: %w: no sign-in for it is kept in %s", s.profile.Name, ErrSignInNeeded, keychain.Name)
+		return nil, fmt.Errorf("%s: %w: no sign-in for it is kept in %s", s.profile.Name, ErrSignInNeeded, s.store.Name())
 	case errors.Is(err, errElsewhere):
 		s.mem = nil
 		s.publishFailure(NeedsSignIn, err)
@@ -580,6 +580,10 @@ func Fix(err error) string {
 	var f *fixError
 	if errors.As(err, &f) {
 		return f.fix
+	}
+	var ke *keychain.Error
+	if errors.As(err, &ke) {
+		return ke.Fix
 	}
 	return ""
 }

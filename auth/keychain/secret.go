@@ -44,11 +44,36 @@ func (s *Store) DeleteSecret(profile string) error {
 }
 
 // Probe tells whether the keychain answers: a read of an item no profile
-// can have is "not found" when it does.
+// can have is "not found" when it does. It settles where the store keeps
+// things (the system keychain, or the sealed files where none is there),
+// and for the sealed files also tells whether their data key can be had
+// (a passphrase not typed since the last restart: locked).
 func (s *Store) Probe() error {
 	_, err := s.get("reach the keychain", "/probe")
 	if errors.Is(err, ErrNotFound) {
-		return nil
+		err = nil
+	}
+	if r, ok := s.Keyring.(readier); ok && err == nil {
+		err = s.bounded("reach the keychain", r.ready)
 	}
 	return err
+}
+
+// Ready tells, before a sign-in, whether its tokens could be kept where
+// this store would keep them: an error for sealed files whose passphrase
+// was not typed since the last restart, or that can get no data key. It
+// asks the system keychain nothing beyond settling where things are kept;
+// its failures show where they always did.
+func (s *Store) Ready() error {
+	a, ok := s.Keyring.(*autoKeyring)
+	if !ok {
+		return nil
+	}
+	if f, _ := a.sealedFiles(); f == nil {
+		_, _ = s.get("reach the keychain", "/probe")
+		if f, _ = a.sealedFiles(); f == nil {
+			return nil
+		}
+	}
+	return s.bounded("keep a sign-in", a.ready)
 }

@@ -116,10 +116,17 @@ type Error struct {
 	Op   string
 	Hint string
 	Err  error
+	// Where is the keychain, in words ("": Name); Fix, when set, is the
+	// next step for a person, in one sentence.
+	Where, Fix string
 }
 
 func (e *Error) Error() string {
-	return fmt.Sprintf("%s: %s: %s (%v)", Name, e.Op, e.Hint, e.Err)
+	where := e.Where
+	if where == "" {
+		where = Name
+	}
+	return fmt.Sprintf("%s: %s: %s (%v)", where, e.Op, e.Hint, e.Err)
 }
 
 func (e *Error) Unwrap() error { return e.Err }
@@ -141,9 +148,20 @@ type Store struct {
 	ChunkSize int
 }
 
-// NewStore is the store on the OS keychain, service "tokentray".
+// NewStore is the store on the OS keychain, service "tokentray" — or,
+// where no keychain is there at all, on the sealed files (see sealed.go).
 func NewStore() *Store {
-	return &Store{Keyring: SystemKeyring{}, Service: "tokentray", Timeout: 3 * time.Second, ChunkSize: 2000}
+	return &Store{Keyring: &autoKeyring{system: SystemKeyring{}}, Service: "tokentray", Timeout: 3 * time.Second, ChunkSize: 2000}
+}
+
+// Name says where the store keeps sign-ins, for people: Name (the system
+// keychain), or "a sealed file (no desktop keychain; key in the kernel
+// keyring)" where it settled on the sealed files.
+func (s *Store) Name() string {
+	if n, ok := s.Keyring.(namer); ok {
+		return n.name()
+	}
+	return Name
 }
 
 // Items are named PROFILE (the record, or a header naming its chunks) and
@@ -241,12 +259,16 @@ func (s *Store) put(op, item, value string, stored storedAt) error {
 	default:
 		oldSlot = string(stored)
 	}
-	if len(value) > s.ChunkSize {
+	size := s.ChunkSize
+	if l, ok := s.Keyring.(itemLimiter); ok && l.itemLimit() > 0 {
+		size = l.itemLimit()
+	}
+	if len(value) > size {
 		slot := "a"
 		if oldSlot == "a" {
 			slot = "b"
 		}
-		parts := splitUTF8(value, s.ChunkSize)
+		parts := splitUTF8(value, size)
 		for i, part := range parts {
 			if err := s.set(op, chunkItem(item, slot, i), part); err != nil {
 				return err
@@ -353,12 +375,19 @@ func (s *Store) bounded(op string, call func() error) error {
 	select {
 	case err = <-done:
 	case <-t.C:
-		return &Error{Op: op, Err: errKeychainTimeout,
-			Hint: fmt.Sprintf("the keychain did not answer within %s; it may be locked and waiting for you to unlock it", timeout)}
+		err = errKeychainTimeout
+	}
+	if x, ok := s.Keyring.(explainer); ok && err != nil && !errors.Is(err, ErrNotFound) {
+		if where, hint, fix, ok := x.explain(err); ok {
+			return &Error{Op: op, Err: err, Hint: hint, Where: where, Fix: fix}
+		}
 	}
 	switch {
 	case err == nil:
 		return nil
+	case errors.Is(err, errKeychainTimeout):
+		return &Error{Op: op, Err: errKeychainTimeout,
+			Hint: fmt.Sprintf("the keychain did not answer within %s; it may be locked and waiting for you to unlock it", timeout)}
 	case errors.Is(err, keyring.ErrNotFound), errors.Is(err, ErrNotFound):
 		return fmt.Errorf("%s: %w", op, ErrNotFound)
 	case errors.Is(err, keyring.ErrSetDataTooBig):

@@ -102,7 +102,7 @@ secret, 3 sign-in needed, 4 provider unreachable and no valid access token.`,
 	})
 	root.AddCommand(e.loginCmd(), e.tokenCmd(), e.statusCmd(), e.logoutCmd(), e.profilesCmd(),
 		e.secretCmd(), e.execCmd(), e.gitCredentialCmd(), e.kubectlCredentialCmd(), e.inspectCmd(),
-		e.doctorCmd(), e.policyCmd(), e.versionCmd(version))
+		e.doctorCmd(), e.policyCmd(), e.unlockCmd(), e.versionCmd(version))
 	strictGroups(root)
 	return root
 }

@@ -105,10 +105,16 @@ func (e *env) diagnose(ctx context.Context) []finding {
 			fix: "import the file your IT team sent: tokentray profiles import FILE"})
 	}
 	store := keychain.NewStore()
-	if err := store.Probe(); err != nil {
-		out = append(out, finding{what: "keychain", seen: err.Error(), fix: control.Explain(&control.Error{Kind: control.KindKeychain}).Next})
-	} else {
-		out = append(out, finding{what: "keychain", seen: keychain.Name + " answers", ok: true})
+	switch err := store.Probe(); {
+	case err != nil:
+		out = append(out, finding{what: "keychain", seen: err.Error(), fix: control.Explain(&control.Error{Kind: control.KindKeychain, Fix: auth.Fix(err)}).Next})
+	case store.Insecure():
+		// Said for as long as it is so: the person chose it, and should
+		// not forget it.
+		out = append(out, finding{what: "keychain", seen: store.Describe(),
+			fix: "seal them again: tokentray unlock --kernel-only (or --new-passphrase, to keep sign-ins across restarts)"})
+	default:
+		out = append(out, finding{what: "keychain", seen: store.Describe(), ok: true})
 	}
 	out = append(out, desktopFindings()...)
 	if cfg != nil {
@@ -173,6 +179,9 @@ func profileFindings(ctx context.Context, p *profile.Profile, store *keychain.St
 		return []finding{{what: what, seen: seen, fix: "check the network, or the profile's addresses with your IT team"}}
 	}
 	f := finding{what: what, seen: p.Where() + " reachable", ok: true}
+	if _, err := store.Load(p.Name); err == nil {
+		f.seen += "; signed in, kept in " + store.Name()
+	}
 	if port := p.FixedCallbackPort(); port != "" {
 		l, err := net.Listen("tcp", "127.0.0.1:"+port)
 		if err != nil {

@@ -25,7 +25,9 @@ func (e *env) loginCmd() *cobra.Command {
 		Short: "Sign in, in your browser or with a code",
 		Long: `Sign in to a profile in your browser (authorization code with PKCE), with a
 code entered on another device (where no browser here can reach back), or
-with a machine's own credentials. The tokens go to the OS keychain.
+with a machine's own credentials. The tokens go to the OS keychain, or
+where there is none (a server over SSH), to sealed files: see
+` + "`tokentray unlock --help`" + `.
 
 Without a display, in an SSH session, or when the sign-in's local port is
 refused, tokentray signs in with a code if the provider offers one.

@@ -59,10 +59,11 @@ reads no key file after that.`,
 					return &control.Error{Kind: control.KindKey, Profile: p.Name, Msg: err.Error()}
 				}
 			}
-			if err := keychain.NewStore().SetSecret(p.Name, p.Binding(), secret); err != nil {
+			store := keychain.NewStore()
+			if err := store.SetSecret(p.Name, p.Binding(), secret); err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stderr, "Saved the client secret for %s in %s.\n", p.Name, keychain.Name)
+			fmt.Fprintf(e.stderr, "Saved the client secret for %s in %s.\n", p.Name, store.Name())
 			return nil
 		},
 	}
@@ -104,10 +105,11 @@ func (e *env) setKey(p *profile.Profile, file string) error {
 	if _, _, err := auth.ParseKey(p.JWTAlg, pem, file); err != nil {
 		return &control.Error{Kind: control.KindKey, Profile: p.Name, Msg: err.Error()}
 	}
-	if err := keychain.NewStore().SetSecret(p.Name, p.Binding(), string(pem)); err != nil {
+	store := keychain.NewStore()
+	if err := store.SetSecret(p.Name, p.Binding(), string(pem)); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "Saved the private key for %s in %s; tokentray does not read %s again.\n", p.Name, keychain.Name, file)
+	fmt.Fprintf(e.stderr, "Saved the private key for %s in %s; tokentray does not read %s again.\n", p.Name, store.Name(), file)
 	return nil
 }
 

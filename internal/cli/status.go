@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -86,6 +87,22 @@ func (e *env) statusTable(v control.View, now time.Time) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", name, state, control.Printable(who), exp, rt)
 	}
 	tw.Flush()
+	// Where each sign-in is kept, and why there: "Stored in a sealed file
+	// (no desktop keychain; key in the kernel keyring): work, home."
+	var stores []string
+	held := map[string][]string{}
+	for _, p := range v.Profiles {
+		if p.Store == "" {
+			continue
+		}
+		if held[p.Store] == nil {
+			stores = append(stores, p.Store)
+		}
+		held[p.Store] = append(held[p.Store], p.Name)
+	}
+	for _, st := range stores {
+		fmt.Fprintf(e.stdout, "Stored in %s: %s.\n", st, strings.Join(held[st], ", "))
+	}
 	if v.Organization != "" {
 		fmt.Fprintf(e.stdout, "Managed by %s.\n", control.Printable(v.Organization))
 	}

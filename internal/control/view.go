@@ -76,6 +76,10 @@ type ProfileView struct {
 	// profile's, where machine policy names one).
 	Managed      bool   `json:"managed,omitempty"`
 	Organization string `json:"organization,omitempty"`
+	// Store is where its sign-in is kept, in words ("the system keychain
+	// (Secret Service)", "a sealed file (no desktop keychain; key in the
+	// kernel keyring)"), for a profile that has one.
+	Store string `json:"store,omitempty"`
 }
 
 // SignInView is the latest browser sign-in a tray ran for a profile.

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/zalando/go-keyring"
+
+	"github.com/tokentray/tokentray/auth/sealed"
 )
 
 var probes atomic.Int64
@@ -30,5 +32,15 @@ func RequireSecretService(t testing.TB) {
 	}
 	if err := keyring.Delete(svc, user); err != nil {
 		t.Fatalf("the Secret Service does not work (%v)", err)
+	}
+}
+
+// RequireKernelKeyring fails the test unless the Linux kernel keyring can
+// be used (keyctl; a container's seccomp profile may forbid it): the
+// sealed files keep their data key there where no Secret Service answers.
+func RequireKernelKeyring(t testing.TB) {
+	t.Helper()
+	if err := sealed.CheckKernel(); err != nil {
+		t.Fatalf("the kernel keyring is needed for this test: %v", err)
 	}
 }
