@@ -16,6 +16,7 @@ import (
 	"github.com/tokentray/tokentray/auth/keychain"
 	"github.com/tokentray/tokentray/auth/plain"
 	"github.com/tokentray/tokentray/auth/profile"
+	"github.com/tokentray/tokentray/internal/control"
 	"golang.org/x/oauth2"
 )
 
@@ -153,7 +154,7 @@ func (s *Session) login(ctx context.Context, opts LoginOptions) (*keychain.Recor
 	case res = <-cs.results:
 	case <-ctx.Done():
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return nil, fmt.Errorf("sign in to %s: no answer from the browser within %s: %w", p.Name, timeout, context.DeadlineExceeded)
+			return nil, fmt.Errorf("sign in to %s: no answer from the browser within %s: %w", p.Name, control.HumanDuration(timeout), context.DeadlineExceeded)
 		}
 		return nil, fmt.Errorf("sign in to %s: %w", p.Name, ctx.Err())
 	}

@@ -64,6 +64,10 @@ func TestDiscoveredEndpoints(t *testing.T) {
 		{"a genuine token endpoint, the document's device endpoint, a code only", "", map[string]any{"authorization_endpoint": "ISSUER/auth",
 			"token_endpoint": "https://genuine.example/token", "device_authorization_endpoint": "ISSUER/device"},
 			func(p *profile.Profile) { p.Grant = "device_code" }, 0, "a code is only good where the tokens come from"},
+		{"a sign-in page on another site", "", map[string]any{"authorization_endpoint": "https://elsewhere.example/auth", "token_endpoint": "ISSUER/token"},
+			nil, 0, "sends sign-ins to https://elsewhere.example, another site"},
+		{"another issuer", "", map[string]any{"issuer": "https://other.example", "authorization_endpoint": "ISSUER/auth", "token_endpoint": "ISSUER/token"},
+			nil, 0, `the provider there says its issuer is "https://other.example"`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -87,6 +91,11 @@ func TestDiscoveredEndpoints(t *testing.T) {
 				t.Errorf("refused: %v", err)
 			case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
 				t.Errorf("got %v, want an error saying %q", err, c.want)
+			}
+			// Staff read these (issue 29): what the provider says, not
+			// the protocol's name for where it says it.
+			if err != nil && strings.Contains(strings.ToLower(err.Error()), "discovery") {
+				t.Errorf("the error says \"discovery\": %v", err)
 			}
 		})
 	}

@@ -74,7 +74,7 @@ func (s *Session) discover(ctx context.Context) (endpoints, error) {
 			prov, err = oidc.NewProvider(oidc.InsecureIssuerURLContext(ctx, mismatch.Discovered), p.Issuer)
 		}
 		if err != nil {
-			return ep, fmt.Errorf("%w: OpenID discovery at %s: %w", ErrProviderUnreachable, p.Issuer, err)
+			return ep, fmt.Errorf("%w: reading the provider's settings at %s: %w", ErrProviderUnreachable, p.Issuer, err)
 		}
 		var extra struct {
 			Revocation  string   `json:"revocation_endpoint"`
@@ -83,7 +83,7 @@ func (s *Session) discover(ctx context.Context) (endpoints, error) {
 			AuthMethods []string `json:"token_endpoint_auth_methods_supported"`
 		}
 		if err := prov.Claims(&extra); err != nil {
-			return ep, fmt.Errorf("%w: OpenID discovery at %s: %w", ErrProviderUnreachable, p.Issuer, err)
+			return ep, fmt.Errorf("%w: reading the provider's settings at %s: %w", ErrProviderUnreachable, p.Issuer, err)
 		}
 		e := prov.Endpoint()
 		ep.Auth, ep.Token = e.AuthURL, e.TokenURL
@@ -150,7 +150,7 @@ type MisconfiguredError struct {
 }
 
 func (e *MisconfiguredError) Error() string {
-	return fmt.Sprintf("profile %s: issuer is %q, but the provider's discovery document says its issuer is %q", e.Profile, e.Issuer, plain.Line(e.Discovered, 200))
+	return fmt.Sprintf("profile %s: issuer is %q, but the provider there says its issuer is %q", e.Profile, e.Issuer, plain.Line(e.Discovered, 200))
 }
 
 // clientSecret is the keychain's secret if there is one, else the file's.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tokentray/tokentray/auth/keychain"
+	"github.com/tokentray/tokentray/internal/control"
 	"github.com/tokentray/tokentray/internal/testkit"
 )
 
@@ -58,6 +59,10 @@ func TestRetryAfterHeader(t *testing.T) {
 		}
 		if got != c.want {
 			t.Errorf("%s: wait %s, want %s", c.name, got, c.want)
+		}
+		// Said as people say it, not Go's 2m0s (issue 29).
+		if want := "asks to be left alone for " + control.HumanDuration(c.want); c.want > 0 && !strings.HasSuffix(err.Error(), want) {
+			t.Errorf("%s: %q, want it to end %q", c.name, err, want)
 		}
 	}
 }

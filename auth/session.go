@@ -255,7 +255,7 @@ func (s *Session) getLocked(ctx context.Context, minValid time.Duration) (TokenR
 		unlock()
 		s.publish(rec)
 		if stillValid(rec, now) {
-			return TokenResult{Token: tokenOf(rec), Warning: fmt.Errorf("%s: the token expires in %s and cannot be renewed; sign in again before then", name, remaining(rec, now).Round(time.Second))}, nil, nil
+			return TokenResult{Token: tokenOf(rec), Warning: fmt.Errorf("%s: the token expires in %s and cannot be renewed; sign in again before then", name, control.HumanDuration(remaining(rec, now)))}, nil, nil
 		}
 		why := errExpiredNoRefresh
 		if !rec.Rejected.IsZero() {

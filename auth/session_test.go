@@ -303,6 +303,9 @@ func TestNoRefreshToken(t *testing.T) {
 	r, err := s.Get(context.Background(), 5*time.Minute)
 	if err != nil || r.Warning == nil {
 		t.Errorf("2 minutes left, no refresh token: %+v %v", r, err)
+	} else if !strings.Contains(r.Warning.Error(), "the token expires in 2 min and") {
+		// Said as people say it, not Go's 2m0s (issue 29).
+		t.Errorf("warning %q, want it to say 2 min", r.Warning)
 	}
 	clock.Add(5 * time.Minute)
 	if _, err := s.Get(context.Background(), time.Minute); !errors.Is(err, ErrSignInNeeded) {

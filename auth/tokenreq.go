@@ -16,6 +16,7 @@ import (
 
 	"github.com/tokentray/tokentray/auth/plain"
 	"github.com/tokentray/tokentray/auth/profile"
+	"github.com/tokentray/tokentray/internal/control"
 	"golang.org/x/oauth2"
 )
 
@@ -294,7 +295,7 @@ type busyError struct {
 }
 
 func (e *busyError) Error() string {
-	return fmt.Sprintf("%v; it asks to be left alone for %s", e.err, e.wait.Round(time.Second))
+	return fmt.Sprintf("%v; it asks to be left alone for %s", e.err, control.HumanDuration(e.wait))
 }
 
 func (e *busyError) Unwrap() error { return e.err }

@@ -113,13 +113,13 @@ func (p *Profile) CheckEndpoints(ep *Endpoints) error {
 		}
 		found := p.explicit(e.key) == ""
 		if msg := CheckURL(e.val); msg != "" && found {
-			return p.KeyError("issuer", fmt.Sprintf("discovery names %s as %s: %s", e.val, e.key, msg))
+			return p.KeyError("issuer", fmt.Sprintf("the provider at %s names %s as its %s: %s", Origin(p.Issuer), e.val, e.key, msg))
 		}
 		if e.key == "auth_url" {
 			// A discovered sign-in page is the issuer's own, or the document
 			// could pair someone else's genuine page with its own endpoints.
 			if found && Origin(e.val) != Origin(p.Issuer) && !p.trusts(e.val) {
-				return p.KeyError("issuer", fmt.Sprintf("the discovery document of %s sends sign-ins to %s, another site; "+
+				return p.KeyError("issuer", fmt.Sprintf("the provider at %s sends sign-ins to %s, another site; "+
 					"if that is really your provider's sign-in page, add send_tokens_to_other_origins = [%q] (only if your IT team says so)",
 					Origin(p.Issuer), Origin(e.val), Origin(e.val)))
 			}
@@ -167,7 +167,7 @@ func (p *Profile) checkTokensGoHome(ep *Endpoints) error {
 			continue
 		}
 		if e.key == "device_authorization_url" && p.DeviceOnly() {
-			return p.KeyError("issuer", fmt.Sprintf("the discovery document of %s names a sign-in with a code at %s, but its tokens come from %s; "+
+			return p.KeyError("issuer", fmt.Sprintf("the provider at %s offers a sign-in with a code at %s, but its tokens come from %s; "+
 				"a code is only good where the tokens come from", Origin(p.Issuer), Origin(*e.val), home))
 		}
 		*e.val = ""
