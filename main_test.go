@@ -1025,7 +1025,12 @@ func TestCommandLine(t *testing.T) {
 		{"an example value", []string{"token", "example"}, 2, nil, []string{"The profile example still holds an example value.", `client_id is still the example value "YOUR-CLIENT-ID"`}},
 		{"an example value, for kubectl", []string{"kubectl-credential", "example"}, 2, nil, []string{"still holds an example value"}},
 		{"completion", []string{"completion", "bash"}, 0, []string{"bash completion", "__start_tokentray"}, nil},
-		{"a shell it does not complete", []string{"completion", "tcsh"}, 2, nil, []string{`"tcsh" is not a command`, "tokentray completion --help"}},
+		{"a shell it does not complete", []string{"completion", "tcsh"}, 2, nil, []string{`"tcsh" is not a shell tokentray completes; it completes bash, fish, powershell and zsh.`, "tokentray completion --help"}},
+		// Through the small front too, which leaves these to the full
+		// program (issue 29).
+		{"a negative duration", []string{"token", "work", "--min-valid", "-5m"}, 2, nil, []string{"--min-valid -5m is negative"}},
+		{"a default as typed", []string{"token", "--help"}, 0, []string{"(default 1m)"}, nil},
+		{"a program that is not there", []string{"exec", "work", "--", "nonexistentprog"}, 127, nil, []string{"tokentray: nonexistentprog was not found. Check its name, or give its full path."}},
 		{"an unknown help topic", []string{"help", "nosuch"}, 2, nil, []string{`"nosuch" is not a command`}},
 		{"profile names complete", []string{"__complete", "token", ""}, 0, []string{"work"}, nil},
 	}

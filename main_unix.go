@@ -74,7 +74,7 @@ func answer(c quick.Command) (done, silent bool, stdin []byte) {
 	}
 	switch c.Name {
 	case "token":
-		err = quick.PrintToken(os.Stdout, os.Stderr, *tok, c.Header, c.JSON)
+		err = quick.PrintToken(os.Stdout, os.Stderr, *tok, c.MinValid, c.Header, c.JSON)
 	case "git-credential":
 		err = quick.PrintGit(os.Stdout, os.Stderr, *tok)
 	case "kubectl-credential":

@@ -123,6 +123,13 @@ func TestExec(t *testing.T) {
 		if r.code != 0 || !strings.Contains(r.stderr, "the token expires in 10 min") {
 			t.Errorf("exit %d: %s", r.code, r.stderr)
 		}
+		// Asked for longer than such tokens last: renewed for nothing, and
+		// a longer --min-valid is no advice then (issue 29).
+		r = tokentray(t, short, nil, "exec", "--min-valid", "30m", "--", "true")
+		if r.code != 0 || !strings.Contains(r.stderr, "this provider's tokens last only 10 min, and --min-valid asks for 30 min. Ask for less, such as --min-valid 5m.") ||
+			strings.Contains(r.stderr, "a longer run needs a new one") {
+			t.Errorf("--min-valid 30m on 10-minute tokens: exit %d: %s", r.code, r.stderr)
+		}
 	})
 	t.Run("no command", func(t *testing.T) {
 		if r := tokentray(t, cfg, nil, "exec", "api"); r.code != 2 || !strings.Contains(r.stderr, "give the command after --") {
@@ -406,6 +413,15 @@ func TestToolsThroughTheTray(t *testing.T) {
 					got.code, testkit.Redact(got.stdout), got.stderr, want.code, testkit.Redact(want.stdout), want.stderr)
 			}
 		})
+	}
+	// A 1-hour token asked to last 2 hours is renewed at every call (a new
+	// token each time): said once, on stderr, with a --min-valid that
+	// works — by both programs alike (issue 29).
+	for _, bin := range []string{alone, agent} {
+		r := run(bin, "", nil, "token", "tools", "--min-valid", "2h")
+		if want := "tokentray: warning: Every call renews the token: this provider's tokens last only 1 h, and --min-valid asks for 2 h. Ask for less, such as --min-valid 30m.\n"; r.code != 0 || r.stderr != want || r.stdout == "" {
+			t.Errorf("%s: --min-valid 2h on 1-hour tokens: exit %d, stderr %q, want %q", filepath.Base(bin), r.code, r.stderr, want)
+		}
 	}
 	// Exact bytes: the comparison above holds for a fault both programs
 	// share (the printers are one code).

@@ -98,6 +98,10 @@ secret, 3 sign-in needed, 4 provider unreachable and no valid access token.`,
 	flags.StringVar(&e.config, "config", "", "the profile file (default $TOKENTRAY_CONFIG, else "+defPath+")")
 	flags.BoolVar(&e.verbose, "verbose", os.Getenv("TOKENTRAY_DEBUG") != "", "log what tokentray does to standard error, never a token (or TOKENTRAY_DEBUG=1)")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		var words flagWords
+		if errors.As(err, &words) {
+			err = words.error
+		}
 		return &usageError{cmd: cmd, err: err}
 	})
 	root.AddCommand(e.loginCmd(), e.tokenCmd(), e.statusCmd(), e.logoutCmd(), e.profilesCmd(),
@@ -196,10 +200,21 @@ func unknownCommand(cmd *cobra.Command, args []string) error {
 	if len(args) == 0 {
 		return nil
 	}
+	if cmd.Name() == "completion" && cmd.HasParent() && !cmd.Parent().HasParent() {
+		// Every shell there is, not the ones that look alike: "tcsh"
+		// resembles bash, fish and zsh, but not powershell.
+		var shells []string
+		for _, c := range cmd.Commands() {
+			if c.IsAvailableCommand() {
+				shells = append(shells, c.Name())
+			}
+		}
+		return &usageError{cmd: cmd, err: fmt.Errorf("%q is not a shell tokentray completes; it completes %s", args[0], wordList(shells, "and"))}
+	}
 	err := fmt.Errorf("%q is not a command", args[0])
 	cmd.SuggestionsMinimumDistance = 2
 	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
-		err = fmt.Errorf("%q is not a command; did you mean %s", args[0], strings.Join(s, " or "))
+		err = fmt.Errorf("%q is not a command; did you mean %s", args[0], wordList(s, "or"))
 	}
 	return &usageError{cmd: cmd, err: err}
 }
@@ -213,6 +228,14 @@ func (e *env) useLanguage() {
 		}
 	}
 	words.Use(words.Pick(policy.Current().Language, setting))
+}
+
+// wordList joins words as a sentence does: "a", "a or b", "a, b or c".
+func wordList(list []string, and string) string {
+	if len(list) < 2 {
+		return strings.Join(list, "")
+	}
+	return strings.Join(list[:len(list)-1], ", ") + " " + and + " " + list[len(list)-1]
 }
 
 func (e *env) configPath() (string, error) {

@@ -61,7 +61,7 @@ and how to fix a ✗. Exits 1 when something needs fixing.`,
 			}
 			tw.Flush()
 			if bad > 0 {
-				fmt.Fprintf(e.stdout, "%d of %d checks need fixing (above).\n", bad, len(found))
+				fmt.Fprintf(e.stdout, "%d of %s %s fixing (above).\n", bad, count(len(found), "check", "checks"), plural(bad, "needs", "need"))
 				return exitQuietly(control.ExitError)
 			}
 			fmt.Fprintln(e.stdout, "Everything tokentray needs is in place.")
@@ -101,7 +101,7 @@ func (e *env) diagnose(ctx context.Context) []finding {
 	case err != nil:
 		out = append(out, finding{what: "profile file", seen: err.Error(), fix: "fix the line named, or ask your IT team for a corrected file"})
 	default:
-		out = append(out, finding{what: "profile file", seen: fmt.Sprintf("%s (%d profiles)", path, len(cfg.Names)), ok: len(cfg.Names) > 0,
+		out = append(out, finding{what: "profile file", seen: fmt.Sprintf("%s (%s)", path, count(len(cfg.Names), "profile", "profiles")), ok: len(cfg.Names) > 0,
 			fix: "import the file your IT team sent: tokentray profiles import FILE"})
 	}
 	store := keychain.NewStore()
@@ -174,7 +174,7 @@ func profileFindings(ctx context.Context, p *profile.Profile, store *keychain.St
 	if err := auth.NewSession(p, auth.Options{Store: store}).Check(ctx); err != nil {
 		seen := err.Error()
 		if errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil {
-			seen = fmt.Sprintf("no answer from %s within %s", p.Where(), providerCheckTimeout)
+			seen = fmt.Sprintf("no answer from %s within %s", p.Where(), control.HumanDuration(providerCheckTimeout))
 		}
 		return []finding{{what: what, seen: seen, fix: "check the network, or the profile's addresses with your IT team"}}
 	}

@@ -3,9 +3,13 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -29,11 +33,13 @@ func (e *env) execCmd() *cobra.Command {
 (TOKENTRAY_ACCESS_TOKEN, or --env, or the profile's env key) — never on its
 command line, where other users could read it. Standard input, output and
 error pass through, Ctrl-C and SIGTERM go to COMMAND, and tokentray exits
-with its exit code. A token that expires within 15 minutes is said so
+with its exit code — 127 when there is no such program, 126 when it cannot
+be run, as shells do. A token that expires within 15 minutes is said so
 first.`,
 		Example: `  tokentray exec work -- sh -c 'curl -H "Authorization: Bearer $TOKENTRAY_ACCESS_TOKEN" https://api.example.com/'
   tokentray exec work --header-env AUTH -- sh -c 'curl -H "$AUTH" https://api.example.com/'
-  tokentray exec work --env API_TOKEN -- python3 report.py`,
+  tokentray exec work --env API_TOKEN -- python3 report.py
+  tokentray exec work --min-valid 30m -- ./nightly-export.sh`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			dash := cmd.ArgsLenAtDash()
 			if dash < 0 || dash == len(args) {
@@ -65,11 +71,16 @@ first.`,
 					return &usageError{cmd: cmd, err: errors.New(msg)}
 				}
 			}
+			// A program that is not there, or cannot run, is said before
+			// any sign-in or renewal, as a shell says it.
+			if err := e.findProgram(args[dash]); err != nil {
+				return err
+			}
 			tok, err := b.Token(e.ctx, p.Name, minValid)
 			if err != nil {
 				return err
 			}
-			e.sayLifetime(tok)
+			e.sayLifetime(tok, minValid)
 			env := append(os.Environ(), name+"="+tok.AccessToken)
 			if headerEnv != "" {
 				env = append(env, headerEnv+"=Authorization: "+tok.TokenType+" "+tok.AccessToken)
@@ -79,14 +90,19 @@ first.`,
 	}
 	cmd.Flags().StringVar(&envName, "env", "", "the variable to put the token in (default: the profile's env, else "+defaultEnv+")")
 	cmd.Flags().StringVar(&headerEnv, "header-env", "", `also put "Authorization: Bearer …" in this variable`)
-	cmd.Flags().DurationVar(&minValid, "min-valid", auth.DefaultMinValid, "renew first unless the token is valid at least this long, e.g. 30m for a long run")
+	durationVar(cmd, &minValid, "min-valid", auth.DefaultMinValid, "renew first unless the token is valid at least this long, e.g. 30m for a long run")
 	return cmd
 }
 
 // sayLifetime warns, before a command starts, that its token will not last
-// long: a run longer than that will meet a 401.
-func (e *env) sayLifetime(tok control.Token) {
+// long: a run longer than that will meet a 401. When the provider's tokens
+// last less than --min-valid asks for, that is what it says: a longer
+// --min-valid cannot help then.
+func (e *env) sayLifetime(tok control.Token, minValid time.Duration) {
 	quick.Warn(e.stderr, tok)
+	if quick.WarnShortLived(e.stderr, tok, minValid) {
+		return
+	}
 	if left := time.Until(tok.Expiry); !tok.Expiry.IsZero() && left < 15*time.Minute {
 		fmt.Fprintf(e.stderr, "tokentray: the token expires in %s; a longer run needs a new one (--min-valid 30m asks for at least that).\n", control.HumanDuration(left))
 	}
@@ -98,7 +114,7 @@ func (e *env) run(argv []string, env []string) error {
 	c.Env = env
 	c.Stdin, c.Stdout, c.Stderr = e.stdin, e.stdout, e.stderr
 	if err := c.Start(); err != nil {
-		return &control.Error{Kind: control.KindUsage, Msg: fmt.Sprintf("cannot run %s: %v", argv[0], err)}
+		return e.cannotRun(argv[0], err)
 	}
 	// Ctrl-C and SIGTERM are the command's to handle; tokentray waits for
 	// it and exits as it does.
@@ -119,4 +135,40 @@ func (e *env) run(argv []string, env []string) error {
 			return err
 		}
 	}
+}
+
+// Exit codes of a program exec could not run, as shells report them.
+const (
+	exitCannotRun = 126 // found, but not a program this user may run
+	exitNotFound  = 127 // no such program
+)
+
+// findProgram finds the program exec is to run as exec.Command will, and
+// says it as a shell would when there is none, or it cannot run.
+func (e *env) findProgram(name string) error {
+	if _, err := exec.LookPath(name); err != nil {
+		return e.cannotRun(name, err)
+	}
+	return nil
+}
+
+// cannotRun says why name could not be started — one headline with the
+// next step, then the detail — and ends with a shell's exit code: 127
+// when there is no such program, 126 when it cannot be run.
+func (e *env) cannotRun(name string, err error) error {
+	shown := control.Printable(name)
+	if errors.Is(err, exec.ErrNotFound) || errors.Is(err, fs.ErrNotExist) {
+		where := "no program of that name is in any directory of PATH"
+		if strings.ContainsRune(name, filepath.Separator) || strings.ContainsRune(name, '/') {
+			where = "there is no file " + shown
+		}
+		fmt.Fprintf(e.stderr, "tokentray: %s was not found. Check its name, or give its full path.\n  %s\n", shown, where)
+		return exitQuietly(exitNotFound)
+	}
+	next := "Check that it is a program and that you may run it"
+	if runtime.GOOS != "windows" {
+		next += " (chmod +x)"
+	}
+	fmt.Fprintf(e.stderr, "tokentray: %s was found but cannot be run. %s.\n  %s\n", shown, next, control.Printable(err.Error()))
+	return exitQuietly(exitCannotRun)
 }

@@ -92,7 +92,7 @@ PROFILE may be left out when the file has one profile or a default.`,
 	cmd.Flags().BoolVar(&device, "device", false, "sign in with a code entered on another device")
 	cmd.Flags().BoolVar(&noDevice, "no-device", false, "never sign in with a code, only in a browser")
 	cmd.Flags().StringVar(&browserCommand, "browser-command", "", "open the sign-in page with this command; {url} is the address")
-	cmd.Flags().DurationVar(&timeout, "timeout", 0, "how long to wait, e.g. 2m (default 5m in the browser, the code's lifetime with a code)")
+	durationVar(cmd, &timeout, "timeout", 0, "how long to wait, e.g. 2m (default 5m in the browser, the code's lifetime with a code)")
 	return cmd
 }
 

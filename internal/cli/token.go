@@ -37,10 +37,10 @@ still valid, it is printed with a warning on standard error.`,
 			if err != nil {
 				return err
 			}
-			return quick.PrintToken(e.stdout, e.stderr, tok, header, asJSON)
+			return quick.PrintToken(e.stdout, e.stderr, tok, minValid, header, asJSON)
 		},
 	}
-	cmd.Flags().DurationVar(&minValid, "min-valid", auth.DefaultMinValid, "renew first unless the token is valid at least this long, e.g. 90s or 10m")
+	durationVar(cmd, &minValid, "min-valid", auth.DefaultMinValid, "renew first unless the token is valid at least this long, e.g. 90s or 10m")
 	cmd.Flags().BoolVar(&header, "header", false, `print "Authorization: Bearer …"`)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print access_token, token_type and expiry as JSON")
 	return cmd

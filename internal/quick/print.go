@@ -11,9 +11,11 @@ import (
 )
 
 // PrintToken prints token's answer: the access token and a newline, or
-// the Authorization header, or JSON; a warning goes to stderr.
-func PrintToken(stdout, stderr io.Writer, tok control.Token, header, asJSON bool) error {
+// the Authorization header, or JSON; a warning goes to stderr, as does a
+// --min-valid (minValid) longer than the provider's tokens last.
+func PrintToken(stdout, stderr io.Writer, tok control.Token, minValid time.Duration, header, asJSON bool) error {
 	Warn(stderr, tok)
+	WarnShortLived(stderr, tok, minValid)
 	switch {
 	case header:
 		_, err := fmt.Fprintf(stdout, "Authorization: %s %s\n", tok.TokenType, tok.AccessToken)
@@ -85,4 +87,28 @@ func Warn(stderr io.Writer, tok control.Token) {
 		head += " for " + strings.TrimPrefix(v, "valid ")
 	}
 	_, _ = io.WriteString(stderr, "tokentray: warning: "+head+".\n  "+control.Printable(tok.Warning)+"\n")
+}
+
+// WarnShortLived says on stderr, in one line, that the provider's tokens
+// last less than minValid (--min-valid) asks for, and returns whether it
+// did. Such a token was renewed for this call — a token is handed out
+// unrenewed only with more than minValid left — and every call will renew
+// it again: a round trip to the provider each time, unsaid until now.
+// Not for a token that could not be renewed (Warn says that).
+func WarnShortLived(stderr io.Writer, tok control.Token, minValid time.Duration) bool {
+	left := time.Until(tok.Expiry)
+	if tok.Warning != "" || tok.Expiry.IsZero() || left <= 0 || left > minValid {
+		return false
+	}
+	// Read just after the renewal: the lifetime to the second.
+	life := left.Round(time.Second)
+	less := life / 2
+	if less >= 2*time.Minute {
+		less = less.Truncate(time.Minute)
+	} else {
+		less = max(less.Truncate(time.Second), time.Second)
+	}
+	_, _ = fmt.Fprintf(stderr, "tokentray: warning: Every call renews the token: this provider's tokens last only %s, and --min-valid asks for %s. Ask for less, such as --min-valid %s.\n",
+		control.HumanDuration(life), control.HumanDuration(minValid), FlagDuration(less))
+	return true
 }

@@ -2,6 +2,7 @@ package quick
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 	"time"
 
@@ -22,13 +23,13 @@ func TestPrinters(t *testing.T) {
 		print func(stdout, stderr *bytes.Buffer) error
 		want  string
 	}{
-		{"token", func(o, e *bytes.Buffer) error { return PrintToken(o, e, tok, false, false) },
+		{"token", func(o, e *bytes.Buffer) error { return PrintToken(o, e, tok, 0, false, false) },
 			"AT.fixed.0001\n"},
-		{"token --header", func(o, e *bytes.Buffer) error { return PrintToken(o, e, tok, true, false) },
+		{"token --header", func(o, e *bytes.Buffer) error { return PrintToken(o, e, tok, 0, true, false) },
 			"Authorization: Bearer AT.fixed.0001\n"},
-		{"token --json", func(o, e *bytes.Buffer) error { return PrintToken(o, e, tok, false, true) },
+		{"token --json", func(o, e *bytes.Buffer) error { return PrintToken(o, e, tok, 0, false, true) },
 			`{"access_token":"AT.fixed.0001","token_type":"Bearer","expiry":"2026-12-06T17:00:00+01:00"}` + "\n"},
-		{"token --json without expiry", func(o, e *bytes.Buffer) error { return PrintToken(o, e, noExpiry, false, true) },
+		{"token --json without expiry", func(o, e *bytes.Buffer) error { return PrintToken(o, e, noExpiry, 0, false, true) },
 			`{"access_token":"AT.fixed.0001","token_type":"Bearer"}` + "\n"},
 		{"git-credential get", func(o, e *bytes.Buffer) error { return PrintGit(o, e, tok) },
 			"username=oauth2\npassword=AT.fixed.0001\npassword_expiry_utc=1796572800\n"},
@@ -64,7 +65,7 @@ func TestPrintWarning(t *testing.T) {
 	tok := control.Token{AccessToken: "AT.fixed.0002", TokenType: "Bearer",
 		Expiry: time.Now().Add(42 * time.Minute), Warning: "dial tcp: no route\x1b[31m"}
 	var stdout, stderr bytes.Buffer
-	if err := PrintToken(&stdout, &stderr, tok, false, false); err != nil {
+	if err := PrintToken(&stdout, &stderr, tok, control.DefaultMinValid, false, false); err != nil {
 		t.Fatal(err)
 	}
 	if got := stdout.String(); got != "AT.fixed.0002\n" {
@@ -73,5 +74,54 @@ func TestPrintWarning(t *testing.T) {
 	want := "tokentray: warning: The access token could not be renewed; this one is still good for more than 40 min.\n  dial tcp: no route [31m\n"
 	if got := stderr.String(); got != want {
 		t.Errorf("stderr:\n%q\nwant\n%q", got, want)
+	}
+}
+
+// A --min-valid longer than the provider's tokens last renews the token at
+// every call: said once, on stderr, with a --min-valid that works; stdout
+// stays the token alone. A token that lasts, one that could not be renewed
+// (Warn says that) and one without an expiry say nothing more.
+func TestPrintShortLived(t *testing.T) {
+	hour := control.Token{AccessToken: "AT.fixed.0003", TokenType: "Bearer", Expiry: time.Now().Add(time.Hour)}
+	five := hour
+	five.Expiry = time.Now().Add(5 * time.Minute)
+	stale := hour
+	stale.Warning = "dial tcp: no route"
+	noExpiry := hour
+	noExpiry.Expiry = time.Time{}
+	for _, c := range []struct {
+		name     string
+		tok      control.Token
+		minValid time.Duration
+		want     string
+	}{
+		{"a 1-hour token, --min-valid 2h", hour, 2 * time.Hour,
+			"tokentray: warning: Every call renews the token: this provider's tokens last only 1 h, and --min-valid asks for 2 h. Ask for less, such as --min-valid 30m.\n"},
+		{"a 5-minute token, --min-valid 10m", five, 10 * time.Minute,
+			"tokentray: warning: Every call renews the token: this provider's tokens last only 5 min, and --min-valid asks for 10 min. Ask for less, such as --min-valid 2m.\n"},
+		{"a 1-hour token, --min-valid 10m", hour, 10 * time.Minute, ""},
+		{"a 1-hour token, the default", hour, control.DefaultMinValid, ""},
+		{"a token that could not be renewed", stale, 2 * time.Hour, "tokentray: warning: The access token could not be renewed"},
+		{"no expiry", noExpiry, 2 * time.Hour, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			if err := PrintToken(&stdout, &stderr, c.tok, c.minValid, false, false); err != nil {
+				t.Fatal(err)
+			}
+			if got := stdout.String(); got != c.tok.AccessToken+"\n" {
+				t.Errorf("stdout %q", got)
+			}
+			got := stderr.String()
+			if c.tok.Warning != "" {
+				if !strings.HasPrefix(got, c.want) || strings.Contains(got, "Every call") {
+					t.Errorf("stderr:\n%q\nwant only the renewal's warning", got)
+				}
+				return
+			}
+			if got != c.want {
+				t.Errorf("stderr:\n%q\nwant\n%q", got, c.want)
+			}
+		})
 	}
 }

@@ -68,7 +68,9 @@ func Parse(args []string, debug bool) (c Command, ok bool) {
 				c.Config = value
 				continue
 			}
-			d, err := time.ParseDuration(value)
+			// A value the full program refuses (no unit, negative) is
+			// its to say.
+			d, err := Duration("min-valid", value)
 			if err != nil || len(pos) == 0 || pos[0] != "token" {
 				return c, false // token's own flags come after it
 			}

@@ -33,7 +33,12 @@ func TestParse(t *testing.T) {
 		{[]string{"--json", "token"}, nil},             // cobra refuses a command's flag before it
 		{[]string{"token", "--header", "--json"}, nil}, // exclude each other: the full program says so
 		{[]string{"token", "--header=true"}, nil},
+		{[]string{"token", "--min-valid", "0"}, &Command{Name: "token"}},
 		{[]string{"token", "--min-valid", "soon"}, nil},
+		// What the full program refuses, in words of its own (issue 29).
+		{[]string{"token", "--min-valid", "5"}, nil},
+		{[]string{"token", "--min-valid", "-5m"}, nil},
+		{[]string{"token", "--min-valid=-1s"}, nil},
 		{[]string{"token", "--min-valid"}, nil},
 		{[]string{"token", "--config"}, nil},
 		{[]string{"token", "--config="}, nil},

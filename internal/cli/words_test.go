@@ -1,0 +1,204 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tokentray/tokentray/internal/control"
+	"github.com/tokentray/tokentray/internal/quick"
+)
+
+// run runs tokentray's command line in this process with the profile file
+// config, as the program does, and returns its exit code and output.
+func run(t *testing.T, config string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = Run(context.Background(), "dev", append([]string{"--config", config}, args...), strings.NewReader(""), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// alone keeps a test away from this machine's tray, keychain and desktop:
+// a runtime dir of its own (no tray's socket), a session bus that is not
+// there, a home of its own.
+func alone(t *testing.T) {
+	t.Helper()
+	t.Setenv("XDG_RUNTIME_DIR", t.TempDir())
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path="+filepath.Join(t.TempDir(), "no-bus"))
+	t.Setenv("HOME", t.TempDir())
+	t.Setenv("DISPLAY", "")
+	t.Setenv("WAYLAND_DISPLAY", "")
+	t.Setenv("TOKENTRAY_DEBUG", "")
+	os.Unsetenv("TOKENTRAY_POLICY")
+}
+
+// The command line's words and sizes (issue 29 item 6): durations as they
+// are typed, a missing program as a shell says it, every shell named,
+// counts in the singular for one.
+func TestCommandWords(t *testing.T) {
+	alone(t)
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "profiles.toml")
+	// An example value: doctor looks no further (no network).
+	if err := os.WriteFile(cfg, []byte("[profile.work]\nissuer = \"https://id.example.com\"\nclient_id = \"YOUR-CLIENT-ID\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	notProgram := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(notProgram, []byte("not a program\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name   string
+		args   []string
+		code   int      // -1: any
+		stdout []string // each appears
+		stderr []string
+		never  []string // in neither
+	}{
+		// Durations: with a unit, never negative, said in words; every
+		// duration flag alike.
+		{"a duration without a unit", []string{"token", "--min-valid", "5"}, 2, nil,
+			[]string{"The command was not understood: --min-valid 5 needs a unit: 5s for seconds, 5m for minutes or 5h for hours.", "--min-valid 10m", "See `tokentray token --help`."},
+			[]string{"time:", "invalid argument"}},
+		{"exec's duration without a unit", []string{"exec", "work", "--min-valid", "5", "--", "true"}, 2, nil,
+			[]string{"--min-valid 5 needs a unit", "--min-valid 30m"}, []string{"time:", "invalid argument"}},
+		{"login's duration without a unit", []string{"login", "work", "--timeout=5"}, 2, nil,
+			[]string{"--timeout 5 needs a unit"}, []string{"time:", "invalid argument"}},
+		{"not a duration", []string{"token", "--min-valid", "soon"}, 2, nil,
+			[]string{`--min-valid "soon" is not a duration; give one with a unit, such as 90s, 10m or 1h.`}, []string{"time:"}},
+		{"a negative duration", []string{"token", "--min-valid", "-5m"}, 2, nil,
+			[]string{"--min-valid -5m is negative; give a duration of zero or more, such as 10m."}, nil},
+		{"a negative duration after =", []string{"token", "--min-valid=-5m"}, 2, nil, []string{"--min-valid -5m is negative"}, nil},
+		{"exec's negative duration", []string{"exec", "work", "--min-valid", "-1h", "--", "true"}, 2, nil, []string{"--min-valid -1h is negative"}, nil},
+		{"login's negative duration", []string{"login", "work", "--timeout", "-1m"}, 2, nil, []string{"--timeout -1m is negative"}, nil},
+		{"token's default as typed", []string{"token", "--help"}, 0, []string{"--min-valid duration", "(default 1m)"}, nil, []string{"1m0s"}},
+		{"exec's default as typed", []string{"exec", "--help"}, 0, []string{"(default 1m)"}, nil, []string{"1m0s"}},
+		{"login's timeout has no default to show", []string{"login", "--help"}, 0, []string{"--timeout duration", "default 5m in the browser"}, nil, []string{"(default 0"}},
+
+		// A program exec cannot run: as a shell says it, before any
+		// sign-in or renewal.
+		{"a program that is not there", []string{"exec", "work", "--", "nonexistentprog"}, 127, nil,
+			[]string{"tokentray: nonexistentprog was not found. Check its name, or give its full path.\n  no program of that name is in any directory of PATH\n"},
+			[]string{"not understood", "sign in", "keychain"}},
+		{"a path that is not there", []string{"exec", "work", "--", "./no-such-script", "arg"}, 127, nil,
+			[]string{"tokentray: ./no-such-script was not found.", "there is no file ./no-such-script"}, []string{"not understood"}},
+		{"a file that is not a program", []string{"exec", "work", "--", notProgram}, 126, nil,
+			[]string{"tokentray: " + notProgram + " was found but cannot be run. Check that it is a program and that you may run it (chmod +x).", "permission denied"},
+			[]string{"not understood"}},
+
+		{"a shell it does not complete", []string{"completion", "tcsh"}, 2, nil,
+			[]string{`"tcsh" is not a shell tokentray completes; it completes bash, fish, powershell and zsh.`}, []string{"did you mean"}},
+		{"one profile", []string{"doctor"}, -1, []string{cfg + " (1 profile)"}, nil, []string{"1 profiles"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			code, stdout, stderr := run(t, cfg, c.args...)
+			if c.code >= 0 && code != c.code {
+				t.Errorf("exit %d, want %d\n%s%s", code, c.code, stdout, stderr)
+			}
+			for _, want := range c.stdout {
+				if !strings.Contains(stdout, want) {
+					t.Errorf("stdout lacks %q:\n%s", want, stdout)
+				}
+			}
+			for _, want := range c.stderr {
+				if !strings.Contains(stderr, want) {
+					t.Errorf("stderr lacks %q:\n%s", want, stderr)
+				}
+			}
+			for _, bad := range c.never {
+				if strings.Contains(stdout+stderr, bad) {
+					t.Errorf("says %q:\n%s%s", bad, stdout, stderr)
+				}
+			}
+		})
+	}
+}
+
+// doctor's summary agrees in number: "1 of 7 checks needs fixing".
+func TestCounts(t *testing.T) {
+	for _, c := range []struct {
+		n    int
+		want string
+	}{{0, "0 profiles"}, {1, "1 profile"}, {2, "2 profiles"}} {
+		if got := count(c.n, "profile", "profiles"); got != c.want {
+			t.Errorf("count(%d) = %q, want %q", c.n, got, c.want)
+		}
+	}
+	if got := plural(1, "needs", "need") + " " + plural(3, "needs", "need"); got != "needs need" {
+		t.Errorf("plural: %q", got)
+	}
+}
+
+// The small front (quick.Parse) answers a command line only as the full
+// program would take it: each one it takes, cobra takes too, as the same
+// command with the same profile, flags and --min-valid. What cobra
+// refuses — a duration without a unit, a negative one — quick leaves to
+// it.
+func TestQuickAgreesWithTheFullProgram(t *testing.T) {
+	alone(t)
+	for _, args := range [][]string{
+		{"token"}, {"token", "work"}, {"--config", "p.toml", "token", "work", "--header"},
+		{"token", "--config=p.toml", "--json", "--min-valid", "10m"}, {"token", "--min-valid=0s"}, {"token", "--min-valid", "0"},
+		{"token", "--min-valid", "1h30m", "work"}, {"token", "--min-valid", "90s"},
+		{"token", "--min-valid", "5"}, {"token", "--min-valid", "-5m"}, {"token", "--min-valid=-1s"}, {"token", "--min-valid", "soon"},
+		{"token", "--min-valid", "-0s"}, {"token", "--min-valid", "+5m"}, {"token", "--min-valid", ".5m"},
+		{"kubectl-credential", "work"}, {"git-credential", "get"}, {"git-credential", "erase", "--config", "p.toml"},
+		{"token", "a", "b"}, {"token", "--header", "--json"}, {"kubectl-credential", "--json"}, {"git-credential", "fill"},
+		{"--json", "token"}, {"token", "--", "work"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			q, ok := quick.Parse(args, false)
+			var got *quick.Command
+			e := &env{ctx: context.Background(), stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard}
+			root := e.root("dev")
+			// The three commands the front answers note what cobra made
+			// of the command line instead of running.
+			for _, c := range root.Commands() {
+				name := c.Name()
+				if name != "token" && name != "kubectl-credential" && name != "git-credential" {
+					continue
+				}
+				c.RunE = func(cmd *cobra.Command, args []string) error {
+					got = &quick.Command{Name: name, Config: e.config, MinValid: control.DefaultMinValid}
+					if f := cmd.Flags().Lookup("min-valid"); f != nil {
+						got.MinValid = *f.Value.(durationFlag).d
+					}
+					if name == "token" {
+						got.Header, _ = cmd.Flags().GetBool("header")
+						got.JSON, _ = cmd.Flags().GetBool("json")
+						if got.Header && got.JSON {
+							return errors.New("--header and --json exclude each other")
+						}
+					}
+					if len(args) > 0 {
+						if name == "git-credential" {
+							got.GitOp = args[0]
+						} else {
+							got.Profile = args[0]
+						}
+					}
+					return nil
+				}
+			}
+			root.SetArgs(args)
+			root.SetOut(io.Discard)
+			root.SetErr(io.Discard)
+			err := root.Execute()
+			switch {
+			case !ok:
+				// The full program's to answer, whatever it makes of it.
+			case err != nil || got == nil:
+				t.Errorf("quick answers %+v; the full program refuses (%v)", q, err)
+			case *got != q:
+				t.Errorf("quick answers %+v; the full program runs %+v", q, *got)
+			}
+		})
+	}
+}
