@@ -46,6 +46,10 @@ type Tray interface {
 
 var _ Tray = (*client.Client)(nil)
 
+// appID is the windows' Fyne app ID (FyneApp.toml's): Fyne keeps their
+// preferences (the file chooser's last folder) under it.
+const appID = "io.github.tokentray"
+
 // Run shows one window ("signin" or "settings") until it is closed or the
 // tray goes away.
 func Run(ctx context.Context, config, kind, profile string) error {
@@ -57,7 +61,8 @@ func Run(ctx context.Context, config, kind, profile string) error {
 		return fmt.Errorf("the tray is not running: %w", err)
 	}
 	words.Use(os.Getenv(words.Env)) // the tray's: "" is the system's
-	a := fyneapp.NewWithID("io.github.tokentray")
+	quietFyne(os.Stderr)
+	a := fyneapp.NewWithID(appID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
