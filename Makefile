@@ -39,8 +39,19 @@ build: build-deps
 	CGO_ENABLED=0 $(GO) build -o . .
 	$(GO) build -o . ./cmd/tokentray-agent ./cmd/tokentray-window
 
+# Without a desktop session (an SSH login, a container) the tray cannot
+# show: it says so itself and exits 1, and make then ends with what to do
+# instead, not with an error of its own — the build worked, and the
+# commands work here. A tray that fails anywhere else fails make too.
 run: build
-	./$(BIN) $(ARGS)
+	@echo ./$(BIN) $(ARGS); ./$(BIN) $(ARGS) || { code=$$?; \
+	if $(if $(strip $(ARGS)),false,true) && { [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ] || \
+		{ [ -z "$$DBUS_SESSION_BUS_ADDRESS" ] && [ ! -S "$${XDG_RUNTIME_DIR:-/run/user/$$(id -u)}/bus" ]; }; }; then \
+		echo; \
+		echo "tokentray is built, but its tray needs a desktop session and there is none here. Its commands work without one:"; \
+		echo '  make run ARGS="profiles import FILE", then ARGS="login PROFILE" and ARGS="token PROFILE" (./$(BIN) --help lists them all).'; \
+		exit 0; \
+	fi; exit $$code; }
 
 build-deps:
 	@$(call apt_missing,$(BUILD_DEBS))

@@ -1077,3 +1077,58 @@ func TestCommandLine(t *testing.T) {
 		t.Errorf("secret set with nothing: %s", out)
 	}
 }
+
+// `make run` where no desktop session is (an SSH login, a container): the
+// tray cannot show, and make ends with what to do instead — the commands —
+// and exit 0, not with the D-Bus error and make's "Error 1". A command
+// that fails (ARGS) still fails make.
+func TestMakeRunWithoutADesktop(t *testing.T) {
+	if _, err := exec.LookPath("make"); err != nil {
+		t.Skip("no make here")
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin, err := filepath.Rel(wd, binary) // the Makefile runs ./$(BIN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := writeConfig(t, "")
+	for _, c := range []struct {
+		name string
+		args string
+		code int
+		last string // the output's last line
+	}{
+		{"the tray", "", 0, `  make run ARGS="profiles import FILE", then ARGS="login PROFILE" and ARGS="token PROFILE" (./` + bin + ` --help lists them all).`},
+		{"a command that fails", "--config " + cfg + " token nope", 2, "make: *** [Makefile"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			// -o build: the programs this test run built, not a build in
+			// the source tree.
+			cmd := exec.Command("make", "--no-print-directory", "-o", "build", "run", "BIN="+bin, "ARGS="+c.args)
+			var env []string
+			for _, e := range os.Environ() {
+				if k, _, _ := strings.Cut(e, "="); !slices.Contains([]string{"DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS", "MAKEFLAGS", "MFLAGS", "MAKELEVEL"}, k) {
+					env = append(env, e)
+				}
+			}
+			cmd.Env = append(env, "XDG_RUNTIME_DIR="+t.TempDir(), "TOKENTRAY_CONFIG="+cfg)
+			out, err := testkit.Bounded(cmd, time.Minute)
+			code := 0
+			if ee, ok := err.(*exec.ExitError); ok {
+				code = ee.ExitCode()
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			lines := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
+			if last := lines[len(lines)-1]; code != c.code || !strings.HasPrefix(last, c.last) {
+				t.Errorf("make exit %d, want %d; last line %q, want %q\n%s", code, c.code, last, c.last, out)
+			}
+			if c.code == 0 && strings.Contains(string(out), "Error") {
+				t.Errorf("make says Error:\n%s", out)
+			}
+		})
+	}
+}
