@@ -29,15 +29,18 @@ FUZZ        := ./auth:FuzzCallback ./auth:FuzzParseTokenResponse ./auth/profile:
 
 .PHONY: build build-deps run test test-deps lint crossbuild wine-test wine-test-deps fuzz bench bench-deps screenshots dist dist-deps dist-check dist-check-deps windows windows-deps clean
 
-# Three programs, side by side: tokentray (small and static: it answers
-# token, git-credential and kubectl-credential from a running tray and
-# hands every other command to the next), tokentray-agent (the tray and
-# every command) and tokentray-window (the Fyne windows, started by the
-# tray on demand). See main.go.
+# Three programs, side by side, as the packages install them: tokentray
+# (cmd/tokentray-front, small and static: it answers token, git-credential
+# and kubectl-credential from a running tray and hands every other command
+# to the next), tokentray-agent (the module's root, the full program: the
+# tray and every command; what `go install` gives as tokentray) and
+# tokentray-window (the Fyne windows, started by the tray on demand). See
+# main.go.
 build: build-deps
 	@[ -x ./tokentray-window ] || echo "Building tokentray — the first build takes a few minutes (it compiles the windows' GL and X11 parts)."
-	CGO_ENABLED=0 $(GO) build -o . .
-	$(GO) build -o . ./cmd/tokentray-agent ./cmd/tokentray-window
+	CGO_ENABLED=0 $(GO) build -o tokentray ./cmd/tokentray-front
+	$(GO) build -o tokentray-agent .
+	$(GO) build -o . ./cmd/tokentray-window
 
 # Without a desktop session (an SSH login, a container) the tray cannot
 # show: it says so itself and exits 1, and make then ends with what to do
@@ -85,9 +88,13 @@ lint:
 	GOOS=windows $(GO) vet ./app/ .
 	$(GO) run $(STATICCHECK) ./...
 
-# auth/ is pure Go: it must build without cgo wherever tokentray runs.
+# auth/ is pure Go: it must build without cgo wherever tokentray runs, and
+# so must the front (Linux, macOS) and the full program on Linux and
+# Windows (macOS's tray is Cocoa, through cgo).
 crossbuild:
-	for os in linux darwin windows; do CGO_ENABLED=0 GOOS=$$os $(GO) build ./auth/... . || exit 1; done
+	CGO_ENABLED=0 GOOS=linux $(GO) build ./auth/... ./cmd/tokentray-front .
+	CGO_ENABLED=0 GOOS=darwin $(GO) build ./auth/... ./cmd/tokentray-front
+	CGO_ENABLED=0 GOOS=windows $(GO) build ./auth/... .
 
 # Windows end to end under Wine 8.0 on Xvfb (windows_wine_linux_test.go):
 # tokentray.exe's command line against the test provider, the Credential
@@ -150,9 +157,10 @@ dist-check: dist-check-deps
 dist-check-deps:
 	@$(call apt_missing,$(CHECK_DEBS))
 
-# Windows: tokentray.exe is a console program (the command line needs one;
-# the tray lets go of a console made just for it), tokentray-window.exe a
-# GUI one built with mingw (the windows' GL driver needs cgo).
+# Windows: tokentray.exe, the full program (the module's root), is a
+# console program (the command line needs one; the tray lets go of a
+# console made just for it), tokentray-window.exe a GUI one built with
+# mingw (the windows' GL driver needs cgo).
 windows: windows-deps
 	CGO_ENABLED=0 GOOS=windows GOARCH=amd64 $(GO) build -o dist/windows/ .
 	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc \

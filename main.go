@@ -3,14 +3,24 @@
 // tokens to people and scripts. With no command it starts the tray; the
 // commands are in internal/cli.
 //
-// On Linux and macOS this is a small program (main_unix.go): git, kubectl
-// and scripts run `tokentray token`, `git-credential` and
-// `kubectl-credential` once per operation, and a running tray answers
-// those in well under a millisecond — starting the full program, with its
-// hundred package inits, would be most of the time each call takes. So
-// this one answers them from the tray itself (internal/quick) and replaces
-// itself with the full program, tokentray-agent next to it, for anything
-// else. Windows has no exec: a hand-over would start a second process,
-// Windows' slowest step, so there tokentray.exe is the full program
-// (main_windows.go).
+// This is the full program, and all of it on its own: what
+// `go install github.com/tokentray/tokentray@latest` and `go run .` give.
+// While a tray runs, its commands go through it. The windows are a
+// program of their own, cmd/tokentray-window, which the tray starts from
+// next to this one; without it the tray and the commands work, and each
+// window item says that the windows are not installed.
+//
+// The packages for Linux ship two more: cmd/tokentray-front as tokentray,
+// a small static program that answers the commands tools run once per
+// operation from a running tray, and this one as tokentray-agent next to
+// it, which the front hands everything else to. On Windows (no exec) this
+// is tokentray.exe itself.
 package main
+
+import "github.com/tokentray/tokentray/internal/cli"
+
+// version is stamped at build time (-ldflags "-X main.version=…"); without
+// a stamp, the module's version `go install …@VERSION` built it from.
+var version = "dev"
+
+func main() { cli.Main(version) }

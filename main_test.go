@@ -51,11 +51,17 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	binary = filepath.Join(dir, "tokentray")
-	// The three programs side by side, as installed (see the Makefile):
-	// every test runs tokentray, which answers what it can from a tray and
-	// hands the rest to tokentray-agent; the tray finds tokentray-window.
-	for _, b := range [][]string{{"CGO_ENABLED=0", "."}, {"CGO_ENABLED=1", "./cmd/tokentray-agent", "./cmd/tokentray-window"}} {
-		build := exec.Command("go", append([]string{"build", "-o", dir + "/"}, b[1:]...)...)
+	// The three programs side by side, as the packages install them (see
+	// the Makefile): every test runs tokentray, the front, which answers
+	// what it can from a tray and hands the rest to tokentray-agent, the
+	// full program (this package); the tray finds tokentray-window. No
+	// version control stamp, as in a release: unstamped, they say "dev".
+	for _, b := range [][]string{
+		{"CGO_ENABLED=0", "-o", binary, "./cmd/tokentray-front"},
+		{"CGO_ENABLED=1", "-o", filepath.Join(dir, "tokentray-agent"), "."},
+		{"CGO_ENABLED=1", "-o", dir + "/", "./cmd/tokentray-window"},
+	} {
+		build := exec.Command("go", append([]string{"build", "-buildvcs=false"}, b[1:]...)...)
 		build.Env = append(os.Environ(), b[0])
 		build.Stdout, build.Stderr = os.Stderr, os.Stderr
 		if err := testkit.Within(build, 5*time.Minute); err != nil {

@@ -578,7 +578,8 @@ go-oidc, godbus, go-keyring, html/template, cobra) run before main,
 whatever the command. Go has no lazy package initialisation, so the only
 way to not pay them is not to link them:
 
-- ` + "`tokentray`" + ` is small and static (CGO_ENABLED=0; no dynamic loader
+- ` + "`tokentray`" + ` as the packages install it, the front
+  (cmd/tokentray-front), is small and static (CGO_ENABLED=0; no dynamic loader
   either). For ` + "`token`" + `, ` + "`git-credential`" + ` and ` + "`kubectl-credential`" + ` in their
   plain forms it sends one request on the control socket with plain
   system calls (Go's network poller costs a thread and a millisecond) and
@@ -595,6 +596,10 @@ way to not pay them is not to link them:
 - Windows has no exec: a hand-over would start a second process, Windows'
   slowest step, and leave a parent waiting on the tray. There
   ` + "`tokentray.exe`" + ` is the full program.
+- The module's root is the full program, so ` + "`go install`" + ` gives it alone
+  as ` + "`tokentray`" + `, working on its own; its ` + "`token`" + ` through the tray costs
+  what the row "The full program … through the tray" shows. The front is
+  what the packages add for speed.
 
 Alternatives measured and left: trimming the full program's inits (the
 largest ones are in dependencies; static linking alone saved a fifth);

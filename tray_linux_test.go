@@ -110,8 +110,14 @@ func (r *resident) output() string {
 // tray starts the resident and waits for its item to register.
 func (d *desktop) tray(t *testing.T) (*resident, testkit.Item) {
 	t.Helper()
+	return d.trayOf(t, binary)
+}
+
+// trayOf is tray with the program bin.
+func (d *desktop) trayOf(t *testing.T, bin string) (*resident, testkit.Item) {
+	t.Helper()
 	seen := d.host.ItemCount()
-	cmd := exec.Command(binary, "--config", d.config, "--verbose")
+	cmd := exec.Command(bin, "--config", d.config, "--verbose")
 	cmd.Env = append(os.Environ(), d.env...)
 	var logs bytes.Buffer
 	sw := &syncWriter{w: &logs}
@@ -1045,7 +1051,7 @@ func TestDoctor(t *testing.T) {
 	r := d.cli(t, "doctor")
 	t.Logf("doctor:\n%s%s", r.stdout, r.stderr)
 	for _, want := range []string{"✓ profile file", "✓ keychain", "✓ session bus", "✓ tray host", "✓ notifications", "✓ display",
-		"✓ browser opener", "✓ profile work", "callback port " + fmt.Sprint(port) + " free", "✗ profile example", "→ put in what your provider gave you", "✓ tray"} {
+		"✓ browser opener", "✓ windows", "✓ profile work", "callback port " + fmt.Sprint(port) + " free", "✗ profile example", "→ put in what your provider gave you", "✓ tray"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("doctor does not say %q", want)
 		}

@@ -41,7 +41,7 @@ func setAutostart(on bool, exe string, args []string) error {
 }
 
 // launcher is the program people run, tokentray, when this process is the
-// full program next to it (see main.go): the entry names what the
+// full program next to it (cmd/tokentray-front): the entry names what the
 // packages install on PATH, whatever runs behind it.
 func launcher(exe string) string {
 	if filepath.Base(exe) != "tokentray-agent" {

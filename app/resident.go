@@ -299,8 +299,9 @@ func (r *Resident) show(window, profile string) {
 }
 
 // noWindow says, where a window cannot open (a Wayland desktop without
-// XWayland), what does its work instead: the menu, the browser, a command.
-func (r *Resident) noWindow(kind, profile string) {
+// XWayland; the window program not installed), why, and what does its
+// work instead: the menu, the browser, a command.
+func (r *Resident) noWindow(kind, profile, why string) {
 	instead := map[string]string{
 		"settings": words.T("Import a profile file with `tokentray profiles import FILE`; `tokentray profiles` and `tokentray status` show the rest."),
 		"import":   words.T("Import it with `tokentray profiles import FILE`."),
@@ -309,6 +310,11 @@ func (r *Resident) noWindow(kind, profile string) {
 		"signout":  words.T("Sign out from the menu: Sign out… asks once more there."),
 		"tray":     words.T("`tokentray status` and `tokentray token` do what the menu would."),
 	}[kind]
+	if why == notInstalled {
+		r.note.Notify("windows", words.T("tokentray's windows are not installed"),
+			words.T("They are a program of their own, tokentray-window, which is not next to tokentray here.")+" "+instead, nil)
+		return
+	}
 	r.note.Notify("windows", words.T("tokentray's windows cannot open on this desktop"),
 		words.T("They need X11, which this Wayland desktop does not run (XWayland).")+" "+instead, nil)
 }
@@ -340,7 +346,11 @@ func (r *Resident) lookForTrayHost(ctx context.Context, stderr io.Writer) {
 	}
 	r.log.Warn("no tray host on the session bus")
 	if stderr != nil {
-		fmt.Fprintln(stderr, words.T("tokentray runs, but this desktop shows no tray icons (no StatusNotifierWatcher on the session bus). On GNOME, add the AppIndicator extension (gnome-shell-extension-appindicator). Meanwhile its window and `tokentray token` do what the menu would."))
+		msg := words.T("tokentray runs, but this desktop shows no tray icons (no StatusNotifierWatcher on the session bus). On GNOME, add the AppIndicator extension (gnome-shell-extension-appindicator). Meanwhile its window and `tokentray token` do what the menu would.")
+		if !r.windows.canOpen() {
+			msg = words.T("tokentray runs, but this desktop shows no tray icons (no StatusNotifierWatcher on the session bus). On GNOME, add the AppIndicator extension (gnome-shell-extension-appindicator). Meanwhile `tokentray status` and `tokentray token` do what the menu would.")
+		}
+		fmt.Fprintln(stderr, msg)
 	}
 	r.windows.open("tray", "")
 }

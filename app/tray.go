@@ -269,7 +269,7 @@ func (t *tray) build(names []string) {
 			switch {
 			case !p.HasToken():
 				r.SignIn(name)
-			case canOpenWindows():
+			case r.windows.canOpen():
 				// Sign-out revokes: a small window asks first.
 				r.windows.open("signout", name)
 			default:

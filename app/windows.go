@@ -24,11 +24,12 @@ type windows struct {
 
 	mu    sync.Mutex
 	procs map[string]*exec.Cmd // by windowKey
-	// told is set once the person was told that no window can open here.
-	told bool
-	// unseen is told of each window that cannot open here (no X display:
-	// a Wayland desktop without XWayland), to say so to the person.
-	unseen func(kind, profile string)
+	// told holds each reason no window can open here (noX,
+	// notInstalled) once the person was told it.
+	told map[string]bool
+	// unseen is told of each window that cannot open here, and why, to
+	// say so to the person.
+	unseen func(kind, profile, why string)
 	// off: no control socket, so a window could not reach the tray.
 	off bool
 }
@@ -41,7 +42,48 @@ func (w *windows) disable() {
 }
 
 func newWindows(exe, config string, stderr io.Writer, log *slog.Logger) *windows {
-	return &windows{exe: exe, config: config, stderr: stderr, log: log, procs: map[string]*exec.Cmd{}}
+	return &windows{exe: exe, config: config, stderr: stderr, log: log, procs: map[string]*exec.Cmd{}, told: map[string]bool{}}
+}
+
+// Why no window can open here.
+const (
+	// noX: the window program (GLFW) needs X; a Wayland desktop offers it
+	// only through XWayland. Started without, it would die with a trace
+	// only the tray's stderr sees.
+	noX = "no X display"
+	// notInstalled: the window program is not next to this one — as
+	// `go install github.com/tokentray/tokentray@latest` leaves it, one
+	// program alone.
+	notInstalled = "tokentray-window not installed"
+)
+
+// program is the window program to start, or why none can start here.
+// It is looked for at each window, so one installed while the tray runs
+// is used from then on.
+func (w *windows) program() (bin, why string) {
+	if !canOpenWindows() {
+		return "", noX
+	}
+	bin, err := WindowProgram(w.exe)
+	if err != nil {
+		return "", notInstalled
+	}
+	return bin, ""
+}
+
+// canOpen tells whether a window can open here now.
+func (w *windows) canOpen() bool {
+	_, why := w.program()
+	return why == ""
+}
+
+// saying is what the tray's stderr says, once, when no window can open for
+// why.
+func (w *windows) saying(why string) string {
+	if why == notInstalled {
+		return "tokentray: " + words.T("its windows are a program of their own, tokentray-window, which is not installed next to {program} (with Go: `go install github.com/tokentray/tokentray/cmd/tokentray-window@latest` puts it there); the tray menu and the commands work without it.", "program", w.exe)
+	}
+	return "tokentray: " + words.T("its windows need an X display (DISPLAY is not set; on Wayland, XWayland); the tray menu and the commands work without one.")
 }
 
 // windowKey: one settings window, one sign-in and one details window per
@@ -65,22 +107,16 @@ func (w *windows) open(kind, profile string) {
 		w.log.Info("no control socket: window not opened", "window", key)
 		return
 	}
-	if !canOpenWindows() {
-		// The window program (GLFW) needs X: on Wayland, XWayland. Started
-		// without, it would die with a trace only this stderr sees.
-		if !w.told {
-			w.told = true
-			fmt.Fprintln(w.stderr, "tokentray: "+words.T("its windows need an X display (DISPLAY is not set; on Wayland, XWayland); the tray menu and the commands work without one."))
+	bin, why := w.program()
+	if why != "" {
+		if !w.told[why] {
+			w.told[why] = true
+			fmt.Fprintln(w.stderr, w.saying(why))
 		}
-		w.log.Info("no X display: window not opened", "window", key)
+		w.log.Info("window not opened", "window", key, "why", why)
 		if w.unseen != nil {
-			go w.unseen(kind, profile)
+			go w.unseen(kind, profile, why)
 		}
-		return
-	}
-	bin, err := windowBinary(w.exe)
-	if err != nil {
-		w.log.Warn("open window", "window", kind, "err", err)
 		return
 	}
 	args := []string{"--config", w.config, kind}
@@ -122,10 +158,10 @@ func (w *windows) closeAll() {
 	}
 }
 
-// windowBinary is tokentray-window next to this executable, as the
-// packages install it — only there: a program of that name elsewhere on
-// PATH is not ours to start.
-func windowBinary(exe string) (string, error) {
+// WindowProgram is tokentray-window next to exe, as the packages install
+// it (and `go install` beside a go-installed tokentray) — only there: a
+// program of that name elsewhere on PATH is not ours to start.
+func WindowProgram(exe string) (string, error) {
 	name := "tokentray-window"
 	if runtime.GOOS == "windows" {
 		name += ".exe"

@@ -9,7 +9,7 @@ import (
 
 // The window program is taken from next to tokentray only: one of the same
 // name elsewhere on PATH is not started.
-func TestWindowBinaryOnlyNextToTokentray(t *testing.T) {
+func TestWindowProgramOnlyNextToTokentray(t *testing.T) {
 	name := "tokentray-window"
 	if runtime.GOOS == "windows" {
 		name += ".exe"
@@ -21,13 +21,13 @@ func TestWindowBinaryOnlyNextToTokentray(t *testing.T) {
 	t.Setenv("PATH", elsewhere)
 	here := t.TempDir()
 	exe := filepath.Join(here, "tokentray")
-	if got, err := windowBinary(exe); err == nil {
+	if got, err := WindowProgram(exe); err == nil {
 		t.Errorf("found %s, want none next to %s", got, exe)
 	}
 	if err := os.WriteFile(filepath.Join(here, name), []byte("#!/bin/sh\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := windowBinary(exe); err != nil || got != filepath.Join(here, name) {
+	if got, err := WindowProgram(exe); err != nil || got != filepath.Join(here, name) {
 		t.Errorf("got %s, %v; want the one next to tokentray", got, err)
 	}
 }

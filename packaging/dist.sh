@@ -36,9 +36,13 @@ rm -rf "$BUILD" "$DIST"
 mkdir -p "$BUILD/linux" "$BUILD/windows" "$DIST"
 # Absolute from here on: some steps run elsewhere.
 root=$PWD BUILD=$(cd "$BUILD" && pwd) DIST=$(cd "$DIST" && pwd)
-# tokentray is static and small; tokentray-agent is the full program (main.go).
-CGO_ENABLED=0 gobuild "" "$BUILD/linux/" .
-gobuild "" "$BUILD/linux/" ./cmd/tokentray-agent ./cmd/tokentray-window
+# Linux: tokentray is the front, static and small (cmd/tokentray-front);
+# tokentray-agent beside it is the full program, the module's root (what
+# `go install` gives as tokentray). Windows: tokentray.exe is the full
+# program itself.
+CGO_ENABLED=0 gobuild "" "$BUILD/linux/tokentray" ./cmd/tokentray-front
+gobuild "" "$BUILD/linux/tokentray-agent" .
+gobuild "" "$BUILD/linux/" ./cmd/tokentray-window
 CGO_ENABLED=0 GOOS=windows GOARCH=amd64 gobuild "" "$BUILD/windows/" .
 CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc \
 	gobuild "-H=windowsgui" "$BUILD/windows/" ./cmd/tokentray-window
@@ -63,7 +67,7 @@ cp "$BUILD"/windows/*.exe "$BUILD/msi/"
 for f in "$BUILD"/msi/*.exe; do sign "$f"; done
 cp "$BUILD"/msi/*.exe "$DIST/"
 
-"$GO" run ./packaging/icogen "$BUILD/msi/tokentray.ico"
+"$GO" run packaging/icogen.go "$BUILD/msi/tokentray.ico"
 rm -rf "$BUILD/msi/policy"
 cp -r packaging/windows/policy "$BUILD/msi/policy"
 for scope in perUser perMachine; do

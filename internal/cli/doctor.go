@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tokentray/tokentray/app"
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/auth/keychain"
 	"github.com/tokentray/tokentray/auth/policy"
@@ -35,8 +36,9 @@ func (e *env) doctorCmd() *cobra.Command {
 		Short: "Check everything tokentray needs, and say how to fix what is missing",
 		Long: `Check the profile file, the keychain, the desktop (session bus, tray host,
 notifications, the display the clipboard and windows need, browser opener),
-each profile's provider (reachable, TLS valid, a fixed callback port free)
-and whether the tray runs. Each line says ✓, ✗ or – (absent, not needed),
+the window program (tokentray-window, next to tokentray), each profile's
+provider (reachable, TLS valid, a fixed callback port free) and whether
+the tray runs. Each line says ✓, ✗ or – (absent, not needed),
 and how to fix a ✗. Exits 1 when something needs fixing.`,
 		Example: "  tokentray doctor",
 		Args:    usage(argCount(0, 0)),
@@ -117,6 +119,7 @@ func (e *env) diagnose(ctx context.Context) []finding {
 		out = append(out, finding{what: "keychain", seen: store.Describe(), ok: true})
 	}
 	out = append(out, desktopFindings()...)
+	out = append(out, windowsFinding())
 	if cfg != nil {
 		// At once, each bounded on its own: one provider that hangs must
 		// not use up the others' time, nor the tray's check below.
@@ -135,6 +138,24 @@ func (e *env) diagnose(ctx context.Context) []finding {
 		}
 	}
 	return append(out, e.trayFinding(path))
+}
+
+// windowsFinding says whether the window program is where the tray looks
+// for it: next to this program. `go install` of tokentray alone leaves it
+// out.
+func windowsFinding() finding {
+	f := finding{what: "windows", fix: "with Go: go install github.com/tokentray/tokentray/cmd/tokentray-window@latest (cgo, and the X11 and GL headers); the tray menu and the commands work without it"}
+	exe, err := os.Executable()
+	if err != nil {
+		f.seen = err.Error()
+		return f
+	}
+	if bin, err := app.WindowProgram(exe); err != nil {
+		f.seen = "tokentray-window is not installed next to " + exe
+	} else {
+		f.ok, f.seen = true, bin
+	}
+	return f
 }
 
 // providerCheckTimeout bounds doctor's look at one provider.

@@ -1,8 +1,8 @@
 // Package quick is what the commands tools run once per operation — token,
 // git-credential, kubectl-credential — need to answer from a running tray:
 // their command lines, one request on the control socket, and how each
-// prints its answer. The small tokentray program (the root package on
-// Linux and macOS) uses it to answer these without starting the full
+// prints its answer. The small tokentray program (cmd/tokentray-front,
+// what the packages for Linux install as tokentray) uses it to answer these without starting the full
 // program, whose start-up is most of the time such a call takes; the full
 // program prints with the same functions, so the two cannot drift apart.
 // It imports only the standard library's light parts and internal/control.

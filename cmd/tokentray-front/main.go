@@ -1,5 +1,22 @@
 //go:build unix
 
+// Command tokentray-front is what the packages for Linux (and macOS) ship
+// as tokentray: the front of the full program. git, kubectl and scripts
+// run `tokentray token`, `git-credential` and `kubectl-credential` once
+// per operation, and a running tray answers those in well under a
+// millisecond — starting the full program, with its hundred package
+// inits, would be most of the time each call takes. So this small static
+// program answers them from the tray itself (internal/quick) and replaces
+// itself with the full program next to it for anything else, --help and
+// --version included.
+//
+// The full program is the module's root package. The packages install it
+// as tokentray-agent beside this one; `go install ./...` installs it as
+// tokentray beside this one as tokentray-front: the front takes the first
+// of the two names next to it that is not itself (see handOver). Windows
+// has no exec: a hand-over would start a second process, Windows' slowest
+// step, so there tokentray.exe is the full program and this one is not
+// built.
 package main
 
 import (
@@ -92,9 +109,15 @@ func fail(e *control.Error) {
 	os.Exit(control.ExitCode(e.Kind))
 }
 
+// agents are the names the full program has next to this one, in order:
+// tokentray-agent as the packages install it, tokentray as
+// `go install ./...` does (with this one as tokentray-front).
+var agents = []string{"tokentray-agent", "tokentray"}
+
 // handOver replaces this process with the full program next to it, with
 // the same arguments and environment; stdin, what was already read from
-// standard input, is put back in front of it.
+// standard input, is put back in front of it. Only next to it: a program
+// of that name elsewhere on PATH is not ours to run.
 func handOver(stdin []byte) {
 	exe, err := os.Executable()
 	if err == nil {
@@ -103,7 +126,7 @@ func handOver(stdin []byte) {
 	if err != nil {
 		fail(&control.Error{Kind: control.KindOther, Msg: "find where tokentray is installed: " + err.Error()})
 	}
-	agent := filepath.Join(filepath.Dir(exe), "tokentray-agent")
+	agent := fullProgram(exe)
 	if stdin != nil {
 		if err := refeed(stdin); err != nil {
 			fail(&control.Error{Kind: control.KindOther, Msg: "hand git's request on: " + err.Error()})
@@ -112,6 +135,21 @@ func handOver(stdin []byte) {
 	err = syscall.Exec(agent, os.Args, os.Environ())
 	fmt.Fprintf(os.Stderr, "tokentray: tokentray-agent is missing next to %s: install tokentray again.\n  %v\n", exe, err)
 	os.Exit(1)
+}
+
+// fullProgram is the first of agents in exe's directory that is not exe
+// itself (the packages name the front tokentray: handing over to itself
+// would never end); tokentray-agent when there is none, for the error to
+// name.
+func fullProgram(exe string) string {
+	self, err := os.Stat(exe)
+	for _, name := range agents {
+		path := filepath.Join(filepath.Dir(exe), name)
+		if fi, serr := os.Stat(path); err == nil && serr == nil && !fi.IsDir() && !os.SameFile(self, fi) {
+			return path
+		}
+	}
+	return filepath.Join(filepath.Dir(exe), agents[0])
 }
 
 // refeed makes standard input a pipe that holds b and then ends. b is at
