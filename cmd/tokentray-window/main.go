@@ -16,10 +16,12 @@ import (
 	"syscall"
 
 	"github.com/tokentray/tokentray/app/window"
+	"github.com/tokentray/tokentray/internal/buildinfo"
 )
 
 // version is stamped at build time (-ldflags "-X main.version=…"), as
 // tokentray's is: the packages hold one of each, and a mismatch shows.
+// Unstamped, the module's version (internal/buildinfo).
 var version = "dev"
 
 func main() {
@@ -27,7 +29,7 @@ func main() {
 	showVersion := flag.Bool("version", false, "print the version and exit")
 	flag.Parse()
 	if *showVersion {
-		fmt.Println("tokentray-window", version)
+		fmt.Println("tokentray-window", buildinfo.Version(version))
 		return
 	}
 	if *config == "" || flag.NArg() < 1 || flag.NArg() > 2 {

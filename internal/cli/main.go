@@ -4,9 +4,9 @@ import (
 	"context"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"syscall"
 
+	"github.com/tokentray/tokentray/internal/buildinfo"
 	"github.com/tokentray/tokentray/internal/quick"
 )
 
@@ -14,9 +14,7 @@ import (
 // the command's code. version is the one stamped at build time, "dev"
 // without a stamp.
 func Main(version string) {
-	if version == "dev" {
-		version = moduleVersion(version)
-	}
+	version = buildinfo.Version(version)
 	// Told by the small front that the tray does not answer: not asked
 	// again (and no program this one starts inherits the word).
 	silentTray = os.Getenv(quick.SilentTray) != ""
@@ -25,15 +23,4 @@ func Main(version string) {
 	code := Run(ctx, version, quick.Args(os.Args), os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
-}
-
-// moduleVersion is the version of the module the program was built from,
-// as `go install github.com/tokentray/tokentray@v1.2.3` records it (or,
-// built in a checkout with version control stamping, its tag or commit);
-// or else dev.
-func moduleVersion(dev string) string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return dev
 }

@@ -1,0 +1,21 @@
+// Package buildinfo says which version a program of tokentray's is: the
+// one stamped at build time, or else the module's, as the go command
+// records it. The full program and the window program use it alike.
+package buildinfo
+
+import "runtime/debug"
+
+// Version is stamped unless it is "dev" (nothing was stamped, -ldflags
+// "-X main.version=…"): then the version of the module the program was
+// built from, as `go install github.com/tokentray/tokentray@v1.2.3`
+// records it (built in a checkout with version control stamping, its tag
+// or a pseudo-version of its commit); else dev.
+func Version(stamped string) string {
+	if stamped != "dev" {
+		return stamped
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return stamped
+}
