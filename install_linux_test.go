@@ -110,7 +110,7 @@ func TestGoInstall(t *testing.T) {
 			return strings.Contains(tray.output(), "go install github.com/tokentray/tokentray/cmd/tokentray-window@latest")
 		})
 		// Sign out… asks in the menu itself, as where no window can open.
-		it.ClickIn(t, "gi", "Sign out…")
+		it.ClickIn(t, "gi", "Sign out of")
 		testkit.Eventually(t, 5*time.Second, "Sign out… did not ask in the menu", func() bool {
 			return slices.ContainsFunc(it.Menu(t), func(mi testkit.MenuItem) bool { return mi.Visible && mi.Label == "Click again to sign out of gi" })
 		})
