@@ -20,7 +20,7 @@ BUILD_DEBS  := gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-de
 # compositor (sway) for the Wayland clipboard, and the programs that read
 # both clipboards back (xclip, wl-clipboard).
 TEST_DEBS   := $(BUILD_DEBS) chromium gnome-keyring libsecret-tools dbus-daemon ca-certificates \
-               xvfb x11-utils libgl1-mesa-dri libglx-mesa0 git sway wl-clipboard xclip
+               xvfb x11-utils libgl1-mesa-dri libglx-mesa0 git sway wl-clipboard xclip xdotool
 
 # A count, not a duration: with a duration Go 1.26 can fail a clean run
 # with "context deadline exceeded" at the deadline (golang/go#75804).

@@ -1262,6 +1262,69 @@ func TestTheTrayInGerman(t *testing.T) {
 	}
 }
 
+// The keyboard alone on the real windows (GLFW under Xvfb, keys sent as
+// X events, in the light theme): Enter in the sign-in window starts the
+// sign-in, which the browser finishes; Escape closes the window; in the
+// sign-out question Escape keeps the sign-in and Enter signs out.
+func TestKeyboardOnTheRealWindows(t *testing.T) {
+	testkit.RequireSecretService(t)
+	if _, err := exec.LookPath("xdotool"); err != nil {
+		t.Fatal("xdotool is not installed; run `make test`, which installs it (apt: xdotool)")
+	}
+	forget(t, "work")
+	p := testkit.StartProvider(t, testkit.ProviderOptions{})
+	b := testkit.NewBrowser(t)
+	cfg := writeConfig(t, p.Profile("work", "public"))
+	d := newDesktop(t, cfg)
+	d.env = append(d.env, "FYNE_THEME=light")
+	_, it := d.tray(t)
+	key := func(title, k string) {
+		t.Helper()
+		cmd := exec.Command("xdotool", "search", "--sync", "--onlyvisible", "--name", "^"+regexp.QuoteMeta(title)+"$", "windowfocus", "--sync", "key", k)
+		cmd.Env = append(os.Environ(), "DISPLAY="+d.display)
+		// A key that closes the window on its press leaves the release
+		// nowhere to go: X says BadWindow, and the key did its work.
+		if out, err := testkit.Bounded(cmd, 20*time.Second); err != nil && !strings.Contains(string(out), "BadWindow") {
+			t.Fatalf("xdotool key %s in %q: %v %s", k, title, err, out)
+		}
+	}
+	// gone: the window closed, and its program has exited (until then the
+	// tray counts it open and a click on its item shows nothing new).
+	gone := func(title, kind string) {
+		t.Helper()
+		testkit.Eventually(t, 10*time.Second, "the window "+title+" stayed", func() bool {
+			if slices.Contains(d.x.WindowTitles(t), title) {
+				return false
+			}
+			out, _ := exec.Command("ps", "-eo", "args").Output()
+			return !strings.Contains(string(out), "tokentray-window --config "+cfg+" "+kind)
+		})
+	}
+
+	d.windowOpen(t, "Sign in to work") // a fresh start, signed out
+	time.Sleep(2 * time.Second)        // let it draw
+	d.shot(t, "Sign in to work", "signin-light.png")
+	key("Sign in to work", "Return")
+	if page := b.SignIn(t, d.lastOpened(t, 0), "alice"); !strings.Contains(page, "You are signed in") {
+		t.Fatalf("sign-in: %s", page)
+	}
+	testkit.Eventually(t, 10*time.Second, "not signed in", func() bool { return strings.HasPrefix(label(t, it, "work"), "work: alice") })
+	key("Sign in to work", "Escape")
+	gone("Sign in to work", "signin")
+
+	it.ClickIn(t, "work", "Sign out of")
+	d.windowOpen(t, "Sign out of work?")
+	key("Sign out of work?", "Escape")
+	gone("Sign out of work?", "signout")
+	if !strings.HasPrefix(label(t, it, "work"), "work: alice") {
+		t.Fatal("Escape signed out")
+	}
+	it.ClickIn(t, "work", "Sign out of")
+	d.windowOpen(t, "Sign out of work?")
+	key("Sign out of work?", "Return")
+	testkit.Eventually(t, 10*time.Second, "Enter did not sign out", func() bool { return label(t, it, "work") == "work: Signed out" })
+}
+
 // A panel that goes away while the tray runs (the GNOME extension turned
 // off, a panel that crashed) leaves no one without tokentray: within
 // seconds the window that stands in for the menu opens, and it closes when
