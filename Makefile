@@ -123,7 +123,7 @@ bench-deps:
 
 # The README's screenshots: the real windows under Xvfb.
 screenshots: test-deps
-	testdata/keyring-session.sh $(GO) test -count=1 -run '^(TestWindowsRender|TestWithoutATrayHost)$$' . -screenshots $(CURDIR)/docs/screenshots
+	testdata/keyring-session.sh $(GO) test -count=1 -run '^(TestWindowsRender|TestWithoutATrayHost|TestTheTrayInGerman|TestKeyboardOnTheRealWindows)$$' . -screenshots $(CURDIR)/docs/screenshots
 
 # Release artifacts: the Linux tarball, the .deb, the per-user and the
 # per-machine MSI and both Windows .exe files in dist/, with SHA256SUMS.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -69,9 +70,18 @@ func StartXvfb(t testing.TB) *Xvfb {
 // xwininfo (apt: x11-utils).
 func (x *Xvfb) WindowTitles(t testing.TB) []string {
 	t.Helper()
-	cmd := exec.Command("xwininfo", "-root", "-tree")
-	cmd.Env = append(os.Environ(), "DISPLAY="+x.Display)
-	out, err := cmd.Output()
+	// A window destroyed while xwininfo walks the tree makes it fail
+	// (BadWindow): asked again, the tree is whole.
+	var out []byte
+	var err error
+	for range 5 {
+		cmd := exec.Command("xwininfo", "-root", "-tree")
+		cmd.Env = append(os.Environ(), "DISPLAY="+x.Display)
+		cmd.Stderr = io.Discard
+		if out, err = Bounded(cmd, 10*time.Second); err == nil {
+			break
+		}
+	}
 	if err != nil {
 		t.Fatalf("xwininfo: %v (apt: x11-utils)", err)
 	}
