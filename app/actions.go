@@ -9,6 +9,7 @@ import (
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/auth/profile"
 	"github.com/tokentray/tokentray/internal/control"
+	"github.com/tokentray/tokentray/internal/control/server"
 	"github.com/tokentray/tokentray/internal/words"
 )
 
@@ -20,7 +21,7 @@ import (
 func (r *Resident) Copy(profile string, header bool) error {
 	ctx, cancel := context.WithTimeout(r.ctx, 30*time.Second)
 	defer cancel()
-	tok, err := r.svc.token(ctx, profile, auth.DefaultMinValid)
+	tok, err := r.srv.Token(ctx, profile, auth.DefaultMinValid)
 	if err != nil {
 		r.note.Notify("copy", words.T("Nothing was copied"), explainLine(err), nil)
 		return err
@@ -56,7 +57,7 @@ func (r *Resident) Copy(profile string, header bool) error {
 func (r *Resident) signOut(name string) {
 	ctx, cancel := context.WithTimeout(r.ctx, 30*time.Second)
 	defer cancel()
-	res, err := r.svc.logout(ctx, name)
+	res, err := r.srv.Logout(ctx, name)
 	switch {
 	case err != nil:
 		r.note.Notify("signout", words.T("Not signed out of {profile}", "profile", name), explainLine(err), nil)
@@ -71,6 +72,13 @@ func (r *Resident) signOut(name string) {
 	r.changed()
 }
 
+// SignedOut takes the profile's token ("" is the default profile's) off
+// the clipboard: the token the tray copied is revoked with the sign-in,
+// not left there to paste.
+func (r *Resident) SignedOut(profile string) {
+	r.clip.ClearToken(r.profileName(profile))
+}
+
 // profileName is the profile a request names ("" is the default one).
 func (r *Resident) profileName(profile string) string {
 	if profile == "" {
@@ -80,10 +88,10 @@ func (r *Resident) profileName(profile string) string {
 	return profile
 }
 
-// copyClaim puts a claim of the profile's access token, as the Details
+// CopyClaim puts a claim of the profile's access token, as the Details
 // window shows it, on the clipboard the tray owns.
-func (r *Resident) copyClaim(ctx context.Context, profile, claim string) error {
-	in, err := r.svc.inspect(ctx, profile)
+func (r *Resident) CopyClaim(ctx context.Context, profile, claim string) error {
+	in, err := r.srv.Inspect(ctx, profile)
 	if err != nil {
 		return err
 	}
@@ -98,7 +106,7 @@ func (r *Resident) copyClaim(ctx context.Context, profile, claim string) error {
 // explainLine is an error as one headline and its next step, for a
 // notification.
 func explainLine(err error) string {
-	w := control.Explain(ErrorOf(err))
+	w := control.Explain(server.ErrorOf(err))
 	if w.Next == "" {
 		return w.Headline
 	}

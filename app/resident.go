@@ -19,6 +19,7 @@ import (
 	"github.com/tokentray/tokentray/auth/policy"
 	"github.com/tokentray/tokentray/internal/control"
 	"github.com/tokentray/tokentray/internal/control/client"
+	"github.com/tokentray/tokentray/internal/control/server"
 	"github.com/tokentray/tokentray/internal/rundir"
 	"github.com/tokentray/tokentray/internal/words"
 )
@@ -36,12 +37,13 @@ type Options struct {
 
 // Resident is the process that lives in the tray. auth.Sessions owns the
 // sessions and keeps them fresh; the resident serves them on the control
-// socket (server.go), shows them in the tray (menu.go, tray.go), opens
-// windows (windows.go) and sends notifications (notices.go). Every change
-// ends in one loop that renders a fresh View; nothing else draws.
+// socket (server.go; internal/control/server answers), shows them in the
+// tray (menu.go, tray.go), opens windows (windows.go) and sends
+// notifications (notices.go). Every change ends in one loop that renders a
+// fresh View; nothing else draws.
 type Resident struct {
 	sessions *auth.Sessions
-	svc      *service
+	srv      *server.Server
 	log      *slog.Logger
 	exe      string
 	ctx      context.Context
@@ -184,8 +186,7 @@ func newResident(ctx context.Context, opts Options) *Resident {
 	// system's; read at start (a change shows at the next one).
 	cfg, _ := sessions.Config()
 	words.Use(words.Pick(policy.Current().Language, cfg.Language))
-	r.svc = newService(sessions)
-	r.svc.login = r.login
+	r.srv = server.New(sessions, r)
 	r.windows.unseen = r.noWindow
 	return r
 }
@@ -193,7 +194,7 @@ func newResident(ctx context.Context, opts Options) *Resident {
 // View is the resident's current snapshot: the sessions' states, the
 // sign-ins it runs, start at login.
 func (r *Resident) View() control.View {
-	v := viewOf(r.sessions)
+	v := r.srv.View()
 	v.Autostart = autostartEnabled()
 	r.signIns.decorate(&v)
 	return v
@@ -282,10 +283,10 @@ func (r *Resident) showAtStart() {
 	}
 }
 
-// show opens the window asked for; "" picks one as showAtStart does, the
+// Show opens the window asked for; "" picks one as showAtStart does, the
 // tray's own window where no panel shows its icon, and settings when
 // nothing needs doing.
-func (r *Resident) show(window, profile string) {
+func (r *Resident) Show(window, profile string) {
 	if window == "" && !trayHostPresent() {
 		window = "tray"
 	}

@@ -6,16 +6,14 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/tokentray/tokentray/internal/control"
 )
 
-// The resident's side of the control socket: who may connect, which
-// profile file it answers for, and the requests only a tray can answer.
-// The rest is the service's, the same code the command line runs when no
-// tray does.
+// The resident's side of the control socket: who may connect. What each
+// request answers is internal/control/server's, the same code the command
+// line runs when no tray does; the tray adds its own part (server.Tray).
 
 // serve answers the control socket until ln is closed.
 func (r *Resident) serve(ln net.Listener) {
@@ -29,76 +27,12 @@ func (r *Resident) serve(ln net.Listener) {
 			c.Close()
 			continue
 		}
-		go serveConn(r.ctx, c, r.handle)
+		go r.srv.ServeConn(r.ctx, c)
 	}
 }
 
-// fileOps answer for one profile file only: another file's commands run
-// in the caller's own process.
-var fileOps = map[control.Op]bool{
-	control.OpToken: true, control.OpStatus: true, control.OpLogin: true, control.OpLogout: true,
-	control.OpImport: true, control.OpRemove: true, control.OpDefault: true, control.OpClipboard: true,
-	control.OpInspect: true, control.OpGitToken: true,
-}
-
-func (r *Resident) handle(ctx context.Context, req control.Request, send func(control.Message) error) (control.Message, error) {
-	if fileOps[req.Op] && filepath.Clean(req.Config) != filepath.Clean(r.sessions.Path()) {
-		return control.Message{}, control.Errorf(control.KindElsewhere, "this tray serves %s", r.sessions.Path())
-	}
-	switch req.Op {
-	case control.OpStatus:
-		// With a sign-in that waits (a code to enter elsewhere); how the
-		// last one ended is the windows' business, and a command run
-		// without the tray must answer the same.
-		v := r.View()
-		for i := range v.Profiles {
-			if !v.Profiles[i].SignIn.Active {
-				v.Profiles[i].SignIn = control.SignInView{}
-			}
-		}
-		return control.Message{View: &v}, nil
-	case control.OpShow:
-		r.show(req.Window, req.Profile)
-		return control.Message{}, nil
-	case control.OpWatch:
-		return control.Message{}, r.watch(ctx, send)
-	case control.OpSignIn:
-		r.SignIn(req.Profile) // the sign-in window shows how it goes
-		return control.Message{}, nil
-	case control.OpCancel:
-		r.signIns.cancel(req.Profile)
-		return control.Message{}, nil
-	case control.OpCopyLink:
-		p, _ := r.View().Profile(req.Profile)
-		switch {
-		case p.SignIn.Device != nil:
-			// A user code alone signs no one in: the person must too.
-			return control.Message{}, r.clip.Copy(p.SignIn.Device.UserCode, 0)
-		case p.SignIn.URL == "":
-			return control.Message{}, errors.New("no sign-in is waiting")
-		}
-		// The address is no secret (PKCE keeps the verifier here).
-		return control.Message{}, r.clip.Copy(p.SignIn.URL, 0)
-	case control.OpOpenPage:
-		return control.Message{}, r.openSignInPage(req.Profile)
-	case control.OpAutostart:
-		return control.Message{}, r.SetAutostart(req.Autostart)
-	case control.OpCopy:
-		return control.Message{}, r.Copy(req.Profile, req.Header)
-	case control.OpCopyClaim:
-		return control.Message{}, r.copyClaim(ctx, req.Profile, req.Claim)
-	}
-	m, err := r.svc.handle(ctx, req, send)
-	if (req.Op == control.OpLogout || req.Op == control.OpRemove) && m.Logout != nil && m.Logout.WasSignedIn {
-		// The token the tray copied is revoked with the sign-in: not left
-		// on the clipboard to paste.
-		r.clip.ClearToken(r.profileName(req.Profile))
-	}
-	return m, err
-}
-
-// watch streams Views until the caller hangs up.
-func (r *Resident) watch(ctx context.Context, send func(control.Message) error) error {
+// Watch hands send every View the loop renders until ctx ends.
+func (r *Resident) Watch(ctx context.Context, send func(control.View) error) error {
 	ch := make(chan control.View, 1)
 	ch <- r.View()
 	r.mu.Lock()
@@ -114,7 +48,7 @@ func (r *Resident) watch(ctx context.Context, send func(control.Message) error) 
 		case <-ctx.Done():
 			return ctx.Err()
 		case v := <-ch:
-			if err := send(control.Message{View: &v}); err != nil {
+			if err := send(v); err != nil {
 				return err
 			}
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/tokentray/tokentray/auth/profile"
 	"github.com/tokentray/tokentray/internal/browse"
 	"github.com/tokentray/tokentray/internal/control"
+	"github.com/tokentray/tokentray/internal/control/server"
 )
 
 // signIns are the browser sign-ins the tray runs, one per profile at most,
@@ -77,15 +78,33 @@ func (r *Resident) SignIn(profile string) {
 // startSignIn starts a browser sign-in in the background.
 func (r *Resident) startSignIn(profile string) {
 	go func() {
-		if _, err := r.login(r.ctx, profile, control.LoginOptions{}); err != nil {
+		if _, err := r.Login(r.ctx, profile, control.LoginOptions{}); err != nil {
 			r.log.Info("sign-in did not finish", "profile", profile, "err", err)
 		}
 	}()
 }
 
-// openSignInPage opens the waiting sign-in's page of profile: the device
+// CancelSignIn stops the waiting sign-in of profile.
+func (r *Resident) CancelSignIn(profile string) { r.signIns.cancel(profile) }
+
+// CopySignInLink puts the waiting sign-in's address of profile on the
+// clipboard, or its code when it waits for a code entered elsewhere.
+func (r *Resident) CopySignInLink(profile string) error {
+	p, _ := r.View().Profile(profile)
+	switch {
+	case p.SignIn.Device != nil:
+		// A user code alone signs no one in: the person must too.
+		return r.clip.Copy(p.SignIn.Device.UserCode, 0)
+	case p.SignIn.URL == "":
+		return errors.New("no sign-in is waiting")
+	}
+	// The address is no secret (PKCE keeps the verifier here).
+	return r.clip.Copy(p.SignIn.URL, 0)
+}
+
+// OpenSignInPage opens the waiting sign-in's page of profile: the device
 // code's page, or the browser sign-in's address.
-func (r *Resident) openSignInPage(profile string) error {
+func (r *Resident) OpenSignInPage(profile string) error {
 	p, ok := r.View().Profile(profile)
 	if !ok {
 		return errors.New("no sign-in is waiting")
@@ -101,9 +120,9 @@ func (r *Resident) openSignInPage(profile string) error {
 	return openIn(s.Profile(), u)
 }
 
-// login runs one sign-in of the tray's, from the menu, a window or the
+// Login runs one sign-in of the tray's, from the menu, a window or the
 // command line, and shows its progress.
-func (r *Resident) login(ctx context.Context, profile string, o control.LoginOptions) (control.LoginResult, error) {
+func (r *Resident) Login(ctx context.Context, profile string, o control.LoginOptions) (control.LoginResult, error) {
 	s, err := r.sessions.Session(profile)
 	if err != nil {
 		return control.LoginResult{}, err
@@ -117,7 +136,7 @@ func (r *Resident) login(ctx context.Context, profile string, o control.LoginOpt
 	if open == nil {
 		open = func(u string) error { return openIn(s.Profile(), u) }
 	}
-	res, err := r.svc.signIn(ctx, name, control.LoginOptions{Flow: o.Flow, Timeout: o.Timeout,
+	res, err := r.srv.SignIn(ctx, name, control.LoginOptions{Flow: o.Flow, Timeout: o.Timeout,
 		Open: func(u string) error {
 			err := open(u)
 			r.signIns.update(run, func(v *control.SignInView) { v.URL, v.NoBrowser = u, err != nil })
@@ -132,14 +151,14 @@ func (r *Resident) login(ctx context.Context, profile string, o control.LoginOpt
 			} else {
 				// The tray's own sign-in: the page opens as a browser
 				// sign-in's would; the window shows the code.
-				_ = r.openSignInPage(name)
+				_ = r.OpenSignInPage(name)
 			}
 		},
 	})
 	r.signIns.update(run, func(v *control.SignInView) {
 		*v = control.SignInView{Done: err == nil}
 		if err != nil {
-			v.Err = errorFor(err, name)
+			v.Err = server.ErrorFor(err, name)
 		}
 	})
 	r.changed()

@@ -154,7 +154,7 @@ func (t *tray) tapped() {
 	p, ok := v.Profile("")
 	switch {
 	case !ok:
-		t.r.show("settings", "")
+		t.r.Show("settings", "")
 	case p.HasToken():
 		_ = t.r.Copy(p.Name, false)
 	default:

@@ -18,12 +18,12 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/tokentray/tokentray/app"
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/auth/policy"
 	"github.com/tokentray/tokentray/auth/profile"
 	"github.com/tokentray/tokentray/internal/control"
 	"github.com/tokentray/tokentray/internal/control/client"
+	"github.com/tokentray/tokentray/internal/control/server"
 	"github.com/tokentray/tokentray/internal/words"
 )
 
@@ -313,7 +313,7 @@ func (e *env) client() (*client.Client, error) {
 		// No private runtime dir: no tray can be reached either.
 		e.logger().Debug("no control socket", "err", err)
 	}
-	cl.Direct = app.Direct(path, auth.Options{Log: e.logger(), Policy: policy.Current()})
+	cl.Direct = server.Direct(path, auth.Options{Log: e.logger(), Policy: policy.Current()})
 	cl.Log = e.logger()
 	return cl, nil
 }
@@ -360,7 +360,7 @@ func (e *env) fail(err error) int {
 		}
 		return control.ExitUsage
 	}
-	ce := app.ErrorOf(err)
+	ce := server.ErrorOf(err)
 	if ce.Profile == "" {
 		c := *ce
 		c.Profile = e.profile

@@ -1,8 +1,10 @@
 // Package control is the one contract between tokentray's processes: the
-// resident tray serves it on a socket, the command line and the window
-// program use it through internal/control/client. It holds the wire types,
-// the view model the windows and the menu show, the error kinds with the
-// words a person reads for each, and what a look inside a sign-in shows.
+// resident tray serves it on a socket through internal/control/server (as
+// does a command run when no tray serves its profile file, in its own
+// process), the command line and the window program use it through
+// internal/control/client. It holds the wire types, the view model the
+// windows and the menu show, the error kinds with the words a person reads
+// for each, and what a look inside a sign-in shows.
 // It imports none of the heavy parts (keychain, D-Bus, GUI, OAuth) and not
 // even the network, so the small tokentray program starts fast and the
 // window program links none of them.
@@ -22,15 +24,16 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/tokentray/tokentray/internal/rundir"
 )
 
-// Op is what a request asks for. Each has its constant here and its
-// method on client.Client; the server answers it in app/service.go (or
-// app/server.go for the tray's own): a new request costs those three
-// files.
+// Op is what a request asks for. Each has its constant here, its scope in
+// opScopes, its method on client.Client and its answer in
+// internal/control/server (through server.Tray for the tray's own): a new
+// request costs those three packages.
 type Op string
 
 // Ops of the control socket.
@@ -62,15 +65,42 @@ const (
 	OpCopyClaim Op = "copyclaim" // copy a claim of the access token (Details…) to that clipboard
 )
 
+// scope is who answers an Op.
+type scope int
+
+const (
+	anyTray  scope = iota + 1 // any tray, whichever profile file it serves
+	oneFile                   // the tray that serves the request's profile file, else the caller itself
+	trayOnly                  // a running tray only, whichever profile file it serves
+)
+
+// opScopes is every Op there is, with who answers it.
+var opScopes = map[Op]scope{
+	OpPing:  anyTray,
+	OpToken: oneFile, OpGitToken: oneFile, OpStatus: oneFile, OpLogin: oneFile, OpLogout: oneFile,
+	OpImport: oneFile, OpRemove: oneFile, OpDefault: oneFile, OpClipboard: oneFile, OpInspect: oneFile,
+	OpShow: trayOnly, OpWatch: trayOnly, OpSignIn: trayOnly, OpCancel: trayOnly, OpCopyLink: trayOnly,
+	OpOpenPage: trayOnly, OpAutostart: trayOnly, OpCopy: trayOnly, OpCopyClaim: trayOnly,
+}
+
+// Ops are every request there is, sorted.
+func Ops() []Op {
+	ops := make([]Op, 0, len(opScopes))
+	for op := range opScopes {
+		ops = append(ops, op)
+	}
+	slices.Sort(ops)
+	return ops
+}
+
+// ForFile tells whether op is answered for one profile file only
+// (Request.Config): a tray that serves another refuses it (KindElsewhere),
+// and the caller runs it in its own process.
+func (op Op) ForFile() bool { return opScopes[op] == oneFile }
+
 // TrayOnly tells whether only a running tray answers op (a command run on
 // its own cannot).
-func (op Op) TrayOnly() bool {
-	switch op {
-	case OpShow, OpWatch, OpSignIn, OpCancel, OpCopyLink, OpOpenPage, OpAutostart, OpCopy, OpCopyClaim:
-		return true
-	}
-	return false
-}
+func (op Op) TrayOnly() bool { return opScopes[op] == trayOnly }
 
 // Request is the one request of a connection.
 type Request struct {

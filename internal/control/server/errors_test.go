@@ -1,9 +1,10 @@
-package app
+package server
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"testing"
 
 	"github.com/tokentray/tokentray/auth"
@@ -58,5 +59,14 @@ func TestErrorsCrossTheSocketTyped(t *testing.T) {
 				t.Errorf("got kind %s port %d %q, want %s %d %q", e.Kind, e.Port, e.Msg, c.kind, c.port, c.err.Error())
 			}
 		})
+	}
+}
+
+// pipeTo connects a client to h in this process, as Direct does.
+func pipeTo(h handler) func() net.Conn {
+	return func() net.Conn {
+		client, server := net.Pipe()
+		go serve(context.Background(), server, h)
+		return client
 	}
 }

@@ -1,4 +1,4 @@
-package app
+package server
 
 import (
 	"context"
@@ -87,8 +87,9 @@ func ErrorOf(err error) *control.Error {
 	return out
 }
 
-// errorFor is ErrorOf for an error about profile.
-func errorFor(err error, profile string) *control.Error {
+// ErrorFor is ErrorOf for an error about profile, which it names unless
+// it names one already.
+func ErrorFor(err error, profile string) *control.Error {
 	e := ErrorOf(err)
 	if e != nil && e.Profile == "" {
 		c := *e

@@ -1,4 +1,4 @@
-package app
+package server
 
 import (
 	"errors"
@@ -10,12 +10,12 @@ import (
 	"github.com/tokentray/tokentray/internal/control"
 )
 
-// viewOf is the View of a profile file's sessions: each session's one
+// View is the View of the profile file's sessions: each session's one
 // state, read from the keychain first where it has not been yet.
-func viewOf(sessions *auth.Sessions) control.View {
-	cfg, err := sessions.Config() // reloads the file if it changed; Missing then says of it
-	v := control.View{ConfigPath: sessions.Path(), Default: cfg.DefaultName(), ClipboardClear: cfg.ClipboardClear,
-		NoFile: sessions.Missing()}
+func (s *Server) View() control.View {
+	cfg, err := s.sessions.Config() // reloads the file if it changed; Missing then says of it
+	v := control.View{ConfigPath: s.sessions.Path(), Default: cfg.DefaultName(), ClipboardClear: cfg.ClipboardClear,
+		NoFile: s.sessions.Missing()}
 	if err != nil {
 		v.ConfigErr = err.Error()
 		var ce *profile.ConfigError
@@ -23,14 +23,14 @@ func viewOf(sessions *auth.Sessions) control.View {
 			v.ManagedErr, v.ConfigWhere = ce.Managed, ce.Where()
 		}
 	}
-	if pol := sessions.Policy(); pol != nil {
+	if pol := s.sessions.Policy(); pol != nil {
 		v.Organization = pol.Organization
 	}
-	for _, s := range sessions.List() {
-		pv := profileView(s.Profile(), s.Look())
+	for _, sess := range s.sessions.List() {
+		pv := profileView(sess.Profile(), sess.Look())
 		pv.Organization = v.Organization
 		if pv.HasToken() || pv.State == control.NeedsSignIn {
-			pv.Store = sessions.Store().Name()
+			pv.Store = s.sessions.Store().Name()
 		}
 		v.Profiles = append(v.Profiles, pv)
 	}
@@ -45,7 +45,7 @@ func profileView(p *profile.Profile, st auth.State) control.ProfileView {
 		Managed: p.Managed,
 	}
 	if st.Err != nil {
-		pv.Err = errorFor(st.Err, p.Name)
+		pv.Err = ErrorFor(st.Err, p.Name)
 	}
 	return pv
 }
