@@ -6,10 +6,9 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/tokentray/tokentray/auth"
-	"github.com/tokentray/tokentray/auth/profile"
 	"github.com/tokentray/tokentray/internal/control"
 	"github.com/tokentray/tokentray/internal/control/server"
+	"github.com/tokentray/tokentray/internal/defaults"
 	"github.com/tokentray/tokentray/internal/words"
 )
 
@@ -21,7 +20,7 @@ import (
 func (r *Resident) Copy(profile string, header bool) error {
 	ctx, cancel := context.WithTimeout(r.ctx, 30*time.Second)
 	defer cancel()
-	tok, err := r.srv.Token(ctx, profile, auth.DefaultMinValid)
+	tok, err := r.srv.Token(ctx, profile, defaults.MinValid)
 	if err != nil {
 		r.note.Notify("copy", words.T("Nothing was copied"), explainLine(err), nil)
 		return err
@@ -129,7 +128,7 @@ func (r *Resident) Refresh(profile string) {
 // SetAutostart turns start at login on or off.
 func (r *Resident) SetAutostart(on bool) error {
 	var extra []string
-	if def, err := profile.DefaultConfigPath(); err != nil || filepath.Clean(def) != filepath.Clean(r.sessions.Path()) {
+	if def, err := defaults.ConfigFile(); err != nil || filepath.Clean(def) != filepath.Clean(r.sessions.Path()) {
 		extra = []string{"--config", r.sessions.Path()}
 	}
 	err := setAutostart(on, r.exe, extra)

@@ -23,6 +23,7 @@ import (
 
 	"github.com/tokentray/tokentray/auth/keychain"
 	"github.com/tokentray/tokentray/auth/profile"
+	"github.com/tokentray/tokentray/internal/defaults"
 	"github.com/tokentray/tokentray/internal/testkit"
 )
 
@@ -156,11 +157,11 @@ func TestDisruptiveEmulation(t *testing.T) {
 			}
 			// Reused while more than 60 s remain; a new assertion after.
 			clock.Add(58 * time.Minute)
-			if r, err := s.Get(context.Background(), DefaultMinValid); err != nil || r.Refreshed {
+			if r, err := s.Get(context.Background(), defaults.MinValid); err != nil || r.Refreshed {
 				t.Fatalf("2 minutes left: %+v %v", r, err)
 			}
 			clock.Add(90 * time.Second)
-			r, err := s.Get(context.Background(), DefaultMinValid)
+			r, err := s.Get(context.Background(), defaults.MinValid)
 			if err != nil || !r.Refreshed || r.Token.AccessToken == rec.AccessToken {
 				t.Fatalf("30 s left: %+v %v", r, err)
 			}

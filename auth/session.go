@@ -20,6 +20,7 @@ import (
 	"github.com/tokentray/tokentray/auth/policy"
 	"github.com/tokentray/tokentray/auth/profile"
 	"github.com/tokentray/tokentray/internal/control"
+	"github.com/tokentray/tokentray/internal/defaults"
 )
 
 var (
@@ -34,9 +35,6 @@ var (
 	// garbage). It never signs anyone out.
 	ErrProviderUnreachable = errors.New("provider unreachable")
 )
-
-// DefaultMinValid is how much lifetime a token handed out must have left.
-const DefaultMinValid = control.DefaultMinValid
 
 // Options configure a Session.
 type Options struct {
@@ -161,10 +159,10 @@ func (s *Session) now() time.Time { return s.clock.Now() }
 // Profile is the profile this session signs in to.
 func (s *Session) Profile() *profile.Profile { return s.profile }
 
-// Token returns an access token with at least DefaultMinValid left,
+// Token returns an access token with at least defaults.MinValid left,
 // refreshing first when needed.
 func (s *Session) Token() (*oauth2.Token, error) {
-	r, err := s.Get(context.Background(), DefaultMinValid)
+	r, err := s.Get(context.Background(), defaults.MinValid)
 	if err != nil {
 		return nil, err
 	}

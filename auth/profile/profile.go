@@ -19,7 +19,6 @@ import (
 
 	"github.com/tokentray/tokentray/auth/plain"
 	"github.com/tokentray/tokentray/auth/safefile"
-	"github.com/tokentray/tokentray/internal/control"
 )
 
 // Profile is one provider account as written in the profile file.
@@ -257,10 +256,6 @@ func (e *ConfigError) Where() string {
 
 // ErrNoProfile means a command needs a profile and none was named or implied.
 var ErrNoProfile = errors.New("no profile")
-
-// DefaultConfigPath is where the profile file lives unless --config or
-// TOKENTRAY_CONFIG says otherwise.
-func DefaultConfigPath() (string, error) { return control.DefaultConfig() }
 
 // DefaultClipboardClear is how long a copied token stays on the clipboard
 // unless clipboard_clear says otherwise.

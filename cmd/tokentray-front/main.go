@@ -27,6 +27,7 @@ import (
 	"syscall"
 
 	"github.com/tokentray/tokentray/internal/control"
+	"github.com/tokentray/tokentray/internal/defaults"
 	"github.com/tokentray/tokentray/internal/quick"
 )
 
@@ -54,7 +55,7 @@ func answer(c quick.Command) (done, silent bool, stdin []byte) {
 	config := c.Config
 	if config == "" {
 		var err error
-		if config, err = control.DefaultConfig(); err != nil {
+		if config, err = defaults.ConfigFile(); err != nil {
 			return false, false, nil
 		}
 	}

@@ -24,6 +24,7 @@ import (
 	"github.com/tokentray/tokentray/internal/control"
 	"github.com/tokentray/tokentray/internal/control/client"
 	"github.com/tokentray/tokentray/internal/control/server"
+	"github.com/tokentray/tokentray/internal/defaults"
 	"github.com/tokentray/tokentray/internal/words"
 )
 
@@ -59,7 +60,7 @@ func Run(ctx context.Context, version string, args []string, stdin io.Reader, st
 }
 
 func (e *env) root(version string) *cobra.Command {
-	defPath, err := profile.DefaultConfigPath()
+	defPath, err := defaults.ConfigFile()
 	if err != nil {
 		defPath = "<config dir>/tokentray/profiles.toml"
 	}
@@ -242,7 +243,7 @@ func (e *env) configPath() (string, error) {
 	if e.config != "" {
 		return e.config, nil
 	}
-	return profile.DefaultConfigPath()
+	return defaults.ConfigFile()
 }
 
 // logger writes debug logs to standard error with --verbose or

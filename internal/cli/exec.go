@@ -14,9 +14,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/auth/profile"
 	"github.com/tokentray/tokentray/internal/control"
+	"github.com/tokentray/tokentray/internal/defaults"
 	"github.com/tokentray/tokentray/internal/quick"
 )
 
@@ -90,7 +90,7 @@ first.`,
 	}
 	cmd.Flags().StringVar(&envName, "env", "", "the variable to put the token in (default: the profile's env, else "+defaultEnv+")")
 	cmd.Flags().StringVar(&headerEnv, "header-env", "", `also put "Authorization: Bearer …" in this variable`)
-	durationVar(cmd, &minValid, "min-valid", auth.DefaultMinValid, "renew first unless the token is valid at least this long, e.g. 30m for a long run")
+	durationVar(cmd, &minValid, "min-valid", defaults.MinValid, "renew first unless the token is valid at least this long, e.g. 30m for a long run")
 	return cmd
 }
 

@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/internal/defaults"
 	"github.com/tokentray/tokentray/internal/quick"
 )
 
@@ -28,7 +28,7 @@ next helper.`,
 			if err != nil {
 				return err
 			}
-			minValid := auth.DefaultMinValid
+			minValid := defaults.MinValid
 			switch args[0] {
 			case "get":
 			case "erase":

@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/internal/defaults"
 	"github.com/tokentray/tokentray/internal/quick"
 )
 
@@ -34,7 +34,7 @@ v1beta1. In a kubeconfig:
 			if err != nil {
 				return err
 			}
-			tok, err := b.Token(e.ctx, p.Name, auth.DefaultMinValid)
+			tok, err := b.Token(e.ctx, p.Name, defaults.MinValid)
 			if err != nil {
 				return err
 			}

@@ -6,7 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/tokentray/tokentray/auth"
+	"github.com/tokentray/tokentray/internal/defaults"
 	"github.com/tokentray/tokentray/internal/quick"
 )
 
@@ -40,7 +40,7 @@ still valid, it is printed with a warning on standard error.`,
 			return quick.PrintToken(e.stdout, e.stderr, tok, minValid, header, asJSON)
 		},
 	}
-	durationVar(cmd, &minValid, "min-valid", auth.DefaultMinValid, "renew first unless the token is valid at least this long, e.g. 90s or 10m")
+	durationVar(cmd, &minValid, "min-valid", defaults.MinValid, "renew first unless the token is valid at least this long, e.g. 90s or 10m")
 	cmd.Flags().BoolVar(&header, "header", false, `print "Authorization: Bearer …"`)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print access_token, token_type and expiry as JSON")
 	return cmd

@@ -12,7 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/tokentray/tokentray/internal/control"
+	"github.com/tokentray/tokentray/internal/defaults"
 	"github.com/tokentray/tokentray/internal/quick"
 )
 
@@ -166,7 +166,7 @@ func TestQuickAgreesWithTheFullProgram(t *testing.T) {
 					continue
 				}
 				c.RunE = func(cmd *cobra.Command, args []string) error {
-					got = &quick.Command{Name: name, Config: e.config, MinValid: control.DefaultMinValid}
+					got = &quick.Command{Name: name, Config: e.config, MinValid: defaults.MinValid}
 					if f := cmd.Flags().Lookup("min-valid"); f != nil {
 						got.MinValid = *f.Value.(durationFlag).d
 					}

@@ -22,7 +22,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"time"
@@ -268,24 +267,6 @@ type LogoutResult struct {
 	// is sent nowhere. Otherwise a sign-in not Revoked is a failure the
 	// person must hear of (KindNotRevoked).
 	NotAsked bool `json:"not_asked,omitempty"`
-}
-
-// DefaultMinValid is how much lifetime a token handed out must have left
-// unless the caller asks for more (or less).
-const DefaultMinValid = 60 * time.Second
-
-// DefaultConfig is where the profile file lives unless --config or
-// TOKENTRAY_CONFIG says otherwise. A tray answers only for its own file,
-// so every process must agree on it.
-func DefaultConfig() (string, error) {
-	if p := os.Getenv("TOKENTRAY_CONFIG"); p != "" {
-		return p, nil
-	}
-	dir, err := os.UserConfigDir()
-	if err != nil {
-		return "", fmt.Errorf("find the configuration directory: %w", err)
-	}
-	return filepath.Join(dir, "tokentray", "profiles.toml"), nil
 }
 
 // MaxRequest bounds what a connection may send.

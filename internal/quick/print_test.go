@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/tokentray/tokentray/internal/control"
+	"github.com/tokentray/tokentray/internal/defaults"
 )
 
 // The printers are shared by the small front and the full program, so
@@ -65,7 +66,7 @@ func TestPrintWarning(t *testing.T) {
 	tok := control.Token{AccessToken: "AT.fixed.0002", TokenType: "Bearer",
 		Expiry: time.Now().Add(42 * time.Minute), Warning: "dial tcp: no route\x1b[31m"}
 	var stdout, stderr bytes.Buffer
-	if err := PrintToken(&stdout, &stderr, tok, control.DefaultMinValid, false, false); err != nil {
+	if err := PrintToken(&stdout, &stderr, tok, defaults.MinValid, false, false); err != nil {
 		t.Fatal(err)
 	}
 	if got := stdout.String(); got != "AT.fixed.0002\n" {
@@ -100,7 +101,7 @@ func TestPrintShortLived(t *testing.T) {
 		{"a 5-minute token, --min-valid 10m", five, 10 * time.Minute,
 			"tokentray: warning: Every call renews the token: this provider's tokens last only 5 min, and --min-valid asks for 10 min. Ask for less, such as --min-valid 2m.\n"},
 		{"a 1-hour token, --min-valid 10m", hour, 10 * time.Minute, ""},
-		{"a 1-hour token, the default", hour, control.DefaultMinValid, ""},
+		{"a 1-hour token, the default", hour, defaults.MinValid, ""},
 		{"a token that could not be renewed", stale, 2 * time.Hour, "tokentray: warning: The access token could not be renewed"},
 		{"no expiry", noExpiry, 2 * time.Hour, ""},
 	} {

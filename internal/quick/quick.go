@@ -5,7 +5,8 @@
 // what the packages for Linux install as tokentray) uses it to answer these without starting the full
 // program, whose start-up is most of the time such a call takes; the full
 // program prints with the same functions, so the two cannot drift apart.
-// It imports only the standard library's light parts and internal/control.
+// It imports only the standard library's light parts, internal/control and
+// internal/defaults.
 package quick
 
 import (
@@ -13,7 +14,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tokentray/tokentray/internal/control"
+	"github.com/tokentray/tokentray/internal/defaults"
 )
 
 // Command is a command line quick can answer.
@@ -43,7 +44,7 @@ func Parse(args []string, debug bool) (c Command, ok bool) {
 	if debug {
 		return c, false
 	}
-	c.MinValid = control.DefaultMinValid
+	c.MinValid = defaults.MinValid
 	var pos []string
 	for i := 0; i < len(args); i++ {
 		a := args[i]

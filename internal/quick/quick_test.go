@@ -5,13 +5,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tokentray/tokentray/internal/control"
+	"github.com/tokentray/tokentray/internal/defaults"
 )
 
 // Parse takes only what it can answer exactly as the full program would;
 // everything else goes to the full program as it is.
 func TestParse(t *testing.T) {
-	def := control.DefaultMinValid
+	def := defaults.MinValid
 	for _, c := range []struct {
 		args []string
 		want *Command // nil: not for quick

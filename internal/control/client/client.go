@@ -163,7 +163,7 @@ func (c *Client) GitToken(ctx context.Context, url string, minValid time.Duratio
 }
 
 // Inspect is a look inside a profile's sign-in; its access token is
-// renewed first if it has less than DefaultMinValid left.
+// renewed first if it has less than defaults.MinValid left.
 func (c *Client) Inspect(ctx context.Context, profile string) (control.Inspection, error) {
 	m, err := c.call(ctx, control.Request{Op: control.OpInspect, Profile: profile}, nil)
 	if err == nil && m.Inspection == nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/tokentray/tokentray/auth/policy"
 	"github.com/tokentray/tokentray/auth/profile"
 	"github.com/tokentray/tokentray/internal/control"
+	"github.com/tokentray/tokentray/internal/defaults"
 )
 
 // What each request does: the work behind Server.Handle's answers, and
@@ -129,7 +130,7 @@ func (s *Server) Inspect(ctx context.Context, profile string) (control.Inspectio
 		return control.Inspection{}, err
 	}
 	name := sess.Profile().Name
-	tok, err := s.Token(ctx, name, auth.DefaultMinValid)
+	tok, err := s.Token(ctx, name, defaults.MinValid)
 	if err != nil {
 		return control.Inspection{}, err
 	}

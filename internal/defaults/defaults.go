@@ -1,0 +1,30 @@
+// Package defaults holds what every tokentray program must agree on without
+// asking one another: where the profile file lives (a tray answers only for
+// its own file), and how long a token handed out must still be valid
+// unless the caller says. It imports only the standard library, so the
+// small front links it at no cost.
+package defaults
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// MinValid is how much lifetime a token handed out must have left unless
+// the caller asks for more (or less).
+const MinValid = 60 * time.Second
+
+// ConfigFile is where the profile file lives unless --config or
+// TOKENTRAY_CONFIG says otherwise.
+func ConfigFile() (string, error) {
+	if p := os.Getenv("TOKENTRAY_CONFIG"); p != "" {
+		return p, nil
+	}
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("find the configuration directory: %w", err)
+	}
+	return filepath.Join(dir, "tokentray", "profiles.toml"), nil
+}
