@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -25,45 +26,85 @@ type Xvfb struct {
 }
 
 // StartXvfb runs a headless X server on a free display for the test.
+//
+// The display is one no other test holds: each number from 100 up is
+// taken with an exclusive lock of ours, held until the test ends, before
+// Xvfb is asked to serve it. Xvfb's own choice (-displayfd) was not
+// enough: two servers starting at once, as go test starts packages side
+// by side, could both take over a display a killed server had left, and a
+// window then opened on the one that went away ("Failed to open display").
+// Numbers from 100 leave the low ones to sway's XWayland and the desktop.
 func StartXvfb(t testing.TB) *Xvfb {
 	t.Helper()
 	if _, err := exec.LookPath("Xvfb"); err != nil {
 		t.Fatal("Xvfb is not installed; run `make test`, which installs it (apt: xvfb)")
 	}
+	fbdir := t.TempDir() // -fbdir: the screen is also a file (XWD), for screenshots
+	for n := 100; n < 400; n++ {
+		lock, ok := lockDisplay(n)
+		if !ok {
+			continue
+		}
+		// Released after the server has stopped: cleanups run last first.
+		t.Cleanup(func() { lock.Close() })
+		if x, ok := startXvfbOn(t, n, fbdir); ok {
+			return x
+		}
+		lock.Close()
+	}
+	t.Fatal("Xvfb did not start on any display from :100 to :399")
+	return nil
+}
+
+// lockDisplay takes display n for this process, if no other test has it.
+func lockDisplay(n int) (*os.File, bool) {
+	f, err := os.OpenFile(filepath.Join(os.TempDir(), fmt.Sprintf(".tokentray-testkit-X%d.lock", n)), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, false
+	}
+	if syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) != nil {
+		f.Close()
+		return nil, false
+	}
+	return f, true
+}
+
+// startXvfbOn starts Xvfb on display n; false when it does not come up
+// there (another X server has the display).
+func startXvfbOn(t testing.TB, n int, fbdir string) (*Xvfb, bool) {
+	t.Helper()
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	// -displayfd: Xvfb picks a free display and writes its number once it
-	// accepts connections.
-	// -fbdir: the screen is also a file (XWD), for screenshots.
-	fbdir := t.TempDir()
-	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1024x768x24", "-nolisten", "tcp", "-fbdir", fbdir)
+	defer r.Close()
+	// -displayfd with a display given: Xvfb writes the number once it
+	// accepts connections, and exits if the display is taken.
+	cmd := exec.Command("Xvfb", fmt.Sprintf(":%d", n), "-displayfd", "3", "-screen", "0", "1024x768x24", "-nolisten", "tcp", "-fbdir", fbdir)
 	cmd.ExtraFiles = []*os.File{w}
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start Xvfb: %v", err)
 	}
 	w.Close()
-	// Ended as a server should be, so that it removes its lock file and
-	// socket: killed outright it leaves them, and two servers starting at
-	// once (go test runs packages side by side) could both take the stale
-	// display over — a window then opened on the one that went away.
-	t.Cleanup(func() { stopGently(cmd, 5*time.Second) })
 	got := make(chan string, 1)
 	go func() {
 		line, _ := bufio.NewReader(r).ReadString('\n')
 		got <- strings.TrimSpace(line)
 	}()
 	select {
-	case n := <-got:
-		if n == "" {
-			t.Fatal("Xvfb did not start")
+	case s := <-got:
+		if s != strconv.Itoa(n) {
+			stopGently(cmd, 5*time.Second)
+			return nil, false
 		}
-		return &Xvfb{Display: ":" + n, fbdir: fbdir}
 	case <-time.After(20 * time.Second):
+		stopGently(cmd, 5*time.Second)
 		t.Fatal("Xvfb did not start within 20 s")
 	}
-	return nil
+	// Ended as a server should be, so that it removes its lock file and
+	// socket.
+	t.Cleanup(func() { stopGently(cmd, 5*time.Second) })
+	return &Xvfb{Display: fmt.Sprintf(":%d", n), fbdir: fbdir}, true
 }
 
 // WindowTitles lists the titles of the X windows on display, through
@@ -119,6 +160,61 @@ func (x *Xvfb) Screenshot(t testing.TB, title string) image.Image {
 	x0, y0 := geo["Absolute upper-left X"], geo["Absolute upper-left Y"]
 	r := image.Rect(x0, y0, x0+geo["Width"], y0+geo["Height"])
 	return screen.SubImage(r)
+}
+
+// Settled captures the window titled title once it has drawn itself:
+// three captures in a row, a quarter of a second apart, differ in less
+// than 3 % of their pixels (a progress bar may still move) and show more
+// than a blank. It replaces a fixed wait "to let it draw", which is too
+// short on a loaded machine and too long on an idle one.
+func (x *Xvfb) Settled(t testing.TB, title string) image.Image {
+	t.Helper()
+	var img image.Image
+	calm := 0
+	Eventually(t, 20*time.Second, "the window "+title+" never settled", func() bool {
+		next := x.Screenshot(t, title)
+		if img != nil && nearlySame(img, next) && colours(next) >= 20 {
+			calm++
+		} else {
+			calm = 0
+		}
+		img = next
+		if calm < 2 {
+			time.Sleep(250 * time.Millisecond)
+		}
+		return calm >= 2
+	})
+	return img
+}
+
+// nearlySame: the same size, and less than 3 % of the pixels differ.
+func nearlySame(a, b image.Image) bool {
+	ra, rb := a.Bounds(), b.Bounds()
+	if ra.Dx() != rb.Dx() || ra.Dy() != rb.Dy() || ra.Dx() == 0 {
+		return false
+	}
+	differ := 0
+	for y := 0; y < ra.Dy(); y++ {
+		for x := 0; x < ra.Dx(); x++ {
+			if a.At(ra.Min.X+x, ra.Min.Y+y) != b.At(rb.Min.X+x, rb.Min.Y+y) {
+				differ++
+			}
+		}
+	}
+	return differ*100 < 3*ra.Dx()*ra.Dy()
+}
+
+// colours counts the distinct colours of img, on every other pixel.
+func colours(img image.Image) int {
+	seen := map[[3]uint32]bool{}
+	r := img.Bounds()
+	for y := r.Min.Y; y < r.Max.Y; y += 2 {
+		for x := r.Min.X; x < r.Max.X; x += 2 {
+			cr, cg, cb, _ := img.At(x, y).RGBA()
+			seen[[3]uint32{cr, cg, cb}] = true
+		}
+	}
+	return len(seen)
 }
 
 // Screen captures the whole screen.
