@@ -205,7 +205,9 @@ func (d *desktop) openedCount() int {
 // windowOpen waits for an X window titled title.
 func (d *desktop) windowOpen(t *testing.T, title string) {
 	t.Helper()
-	testkit.Eventually(t, 30*time.Second, "no window "+title, func() bool {
+	// Generous: the first window of a desktop compiles its GL shaders in
+	// software, which on a loaded machine has taken over 30 s.
+	testkit.Eventually(t, 90*time.Second, "no window "+title, func() bool {
 		return slices.Contains(d.x.WindowTitles(t), title)
 	})
 }
