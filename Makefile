@@ -17,10 +17,16 @@ BUILD_DEBS  := gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-de
 # Debian packages the tests run against: a real browser, a real Secret
 # Service (GNOME Keyring) on a private D-Bus session, a real X server with
 # software GL for the clipboard and the windows, a headless Wayland
-# compositor (sway) for the Wayland clipboard, and the programs that read
-# both clipboards back (xclip, wl-clipboard).
+# compositor (sway) for the Wayland clipboard, the programs that read
+# both clipboards back (xclip, wl-clipboard), OpenSSH's server and client
+# (a server on loopback that `ssh -R` forwards the tray's socket to; the
+# tests run their own sshd, but on a machine with systemd installing the
+# package also starts the system's on port 22: `systemctl disable --now
+# ssh` if that is not wanted) and bubblewrap (a container the socket is
+# mounted into).
 TEST_DEBS   := $(BUILD_DEBS) chromium gnome-keyring libsecret-tools dbus-daemon ca-certificates \
-               xvfb x11-utils libgl1-mesa-dri libglx-mesa0 git sway wl-clipboard xclip xdotool
+               xvfb x11-utils libgl1-mesa-dri libglx-mesa0 git sway wl-clipboard xclip xdotool \
+               openssh-server openssh-client bubblewrap
 
 # A count, not a duration: with a duration Go 1.26 can fail a clean run
 # with "context deadline exceeded" at the deadline (golang/go#75804).

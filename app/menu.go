@@ -25,6 +25,9 @@ type menuModel struct {
 	footer string
 	// next is when a countdown line changes (0: no countdown shown).
 	next time.Duration
+	// allow and refuse answer the question a request from elsewhere
+	// (the forwarding socket) waits on; hidden when none waits.
+	allow, refuse item
 }
 
 // profileMenu is one profile's section. Each item names its profile, so
@@ -83,6 +86,11 @@ func menu(v control.View, now time.Time) menuModel {
 		}
 		m.profiles = append(m.profiles, pm)
 	}
+	if a := v.Asking; a != nil {
+		who, name := shorten(a.Who, maxWhoRunes), shorten(a.Profile, maxNameRunes)
+		m.allow = item{shorten(words.T("Allow {who} the access token of {profile}", "who", who, "profile", name), maxLineRunes), true, true}
+		m.refuse = item{shorten(words.T("Refuse {who}", "who", who), maxLineRunes), true, true}
+	}
 	if v.Organization != "" {
 		m.footer = shorten(words.T("Managed by {organization}", "organization", v.Organization), maxLineRunes)
 	}
@@ -120,6 +128,8 @@ func (m *menuModel) asking(asked map[string]time.Time, now time.Time) {
 const (
 	maxNameRunes = 24
 	maxLineRunes = 60
+	// maxWhoRunes: what asks from elsewhere, "ssh me@devbox.example".
+	maxWhoRunes = 32
 )
 
 // shorten is s cut to at most n runes, the cut marked with an ellipsis:

@@ -208,3 +208,26 @@ func TestMenuAsksToSignOut(t *testing.T) {
 		})
 	}
 }
+
+// A request from elsewhere that waits is answered from the top of the
+// menu: Allow and Refuse name what asks and for which profile; hidden
+// while nothing waits.
+func TestMenuAsksAboutARequestFromElsewhere(t *testing.T) {
+	now := time.Now()
+	v := control.View{Profiles: []control.ProfileView{{Name: "work", State: control.Valid, Expiry: now.Add(time.Hour)}}}
+	if m := menu(v, now); m.allow.shown || m.refuse.shown {
+		t.Errorf("nothing waits, but the menu shows %+v, %+v", m.allow, m.refuse)
+	}
+	v.Asking = &control.Asking{ID: "1", Who: "ssh me@devbox.example.com", Profile: "work", Until: now.Add(time.Minute)}
+	m := menu(v, now)
+	if want := (item{"Allow ssh me@devbox.example.com the access token of work", true, true}); m.allow != want {
+		t.Errorf("allow: %+v, want %+v", m.allow, want)
+	}
+	if want := (item{"Refuse ssh me@devbox.example.com", true, true}); m.refuse != want {
+		t.Errorf("refuse: %+v, want %+v", m.refuse, want)
+	}
+	v.Asking.Who = "ssh a-very-long-user-name@a-very-long-host-name.example.com"
+	if m := menu(v, now); utf8.RuneCountInString(m.allow.title) > maxLineRunes || !strings.HasPrefix(m.allow.title, "Allow ssh ") {
+		t.Errorf("a long name: %q", m.allow.title)
+	}
+}

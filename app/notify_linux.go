@@ -20,6 +20,9 @@ type notifier struct {
 	conn    *dbus.Conn
 	ids     map[string]uint32 // topic → last id, so a new one replaces it
 	actions map[uint32]func()
+	// early is the last notification clicked before Notify had stored its
+	// action: the server's reply and the click can cross.
+	early uint32
 }
 
 func newNotifier(log *slog.Logger) *notifier {
@@ -63,6 +66,9 @@ func (n *notifier) listen(ch <-chan *dbus.Signal) {
 		if sig.Name == notifyIface+".NotificationClosed" || sig.Name == notifyIface+".ActionInvoked" {
 			delete(n.actions, id)
 		}
+		if sig.Name == notifyIface+".ActionInvoked" && f == nil {
+			n.early = id
+		}
 		n.mu.Unlock()
 		if sig.Name == notifyIface+".ActionInvoked" && f != nil {
 			go f()
@@ -96,6 +102,11 @@ func (n *notifier) Notify(topic, summary, body string, onClick func()) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	n.ids[topic] = id
+	if onClick != nil && n.early == id {
+		n.early = 0
+		go onClick()
+		return
+	}
 	if onClick != nil {
 		n.actions[id] = onClick
 	}

@@ -53,6 +53,8 @@ type Resident struct {
 	notices  notices
 	windows  *windows
 	signIns  signIns
+	// fwd: the forwarding socket's questions and answers (forward.go).
+	fwd forwards
 	// poke asks the loop to render again.
 	poke chan struct{}
 
@@ -113,6 +115,7 @@ func RunResident(ctx context.Context, opts Options) error {
 		r.windows.disable()
 	} else {
 		go r.serve(ln)
+		defer r.startForwarding()()
 	}
 	r.sessions.Keep(ctx) // every session has read the keychain when this returns
 	go watchFile(ctx, r.sessions, r.log)
@@ -187,6 +190,7 @@ func newResident(ctx context.Context, opts Options) *Resident {
 	cfg, _ := sessions.Config()
 	words.Use(words.Pick(policy.Current().Language, cfg.Language))
 	r.srv = server.New(sessions, r)
+	r.srv.Log = log
 	r.windows.unseen = r.noWindow
 	return r
 }
@@ -197,6 +201,7 @@ func (r *Resident) View() control.View {
 	v := r.srv.View()
 	v.Autostart = autostartEnabled()
 	r.signIns.decorate(&v)
+	r.fwd.decorate(&v)
 	return v
 }
 

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/tokentray/tokentray/internal/control"
+	"github.com/tokentray/tokentray/internal/control/server"
+	"github.com/tokentray/tokentray/internal/peer"
 )
 
 // The resident's side of the control socket: who may connect. What each
@@ -25,6 +27,13 @@ func (r *Resident) serve(ln net.Listener) {
 		if err := peerIsUser(c); err != nil {
 			r.log.Warn("control socket: connection refused", "err", err)
 			c.Close()
+			continue
+		}
+		if peer.ViaSSH(c) {
+			// Forwarded to another machine: the forwarding socket is the
+			// one for that (forward.go).
+			r.log.Warn("control socket: a connection through ssh refused; forward " + control.ForwardSocketName + " instead")
+			go server.RefuseForwardedControl(r.ctx, c)
 			continue
 		}
 		go r.srv.ServeConn(r.ctx, c)

@@ -40,6 +40,8 @@ type trayItems struct {
 	footer    *menuItem // "Managed by …", disabled
 	quit      *menuItem
 	stop      context.CancelFunc
+	// allow and refuse answer a request from elsewhere (forward.go).
+	allow, refuse *menuItem
 }
 
 type traySection struct {
@@ -192,6 +194,8 @@ func (t *tray) render(v control.View, now time.Time) (next time.Duration) {
 		t.build(names)
 	}
 	items := t.items
+	items.allow.set(m.allow)
+	items.refuse.set(m.refuse)
 	for _, p := range m.profiles {
 		s := items.sections[p.name]
 		s.label.setTitle(p.label)
@@ -243,6 +247,24 @@ func (t *tray) build(names []string) {
 		}()
 	}
 	r := t.r
+	// First, where a click on the icon (GNOME) shows them at once; hidden
+	// until a request from elsewhere waits.
+	items.allow = addItem("", words.T("Let this request from elsewhere have the access token"))
+	items.refuse = addItem("", words.T("Refuse this request from elsewhere"))
+	items.allow.setShown(false)
+	items.refuse.setShown(false)
+	answer := func(allow bool) func() {
+		return func() {
+			t.mu.Lock()
+			a := t.last.Asking
+			t.mu.Unlock()
+			if a != nil {
+				r.answerForward(a.ID, allow)
+			}
+		}
+	}
+	on(items.allow, answer(true))
+	on(items.refuse, answer(false))
 	for i, name := range names {
 		if i > 0 {
 			systray.AddSeparator()

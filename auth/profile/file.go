@@ -224,6 +224,9 @@ func sameAfterImport(cur, in, merged *Config, managed bool) error {
 	if cur.ClipboardClear != merged.ClipboardClear {
 		return errors.New("clipboard_clear would change")
 	}
+	if cur.Forwarded != merged.Forwarded {
+		return errors.New("forwarded would change")
+	}
 	if (len(cur.Names) > 0 || managed) && merged.Default != cur.Default {
 		return errors.New("the default profile would change")
 	}

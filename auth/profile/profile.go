@@ -183,7 +183,11 @@ type Config struct {
 	// Language is the language the person chose for tokentray
 	// (language; "" = the system's). IT's policy overrides it.
 	Language string
-	Profiles map[string]*Profile
+	// Forwarded is how the tray answers a request that comes through its
+	// forwarding socket — from a server over `ssh -R`, from a container:
+	// ForwardAsk (the default), ForwardAnswer or ForwardRefuse.
+	Forwarded string
+	Profiles  map[string]*Profile
 	// Names lists the profiles in file order.
 	Names []string
 	// NoFile: there is no profile file (NoConfig).
@@ -261,10 +265,19 @@ var ErrNoProfile = errors.New("no profile")
 // unless clipboard_clear says otherwise.
 const DefaultClipboardClear = 60 * time.Second
 
+// What forwarded may say: the tray asks the person before it answers
+// each connection (the default), answers at once, or refuses.
+const (
+	ForwardAsk    = "ask"
+	ForwardAnswer = "answer"
+	ForwardRefuse = "refuse"
+)
+
 type fileShape struct {
 	Default        string              `toml:"default"`
 	ClipboardClear *int                `toml:"clipboard_clear"`
 	Language       string              `toml:"language"`
+	Forwarded      string              `toml:"forwarded"`
 	Profile        map[string]*Profile `toml:"profile"`
 }
 
@@ -319,7 +332,15 @@ func parse(path string, data []byte, managed *Config) (*Config, error) {
 	if err != nil {
 		return nil, decodeError(path, err)
 	}
-	cfg := &Config{Path: path, Default: shape.Default, ClipboardClear: DefaultClipboardClear, Profiles: map[string]*Profile{}}
+	cfg := &Config{Path: path, Default: shape.Default, ClipboardClear: DefaultClipboardClear, Forwarded: ForwardAsk, Profiles: map[string]*Profile{}}
+	switch shape.Forwarded {
+	case "":
+	case ForwardAsk, ForwardAnswer, ForwardRefuse:
+		cfg.Forwarded = shape.Forwarded
+	default:
+		return nil, &ConfigError{File: path, Line: idx.lines["forwarded"], Key: "forwarded",
+			Msg: fmt.Sprintf("%q is not a choice; give \"ask\" (ask before answering a request from elsewhere), \"answer\" or \"refuse\"", plain.Line(shape.Forwarded, 32))}
+	}
 	if c := shape.ClipboardClear; c != nil {
 		if *c < 0 || *c > 86400 {
 			return nil, &ConfigError{File: path, Line: idx.lines["clipboard_clear"], Key: "clipboard_clear", Msg: "give seconds from 0 (never clear) to 86400"}
@@ -384,7 +405,7 @@ func parse(path string, data []byte, managed *Config) (*Config, error) {
 
 // EmptyConfig is a file without profiles: the defaults.
 func EmptyConfig(path string) *Config {
-	return &Config{Path: path, ClipboardClear: DefaultClipboardClear, Profiles: map[string]*Profile{}}
+	return &Config{Path: path, ClipboardClear: DefaultClipboardClear, Forwarded: ForwardAsk, Profiles: map[string]*Profile{}}
 }
 
 // NoConfig stands for a profile file that does not exist (yet): no

@@ -103,6 +103,8 @@ func TestParseConfigErrors(t *testing.T) {
 		{"a fraction for seconds", "clipboard_clear = 1.5\n[profile.w]\n" + ok, 1, "", "clipboard_clear", "takes a whole number, not a decimal number"},
 		{"a table as a number", "[profile.w]\n" + ok + "auth_params = 3\n", 4, "w", "auth_params", "takes a table of texts"},
 		{"seconds as text", "clipboard_clear = \"60\"\n[profile.w]\n" + ok, 1, "", "clipboard_clear", "takes a whole number, not text"},
+		{"forwarded as a yes", "forwarded = \"yes\"\n[profile.w]\n" + ok, 1, "", "forwarded", `"yes" is not a choice; give "ask"`},
+		{"forwarded as true", "forwarded = true\n[profile.w]\n" + ok, 1, "", "forwarded", "takes text in quotes"},
 		{"keys right under [profile]", "[profile]\n" + ok, 2, "", "", "a profile's keys go under [profile.NAME]"},
 		{"a key twice", "[profile.w]\n" + ok + "client_id = \"d\"\n", 4, "", "client_id", "set a second time"},
 		{"not TOML", "[profile.w\n" + ok, 1, "", "", "not valid TOML"},
@@ -245,5 +247,22 @@ func TestWhereForStaff(t *testing.T) {
 				t.Errorf("Where() = %q, want %q (error %q)", got, c.want, ce.Error())
 			}
 		})
+	}
+}
+
+// forwarded: how the tray answers a request from elsewhere; it asks
+// unless the file says otherwise.
+func TestForwarded(t *testing.T) {
+	for src, want := range map[string]string{
+		"": ForwardAsk, "forwarded = \"ask\"\n": ForwardAsk,
+		"forwarded = \"answer\"\n": ForwardAnswer, "forwarded = \"refuse\"\n": ForwardRefuse,
+	} {
+		cfg, err := ParseConfig("p.toml", []byte(src+"[profile.w]\nissuer = \"https://id.example.com\"\nclient_id = \"abc\"\n"))
+		if err != nil || cfg.Forwarded != want {
+			t.Errorf("%q: forwarded %q, %v; want %q", src, cfg.Forwarded, err, want)
+		}
+	}
+	if got := EmptyConfig("p.toml").Forwarded; got != ForwardAsk {
+		t.Errorf("no file: forwarded %q, want %q", got, ForwardAsk)
 	}
 }

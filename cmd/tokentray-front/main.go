@@ -52,14 +52,17 @@ func main() {
 // does not answer), and stdin is what was read from standard input by
 // then.
 func answer(c quick.Command) (done, silent bool, stdin []byte) {
+	remote := control.RemoteSocket()
 	config := c.Config
 	if config == "" {
 		var err error
-		if config, err = defaults.ConfigFile(); err != nil {
+		// Asked through TOKENTRAY_SOCKET, the tray there answers for its
+		// own profile file: none is needed here.
+		if config, err = defaults.ConfigFile(); err != nil && remote == "" {
 			return false, false, nil
 		}
 	}
-	if abs, err := filepath.Abs(config); err == nil {
+	if abs, err := filepath.Abs(config); err == nil && config != "" {
 		config = abs
 	}
 	req := control.Request{Op: control.OpToken, Config: config, Profile: c.Profile, MinValid: c.MinValid}
@@ -77,7 +80,13 @@ func answer(c quick.Command) (done, silent bool, stdin []byte) {
 			req.MinValid = 1 << 62
 		}
 	}
-	tok, err := quick.Ask(req)
+	var tok *control.Token
+	var err error
+	if remote != "" {
+		tok, err = quick.AskAt(remote, req, func(s string) { fmt.Fprintln(os.Stderr, "tokentray: "+control.Printable(s)) })
+	} else {
+		tok, err = quick.Ask(req)
+	}
 	var failed *control.Error
 	switch {
 	case errors.As(err, &failed):
@@ -85,6 +94,10 @@ func answer(c quick.Command) (done, silent bool, stdin []byte) {
 			failed.Profile = c.Profile
 		}
 		fail(failed)
+	case err != nil && remote != "":
+		// Only that socket may answer: nothing here holds a sign-in, and
+		// the full program would say the same after asking again.
+		fail(&control.Error{Kind: control.KindNoTray, Msg: fmt.Sprintf("%s: %v", control.SocketEnv, err)})
 	case err != nil:
 		return false, errors.Is(err, quick.ErrSilent), stdin
 	case tok == nil || c.GitOp == "erase":

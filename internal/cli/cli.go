@@ -72,7 +72,10 @@ keep the tokens in the OS keychain, and hand a live access token to you and
 your scripts. With no command it starts the tray.
 
 While the tray runs, commands go through it (it holds the sessions);
-otherwise they work on their own, with the same answers.
+otherwise they work on their own, with the same answers. With
+TOKENTRAY_SOCKET=PATH set (on a server, the end of an ssh -R forward of
+the laptop tray's forward.sock), token, git-credential,
+kubectl-credential and exec ask the tray at PATH, and only it.
 
 Exit codes: 0 ok, 1 error, 2 usage, profile file or a missing client
 secret, 3 sign-in needed, 4 provider unreachable and no valid access token.`,
@@ -300,11 +303,18 @@ func (e *env) profileArg(args []string) (*profile.Profile, error) {
 // file, else in this process — the same code either way.
 func (e *env) client() (*client.Client, error) {
 	path, err := e.configPath()
-	if err != nil {
+	if err != nil && control.RemoteSocket() == "" {
 		return nil, err
 	}
-	if abs, err := filepath.Abs(path); err == nil {
+	if abs, err := filepath.Abs(path); err == nil && path != "" {
 		path = abs
+	}
+	if remote := control.RemoteSocket(); remote != "" {
+		// TOKENTRAY_SOCKET: the tray there answers, or no one does.
+		cl := client.NewRemote(remote, path)
+		cl.Log = e.logger()
+		cl.Asking = func(s string) { fmt.Fprintln(e.stderr, "tokentray: "+control.Printable(s)) }
+		return cl, nil
 	}
 	cl, err := client.New(path)
 	if silentTray {
@@ -322,6 +332,17 @@ func (e *env) client() (*client.Client, error) {
 // profileAndClient is the command's profile and the client that runs its
 // requests.
 func (e *env) profileAndClient(args []string) (*profile.Profile, *client.Client, error) {
+	if control.RemoteSocket() != "" {
+		// The tray TOKENTRAY_SOCKET names knows its profiles (and which is
+		// the default); there is no profile file on this side to read.
+		p := &profile.Profile{}
+		if len(args) > 0 {
+			p.Name = args[0]
+		}
+		e.profile = p.Name
+		b, err := e.client()
+		return p, b, err
+	}
 	p, err := e.profileArg(args)
 	if err != nil {
 		return nil, nil, err

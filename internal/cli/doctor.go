@@ -165,14 +165,27 @@ const providerCheckTimeout = 8 * time.Second
 // whether it answers: a stopped one accepts connections but never acks.
 func (e *env) trayFinding(path string) finding {
 	cl, err := client.New(path)
+	if remote := control.RemoteSocket(); remote != "" {
+		cl, err = client.NewRemote(remote, path), nil
+	}
 	if err != nil {
 		return finding{what: "tray", seen: "not running; the commands work without it", ok: true}
 	}
 	ctx, cancel := context.WithTimeout(e.ctx, 2*control.AckTimeout)
 	defer cancel()
 	switch err := cl.Ping(ctx); {
+	case err == nil && cl.Remote:
+		return finding{what: "tray", seen: "answers through " + control.SocketEnv + "=" + cl.Socket, ok: true}
 	case err == nil:
-		return finding{what: "tray", seen: "running", ok: true}
+		seen := "running"
+		if fwd, err := control.ForwardSocketPath(); err == nil {
+			// What a person needs for `ssh -R` (README: On a server over SSH).
+			seen += "; its forwarding socket for servers and containers is " + fwd
+		}
+		return finding{what: "tray", seen: seen, ok: true}
+	case cl.Remote:
+		return finding{what: "tray", seen: "nothing answers through " + control.SocketEnv + "=" + cl.Socket + ": " + err.Error(),
+			fix: "connect again with ssh -R forwarding the tray's forward.sock to that path"}
 	case errors.Is(err, client.ErrNoAck):
 		return finding{what: "tray", seen: "running, but it does not answer (stopped or hung)",
 			fix: "quit it (or kill it) and start tokentray again; the commands work without it meanwhile"}

@@ -50,6 +50,13 @@ const (
 	// KindUnknownOp answers a request this program does not know (a tray
 	// older than the command): the caller runs it itself.
 	KindUnknownOp Kind = "unknown-op"
+	// KindNoTray: nothing answers on the socket TOKENTRAY_SOCKET names (the
+	// ssh connection that forwards it ended, or the tray is not running).
+	KindNoTray Kind = "no-tray"
+	// KindNotForwarded: the tray refused a request that came through its
+	// forwarding socket — its setting, the person's answer, or a request
+	// that only the computer the tray runs on may make. Fix says which.
+	KindNotForwarded Kind = "not-forwarded"
 )
 
 // Error is a failure with its Kind and the facts the words for it need.

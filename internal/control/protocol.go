@@ -22,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"slices"
 	"time"
@@ -71,12 +72,19 @@ const (
 	anyTray  scope = iota + 1 // any tray, whichever profile file it serves
 	oneFile                   // the tray that serves the request's profile file, else the caller itself
 	trayOnly                  // a running tray only, whichever profile file it serves
+
+	// fromElsewhere, added to one of those, is an Op the tray's forwarding
+	// socket (ForwardSocketPath) answers too, for the tray's own profile
+	// file: a request from another machine or a container, answered with
+	// an access token at most. Every other Op is refused there.
+	fromElsewhere scope = 1 << 4
 )
 
 // opScopes is every Op there is, with who answers it.
 var opScopes = map[Op]scope{
-	OpPing:  anyTray,
-	OpToken: oneFile, OpGitToken: oneFile, OpStatus: oneFile, OpLogin: oneFile, OpLogout: oneFile,
+	OpPing:  anyTray | fromElsewhere,
+	OpToken: oneFile | fromElsewhere, OpGitToken: oneFile | fromElsewhere,
+	OpStatus: oneFile, OpLogin: oneFile, OpLogout: oneFile,
 	OpImport: oneFile, OpRemove: oneFile, OpDefault: oneFile, OpClipboard: oneFile, OpInspect: oneFile,
 	OpShow: trayOnly, OpWatch: trayOnly, OpSignIn: trayOnly, OpCancel: trayOnly, OpCopyLink: trayOnly,
 	OpOpenPage: trayOnly, OpAutostart: trayOnly, OpCopy: trayOnly, OpCopyClaim: trayOnly,
@@ -95,11 +103,17 @@ func Ops() []Op {
 // ForFile tells whether op is answered for one profile file only
 // (Request.Config): a tray that serves another refuses it (KindElsewhere),
 // and the caller runs it in its own process.
-func (op Op) ForFile() bool { return opScopes[op] == oneFile }
+func (op Op) ForFile() bool { return opScopes[op]&^fromElsewhere == oneFile }
 
 // TrayOnly tells whether only a running tray answers op (a command run on
 // its own cannot).
-func (op Op) TrayOnly() bool { return opScopes[op] == trayOnly }
+func (op Op) TrayOnly() bool { return opScopes[op]&^fromElsewhere == trayOnly }
+
+// FromElsewhere tells whether the tray's forwarding socket answers op: a
+// request that comes from another machine (ssh -R) or a container. Those
+// are the token requests (token, git-credential, kubectl-credential and
+// exec ask for them) and ping.
+func (op Op) FromElsewhere() bool { return opScopes[op]&fromElsewhere != 0 }
 
 // Request is the one request of a connection.
 type Request struct {
@@ -156,6 +170,10 @@ type Message struct {
 	// connections — the kernel does — but never acks, and a caller that
 	// hears nothing within AckTimeout runs the request itself.
 	Ack bool `json:"ack,omitempty"`
+	// Asking is sent before the answer to a request from elsewhere (the
+	// forwarding socket) that waits for the person at the tray to allow
+	// it: a sentence, in the tray's language, for the caller to show.
+	Asking string `json:"asking,omitempty"`
 }
 
 // AckTimeout is how long a caller waits for a tray's Ack.
@@ -280,6 +298,36 @@ func SocketPath() (string, error) {
 	}
 	return filepath.Join(dir, "control.sock"), nil
 }
+
+// ForwardSocketPath is the tray's second socket, the one to forward to
+// another machine (`ssh -R`) or to hand into a container: it answers
+// token requests only, with access tokens only, for the tray's own
+// profile file, and as the profile file's forwarded setting says
+// (answer, ask the person first, or refuse). Everything that arrives on
+// it is treated as coming from elsewhere, whoever the peer seems to be:
+// over ssh the peer is the local ssh client, a process of this very user.
+func ForwardSocketPath() (string, error) {
+	dir, err := rundir.Dir()
+	if err != nil {
+		return "", fmt.Errorf("forwarding socket: %w", err)
+	}
+	return filepath.Join(dir, ForwardSocketName), nil
+}
+
+// ForwardSocketName is the forwarding socket's name in the tray's
+// directory.
+const ForwardSocketName = "forward.sock"
+
+// SocketEnv names the socket a command asks instead of this user's own
+// tray: on a server, the path `ssh -R` forwards the laptop's forwarding
+// socket to; in a container, where it is mounted. With it set, token,
+// git-credential and kubectl-credential ask only there — no profile file,
+// keychain or runtime directory is used on this side — and fail if
+// nothing answers.
+const SocketEnv = "TOKENTRAY_SOCKET"
+
+// RemoteSocket is the socket SocketEnv names, "" when it is not set.
+func RemoteSocket() string { return os.Getenv(SocketEnv) }
 
 // ReadRequest reads the one request of a connection. A client sends
 // nothing after it, so what the server reads next can only be a hang-up.

@@ -27,6 +27,23 @@ type View struct {
 	// Organization is who manages this computer's tokentray, as machine
 	// policy names it ("Managed by ACME Corp"); "" without a policy.
 	Organization string `json:"organization,omitempty"`
+	// Asking is the oldest request from elsewhere (the forwarding socket)
+	// that waits for the person to allow or refuse it; nil when none
+	// waits. Only a tray has one.
+	Asking *Asking `json:"asking,omitempty"`
+}
+
+// Asking is a question the tray puts to the person: a request that came
+// through the forwarding socket wants a profile's access token.
+type Asking struct {
+	// ID names the question in the answer.
+	ID string `json:"id"`
+	// Who asks, as far as this computer can tell: "ssh devbox" for a
+	// request forwarded by `ssh -R`, else the program that connected.
+	Who     string `json:"who"`
+	Profile string `json:"profile"`
+	// Until is when the question is refused unanswered.
+	Until time.Time `json:"until"`
 }
 
 // State is where a profile's session stands.

@@ -116,6 +116,10 @@ func explain(e *Error) Words {
 		return Words{T("The provider did not sign you in."), T("Try again; if it keeps happening, ask your IT team."), ""}
 	case KindUnknownOp:
 		return Words{T("The tokentray running is older than this command."), T("Quit tokentray from its menu and start it again."), ""}
+	case KindNoTray:
+		return Words{T("No tokentray answers on the socket TOKENTRAY_SOCKET names."), T("Connect again with `ssh -R` forwarding the tray's forward.sock to that path, and check that the tray is running."), ""}
+	case KindNotForwarded:
+		return Words{T("The tray at the other end of the socket refused this request."), T("The detail below says why."), ""}
 	}
 	return Words{T("Something went wrong."), T("The detail below says what; if it keeps happening, ask your IT team."), ""}
 }

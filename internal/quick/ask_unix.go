@@ -23,25 +23,32 @@ var ErrNoAnswer = errors.New("no answer from a tray")
 // ask it again.
 var ErrSilent = fmt.Errorf("%w: the tray does not answer", ErrNoAnswer)
 
-// Ask sends req to the tray and returns its token: nil, with no error, for
-// a git request about a URL no profile holds. A failure the tray reports
-// comes back as its *control.Error, to be said as the full program says
-// it (asking again would only double the wait, and the provider's load).
-// It talks on the socket with plain system calls: Go's network poller
-// costs a start-up thread and about a millisecond, more than the tray
-// takes to answer.
+// Ask sends req to this user's tray and returns its token: nil, with no
+// error, for a git request about a URL no profile holds. A failure the
+// tray reports comes back as its *control.Error, to be said as the full
+// program says it (asking again would only double the wait, and the
+// provider's load).
 func Ask(req control.Request) (*control.Token, error) {
 	sock, err := control.SocketPath()
 	if err != nil {
 		return nil, ErrNoAnswer
 	}
+	return AskAt(sock, req, nil)
+}
+
+// AskAt is Ask on the socket sock (the one TOKENTRAY_SOCKET names, say);
+// asking, if set, is handed what a tray says while it asks its person
+// whether to answer. It talks on the socket with plain system calls: Go's
+// network poller costs a start-up thread and about a millisecond, more
+// than the tray takes to answer.
+func AskAt(sock string, req control.Request, asking func(string)) (*control.Token, error) {
 	fd, err := syscall.Socket(syscall.AF_UNIX, syscall.SOCK_STREAM, 0) // closed before any exec
 	if err != nil {
 		return nil, ErrNoAnswer
 	}
 	defer syscall.Close(fd)
 	if err := syscall.Connect(fd, &syscall.SockaddrUnix{Name: sock}); err != nil {
-		return nil, ErrNoAnswer
+		return nil, fmt.Errorf("%w: connect to %s: %v", ErrNoAnswer, sock, err)
 	}
 	line, err := json.Marshal(req)
 	if err != nil {
@@ -69,11 +76,29 @@ func Ask(req control.Request) (*control.Token, error) {
 	// Only what quick prints: decoding the whole Message costs more than
 	// the tray's answer.
 	var m struct {
-		Token *control.Token  `json:"token"`
-		Err   json.RawMessage `json:"error"`
-		Done  bool            `json:"done"`
+		Token  *control.Token  `json:"token"`
+		Err    json.RawMessage `json:"error"`
+		Done   bool            `json:"done"`
+		Asking string          `json:"asking"`
 	}
-	if json.Unmarshal(buf, &m) != nil || !m.Done {
+	for {
+		if json.Unmarshal(buf, &m) != nil {
+			return nil, ErrNoAnswer
+		}
+		if m.Done || m.Asking == "" {
+			break
+		}
+		// The tray asks its person first: say so, and wait as long as the
+		// question stands.
+		if asking != nil {
+			asking(m.Asking)
+		}
+		m.Asking = ""
+		if buf, err = r.line(answerTimeout); err != nil {
+			return nil, ErrNoAnswer
+		}
+	}
+	if !m.Done {
 		return nil, ErrNoAnswer
 	}
 	if m.Err != nil {

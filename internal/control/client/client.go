@@ -33,6 +33,13 @@ type Client struct {
 	Direct func() net.Conn
 	// Log notes which requests the tray answered; nil logs nothing.
 	Log *slog.Logger
+	// Remote: Socket is the one TOKENTRAY_SOCKET names, another machine's
+	// tray (or this one's, handed into a container). Only it may answer:
+	// Direct is never used, and no answer is a KindNoTray failure.
+	Remote bool
+	// Asking is handed what such a tray says while it asks its person
+	// whether to answer; nil says nothing.
+	Asking func(string)
 }
 
 // New is a client for the profile file config, through the control
@@ -52,11 +59,21 @@ func New(config string) (*Client, error) {
 	return c, nil
 }
 
+// NewRemote is a client for the tray at sock and no other: the socket
+// TOKENTRAY_SOCKET names, another machine's tray forwarded here (or this
+// one's, handed into a container).
+func NewRemote(sock, config string) *Client {
+	return &Client{Socket: sock, Config: config, Remote: true}
+}
+
 // call sends req and hands every message before the last to each; it
 // returns the last one. Cancelling ctx hangs up, which cancels the work in
 // the server too.
 func (c *Client) call(ctx context.Context, req control.Request, each func(control.Message) error) (control.Message, error) {
 	req.Config = c.Config
+	if c.Remote {
+		return c.callRemote(ctx, req, each)
+	}
 	var silent error
 	if c.Socket != "" {
 		var d net.Dialer
@@ -87,6 +104,32 @@ func (c *Client) call(ctx context.Context, req control.Request, each func(contro
 		return control.Message{}, control.ErrNoResident
 	}
 	return c.exchange(ctx, c.Direct(), req, each)
+}
+
+// callRemote sends req to the tray TOKENTRAY_SOCKET names, and to no
+// other: no answer there is a failure of its own, not a reason to run the
+// request here, where nothing holds a sign-in.
+func (c *Client) callRemote(ctx context.Context, req control.Request, each func(control.Message) error) (control.Message, error) {
+	noTray := func(err error) error {
+		return &control.Error{Kind: control.KindNoTray, Msg: fmt.Sprintf("%s: %v", control.SocketEnv, err)}
+	}
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, "unix", c.Socket)
+	if err != nil {
+		if ctx.Err() != nil {
+			return control.Message{}, ctx.Err()
+		}
+		return control.Message{}, noTray(err)
+	}
+	m, err := c.exchange(ctx, conn, req, each)
+	var ce *control.Error
+	switch {
+	case errors.As(err, &ce) && control.NotServedHere(ce):
+		return m, noTray(fmt.Errorf("the tray at %s does not serve this request: %v", c.Socket, ce.Msg))
+	case err != nil && ce == nil && ctx.Err() == nil:
+		return m, noTray(err)
+	}
+	return m, err
 }
 
 // ErrNoAck is a server that accepted the connection but does not answer.
@@ -126,6 +169,12 @@ func (c *Client) exchange(ctx context.Context, conn net.Conn, req control.Reques
 			_ = conn.SetReadDeadline(time.Time{})
 		}
 		if m.Ack {
+			continue
+		}
+		if m.Asking != "" {
+			if c.Asking != nil {
+				c.Asking(m.Asking)
+			}
 			continue
 		}
 		if m.Err != nil {

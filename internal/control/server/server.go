@@ -2,7 +2,8 @@
 // it answers every request over a profile file's sessions (auth.Sessions),
 // builds the View, and turns the engine's errors into the typed ones that
 // cross the socket. The tray serves it on the control socket, with its own
-// part (Tray) added; a command run when no tray serves its profile file
+// part (Tray) added, and the token requests alone on its forwarding socket
+// (ServeForwarded); a command run when no tray serves its profile file
 // runs it in its own process (Direct). Each request has this one
 // implementation, whichever process runs it, so both answer alike.
 package server
@@ -10,6 +11,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net"
 	"path/filepath"
 	"time"
@@ -17,6 +19,7 @@ import (
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/auth/profile"
 	"github.com/tokentray/tokentray/internal/control"
+	"github.com/tokentray/tokentray/internal/peer"
 	"github.com/tokentray/tokentray/internal/words"
 )
 
@@ -24,6 +27,9 @@ import (
 type Server struct {
 	sessions *auth.Sessions
 	tray     Tray
+	// Log notes the requests from elsewhere (ServeForwarded) and how each
+	// was answered; nil notes nothing. It never holds a token.
+	Log *slog.Logger
 }
 
 // Tray is what a running tray adds: the requests only it answers
@@ -49,6 +55,13 @@ type Tray interface {
 	SetAutostart(on bool) error                                     // OpAutostart
 	Copy(profile string, header bool) error                         // OpCopy
 	CopyClaim(ctx context.Context, profile, claim string) error     // OpCopyClaim
+
+	// AskForward asks the person whether from, a request from elsewhere
+	// (ServeForwarded) with the profile file's forwarded = "ask", may have
+	// profile's access token, and waits for the answer: nil when allowed,
+	// else a NotForwarded error that says why not. It may send the caller
+	// a Message.Asking meanwhile.
+	AskForward(ctx context.Context, from peer.Process, profile string, send func(control.Message) error) error
 }
 
 // New is a server of sessions; tray is the running tray, or nil in a
@@ -150,6 +163,7 @@ func (s *Server) status() control.View {
 		return s.View()
 	}
 	v := s.tray.View()
+	v.Asking = nil // the person's to answer, not a command's
 	for i := range v.Profiles {
 		if !v.Profiles[i].SignIn.Active {
 			v.Profiles[i].SignIn = control.SignInView{}

@@ -19,6 +19,7 @@ import (
 	"github.com/tokentray/tokentray/auth/keychain"
 	"github.com/tokentray/tokentray/internal/control"
 	"github.com/tokentray/tokentray/internal/control/client"
+	"github.com/tokentray/tokentray/internal/peer"
 	"github.com/tokentray/tokentray/internal/testkit"
 )
 
@@ -64,9 +65,17 @@ func TestEveryOp(t *testing.T) {
 			}
 		}},
 		{control.OpStatus, func(t *testing.T, e *env) {
+			if e.tray != nil {
+				// A request from elsewhere waits: the person's to answer.
+				e.tray.set(func(f *fakeTray) { f.asking = &control.Asking{ID: "1", Who: "ssh me@devbox", Profile: "work"} })
+				defer e.tray.set(func(f *fakeTray) { f.asking = nil })
+			}
 			v, err := e.c.Status(ctx)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if v.Asking != nil {
+				t.Errorf("status shows the tray's question: %+v", v.Asking)
 			}
 			p, ok := v.Profile("work")
 			if !ok || p.State != control.Valid || !p.HasRefreshToken || p.Grant != "authorization_code" || p.Provider != "127.0.0.1" {
@@ -295,7 +304,13 @@ func raw(t *testing.T, srv *Server, req string) control.Message {
 	if _, err := fmt.Fprintln(client, req); err != nil {
 		t.Fatal(err)
 	}
-	dec := json.NewDecoder(client)
+	return read(t, client)
+}
+
+// read returns the last answer that c reads.
+func read(t *testing.T, c net.Conn) control.Message {
+	t.Helper()
+	dec := json.NewDecoder(c)
 	for {
 		var m control.Message
 		if err := dec.Decode(&m); err != nil {
@@ -313,6 +328,10 @@ type fakeTray struct {
 	srv   *Server
 	mu    sync.Mutex
 	calls []string
+	// asking is the question its View shows; refuse is its person's
+	// answer to AskForward (nil allows).
+	asking *control.Asking
+	refuse error
 }
 
 func (f *fakeTray) note(format string, args ...any) {
@@ -321,8 +340,8 @@ func (f *fakeTray) note(format string, args ...any) {
 	f.calls = append(f.calls, fmt.Sprintf(format, args...))
 }
 
-// saw checks that the tray was asked want since the last look; a nil
-// tray (alone) was asked nothing.
+// saw checks that the tray was asked want since the last look ("":
+// nothing); a nil tray (alone) was asked nothing.
 func (f *fakeTray) saw(t *testing.T, want string) {
 	t.Helper()
 	if f == nil {
@@ -330,13 +349,39 @@ func (f *fakeTray) saw(t *testing.T, want string) {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if !slices.Contains(f.calls, want) {
+	switch {
+	case want == "" && len(f.calls) > 0:
+		t.Errorf("the tray was asked %q, want nothing", strings.Join(f.calls, "; "))
+	case want != "" && !slices.Contains(f.calls, want):
 		t.Errorf("the tray was asked %q, want %q among them", strings.Join(f.calls, "; "), want)
 	}
 	f.calls = nil
 }
 
-func (f *fakeTray) View() control.View { f.note("view"); return f.srv.View() }
+// set changes the fake under its lock.
+func (f *fakeTray) set(change func(*fakeTray)) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	change(f)
+}
+
+func (f *fakeTray) View() control.View {
+	f.note("view")
+	v := f.srv.View()
+	f.mu.Lock()
+	v.Asking = f.asking
+	f.mu.Unlock()
+	return v
+}
+func (f *fakeTray) AskForward(_ context.Context, from peer.Process, profile string, send func(control.Message) error) error {
+	f.note("ask %s from %s", profile, from.Who())
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.refuse == nil {
+		_ = send(control.Message{Asking: "asking"})
+	}
+	return f.refuse
+}
 func (f *fakeTray) Login(ctx context.Context, profile string, o control.LoginOptions) (control.LoginResult, error) {
 	f.note("login %s", profile)
 	return f.srv.SignIn(ctx, profile, o)
