@@ -290,6 +290,13 @@ func TestKubectlCredential(t *testing.T) {
 // running the real kubectl against it with bin as the credential plugin.
 func kubeAPI(t *testing.T, profile, bin, cfg string) (kubectl func() string, seen *[]string) {
 	t.Helper()
+	return kubeAPIWith(t, func() string { return current(t, profile) }, nil, bin, "--config", cfg, "kubectl-credential", profile)
+}
+
+// kubeAPIWith is kubeAPI for any plugin command line: the server accepts
+// the token accept returns, and kubectl runs with env added.
+func kubeAPIWith(t *testing.T, accept func() string, env []string, command string, args ...string) (kubectl func() string, seen *[]string) {
+	t.Helper()
 	if _, err := exec.LookPath("kubectl"); err != nil {
 		t.Fatal("kubectl is not on PATH; the machine image has it (/usr/bin/kubectl)")
 	}
@@ -300,7 +307,7 @@ func kubeAPI(t *testing.T, profile, bin, cfg string) (kubectl func() string, see
 		mu.Lock()
 		*seen = append(*seen, got)
 		mu.Unlock()
-		if r.URL.Path != "/version" || got != current(t, profile) {
+		if r.URL.Path != "/version" || got != accept() {
 			http.Error(w, `{"kind":"Status","status":"Failure","code":401}`, http.StatusUnauthorized)
 			return
 		}
@@ -323,26 +330,32 @@ users:
     exec:
       apiVersion: client.authentication.k8s.io/v1
       command: %s
-      args: ["--config", %q, "kubectl-credential", %q]
+      args: %s
       interactiveMode: Never
 contexts:
 - name: test
   context: {cluster: test, user: work}
 current-context: test
-`, api.URL, base64.StdEncoding.EncodeToString(ca), bin, cfg, profile)
+`, api.URL, base64.StdEncoding.EncodeToString(ca), command, quoted(args))
 	if err := os.WriteFile(kubeconfig, []byte(doc), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return func() string {
 		t.Helper()
 		cmd := exec.Command("kubectl", "--kubeconfig", kubeconfig, "get", "--raw", "/version")
-		cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
+		cmd.Env = append(append(os.Environ(), env...), "HOME="+t.TempDir())
 		out, err := testkit.Bounded(cmd, time.Minute)
 		if err != nil {
 			t.Fatalf("kubectl: %v\n%s", err, out)
 		}
 		return string(out)
 	}, seen
+}
+
+// quoted is args as a YAML (JSON) list.
+func quoted(args []string) string {
+	b, _ := json.Marshal(args)
+	return string(b)
 }
 
 // TestToolsThroughTheTray: while the tray runs, tokentray answers token,

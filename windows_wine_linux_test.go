@@ -31,9 +31,11 @@ type wine struct {
 	dir, prefix, display string
 }
 
-func (w *wine) env() []string {
-	return append(os.Environ(), "WINEPREFIX="+w.prefix, "WINEDEBUG=-all", "DISPLAY="+w.display,
-		"WINEDLLOVERRIDES=mscoree,mshtml=")
+func (w *wine) env() []string { return append(os.Environ(), w.vars()...) }
+
+// vars are what env adds to this process's environment.
+func (w *wine) vars() []string {
+	return []string{"WINEPREFIX=" + w.prefix, "WINEDEBUG=-all", "DISPLAY=" + w.display, "WINEDLLOVERRIDES=mscoree,mshtml="}
 }
 
 func (w *wine) command(name string, args ...string) *exec.Cmd {
@@ -219,6 +221,9 @@ func TestWindowsUnderWine(t *testing.T) {
 	if t4 := w.run(t, "", "--config", cfg, "token", "work"); strings.TrimSpace(t4.stdout) != fresh {
 		t.Error("the refreshed token was not kept in the Credential Manager")
 	}
+
+	t.Log("WSL: Linux programs using tokentray.exe")
+	wslChecks(t, w, cfg, cfgPath, fresh)
 
 	t.Log("the tray in a Wine desktop")
 	trayChecks(t, w, x, cfg, fresh)
