@@ -90,7 +90,7 @@ secret, 3 sign-in needed, 4 provider unreachable and no valid access token.`,
 		RunE:          e.tray,
 		// The language: IT's policy, else the profile file's, else the
 		// system's.
-		PersistentPreRun: func(*cobra.Command, []string) { e.useLanguage() },
+		PersistentPreRun: func(*cobra.Command, []string) { words.Defer(e.language) },
 	}
 	// Started from Explorer (the Start menu, a double click, the Run key)
 	// tokentray is the tray, not a mistake: cobra would print "This is a
@@ -223,15 +223,16 @@ func unknownCommand(cmd *cobra.Command, args []string) error {
 	return &usageError{cmd: cmd, err: err}
 }
 
-// useLanguage sets the language the command speaks in (see words).
-func (e *env) useLanguage() {
+// language is the language the command speaks in (see words), read at
+// its first text.
+func (e *env) language() string {
 	setting := ""
 	if path, err := e.configPath(); err == nil {
 		if cfg, err := profile.LoadConfig(path); err == nil {
 			setting = cfg.Language
 		}
 	}
-	words.Use(words.Pick(policy.Current().Language, setting))
+	return words.Pick(policy.Current().Language, setting)
 }
 
 // wordList joins words as a sentence does: "a", "a or b", "a, b or c".

@@ -155,3 +155,20 @@ func TestUse(t *testing.T) {
 		t.Errorf("pseudo: %q", got)
 	}
 }
+
+// A deferred choice is made at the first text, once, and not before.
+func TestDefer(t *testing.T) {
+	defer Use("en")
+	asked := 0
+	Defer(func() string { asked++; return "fr" })
+	if asked != 0 {
+		t.Fatal("the choice was made before any text")
+	}
+	if got := T("Close"); got != "Fermer" || asked != 1 {
+		t.Errorf("first text %q after %d choices, want Fermer after 1", got, asked)
+	}
+	T("Cancel")
+	if asked != 1 {
+		t.Errorf("chosen %d times, want once", asked)
+	}
+}

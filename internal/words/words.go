@@ -31,7 +31,8 @@ var files embed.FS
 
 var (
 	mu     sync.RWMutex
-	chosen bool              // Use was called, or the system's language read
+	chosen bool              // Use was called, or the first text chose
+	choose func() string     // how the first text chooses (Defer); nil: the system's language
 	lang   = "en"            // the language in use
 	table  map[string]string // its translations; nil for English
 	pseudo bool              // the test language: every text marked
@@ -133,13 +134,36 @@ func load(base string) (map[string]string, bool) {
 	return m, true
 }
 
+// Defer sets how the language is chosen at the first text said, instead
+// of now: a program whose choice costs I/O (the command line reads the
+// profile file for `language`) pays it only when it has something to say,
+// not on every `token`.
+func Defer(choice func() string) {
+	mu.Lock()
+	defer mu.Unlock()
+	chosen, choose = false, choice
+}
+
 func ensure() {
 	mu.RLock()
 	done := chosen
 	mu.RUnlock()
-	if !done {
-		Use("")
+	if done {
+		return
 	}
+	mu.Lock()
+	if chosen { // another text chose meanwhile
+		mu.Unlock()
+		return
+	}
+	chosen = true // a text said while choosing is said in English, not again chosen
+	f := choose
+	mu.Unlock()
+	choice := ""
+	if f != nil {
+		choice = f()
+	}
+	Use(choice)
 }
 
 // T is text in the language in use, with each {name} in it replaced by
