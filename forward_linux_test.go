@@ -201,14 +201,7 @@ func (s *sshServer) try(local, remote, stdin, script string) (result, error) {
 	}
 	cmd := s.ssh(opts, script)
 	cmd.Stdin = strings.NewReader(stdin)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := testkit.Within(cmd, time.Minute+askWait)
-	r := result{stdout: out.String(), stderr: errb.String()}
-	if ee, ok := err.(*exec.ExitError); ok {
-		r.code, err = ee.ExitCode(), nil
-	}
-	return r, err
+	return capture(cmd, time.Minute+askWait)
 }
 
 // askWait is as long as the tray's question stands (app.askFor) and a bit.
@@ -622,14 +615,7 @@ func TestInAContainer(t *testing.T) {
 			"--ro-bind", binary, "/usr/bin/tokentray", "--bind", l.fwd, "/run/tokentray.sock",
 			"--setenv", "TOKENTRAY_SOCKET", "/run/tokentray.sock", "--proc", "/proc", "--dev", "/dev",
 			"/usr/bin/tokentray"}, args...)...)
-		var out, errb bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &errb
-		err := testkit.Within(cmd, time.Minute+askWait)
-		r := result{stdout: out.String(), stderr: errb.String()}
-		if ee, ok := err.(*exec.ExitError); ok {
-			r.code, err = ee.ExitCode(), nil
-		}
-		return r, err
+		return capture(cmd, time.Minute+askWait)
 	}
 	run := func(args ...string) result {
 		t.Helper()

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -47,14 +45,11 @@ func TestGoInstall(t *testing.T) {
 		t.Helper()
 		cmd := exec.Command(bin, args...)
 		cmd.Env = env
-		var out, errb bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &errb
-		err := testkit.Within(cmd, time.Minute)
-		var ee *exec.ExitError
-		if err != nil && !errors.As(err, &ee) {
+		r, err := capture(cmd, time.Minute)
+		if err != nil {
 			t.Fatal(err)
 		}
-		return result{stdout: out.String(), stderr: errb.String(), code: cmd.ProcessState.ExitCode()}
+		return r
 	}
 	works := func(t *testing.T, bin string) {
 		t.Helper()

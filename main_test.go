@@ -9,6 +9,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -86,18 +87,29 @@ func tokentray(t *testing.T, config string, env []string, args ...string) result
 	t.Helper()
 	cmd := exec.Command(binary, append([]string{"--config", config}, args...)...)
 	cmd.Env = append(os.Environ(), env...)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	start := time.Now()
 	// Bounded: a command that hangs fails the test in minutes, naming it.
-	err := testkit.Within(cmd, 2*time.Minute)
-	r := result{stdout: out.String(), stderr: errb.String(), took: time.Since(start)}
-	if ee, ok := err.(*exec.ExitError); ok {
-		r.code = ee.ExitCode()
-	} else if err != nil {
+	r, err := capture(cmd, 2*time.Minute)
+	if err != nil {
 		t.Fatalf("run tokentray %v: %v", args, err)
 	}
 	return r
+}
+
+// capture runs cmd to its end within d and keeps what it wrote and how
+// long it took; its exit status is the result's code. Only a program that
+// could not start or did not finish in time is an error. It takes no
+// test, so it may run in another goroutine.
+func capture(cmd *exec.Cmd, d time.Duration) (result, error) {
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	start := time.Now()
+	err := testkit.Within(cmd, d)
+	r := result{stdout: out.String(), stderr: errb.String(), took: time.Since(start)}
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		r.code, err = ee.ExitCode(), nil
+	}
+	return r, err
 }
 
 func writeConfig(t *testing.T, body string) string {

@@ -58,13 +58,8 @@ func (d *noDesktop) run(t *testing.T, stdin string, args ...string) result {
 	cmd := exec.Command(binary, args...)
 	cmd.Env = d.env
 	cmd.Stdin = strings.NewReader(stdin)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := testkit.Within(cmd, 2*time.Minute)
-	r := result{stdout: out.String(), stderr: errb.String()}
-	if ee, ok := err.(*exec.ExitError); ok {
-		r.code = ee.ExitCode()
-	} else if err != nil {
+	r, err := capture(cmd, 2*time.Minute)
+	if err != nil {
 		t.Fatalf("run tokentray %v: %v", args, err)
 	}
 	return r
@@ -81,15 +76,8 @@ func (d *noDesktop) login(t *testing.T, b *testkit.Browser, cfg, profile, user s
 	done := make(chan error, 1)
 	go func() { done <- testkit.Within(cmd, 2*time.Minute); pw.Close() }()
 	var said strings.Builder
-	var shown []string
 	sc := bufio.NewScanner(pr)
-	for len(shown) < 2 && sc.Scan() {
-		said.WriteString(sc.Text() + "\n")
-		if v, ok := strings.CutPrefix(sc.Text(), "  "); ok {
-			shown = append(shown, v)
-		}
-	}
-	if len(shown) == 2 {
+	if shown := deviceCodeLines(sc, &said); len(shown) == 2 {
 		if _, err := b.EnterCode(shown[0], shown[1], user, false); err != nil {
 			t.Error(err)
 		}

@@ -41,16 +41,9 @@ func TestSignInOverSSH(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	// The two indented lines: the page, then the code.
 	var said strings.Builder
-	var shown []string
 	sc := bufio.NewScanner(stderr)
-	for len(shown) < 2 && sc.Scan() {
-		said.WriteString(sc.Text() + "\n")
-		if v, ok := strings.CutPrefix(sc.Text(), "  "); ok {
-			shown = append(shown, v)
-		}
-	}
+	shown := deviceCodeLines(sc, &said)
 	if len(shown) < 2 {
 		_ = cmd.Process.Kill()
 		t.Fatalf("login showed no page and code:\n%s", said.String())
@@ -183,4 +176,18 @@ func TestBrowserChoice(t *testing.T) {
 			t.Error("the profile's command ran")
 		}
 	})
+}
+
+// deviceCodeLines reads what login says of a sign-in with a code up to its
+// two indented lines — the page, then the code — keeping all it read in
+// said; fewer than two when the output ended first.
+func deviceCodeLines(sc *bufio.Scanner, said *strings.Builder) []string {
+	var shown []string
+	for len(shown) < 2 && sc.Scan() {
+		said.WriteString(sc.Text() + "\n")
+		if v, ok := strings.CutPrefix(sc.Text(), "  "); ok {
+			shown = append(shown, v)
+		}
+	}
+	return shown
 }

@@ -8,7 +8,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -83,17 +82,14 @@ func TestExec(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			cmd := exec.Command(binary, append([]string{"--config", cfg}, c.args...)...)
 			cmd.Stdin = strings.NewReader(c.stdin)
-			var out, errb bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &out, &errb
-			err := testkit.Within(cmd, time.Minute)
-			code := 0
-			if ee, ok := err.(*exec.ExitError); ok {
-				code = ee.ExitCode()
+			r, err := capture(cmd, time.Minute)
+			if err != nil {
+				t.Fatal(err)
 			}
-			if code != c.code || out.String() != c.stdout {
-				t.Errorf("exit %d, stdout %s; want %d, %s\n%s", code, testkit.Redact(out.String()), c.code, testkit.Redact(c.stdout), errb.String())
+			if r.code != c.code || r.stdout != c.stdout {
+				t.Errorf("exit %d, stdout %s; want %d, %s\n%s", r.code, testkit.Redact(r.stdout), c.code, testkit.Redact(c.stdout), r.stderr)
 			}
-			if strings.Contains(errb.String(), tok) {
+			if strings.Contains(r.stderr, tok) {
 				t.Error("the token reached standard error")
 			}
 		})
@@ -386,14 +382,13 @@ func TestToolsThroughTheTray(t *testing.T) {
 		cmd := exec.Command(bin, append([]string{"--config", cfg}, args...)...)
 		cmd.Env = append(append(os.Environ(), d.env...), env...)
 		cmd.Stdin = strings.NewReader(stdin)
-		var out, errb bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &errb
-		err := testkit.Within(cmd, time.Minute)
-		var ee *exec.ExitError
-		if err != nil && !errors.As(err, &ee) {
+		r, err := capture(cmd, time.Minute)
+		if err != nil {
 			t.Fatal(err)
 		}
-		return result{stdout: out.String(), stderr: errb.String(), code: cmd.ProcessState.ExitCode()}
+		// Compared whole with the other program's: not how long it took.
+		r.took = 0
+		return r
 	}
 	v1beta1 := []string{`KUBERNETES_EXEC_INFO={"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential","spec":{"interactive":false}}`}
 	gitReq := "protocol=http\nhost=" + host + "\npath=repo.git\n\n"

@@ -346,7 +346,7 @@ func trayChecks(t *testing.T, w *wine, x *testkit.Xvfb, cfg, token string) {
 		t.Fatal(err)
 	}
 	var got string
-	if !waitFor(10*time.Second, func() bool {
+	if !testkit.Poll(10*time.Second, func() bool {
 		got, _, _ = output(t, w.command("xclip", "-selection", "clipboard", "-o"))
 		return got == token
 	}) {
@@ -355,7 +355,7 @@ func trayChecks(t *testing.T, w *wine, x *testkit.Xvfb, cfg, token string) {
 
 	// The balloon: "Access token copied" above the icon (Wine shows it
 	// 2 s after it is asked for).
-	if !waitFor(10*time.Second, func() bool {
+	if !testkit.Poll(10*time.Second, func() bool {
 		shot = x.Screen(t)
 		n, _ := findColor(shot, balloonArea, balloonColor, 0)
 		// A balloon is some 240×55 pixels; the tooltip 230×30.
@@ -368,7 +368,7 @@ func trayChecks(t *testing.T, w *wine, x *testkit.Xvfb, cfg, token string) {
 	savePNG(t, "windows-tray-wine.png", shot)
 
 	// The balloon goes (Wine: after 10 s) before the menu is looked for.
-	if !waitFor(40*time.Second, func() bool {
+	if !testkit.Poll(40*time.Second, func() bool {
 		n, _ := findColor(x.Screen(t), balloonArea, balloonColor, 0)
 		return n < 1000
 	}) {
@@ -381,7 +381,7 @@ func trayChecks(t *testing.T, w *wine, x *testkit.Xvfb, cfg, token string) {
 	click(t, w, at, 3)
 	menuArea := image.Rect(at.X-400, at.Y-400, at.X+16, at.Y-60)
 	var menuShot *image.RGBA
-	if !waitFor(5*time.Second, func() bool {
+	if !testkit.Poll(5*time.Second, func() bool {
 		menuShot = x.Screen(t)
 		return changed(shot, menuShot, menuArea) > 3000
 	}) {
@@ -398,7 +398,7 @@ func trayChecks(t *testing.T, w *wine, x *testkit.Xvfb, cfg, token string) {
 	}
 	click(t, w, item, 1)
 	got = ""
-	if !waitFor(10*time.Second, func() bool {
+	if !testkit.Poll(10*time.Second, func() bool {
 		got, _, _ = output(t, w.command("xclip", "-selection", "clipboard", "-o"))
 		return got == "Authorization: Bearer "+token
 	}) {
@@ -411,7 +411,7 @@ func trayChecks(t *testing.T, w *wine, x *testkit.Xvfb, cfg, token string) {
 	}
 	// Above where the copy's balloon comes.
 	upper := image.Rect(menuArea.Min.X, menuArea.Min.Y, menuArea.Max.X, at.Y-90)
-	if !waitFor(5*time.Second, func() bool { return changed(shot, x.Screen(t), upper) < 100 }) {
+	if !testkit.Poll(5*time.Second, func() bool { return changed(shot, x.Screen(t), upper) < 100 }) {
 		saveFailed(t, x.Screen(t))
 		t.Fatalf("the menu did not close (%d pixels changed)", changed(shot, x.Screen(t), upper))
 	}
@@ -537,17 +537,6 @@ func click(t *testing.T, w *wine, at image.Point, button int) {
 	if out, err := testkit.Bounded(w.command("xdotool", "mousemove", fmt.Sprint(at.X), fmt.Sprint(at.Y), "click", fmt.Sprint(button)), 3*time.Minute); err != nil {
 		t.Fatalf("xdotool: %v: %s", err, out)
 	}
-}
-
-func waitFor(d time.Duration, ok func() bool) bool {
-	deadline := time.Now().Add(d)
-	for !ok() {
-		if time.Now().After(deadline) {
-			return false
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-	return true
 }
 
 // saveFailed keeps the screen a check failed on, outside the test's

@@ -102,20 +102,9 @@ func (d display) copyElsewhere(t *testing.T, text string) {
 		t.Fatalf("%s: %v", cmd.Path, err)
 	}
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	waitFor(t, 5*time.Second, "the other program's copy never arrived", func() bool {
+	testkit.Eventually(t, 5*time.Second, "the other program's copy never arrived", func() bool {
 		return d.paste(t) == text && !slices.Contains(d.types(t), "x-kde-passwordManagerHint")
 	})
-}
-
-func waitFor(t *testing.T, timeout time.Duration, msg string, ok func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !ok() {
-		if time.Now().After(deadline) {
-			t.Fatalf("after %s: %s", timeout, msg)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
 }
 
 // checkClipboard is what the tray promises, on one display server: the
@@ -138,7 +127,7 @@ func checkClipboard(t *testing.T, owner *clipOwner, d display) {
 		t.Errorf("x-kde-passwordManagerHint = %q, want secret", got)
 	}
 	start := time.Now()
-	waitFor(t, 10*time.Second, "the token was not cleared", func() bool { return d.paste(t) == "" })
+	testkit.Eventually(t, 10*time.Second, "the token was not cleared", func() bool { return d.paste(t) == "" })
 	if waited := time.Since(start); waited < time.Second {
 		t.Errorf("cleared after %s, want about 2 s", waited)
 	}
@@ -152,7 +141,7 @@ func checkClipboard(t *testing.T, owner *clipOwner, d display) {
 
 	owner.copy(t, "token-three", 2*time.Second)
 	d.copyElsewhere(t, "token-three")
-	waitFor(t, 10*time.Second, "the token held by another program was not cleared", func() bool { return d.paste(t) == "" })
+	testkit.Eventually(t, 10*time.Second, "the token held by another program was not cleared", func() bool { return d.paste(t) == "" })
 }
 
 // run is a tool's output; a tool that says the clipboard is empty (exit

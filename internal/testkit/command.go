@@ -82,11 +82,20 @@ func Redact(s string) string {
 // something to happen, instead of sleeping a fixed time.
 func Eventually(t testing.TB, d time.Duration, msg string, ok func() bool) {
 	t.Helper()
+	if !Poll(d, ok) {
+		t.Fatalf("after %s: %s", d, msg)
+	}
+}
+
+// Poll is Eventually for a test that says more than msg when ok never
+// holds (a screenshot of what was there): whether it held within d.
+func Poll(d time.Duration, ok func() bool) bool {
 	deadline := time.Now().Add(d)
 	for !ok() {
 		if time.Now().After(deadline) {
-			t.Fatalf("after %s: %s", d, msg)
+			return false
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	return true
 }

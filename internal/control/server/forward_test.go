@@ -33,20 +33,7 @@ func TestForwarded(t *testing.T) {
 	}
 	from := peer.Process{PID: 4242, Exe: "/usr/bin/ssh", Args: []string{"ssh", "-R", "/run/t.sock:/run/forward.sock", "me@devbox"}}
 	sock := filepath.Join(t.TempDir(), "forward.sock")
-	ln, err := net.Listen("unix", sock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go e.srv.ServeForwarded(ctx, c, from)
-		}
-	}()
+	serveUnix(t, sock, func(c net.Conn) { e.srv.ServeForwarded(ctx, c, from) })
 	// The caller's side has a profile file of its own, or none: the
 	// tray answers for its own.
 	remote := client.NewRemote(sock, "/home/someone/elsewhere/profiles.toml")
