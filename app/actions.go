@@ -6,10 +6,10 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/tokentray/tokentray/defaults"
 	"github.com/tokentray/tokentray/internal/control"
 	"github.com/tokentray/tokentray/internal/control/server"
-	"github.com/tokentray/tokentray/internal/defaults"
-	"github.com/tokentray/tokentray/internal/words"
+	"github.com/tokentray/tokentray/words"
 )
 
 // What the tray's menu and icon do: each a small named action on the
@@ -45,7 +45,7 @@ func (r *Resident) Copy(profile string, header bool) error {
 	}
 	body := words.T("The clipboard is not cleared automatically.")
 	if clearAfter > 0 {
-		body = words.T("Clipboard clears in {duration}.", "duration", control.HumanDuration(clearAfter))
+		body = words.T("Clipboard clears in {duration}.", "duration", words.Duration(clearAfter))
 	}
 	r.note.Notify("copy", summary+".", body, nil)
 	return nil

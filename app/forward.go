@@ -12,7 +12,7 @@ import (
 	"github.com/tokentray/tokentray/internal/control"
 	"github.com/tokentray/tokentray/internal/control/server"
 	"github.com/tokentray/tokentray/internal/peer"
-	"github.com/tokentray/tokentray/internal/words"
+	"github.com/tokentray/tokentray/words"
 )
 
 // The forwarding socket (control.ForwardSocketPath): the one a person
@@ -168,7 +168,7 @@ func (r *Resident) AskForward(ctx context.Context, p peer.Process, name string, 
 		id := q.ID
 		r.note.Notify("forward-"+id,
 			words.T("{who} asks for the access token of {profile}", "who", q.Who, "profile", name),
-			words.T("Click here to allow it for this connection. Without an answer it is refused in {duration}; the tray menu can allow or refuse it too.", "duration", control.HumanDuration(askFor)),
+			words.T("Click here to allow it for this connection. Without an answer it is refused in {duration}; the tray menu can allow or refuse it too.", "duration", words.Duration(askFor)),
 			func() { r.answerForward(id, true) })
 		time.AfterFunc(askFor, func() { r.expireForward(id) })
 	}

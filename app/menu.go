@@ -7,7 +7,7 @@ import (
 
 	"github.com/tokentray/tokentray/assets"
 	"github.com/tokentray/tokentray/internal/control"
-	"github.com/tokentray/tokentray/internal/words"
+	"github.com/tokentray/tokentray/words"
 )
 
 // menuModel is the tray for a View at a moment, as plain data: the icon,

@@ -4,7 +4,7 @@ import (
 	"time"
 
 	"github.com/tokentray/tokentray/internal/control"
-	"github.com/tokentray/tokentray/internal/words"
+	"github.com/tokentray/tokentray/words"
 )
 
 // retryNotice is how long refreshes must fail before a notification says
@@ -66,7 +66,7 @@ func (n *notices) update(v control.View, now time.Time) (out []notice, next time
 		n.retry[p.Name] = true
 		body := words.T("tokentray keeps trying.") + " "
 		if left := p.Expiry.Sub(now); left > 0 {
-			body += words.T("The current token stays valid for {duration}.", "duration", control.HumanDuration(left))
+			body += words.T("The current token stays valid for {duration}.", "duration", words.Duration(left))
 		} else {
 			body += words.T("The token has expired; tools using it will fail until the provider answers.")
 		}

@@ -17,11 +17,11 @@ import (
 
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/auth/policy"
+	"github.com/tokentray/tokentray/defaults"
 	"github.com/tokentray/tokentray/internal/control"
 	"github.com/tokentray/tokentray/internal/control/client"
 	"github.com/tokentray/tokentray/internal/control/server"
-	"github.com/tokentray/tokentray/internal/rundir"
-	"github.com/tokentray/tokentray/internal/words"
+	"github.com/tokentray/tokentray/words"
 )
 
 // Options configure the resident.
@@ -69,7 +69,7 @@ func RunResident(ctx context.Context, opts Options) error {
 	if err := checkDesktop(); err != nil {
 		return err
 	}
-	dir, err := rundir.Dir()
+	dir, err := defaults.RunDir()
 	if err != nil {
 		return err
 	}

@@ -10,7 +10,7 @@ import (
 	"fyne.io/systray"
 
 	"github.com/tokentray/tokentray/internal/control"
-	"github.com/tokentray/tokentray/internal/words"
+	"github.com/tokentray/tokentray/words"
 )
 
 // tray copies menu models into the system tray through fyne.io/systray:

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/tokentray/tokentray/internal/words"
+	"github.com/tokentray/tokentray/words"
 )
 
 // windows starts the window program (tokentray-window) on demand: one

@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/tokentray/tokentray/internal/rundir"
+	"github.com/tokentray/tokentray/defaults"
 )
 
 // lockDirs remembers the lock directory once made and checked: a refresh
@@ -20,9 +20,9 @@ var lockDirs struct {
 	dir string
 }
 
-// userLockDir is rundir.LockDir; a test points it at a directory of its
+// userLockDir is defaults.LockDir; a test points it at a directory of its
 // own, so that removing it disturbs no other test's locks.
-var userLockDir = rundir.LockDir
+var userLockDir = defaults.LockDir
 
 func lockDir(again bool) (string, error) {
 	lockDirs.Lock()

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tokentray/tokentray/internal/rundir"
+	"github.com/tokentray/tokentray/defaults"
 )
 
 // The refresh lock excludes other holders (flock: even other descriptors in
@@ -17,9 +17,9 @@ import (
 // survives its directory being removed while the program runs.
 func TestLockProfile(t *testing.T) {
 	run := t.TempDir()
-	userLockDir = func() (string, error) { return rundir.Private(filepath.Join(run, "tokentray", "locks")) }
+	userLockDir = func() (string, error) { return defaults.Private(filepath.Join(run, "tokentray", "locks")) }
 	lockDirs.dir = ""
-	t.Cleanup(func() { userLockDir, lockDirs.dir = rundir.LockDir, "" })
+	t.Cleanup(func() { userLockDir, lockDirs.dir = defaults.LockDir, "" })
 	unlock, err := lockProfile(context.Background(), "work")
 	if err != nil {
 		t.Fatal(err)

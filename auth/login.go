@@ -10,14 +10,14 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/tokentray/tokentray/internal/words"
+	"github.com/tokentray/tokentray/words"
 
 	"github.com/coreos/go-oidc/v3/oidc"
+	"golang.org/x/oauth2"
+
 	"github.com/tokentray/tokentray/auth/keychain"
 	"github.com/tokentray/tokentray/auth/plain"
 	"github.com/tokentray/tokentray/auth/profile"
-	"github.com/tokentray/tokentray/internal/control"
-	"golang.org/x/oauth2"
 )
 
 // LoginOptions configure one browser sign-in.
@@ -154,7 +154,7 @@ func (s *Session) login(ctx context.Context, opts LoginOptions) (*keychain.Recor
 	case res = <-cs.results:
 	case <-ctx.Done():
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return nil, fmt.Errorf("sign in to %s: no answer from the browser within %s: %w", p.Name, control.HumanDuration(timeout), context.DeadlineExceeded)
+			return nil, fmt.Errorf("sign in to %s: no answer from the browser within %s: %w", p.Name, words.Duration(timeout), context.DeadlineExceeded)
 		}
 		return nil, fmt.Errorf("sign in to %s: %w", p.Name, ctx.Err())
 	}

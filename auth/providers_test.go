@@ -23,7 +23,7 @@ import (
 
 	"github.com/tokentray/tokentray/auth/keychain"
 	"github.com/tokentray/tokentray/auth/profile"
-	"github.com/tokentray/tokentray/internal/defaults"
+	"github.com/tokentray/tokentray/defaults"
 	"github.com/tokentray/tokentray/internal/testkit"
 )
 

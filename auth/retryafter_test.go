@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/tokentray/tokentray/auth/keychain"
-	"github.com/tokentray/tokentray/internal/control"
 	"github.com/tokentray/tokentray/internal/testkit"
+	"github.com/tokentray/tokentray/words"
 )
 
 func TestRetryAfterHeader(t *testing.T) {
@@ -61,7 +61,7 @@ func TestRetryAfterHeader(t *testing.T) {
 			t.Errorf("%s: wait %s, want %s", c.name, got, c.want)
 		}
 		// Said as people say it, not Go's 2m0s (issue 29).
-		if want := "asks to be left alone for " + control.HumanDuration(c.want); c.want > 0 && !strings.HasSuffix(err.Error(), want) {
+		if want := "asks to be left alone for " + words.Duration(c.want); c.want > 0 && !strings.HasSuffix(err.Error(), want) {
 			t.Errorf("%s: %q, want it to end %q", c.name, err, want)
 		}
 	}

@@ -19,8 +19,8 @@ import (
 	"github.com/tokentray/tokentray/auth/plain"
 	"github.com/tokentray/tokentray/auth/policy"
 	"github.com/tokentray/tokentray/auth/profile"
-	"github.com/tokentray/tokentray/internal/control"
-	"github.com/tokentray/tokentray/internal/defaults"
+	"github.com/tokentray/tokentray/defaults"
+	"github.com/tokentray/tokentray/words"
 )
 
 var (
@@ -253,7 +253,7 @@ func (s *Session) getLocked(ctx context.Context, minValid time.Duration) (TokenR
 		unlock()
 		s.publish(rec)
 		if stillValid(rec, now) {
-			return TokenResult{Token: tokenOf(rec), Warning: fmt.Errorf("%s: the token expires in %s and cannot be renewed; sign in again before then", name, control.HumanDuration(remaining(rec, now)))}, nil, nil
+			return TokenResult{Token: tokenOf(rec), Warning: fmt.Errorf("%s: the token expires in %s and cannot be renewed; sign in again before then", name, words.Duration(remaining(rec, now)))}, nil, nil
 		}
 		why := errExpiredNoRefresh
 		if !rec.Rejected.IsZero() {

@@ -14,10 +14,11 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/oauth2"
+
 	"github.com/tokentray/tokentray/auth/plain"
 	"github.com/tokentray/tokentray/auth/profile"
-	"github.com/tokentray/tokentray/internal/control"
-	"golang.org/x/oauth2"
+	"github.com/tokentray/tokentray/words"
 )
 
 // maxTokenResponse caps what is read from a token endpoint: real answers are
@@ -295,7 +296,7 @@ type busyError struct {
 }
 
 func (e *busyError) Error() string {
-	return fmt.Sprintf("%v; it asks to be left alone for %s", e.err, control.HumanDuration(e.wait))
+	return fmt.Sprintf("%v; it asks to be left alone for %s", e.err, words.Duration(e.wait))
 }
 
 func (e *busyError) Unwrap() error { return e.err }

@@ -3,7 +3,7 @@ package window
 import (
 	"image/color"
 
-	"github.com/tokentray/tokentray/internal/words"
+	"github.com/tokentray/tokentray/words"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"

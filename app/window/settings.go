@@ -16,7 +16,7 @@ import (
 
 	"github.com/tokentray/tokentray/auth/plain"
 	"github.com/tokentray/tokentray/internal/control"
-	"github.com/tokentray/tokentray/internal/words"
+	"github.com/tokentray/tokentray/words"
 )
 
 // settingsUI is the settings window: profiles (import the file IT sent,

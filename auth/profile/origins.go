@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/tokentray/tokentray/internal/words"
+	"github.com/tokentray/tokentray/words"
 
 	"github.com/tokentray/tokentray/auth/plain"
 )

@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tokentray/tokentray/internal/words"
+	"github.com/tokentray/tokentray/words"
 
 	"github.com/pelletier/go-toml/v2"
 

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tokentray/tokentray/internal/words"
+	"github.com/tokentray/tokentray/words"
 
 	"github.com/tokentray/tokentray/auth/plain"
 	"github.com/tokentray/tokentray/auth/policy"

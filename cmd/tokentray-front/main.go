@@ -26,8 +26,8 @@ import (
 	"path/filepath"
 	"syscall"
 
+	"github.com/tokentray/tokentray/defaults"
 	"github.com/tokentray/tokentray/internal/control"
-	"github.com/tokentray/tokentray/internal/defaults"
 	"github.com/tokentray/tokentray/internal/quick"
 )
 

@@ -21,11 +21,11 @@ import (
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/auth/policy"
 	"github.com/tokentray/tokentray/auth/profile"
+	"github.com/tokentray/tokentray/defaults"
 	"github.com/tokentray/tokentray/internal/control"
 	"github.com/tokentray/tokentray/internal/control/client"
 	"github.com/tokentray/tokentray/internal/control/server"
-	"github.com/tokentray/tokentray/internal/defaults"
-	"github.com/tokentray/tokentray/internal/words"
+	"github.com/tokentray/tokentray/words"
 )
 
 // silentTray is set when the small front found the tray silent (stopped,

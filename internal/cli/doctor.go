@@ -19,6 +19,7 @@ import (
 	"github.com/tokentray/tokentray/auth/profile"
 	"github.com/tokentray/tokentray/internal/control"
 	"github.com/tokentray/tokentray/internal/control/client"
+	"github.com/tokentray/tokentray/words"
 )
 
 // finding is one line of `tokentray doctor`: what was checked, whether it
@@ -208,7 +209,7 @@ func profileFindings(ctx context.Context, p *profile.Profile, store *keychain.St
 	if err := auth.NewSession(p, auth.Options{Store: store}).Check(ctx); err != nil {
 		seen := err.Error()
 		if errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil {
-			seen = fmt.Sprintf("no answer from %s within %s", p.Where(), control.HumanDuration(providerCheckTimeout))
+			seen = fmt.Sprintf("no answer from %s within %s", p.Where(), words.Duration(providerCheckTimeout))
 		}
 		return []finding{{what: what, seen: seen, fix: "check the network, or the profile's addresses with your IT team"}}
 	}

@@ -15,9 +15,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tokentray/tokentray/auth/profile"
+	"github.com/tokentray/tokentray/defaults"
 	"github.com/tokentray/tokentray/internal/control"
-	"github.com/tokentray/tokentray/internal/defaults"
 	"github.com/tokentray/tokentray/internal/quick"
+	"github.com/tokentray/tokentray/words"
 )
 
 // defaultEnv is the variable `exec` puts the token in.
@@ -104,7 +105,7 @@ func (e *env) sayLifetime(tok control.Token, minValid time.Duration) {
 		return
 	}
 	if left := time.Until(tok.Expiry); !tok.Expiry.IsZero() && left < 15*time.Minute {
-		fmt.Fprintf(e.stderr, "tokentray: the token expires in %s; a longer run needs a new one (--min-valid 30m asks for at least that).\n", control.HumanDuration(left))
+		fmt.Fprintf(e.stderr, "tokentray: the token expires in %s; a longer run needs a new one (--min-valid 30m asks for at least that).\n", words.Duration(left))
 	}
 }
 

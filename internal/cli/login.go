@@ -12,6 +12,7 @@ import (
 	"github.com/tokentray/tokentray/auth/profile"
 	"github.com/tokentray/tokentray/internal/browse"
 	"github.com/tokentray/tokentray/internal/control"
+	"github.com/tokentray/tokentray/words"
 )
 
 func (e *env) loginCmd() *cobra.Command {
@@ -191,5 +192,5 @@ func loginNote(p *profile.Profile, rec control.LoginResult, now time.Time) strin
 	life := rec.Expiry.Sub(rec.SignedInAt)
 	return fmt.Sprintf("The provider gave no refresh token, so you will have to sign in again every %s (next at %s). "+
 		"To stay signed in, add the provider's offline scope to scopes (\"offline_access\"; Frame.io calls it \"offline\").",
-		control.HumanDuration(life), rec.Expiry.Local().Format("15:04"))
+		words.Duration(life), rec.Expiry.Local().Format("15:04"))
 }

@@ -12,7 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/tokentray/tokentray/internal/defaults"
+	"github.com/tokentray/tokentray/defaults"
 	"github.com/tokentray/tokentray/internal/quick"
 )
 

@@ -6,7 +6,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/tokentray/tokentray/internal/words"
+	"github.com/tokentray/tokentray/words"
 )
 
 // Kind sorts failures by what the person should do about them. The

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tokentray/tokentray/internal/words"
+	"github.com/tokentray/tokentray/words"
 )
 
 // Inspection is a look inside a profile's sign-in (`tokentray inspect`,

@@ -27,7 +27,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/tokentray/tokentray/internal/rundir"
+	"github.com/tokentray/tokentray/defaults"
 )
 
 // Op is what a request asks for. Each has its constant here, its scope in
@@ -292,7 +292,7 @@ const MaxRequest = 64 << 10
 
 // SocketPath is where the tray listens.
 func SocketPath() (string, error) {
-	dir, err := rundir.Dir()
+	dir, err := defaults.RunDir()
 	if err != nil {
 		return "", fmt.Errorf("control socket: %w", err)
 	}
@@ -307,7 +307,7 @@ func SocketPath() (string, error) {
 // it is treated as coming from elsewhere, whoever the peer seems to be:
 // over ssh the peer is the local ssh client, a process of this very user.
 func ForwardSocketPath() (string, error) {
-	dir, err := rundir.Dir()
+	dir, err := defaults.RunDir()
 	if err != nil {
 		return "", fmt.Errorf("forwarding socket: %w", err)
 	}

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/tokentray/tokentray/auth/plain"
-	"github.com/tokentray/tokentray/internal/words"
+	"github.com/tokentray/tokentray/words"
 )
 
 // Words is what a person reads about a failure: the same on the command
@@ -129,25 +129,6 @@ func explain(e *Error) Words {
 // the window or recolour the prompt), a notification or a window.
 func Printable(s string) string { return plain.Text(s) }
 
-// HumanDuration says how long, as people say it: "3 h 58 min", "12 min",
-// "45 s".
-func HumanDuration(d time.Duration) string {
-	switch {
-	case d >= time.Hour:
-		d = d.Round(time.Minute)
-		h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
-		if m == 0 {
-			return words.T("{h} h", "h", strconv.Itoa(h))
-		}
-		return words.T("{h} h {m} min", "h", strconv.Itoa(h), "m", strconv.Itoa(m))
-	case d >= time.Minute:
-		return words.T("{m} min", "m", strconv.Itoa(int(d.Round(time.Minute)/time.Minute)))
-	case d > 0:
-		return words.T("{s} s", "s", strconv.Itoa(int(d.Round(time.Second)/time.Second)))
-	}
-	return words.T("{s} s", "s", "0")
-}
-
 // countdownStep is how finely StatusLine shows the time left: to the
 // minute in the last ten minutes, in five-minute steps (rounded down)
 // before. The tray re-renders each time the line changes, and every
@@ -182,9 +163,9 @@ func ValidFor(until, now time.Time) string {
 	case left >= 10*time.Minute:
 		// In five-minute steps, rounded down: "more than", so that it
 		// never reads as less than is left (14 min 59 s is "more than 10").
-		return words.T("valid more than {duration}", "duration", HumanDuration(left.Truncate(countdownStep(left))))
+		return words.T("valid more than {duration}", "duration", words.Duration(left.Truncate(countdownStep(left))))
 	case left >= time.Minute:
-		return words.T("valid {duration}", "duration", HumanDuration(left.Truncate(time.Minute)))
+		return words.T("valid {duration}", "duration", words.Duration(left.Truncate(time.Minute)))
 	case left > 0:
 		return words.T("expires in less than a minute")
 	}

@@ -10,20 +10,6 @@ import (
 	"time"
 )
 
-func TestHumanDuration(t *testing.T) {
-	for d, want := range map[time.Duration]string{
-		3*time.Hour + 58*time.Minute + 10*time.Second: "3 h 58 min",
-		2 * time.Hour:                   "2 h",
-		59*time.Minute + 29*time.Second: "59 min",
-		45 * time.Second:                "45 s",
-		0:                               "0 s",
-	} {
-		if got := HumanDuration(d); got != want {
-			t.Errorf("HumanDuration(%s) = %q, want %q", d, got, want)
-		}
-	}
-}
-
 func TestStatusLine(t *testing.T) {
 	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
 	cases := []struct {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tokentray/tokentray/internal/control"
+	"github.com/tokentray/tokentray/words"
 )
 
 // PrintToken prints token's answer: the access token and a newline, or
@@ -109,6 +110,6 @@ func WarnShortLived(stderr io.Writer, tok control.Token, minValid time.Duration)
 		less = max(less.Truncate(time.Second), time.Second)
 	}
 	_, _ = fmt.Fprintf(stderr, "tokentray: warning: Every call renews the token: this provider's tokens last only %s, and --min-valid asks for %s. Ask for less, such as --min-valid %s.\n",
-		control.HumanDuration(life), control.HumanDuration(minValid), FlagDuration(less))
+		words.Duration(life), words.Duration(minValid), FlagDuration(less))
 	return true
 }

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tokentray/tokentray/defaults"
 	"github.com/tokentray/tokentray/internal/control"
-	"github.com/tokentray/tokentray/internal/defaults"
 )
 
 // The printers are shared by the small front and the full program, so

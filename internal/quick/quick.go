@@ -6,7 +6,7 @@
 // program, whose start-up is most of the time such a call takes; the full
 // program prints with the same functions, so the two cannot drift apart.
 // It imports only the standard library's light parts, internal/control and
-// internal/defaults.
+// defaults.
 package quick
 
 import (
@@ -14,7 +14,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tokentray/tokentray/internal/defaults"
+	"github.com/tokentray/tokentray/defaults"
 )
 
 // Command is a command line quick can answer.

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tokentray/tokentray/internal/defaults"
+	"github.com/tokentray/tokentray/defaults"
 )
 
 // Parse takes only what it can answer exactly as the full program would;

@@ -10,8 +10,8 @@ import (
 	"github.com/tokentray/tokentray/auth/keychain"
 	"github.com/tokentray/tokentray/auth/policy"
 	"github.com/tokentray/tokentray/auth/profile"
+	"github.com/tokentray/tokentray/defaults"
 	"github.com/tokentray/tokentray/internal/control"
-	"github.com/tokentray/tokentray/internal/defaults"
 )
 
 // What each request does: the work behind Server.Handle's answers, and

@@ -1,4 +1,4 @@
-package rundir
+package defaults
 
 import "golang.org/x/sys/windows"
 

@@ -1,8 +1,10 @@
 // Package defaults holds what every tokentray program must agree on without
 // asking one another: where the profile file lives (a tray answers only for
-// its own file), and how long a token handed out must still be valid
-// unless the caller says. It imports only the standard library, so the
-// small front links it at no cost.
+// its own file), where the private runtime directory of the control socket
+// and the refresh locks is, and how long a token handed out must still be
+// valid unless the caller says. It imports only the standard library, so
+// the small front links it at no cost, and it stands below every other
+// package of tokentray.
 package defaults
 
 import (

@@ -1,7 +1,4 @@
-// Package rundir is tokentray's private per-user directory: the control
-// socket and the refresh locks live there. It is shared by the tray, the
-// command line and the window program, so it depends on nothing else.
-package rundir
+package defaults
 
 import (
 	"os"
@@ -9,20 +6,20 @@ import (
 	"runtime"
 )
 
-// Dir is tokentray's private directory: under the user's runtime dir where
+// RunDir is tokentray's private directory, where the control socket lives: under the user's runtime dir where
 // there is one (private, and cleared at logout), else under the cache dir.
 // It is created 0700, and refused if another user owns it or others may
 // enter it.
-func Dir() (string, error) {
-	base, err := Base()
+func RunDir() (string, error) {
+	base, err := RunBase()
 	if err != nil {
 		return "", err
 	}
 	return Private(filepath.Join(base, "tokentray"))
 }
 
-// Base is the directory Dir lives in.
-func Base() (string, error) {
+// RunBase is the directory RunDir lives in.
+func RunBase() (string, error) {
 	if runtime.GOOS == "linux" {
 		if dir := os.Getenv("XDG_RUNTIME_DIR"); dir != "" {
 			return dir, nil

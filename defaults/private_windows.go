@@ -1,4 +1,4 @@
-package rundir
+package defaults
 
 // checkPrivateDir has nothing to check on Windows: the directory is under
 // %LocalAppData%, whose ACL admits only the user (and SYSTEM).
