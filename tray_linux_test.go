@@ -327,6 +327,30 @@ func label(t *testing.T, it testkit.Item, profile string) string {
 	return ""
 }
 
+// needs is how a subtest says that it builds on what an earlier subtest of
+// the same test left behind: done tells whether that one got there. When it
+// did not because it failed, this subtest is skipped, naming it, and does
+// not fail a second time for the same cause (that failure already fails
+// the test). When it did not run at all (a -run pattern left it out), this
+// subtest fails: a skip never stands in for missing setup.
+func needs(t, whole *testing.T, done bool, step string) {
+	t.Helper()
+	if done {
+		return
+	}
+	if whole.Failed() {
+		t.Skipf("skipped: this builds on %q, which failed before it got there", step)
+	}
+	t.Fatalf("this builds on %q, which has not run: run %s whole, or include that subtest in -run", step, whole.Name())
+}
+
+// The tray through a day with it, one subtest per behaviour, all on one
+// desktop and one tray (Xvfb, the session bus, the real Secret Service and
+// the test provider): the subtests run in order, and the tray's state flows
+// from one to the next — signed out at start, signed in by the login
+// subtest, the sign-in ended by the provider, signed in again from the
+// notification, signed out, quit. A subtest that builds on an earlier one
+// says so with needs.
 func TestTray(t *testing.T) {
 	testkit.RequireSecretService(t)
 	forget(t, "work")
@@ -335,239 +359,335 @@ func TestTray(t *testing.T) {
 	cfg := writeConfig(t, "clipboard_clear = 2\n"+p.Profile("work", "public"))
 	d := newDesktop(t, cfg)
 	tray, it := d.tray(t)
+	top := t // the whole test, for needs
+	// The command line on its own: another runtime dir, no socket to find.
+	direct := append(slices.Clone(d.env), "XDG_RUNTIME_DIR="+t.TempDir())
+	runDir := filepath.Join(d.run, "tokentray") // the tray's runtime dir, its socket's
+
+	// What a subtest leaves for those after it.
+	var (
+		signedIn      bool                  // login through the tray
+		access        string                // the token the command line gave then
+		clicked       bool                  // the click put it on the clipboard
+		headerCopied  bool                  // the header is on the clipboard
+		ended         *testkit.Notification // "Sign-in needed", after the provider ended the sign-in
+		signedInAgain bool                  // from that notification
+		beforeSignOut *testkit.Stats        // the provider's counts before Sign out…
+		secrets       []string              // every token the tray handled
+	)
+	// The subtests others build on, named once.
+	const (
+		loginStep  = "login hands over to the tray, which signs in"
+		clickStep  = "a click on the icon copies the token and says so"
+		headerStep = "Copy as Authorization header copies the header"
+		endStep    = "a sign-in the provider ended shows as needed everywhere"
+		noteStep   = "the sign-in-needed notification signs in again"
+		askStep    = "Sign out asks in a window and revokes nothing yet"
+	)
 
 	// A fresh start, signed out: the signed-out icon, the sign-in window
 	// open (not a browser), and the menu saying so.
-	iconIs(t, it, "signed out", assets.TraySignedOut)
-	d.windowOpen(t, "Sign in to work")
-	if d.openedCount() != 0 {
-		t.Error("the tray opened a browser by itself at start")
-	}
-	if got := label(t, it, "work"); got != "work: Signed out" {
-		t.Errorf("label = %q, want %q", got, "work: Signed out")
-	}
-	// Signed out: the profile's line and "Sign in…" only.
-	for _, gone := range []string{"Copy access token", "Copy as Authorization header", "Refresh "} {
-		if hasItem(t, it, gone) {
-			t.Errorf("%q shows while signed out:\n%s", gone, menuNow(t, it))
+	t.Run("a fresh start shows the signed-out icon", func(t *testing.T) {
+		iconIs(t, it, "signed out", assets.TraySignedOut)
+	})
+	t.Run("a fresh start opens the sign-in window, not a browser", func(t *testing.T) {
+		d.windowOpen(t, "Sign in to work")
+		if d.openedCount() != 0 {
+			t.Error("the tray opened a browser by itself at start")
 		}
-	}
+	})
+	t.Run("signed out, the menu says so and has nothing to copy or refresh", func(t *testing.T) {
+		if got := label(t, it, "work"); got != "work: Signed out" {
+			t.Errorf("label = %q, want %q", got, "work: Signed out")
+		}
+		// Signed out: the profile's line and "Sign in…" only.
+		for _, gone := range []string{"Copy access token", "Copy as Authorization header", "Refresh "} {
+			if hasItem(t, it, gone) {
+				t.Errorf("%q shows while signed out:\n%s", gone, menuNow(t, it))
+			}
+		}
+	})
 
 	// `tokentray login` hands over to the tray: the tray's own session
 	// signs in (its icon turns at once, with no keychain polling).
-	page, r := loginEnv(t, b, d.env, cfg, "work", "alice")
-	if r.code != 0 || !strings.Contains(page, "You are signed in") || !strings.Contains(r.stderr, "answered by the tray") {
-		t.Fatalf("login through the tray: exit %d, %s\n%s", r.code, page, r.stderr)
-	}
-	iconIs(t, it, "signed in", assets.TrayValid)
-	if got := label(t, it, "work"); !strings.HasPrefix(got, "work: alice@example.test · valid ") {
-		t.Errorf("label = %q, want who and how long", got)
-	}
+	t.Run(loginStep, func(t *testing.T) {
+		page, r := loginEnv(t, b, d.env, cfg, "work", "alice")
+		if r.code != 0 || !strings.Contains(page, "You are signed in") || !strings.Contains(r.stderr, "answered by the tray") {
+			t.Fatalf("login through the tray: exit %d, %s\n%s", r.code, page, r.stderr)
+		}
+		signedIn = true
+		iconIs(t, it, "signed in", assets.TrayValid)
+		if got := label(t, it, "work"); !strings.HasPrefix(got, "work: alice@example.test · valid ") {
+			t.Errorf("label = %q, want who and how long", got)
+		}
+	})
 
 	// A click on the icon copies the token the command line gives, and a
 	// notification says so.
-	tok := d.cli(t, "token", "work")
-	if tok.code != 0 {
-		t.Fatalf("token: %s", tok.stderr)
-	}
-	access := strings.TrimSpace(tok.stdout)
-	notes := len(d.host.Notifications())
-	it.Activate(t)
-	testkit.Eventually(t, 10*time.Second, "the click copied nothing", func() bool { return readClipboard() == access })
-	n := d.host.WaitNotification(t, notes, "Access token copied", 5*time.Second)
-	if !strings.HasPrefix(n.Summary, "Access token copied — valid ") || n.Body != "Clipboard clears in 2 s." {
-		t.Errorf("notification %q / %q", n.Summary, n.Body)
-	}
-	// The menu and the notification give the same number.
-	if _, valid, _ := strings.Cut(label(t, it, "work"), " · "); !strings.Contains(n.Summary, valid) {
-		t.Errorf("the menu says %q, the notification %q", valid, n.Summary)
-	}
-	if strings.Contains(n.Summary+n.Body, access) {
-		t.Error("the notification shows the token")
-	}
+	t.Run(clickStep, func(t *testing.T) {
+		needs(t, top, signedIn, loginStep)
+		tok := d.cli(t, "token", "work")
+		if tok.code != 0 {
+			t.Fatalf("token: %s", tok.stderr)
+		}
+		access = strings.TrimSpace(tok.stdout)
+		secrets = append(secrets, access)
+		notes := len(d.host.Notifications())
+		it.Activate(t)
+		testkit.Eventually(t, 10*time.Second, "the click copied nothing", func() bool { return readClipboard() == access })
+		clicked = true
+		n := d.host.WaitNotification(t, notes, "Access token copied", 5*time.Second)
+		if !strings.HasPrefix(n.Summary, "Access token copied — valid ") || n.Body != "Clipboard clears in 2 s." {
+			t.Errorf("notification %q / %q", n.Summary, n.Body)
+		}
+		// The menu and the notification give the same number.
+		if _, valid, _ := strings.Cut(label(t, it, "work"), " · "); !strings.Contains(n.Summary, valid) {
+			t.Errorf("the menu says %q, the notification %q", valid, n.Summary)
+		}
+		if strings.Contains(n.Summary+n.Body, access) {
+			t.Error("the notification shows the token")
+		}
+	})
 	// …and the clipboard clears after clipboard_clear.
-	testkit.Eventually(t, 10*time.Second, "the clipboard was not cleared", func() bool { return readClipboard() == "" })
+	t.Run("the copied token is cleared after clipboard_clear", func(t *testing.T) {
+		needs(t, top, clicked, clickStep) // the token the click copied
+		testkit.Eventually(t, 10*time.Second, "the clipboard was not cleared", func() bool { return readClipboard() == "" })
+	})
 
 	// The header item; then something the person copies meanwhile is left alone.
-	it.Click(t, "Copy as Authorization header")
-	testkit.Eventually(t, 10*time.Second, "no header copied", func() bool { return readClipboard() == "Authorization: Bearer "+access })
-	d.copyElsewhere(t, "mine")
-	time.Sleep(3 * time.Second)
-	if got := readClipboard(); got != "mine" {
-		t.Errorf("the auto-clear wiped what the person copied: %q", got)
-	}
+	t.Run(headerStep, func(t *testing.T) {
+		needs(t, top, access != "", clickStep) // the token to compare with
+		it.Click(t, "Copy as Authorization header")
+		testkit.Eventually(t, 10*time.Second, "no header copied", func() bool { return readClipboard() == "Authorization: Bearer "+access })
+		headerCopied = true
+	})
+	t.Run("the auto-clear leaves alone what the person copied meanwhile", func(t *testing.T) {
+		needs(t, top, headerCopied, headerStep) // its clear is due while "mine" is copied
+		d.copyElsewhere(t, "mine")
+		// Past the 2 s the header's clear was due at (a check that nothing
+		// happens: there is nothing to wait for).
+		time.Sleep(3 * time.Second)
+		if got := readClipboard(); got != "mine" {
+			t.Errorf("the auto-clear wiped what the person copied: %q", got)
+		}
+	})
 	// A clipboard manager that takes the token over keeps it no longer
 	// than the tray would: what is cleared is the token, whoever holds it.
-	it.Click(t, "Copy access token")
-	testkit.Eventually(t, 10*time.Second, "nothing copied", func() bool { return readClipboard() == access })
-	d.copyElsewhere(t, access)
-	testkit.Eventually(t, 10*time.Second, "the token held by another program was not cleared", func() bool { return readClipboard() == "" })
+	t.Run("a token another program took over is cleared all the same", func(t *testing.T) {
+		needs(t, top, access != "", clickStep) // the token to compare with
+		it.Click(t, "Copy access token")
+		testkit.Eventually(t, 10*time.Second, "nothing copied", func() bool { return readClipboard() == access })
+		d.copyElsewhere(t, access)
+		testkit.Eventually(t, 10*time.Second, "the token held by another program was not cleared", func() bool { return readClipboard() == "" })
+	})
 
 	// The tray holds tokens all day: no core dump of it.
-	limits, err := os.ReadFile(fmt.Sprintf("/proc/%d/limits", tray.cmd.Process.Pid))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, l := range strings.Split(string(limits), "\n") {
-		if f := strings.Fields(l); strings.HasPrefix(l, "Max core file size") && (len(f) < 6 || f[4] != "0" || f[5] != "0") {
-			t.Errorf("the tray may dump core: %q", l)
+	t.Run("the tray cannot dump core", func(t *testing.T) {
+		limits, err := os.ReadFile(fmt.Sprintf("/proc/%d/limits", tray.cmd.Process.Pid))
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
+		for _, l := range strings.Split(string(limits), "\n") {
+			if f := strings.Fields(l); strings.HasPrefix(l, "Max core file size") && (len(f) < 6 || f[4] != "0" || f[5] != "0") {
+				t.Errorf("the tray may dump core: %q", l)
+			}
+		}
+	})
 
 	// Refresh now: a new token, the same through the socket and directly.
-	before := p.Stats(t)
-	it.Click(t, "Refresh ")
-	testkit.Eventually(t, 10*time.Second, "Refresh now made no refresh", func() bool {
-		return p.Stats(t).Token["refresh_token"] > before.Token["refresh_token"]
+	t.Run("Refresh now gets a new token", func(t *testing.T) {
+		needs(t, top, access != "", clickStep) // the token before, to tell the new one from
+		before := p.Stats(t)
+		it.Click(t, "Refresh ")
+		testkit.Eventually(t, 10*time.Second, "Refresh now made no refresh", func() bool {
+			return p.Stats(t).Token["refresh_token"] > before.Token["refresh_token"]
+		})
+		tok2 := d.cli(t, "token", "work")
+		secrets = append(secrets, strings.TrimSpace(tok2.stdout))
+		if strings.TrimSpace(tok2.stdout) == access {
+			t.Error("token after Refresh now is the old one")
+		}
 	})
-	tok2 := d.cli(t, "token", "work")
-	secrets := []string{access, strings.TrimSpace(tok2.stdout)}
-	if strings.TrimSpace(tok2.stdout) == access {
-		t.Error("token after Refresh now is the old one")
-	}
 	// Both paths give the same answers: through the tray, and directly
 	// (another runtime dir: no socket to find).
-	direct := append(slices.Clone(d.env), "XDG_RUNTIME_DIR="+t.TempDir())
-	for _, args := range [][]string{{"status", "--json"}, {"token", "work", "--json"}} {
-		viaTray := d.cli(t, append([]string{"--verbose"}, args...)...)
-		alone := tokentray(t, cfg, direct, args...)
-		if viaTray.stdout != alone.stdout || viaTray.code != 0 {
-			t.Errorf("%v through the tray:\n%s\ndirectly:\n%s", args, viaTray.stdout, alone.stdout)
+	t.Run("status and token answer the same through the tray and directly", func(t *testing.T) {
+		needs(t, top, signedIn, loginStep) // a token to give
+		for _, args := range [][]string{{"status", "--json"}, {"token", "work", "--json"}} {
+			viaTray := d.cli(t, append([]string{"--verbose"}, args...)...)
+			alone := tokentray(t, cfg, direct, args...)
+			if viaTray.stdout != alone.stdout || viaTray.code != 0 {
+				t.Errorf("%v through the tray:\n%s\ndirectly:\n%s", args, viaTray.stdout, alone.stdout)
+			}
+			if !strings.Contains(viaTray.stderr, "answered by the tray") {
+				t.Errorf("%v did not go through the tray:\n%s", args, viaTray.stderr)
+			}
 		}
-		if !strings.Contains(viaTray.stderr, "answered by the tray") {
-			t.Errorf("%v did not go through the tray:\n%s", args, viaTray.stderr)
-		}
-	}
+	})
 	// The socket is the user's alone, and only for its own profile file:
 	// another file's commands run directly.
-	run := filepath.Join(strings.TrimPrefix(d.env[1], "XDG_RUNTIME_DIR="), "tokentray")
-	if fi, err := os.Stat(run); err != nil || fi.Mode().Perm() != 0o700 {
-		t.Errorf("runtime dir %s: %v %v, want 0700", run, fi.Mode(), err)
-	}
-	if fi, err := os.Stat(filepath.Join(run, "control.sock")); err != nil || fi.Mode().Perm() != 0o600 {
-		t.Errorf("control socket: %v %v, want 0600", fi.Mode(), err)
-	}
-	peerCheck(t, filepath.Join(run, "control.sock"))
-	other := writeConfig(t, p.Profile("work", "public"))
-	if r := tokentray(t, other, append(slices.Clone(d.env), "TOKENTRAY_DEBUG=1"), "token", "work"); r.code != 0 || strings.Contains(r.stderr, "answered by the tray") {
-		t.Errorf("another profile file's token: exit %d, %s", r.code, r.stderr)
-	}
+	t.Run("the control socket answers only its user", func(t *testing.T) {
+		// (A missing file is an error here, not a nil FileInfo's panic,
+		// which would end every subtest after this one.)
+		if fi, err := os.Stat(runDir); err != nil {
+			t.Errorf("runtime dir %s: %v, want 0700", runDir, err)
+		} else if fi.Mode().Perm() != 0o700 {
+			t.Errorf("runtime dir %s: %v, want 0700", runDir, fi.Mode())
+		}
+		if fi, err := os.Stat(filepath.Join(runDir, "control.sock")); err != nil {
+			t.Errorf("control socket: %v, want 0600", err)
+		} else if fi.Mode().Perm() != 0o600 {
+			t.Errorf("control socket: %v, want 0600", fi.Mode())
+		}
+		peerCheck(t, filepath.Join(runDir, "control.sock"))
+	})
+	t.Run("commands for another profile file run directly, not through the tray", func(t *testing.T) {
+		needs(t, top, signedIn, loginStep) // a token in the keychain to give
+		other := writeConfig(t, p.Profile("work", "public"))
+		if r := tokentray(t, other, append(slices.Clone(d.env), "TOKENTRAY_DEBUG=1"), "token", "work"); r.code != 0 || strings.Contains(r.stderr, "answered by the tray") {
+			t.Errorf("another profile file's token: exit %d, %s", r.code, r.stderr)
+		}
+	})
 
 	// Start at login. The render that follows sends only what changed, the
 	// checkbox, rather than every item again (each update is two signals
 	// and makes the desktop read the whole menu).
-	desktopFile := filepath.Join(d.home, ".config", "autostart", "tokentray.desktop")
-	sigs := it.Signals(t, time.Second, func() {
-		it.Click(t, "Start at login")
-		testkit.Eventually(t, 5*time.Second, "no autostart entry", func() bool {
-			_, err := os.Stat(desktopFile)
-			return err == nil
+	t.Run("Start at login writes the autostart entry and re-renders only the checkbox", func(t *testing.T) {
+		desktopFile := filepath.Join(d.home, ".config", "autostart", "tokentray.desktop")
+		sigs := it.Signals(t, time.Second, func() {
+			it.Click(t, "Start at login")
+			testkit.Eventually(t, 5*time.Second, "no autostart entry", func() bool {
+				_, err := os.Stat(desktopFile)
+				return err == nil
+			})
 		})
-	})
-	t.Logf("signals of the render after Start at login: %v", sigs)
-	// One item update; a second only if the countdown line changed in the
-	// same second.
-	updates := 0
-	for _, s := range sigs {
-		if s == "ItemsPropertiesUpdated" {
-			updates++
+		t.Logf("signals of the render after Start at login: %v", sigs)
+		// One item update; a second only if the countdown line changed in the
+		// same second.
+		updates := 0
+		for _, s := range sigs {
+			if s == "ItemsPropertiesUpdated" {
+				updates++
+			}
 		}
-	}
-	if updates == 0 || updates > 2 {
-		t.Errorf("a render that checks one box made %d item updates: %v", updates, sigs)
-	}
-	entry, _ := os.ReadFile(desktopFile)
-	if !strings.Contains(string(entry), "Exec="+binary+" --config "+cfg) {
-		t.Errorf("autostart entry:\n%s", entry)
-	}
-	testkit.Eventually(t, 5*time.Second, "Start at login is not checked", func() bool { return it.Find(t, "Start at login").Checked })
+		if updates == 0 || updates > 2 {
+			t.Errorf("a render that checks one box made %d item updates: %v", updates, sigs)
+		}
+		entry, _ := os.ReadFile(desktopFile)
+		if !strings.Contains(string(entry), "Exec="+binary+" --config "+cfg) {
+			t.Errorf("autostart entry:\n%s", entry)
+		}
+		testkit.Eventually(t, 5*time.Second, "Start at login is not checked", func() bool { return it.Find(t, "Start at login").Checked })
+	})
 
 	// The provider ends the sign-in behind the tray's back: the next
 	// refresh gets invalid_grant, the icon says so, and a notification
 	// offers to sign in again; clicking it starts the browser sign-in.
-	rec, err := keychain.NewStore().Load("work")
-	if err != nil {
-		t.Fatal(err)
-	}
-	revoke(t, p, rec.RefreshToken)
-	secrets = append(secrets, rec.RefreshToken)
-	notes = len(d.host.Notifications())
-	it.Click(t, "Refresh ")
-	iconIs(t, it, "needs sign-in", assets.TraySignedOut)
-	n = d.host.WaitNotification(t, notes, "Sign-in needed: work", 10*time.Second)
-	// One truth: the menu, `status` through the tray and `status` run on
-	// its own all say so, and the keychain no longer offers the dead token.
-	if got := label(t, it, "work"); got != "work: Sign-in needed" {
-		t.Errorf("label after invalid_grant = %q", got)
-	}
-	for _, env := range [][]string{d.env, direct} {
-		st := tokentray(t, cfg, env, "status", "--json")
-		if st.code != 0 || !strings.Contains(st.stdout, `"state": "needs-sign-in"`) || !strings.Contains(st.stdout, `"refresh_token": false`) {
-			t.Errorf("status --json after invalid_grant: exit %d\n%s", st.code, st.stdout)
+	t.Run(endStep, func(t *testing.T) {
+		needs(t, top, signedIn, loginStep) // a sign-in to end
+		rec, err := keychain.NewStore().Load("work")
+		if err != nil {
+			t.Fatal(err)
 		}
-		if st := tokentray(t, cfg, env, "status"); !strings.Contains(st.stdout, "sign-in needed") {
-			t.Errorf("status after invalid_grant:\n%s", st.stdout)
+		revoke(t, p, rec.RefreshToken)
+		secrets = append(secrets, rec.RefreshToken)
+		notes := len(d.host.Notifications())
+		it.Click(t, "Refresh ")
+		iconIs(t, it, "needs sign-in", assets.TraySignedOut)
+		n := d.host.WaitNotification(t, notes, "Sign-in needed: work", 10*time.Second)
+		ended = &n
+		// One truth: the menu, `status` through the tray and `status` run on
+		// its own all say so, and the keychain no longer offers the dead token.
+		if got := label(t, it, "work"); got != "work: Sign-in needed" {
+			t.Errorf("label after invalid_grant = %q", got)
 		}
-	}
-	opened := d.openedCount()
-	d.host.Click(t, n)
-	authURL := d.lastOpened(t, opened)
-	if !strings.HasPrefix(authURL, p.Issuer) {
-		t.Fatalf("the tray opened %q", authURL)
-	}
-	if page := b.SignIn(t, authURL, "alice"); !strings.Contains(page, "You are signed in") {
-		t.Fatalf("sign-in from the notification: %s", page)
-	}
-	iconIs(t, it, "signed in", assets.TrayValid)
+		for _, env := range [][]string{d.env, direct} {
+			st := tokentray(t, cfg, env, "status", "--json")
+			if st.code != 0 || !strings.Contains(st.stdout, `"state": "needs-sign-in"`) || !strings.Contains(st.stdout, `"refresh_token": false`) {
+				t.Errorf("status --json after invalid_grant: exit %d\n%s", st.code, st.stdout)
+			}
+			if st := tokentray(t, cfg, env, "status"); !strings.Contains(st.stdout, "sign-in needed") {
+				t.Errorf("status after invalid_grant:\n%s", st.stdout)
+			}
+		}
+	})
+	t.Run(noteStep, func(t *testing.T) {
+		needs(t, top, ended != nil, endStep) // the notification to click
+		opened := d.openedCount()
+		d.host.Click(t, *ended)
+		authURL := d.lastOpened(t, opened)
+		if !strings.HasPrefix(authURL, p.Issuer) {
+			t.Fatalf("the tray opened %q", authURL)
+		}
+		if page := b.SignIn(t, authURL, "alice"); !strings.Contains(page, "You are signed in") {
+			t.Fatalf("sign-in from the notification: %s", page)
+		}
+		signedInAgain = true
+		iconIs(t, it, "signed in", assets.TrayValid)
+	})
 
 	// Sign out… asks first, in a small window; its button sends what
 	// `tokentray logout` sends: revoked at the provider, the keychain empty.
-	before = p.Stats(t)
-	it.Click(t, "Sign out of")
-	d.windowOpen(t, "Sign out of work?")
-	if got := p.Stats(t).Revoked - before.Revoked; got != 0 {
-		t.Errorf("the menu item alone revoked %d tokens", got)
-	}
-	if r := d.cli(t, "logout", "work"); r.code != 0 {
-		t.Fatalf("logout through the tray: %s", r.stderr)
-	}
-	iconIs(t, it, "signed out", assets.TraySignedOut)
-	if got := p.Stats(t).Revoked - before.Revoked; got != 1 {
-		t.Errorf("Sign out made %d revocations, want 1", got)
-	}
-	if items := keychainItems(t, "work"); len(items) != 0 {
-		t.Errorf("keychain after Sign out: %v", items)
-	}
+	t.Run(askStep, func(t *testing.T) {
+		needs(t, top, signedInAgain, noteStep) // a sign-in to sign out of
+		before := p.Stats(t)
+		beforeSignOut = &before
+		it.Click(t, "Sign out of")
+		d.windowOpen(t, "Sign out of work?")
+		if got := p.Stats(t).Revoked - before.Revoked; got != 0 {
+			t.Errorf("the menu item alone revoked %d tokens", got)
+		}
+	})
+	t.Run("logout through the tray revokes at the provider and empties the keychain", func(t *testing.T) {
+		// Counted from before Sign out… was chosen: the two together revoke once.
+		needs(t, top, beforeSignOut != nil, askStep)
+		if r := d.cli(t, "logout", "work"); r.code != 0 {
+			t.Fatalf("logout through the tray: %s", r.stderr)
+		}
+		iconIs(t, it, "signed out", assets.TraySignedOut)
+		if got := p.Stats(t).Revoked - beforeSignOut.Revoked; got != 1 {
+			t.Errorf("Sign out made %d revocations, want 1", got)
+		}
+		if items := keychainItems(t, "work"); len(items) != 0 {
+			t.Errorf("keychain after Sign out: %v", items)
+		}
+	})
 
 	// A second launch hands over and exits 0; the first shows a window.
-	second := exec.Command(binary, "--config", cfg)
-	second.Env = append(os.Environ(), d.env...)
-	if out, err := testkit.Bounded(second, time.Minute); err != nil {
-		t.Fatalf("second launch: %v\n%s", err, out)
-	}
+	t.Run("a second launch hands over and exits 0", func(t *testing.T) {
+		second := exec.Command(binary, "--config", cfg)
+		second.Env = append(os.Environ(), d.env...)
+		if out, err := testkit.Bounded(second, time.Minute); err != nil {
+			t.Fatalf("second launch: %v\n%s", err, out)
+		}
+	})
 
 	// Quit ends the tray cleanly and takes the socket with it; the command
 	// line then answers by itself, the same as through the tray.
-	tray.quit(t, it)
-	if _, err := os.Stat(filepath.Join(strings.TrimPrefix(d.env[1], "XDG_RUNTIME_DIR="), "tokentray", "control.sock")); err == nil {
-		t.Error("the control socket is still there after Quit")
-	}
+	t.Run("Quit ends the tray and takes the socket with it", func(t *testing.T) {
+		tray.quit(t, it)
+		if _, err := os.Stat(filepath.Join(runDir, "control.sock")); err == nil {
+			t.Error("the control socket is still there after Quit")
+		}
+	})
 
 	// Secret hygiene: the tray's verbose log and every notification hold
-	// none of the tokens it handled.
-	var shown strings.Builder
-	for _, n := range d.host.Notifications() {
-		shown.WriteString(n.Summary + "\n" + n.Body + "\n")
-	}
-	for i, s := range secrets {
-		if s == "" {
-			t.Fatalf("secret %d is empty", i)
+	// none of the tokens it handled (after Quit: the whole log).
+	t.Run("no token in the tray log or any notification", func(t *testing.T) {
+		needs(t, top, len(secrets) > 0, clickStep) // the tokens to look for
+		var shown strings.Builder
+		for _, n := range d.host.Notifications() {
+			shown.WriteString(n.Summary + "\n" + n.Body + "\n")
 		}
-		if strings.Contains(tray.output(), s) || strings.Contains(shown.String(), s) {
-			t.Errorf("secret %d appears in the tray's log or a notification", i)
+		for i, s := range secrets {
+			if s == "" {
+				t.Fatalf("secret %d is empty", i)
+			}
+			if strings.Contains(tray.output(), s) || strings.Contains(shown.String(), s) {
+				t.Errorf("secret %d appears in the tray's log or a notification", i)
+			}
 		}
-	}
-	t.Logf("hygiene: %d secrets against %d bytes of log and %d notifications", len(secrets), len(tray.output()), len(d.host.Notifications()))
+		t.Logf("hygiene: %d secrets against %d bytes of log and %d notifications", len(secrets), len(tray.output()), len(d.host.Notifications()))
+	})
 }
 
 // The tray follows its profile file by itself, and every profile in it is
@@ -575,6 +695,9 @@ func TestTray(t *testing.T) {
 // menu at once and its background refresh starts without any command; a
 // broken file shows, and leaves the profiles running. Sign-in windows are
 // per profile, and a restart with a signed-in default profile opens none.
+// One subtest per behaviour, in order, on one desktop and one tray (the
+// last subtest restarts it); a subtest that builds on an earlier one says
+// so with needs.
 func TestTrayFollowsTheProfileFile(t *testing.T) {
 	testkit.RequireSecretService(t)
 	forget(t, "work", "spare", "third")
@@ -588,65 +711,110 @@ func TestTrayFollowsTheProfileFile(t *testing.T) {
 		t.Fatalf("login: exit %d, %s\n%s", r.code, page, r.stderr)
 	}
 	tray, it := d.tray(t)
-	testkit.Eventually(t, 5*time.Second, "no welcome line", func() bool { return hasItem(t, it, "No profile yet") })
-	d.windowOpen(t, "tokentray settings") // the first start's window, up and watching
+	top := t // the whole test, for needs
 
-	before := p.Stats(t).Token["refresh_token"]
-	if r := d.cli(t, "profiles", "import", sent); r.code != 0 {
-		t.Fatalf("import: %s", r.stderr)
-	}
-	defer func() {
+	// What a subtest leaves for those after it.
+	var (
+		imported bool   // the file IT sent is the tray's profile file
+		before   int    // the provider's refreshes before the import
+		good     []byte // the profile file before a mistake was written into it
+	)
+	// The subtests others build on, named once.
+	const (
+		importStep = "an import while the tray runs shows in the menu at once"
+		breakStep  = "a mistake in the profile file shows at once and the profiles keep running"
+	)
+	// menuOnFailure logs the menu as it is when a subtest has failed.
+	menuOnFailure := func(t *testing.T) {
 		if t.Failed() {
 			t.Logf("menu at the end:\n%s", menuNow(t, it))
 		}
-	}()
-	start := time.Now()
-	testkit.Eventually(t, 2*time.Second, "the imported profile is not in the menu", func() bool {
-		return hasItem(t, it, "work (default): alice@example.test · ")
+	}
+
+	t.Run("a first start shows the welcome line and opens Settings", func(t *testing.T) {
+		defer menuOnFailure(t)
+		testkit.Eventually(t, 5*time.Second, "no welcome line", func() bool { return hasItem(t, it, "No profile yet") })
+		d.windowOpen(t, "tokentray settings") // the first start's window, up and watching
 	})
-	t.Logf("the import showed in the menu after %s", time.Since(start).Round(time.Millisecond))
+
+	// The import below happens with that window open, as a person's would.
+	t.Run(importStep, func(t *testing.T) {
+		defer menuOnFailure(t)
+		before = p.Stats(t).Token["refresh_token"]
+		if r := d.cli(t, "profiles", "import", sent); r.code != 0 {
+			t.Fatalf("import: %s", r.stderr)
+		}
+		imported = true
+		start := time.Now()
+		testkit.Eventually(t, 2*time.Second, "the imported profile is not in the menu", func() bool {
+			return hasItem(t, it, "work (default): alice@example.test · ")
+		})
+		t.Logf("the import showed in the menu after %s", time.Since(start).Round(time.Millisecond))
+	})
 	// A 20 s token is renewed 10 s after sign-in, by the tray alone.
-	testkit.Eventually(t, 30*time.Second, "the imported profile was never refreshed in the background", func() bool {
-		return p.Stats(t).Token["refresh_token"] > before
+	t.Run("an imported profile is refreshed in the background without any command", func(t *testing.T) {
+		needs(t, top, imported, importStep) // the profile, and the count from before its import
+		defer menuOnFailure(t)
+		testkit.Eventually(t, 30*time.Second, "the imported profile was never refreshed in the background", func() bool {
+			return p.Stats(t).Token["refresh_token"] > before
+		})
 	})
 
 	// A mistake in the file shows at once; the profiles keep running.
-	good, err := os.ReadFile(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(cfg, append(slices.Clone(good), "bogus = 1\n"...), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	testkit.Eventually(t, 2*time.Second, "the broken file does not show", func() bool {
-		return hasItem(t, it, "The profile file has a problem")
+	t.Run(breakStep, func(t *testing.T) {
+		needs(t, top, imported, importStep) // the file, with work signed in
+		defer menuOnFailure(t)
+		g, err := os.ReadFile(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		good = g
+		if err := os.WriteFile(cfg, append(slices.Clone(good), "bogus = 1\n"...), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		testkit.Eventually(t, 2*time.Second, "the broken file does not show", func() bool {
+			return hasItem(t, it, "The profile file has a problem")
+		})
+		if got := label(t, it, "work"); !strings.HasPrefix(got, "work: alice@example.test") {
+			t.Errorf("with the file broken, work shows %q", got)
+		}
 	})
-	if got := label(t, it, "work"); !strings.HasPrefix(got, "work: alice@example.test") {
-		t.Errorf("with the file broken, work shows %q", got)
-	}
-	if err := os.WriteFile(cfg, good, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	testkit.Eventually(t, 2*time.Second, "the mended file still shows a problem", func() bool {
-		return !hasItem(t, it, "The profile file has a problem")
+	t.Run("the mended profile file shows no problem", func(t *testing.T) {
+		needs(t, top, good != nil, breakStep) // the file as it was before the mistake
+		defer menuOnFailure(t)
+		if err := os.WriteFile(cfg, good, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		testkit.Eventually(t, 2*time.Second, "the mended file still shows a problem", func() bool {
+			return !hasItem(t, it, "The profile file has a problem")
+		})
 	})
 
 	// Sign in… for one profile, then for another: a window for each.
-	it.ClickIn(t, "spare: ", "Sign in to")
-	d.windowOpen(t, "Sign in to spare")
-	it.ClickIn(t, "third: ", "Sign in to")
-	d.windowOpen(t, "Sign in to third")
+	t.Run("Sign in opens a window for each profile", func(t *testing.T) {
+		needs(t, top, imported, importStep) // spare and third in the menu
+		defer menuOnFailure(t)
+		it.ClickIn(t, "spare: ", "Sign in to")
+		d.windowOpen(t, "Sign in to spare")
+		it.ClickIn(t, "third: ", "Sign in to")
+		d.windowOpen(t, "Sign in to third")
+	})
 
 	// Starting again with the default profile signed in opens no window.
-	tray.quit(t, it)
-	for i := range 2 {
-		tray, it = d.tray(t)
-		time.Sleep(2500 * time.Millisecond)
-		if titles := d.x.WindowTitles(t); slices.Contains(titles, "Sign in to work") || slices.Contains(titles, "Sign in") {
-			t.Errorf("start %d with work signed in opened %q", i+1, titles)
-		}
+	t.Run("a start with the default profile signed in opens no window", func(t *testing.T) {
+		needs(t, top, imported, importStep) // work, signed in, the default profile
 		tray.quit(t, it)
-	}
+		for i := range 2 {
+			tray, it := d.tray(t)
+			// A window that does not come has no event to wait for: the
+			// pause gives one asked for at start the time to show.
+			time.Sleep(2500 * time.Millisecond)
+			if titles := d.x.WindowTitles(t); slices.Contains(titles, "Sign in to work") || slices.Contains(titles, "Sign in") {
+				t.Errorf("start %d with work signed in opened %q", i+1, titles)
+			}
+			tray.quit(t, it)
+		}
+	})
 }
 
 // revoke ends a grant at the provider, as an administrator would.
@@ -665,10 +833,12 @@ func revoke(t *testing.T, p *testkit.Provider, refresh string) {
 var screenshots = flag.String("screenshots", "", "also write the windows' screenshots to this directory (make screenshots: docs/screenshots)")
 
 // The windows render under a real X server with software GL, in each
-// state a person meets; their screenshots are the README's.
+// state a person meets; their screenshots are the README's. One subtest
+// per window and state, in order, on one desktop and one tray; a subtest
+// that builds on an earlier one says so with needs.
 func TestWindowsRender(t *testing.T) {
 	testkit.RequireSecretService(t)
-	forget(t, "work", "lightfi", "disruptive")
+	forget(t, "work", "lightfi", "disruptive", "kiosk", "api")
 	p := testkit.StartProvider(t, testkit.ProviderOptions{AccessTTL: 10 * time.Minute})
 	b := testkit.NewBrowser(t)
 	cfg := filepath.Join(t.TempDir(), "profiles.toml") // a first start
@@ -683,129 +853,170 @@ func TestWindowsRender(t *testing.T) {
 	}
 	signer.Sign(t, lightfi)
 	_, it := d.tray(t)
-	d.windowOpen(t, "tokentray settings")
-	d.shot(t, "tokentray settings", "settings-welcome.png")
+	top := t // the whole test, for needs
 
-	sent := writeConfig(t, p.Profile("work", "public", `display_name = "Example Corp"`))
-	for _, f := range []string{sent, lightfi, "examples/disruptive.toml"} {
-		if r := d.cli(t, "profiles", "import", f, "--yes"); r.code != 0 {
-			t.Fatalf("import %s: %s", f, r.stderr)
+	// What a subtest leaves for those after it.
+	var (
+		settingsOpen bool // the first start's Settings window
+		imported     bool // work, lightfi and disruptive
+		workSignedIn bool
+		apiSignedIn  bool // with the "jwt" client: its access tokens are JWTs
+	)
+	// The subtests others build on, named once.
+	const (
+		welcomeStep = "a first start opens Settings with its welcome"
+		importStep  = "Settings lists the imported profiles"
+		signInStep  = "the sign-in window while signing in and once signed in"
+		detailsStep = "Details shows a sign-in whose access tokens are JWTs"
+	)
+
+	t.Run(welcomeStep, func(t *testing.T) {
+		d.windowOpen(t, "tokentray settings")
+		settingsOpen = true
+		d.shot(t, "tokentray settings", "settings-welcome.png")
+	})
+	t.Run(importStep, func(t *testing.T) {
+		sent := writeConfig(t, p.Profile("work", "public", `display_name = "Example Corp"`))
+		for _, f := range []string{sent, lightfi, "examples/disruptive.toml"} {
+			if r := d.cli(t, "profiles", "import", f, "--yes"); r.code != 0 {
+				t.Fatalf("import %s: %s", f, r.stderr)
+			}
 		}
-	}
-	d.shot(t, "tokentray settings", "settings.png")
+		imported = true
+		needs(t, top, settingsOpen, welcomeStep) // the window the shot is of
+		d.shot(t, "tokentray settings", "settings.png")
+	})
 
 	// The import asked in a window, as a file manager's "Open with" does:
 	// the file IT signed, and a lookalike that may not hand its token to
 	// a git host.
-	lookalike := filepath.Join(t.TempDir(), "it-sent-me.toml")
-	if err := os.WriteFile(lookalike, []byte("[profile.corp]\nissuer = \"https://id.example.net\"\nclient_id = \"c\"\ngit_urls = [\"https://git.example.net/\"]\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range []struct{ file, shot string }{{lightfi, "import-signed.png"}, {lookalike, "import-refused.png"}} {
-		if r := d.cli(t, "profiles", "import", "--window", c.file); r.code != 0 {
-			t.Fatalf("import --window: %s", r.stderr)
+	t.Run("the import window asks about a signed file and refuses a lookalike", func(t *testing.T) {
+		lookalike := filepath.Join(t.TempDir(), "it-sent-me.toml")
+		if err := os.WriteFile(lookalike, []byte("[profile.corp]\nissuer = \"https://id.example.net\"\nclient_id = \"c\"\ngit_urls = [\"https://git.example.net/\"]\n"), 0o600); err != nil {
+			t.Fatal(err)
 		}
-		title := "Import " + filepath.Base(c.file)
-		d.windowOpen(t, title)
-		d.shot(t, title, c.shot)
-	}
+		for _, c := range []struct{ file, shot string }{{lightfi, "import-signed.png"}, {lookalike, "import-refused.png"}} {
+			if r := d.cli(t, "profiles", "import", "--window", c.file); r.code != 0 {
+				t.Fatalf("import --window: %s", r.stderr)
+			}
+			title := "Import " + filepath.Base(c.file)
+			d.windowOpen(t, title)
+			d.shot(t, title, c.shot)
+		}
+	})
 
-	it.ClickIn(t, "work", "Sign in to")
-	authURL := d.lastOpened(t, 0)
-	d.windowOpen(t, "Sign in to work")
-	d.shot(t, "Sign in to work", "signin.png")
-	if page := b.SignIn(t, authURL, "alice"); !strings.Contains(page, "You are signed in") {
-		t.Fatalf("sign-in: %s", page)
-	}
-	d.shot(t, "Sign in to work", "signin-done.png")
+	t.Run(signInStep, func(t *testing.T) {
+		needs(t, top, imported, importStep) // work in the menu
+		it.ClickIn(t, "work", "Sign in to")
+		authURL := d.lastOpened(t, 0)
+		d.windowOpen(t, "Sign in to work")
+		d.shot(t, "Sign in to work", "signin.png")
+		if page := b.SignIn(t, authURL, "alice"); !strings.Contains(page, "You are signed in") {
+			t.Fatalf("sign-in: %s", page)
+		}
+		workSignedIn = true
+		d.shot(t, "Sign in to work", "signin-done.png")
+	})
 
 	// A sign-in with a code, started from the menu: the page opens, the
 	// window shows the code, Chromium enters it on the provider's page.
-	code := writeConfig(t, p.Profile("kiosk", "public", `grant = "device_code"`))
-	if r := d.cli(t, "profiles", "import", code, "--yes"); r.code != 0 {
-		t.Fatalf("import: %s", r.stderr)
-	}
-	forget(t, "kiosk")
-	before := d.openedCount()
-	it.ClickIn(t, "kiosk", "Sign in to")
-	page := d.lastOpened(t, before)
-	d.windowOpen(t, "Sign in to kiosk")
-	var userCode string
-	testkit.Eventually(t, 10*time.Second, "the view shows no code", func() bool {
-		var ps []control.ProfileView
-		_ = json.Unmarshal([]byte(d.cli(t, "status", "--json").stdout), &ps)
-		for _, k := range ps {
-			if k.Name == "kiosk" && k.SignIn.Device != nil {
-				userCode = k.SignIn.Device.UserCode
+	t.Run("a sign-in with a code shows the code, which the browser enters", func(t *testing.T) {
+		code := writeConfig(t, p.Profile("kiosk", "public", `grant = "device_code"`))
+		if r := d.cli(t, "profiles", "import", code, "--yes"); r.code != 0 {
+			t.Fatalf("import: %s", r.stderr)
+		}
+		before := d.openedCount()
+		it.ClickIn(t, "kiosk", "Sign in to")
+		page := d.lastOpened(t, before)
+		d.windowOpen(t, "Sign in to kiosk")
+		var userCode string
+		testkit.Eventually(t, 10*time.Second, "the view shows no code", func() bool {
+			var ps []control.ProfileView
+			_ = json.Unmarshal([]byte(d.cli(t, "status", "--json").stdout), &ps)
+			for _, k := range ps {
+				if k.Name == "kiosk" && k.SignIn.Device != nil {
+					userCode = k.SignIn.Device.UserCode
+				}
 			}
+			return userCode != ""
+		})
+		if !strings.Contains(page, "user_code="+userCode) {
+			t.Errorf("the tray opened %s for code %s", page, userCode)
 		}
-		return userCode != ""
-	})
-	if !strings.Contains(page, "user_code="+userCode) {
-		t.Errorf("the tray opened %s for code %s", page, userCode)
-	}
-	d.shot(t, "Sign in to kiosk", "signin-code.png")
-	if _, err := b.EnterCode(page, userCode, "alice", false); err != nil {
-		t.Fatal(err)
-	}
-	var st result
-	defer func() {
-		if t.Failed() {
-			t.Logf("status: %+v", st)
+		d.shot(t, "Sign in to kiosk", "signin-code.png")
+		if _, err := b.EnterCode(page, userCode, "alice", false); err != nil {
+			t.Fatal(err)
 		}
-	}()
-	testkit.Eventually(t, 20*time.Second, "not signed in with the code", func() bool {
-		st = d.cli(t, "status")
-		// Chromium is still signed in at the provider as alice.
-		return regexp.MustCompile(`(?m)^kiosk +signed in +alice@example.test`).MatchString(st.stdout)
+		var st result
+		defer func() {
+			if t.Failed() {
+				t.Logf("status: %+v", st)
+			}
+		}()
+		testkit.Eventually(t, 20*time.Second, "not signed in with the code", func() bool {
+			st = d.cli(t, "status")
+			// Chromium is still signed in at the provider as alice.
+			return regexp.MustCompile(`(?m)^kiosk +signed in +alice@example.test`).MatchString(st.stdout)
+		})
 	})
 
 	// Details…: a look inside a sign-in whose access tokens are JWTs (the
 	// provider's "jwt" client, RFC 9068), with a copy button per claim.
-	api := writeConfig(t, "[profile.api]\nissuer = \""+p.Issuer+"\"\nclient_id = \"jwt\"\nscopes = [\"openid\", \"email\", \"offline_access\", \"api\"]\n")
-	if r := d.cli(t, "profiles", "import", api, "--yes"); r.code != 0 {
-		t.Fatalf("import: %s", r.stderr)
-	}
-	forget(t, "api")
-	before = d.openedCount()
-	it.ClickIn(t, "api", "Sign in to")
-	if page := b.SignIn(t, d.lastOpened(t, before), "alice"); !strings.Contains(page, "You are signed in") {
-		t.Fatalf("sign-in: %s", page)
-	}
-	testkit.Eventually(t, 10*time.Second, "no Details… for api", func() bool { return hasItem(t, it, "Details of") })
-	it.ClickIn(t, "api", "Details of")
-	d.windowOpen(t, "Details of api")
-	d.shot(t, "Details of api", "details.png")
+	t.Run(detailsStep, func(t *testing.T) {
+		api := writeConfig(t, "[profile.api]\nissuer = \""+p.Issuer+"\"\nclient_id = \"jwt\"\nscopes = [\"openid\", \"email\", \"offline_access\", \"api\"]\n")
+		if r := d.cli(t, "profiles", "import", api, "--yes"); r.code != 0 {
+			t.Fatalf("import: %s", r.stderr)
+		}
+		before := d.openedCount()
+		it.ClickIn(t, "api", "Sign in to")
+		if page := b.SignIn(t, d.lastOpened(t, before), "alice"); !strings.Contains(page, "You are signed in") {
+			t.Fatalf("sign-in: %s", page)
+		}
+		apiSignedIn = true
+		testkit.Eventually(t, 10*time.Second, "no Details… for api", func() bool { return hasItem(t, it, "Details of") })
+		it.ClickIn(t, "api", "Details of")
+		d.windowOpen(t, "Details of api")
+		d.shot(t, "Details of api", "details.png")
+	})
 	// Its Copy buttons ask the tray (as here, on the window's socket), which
 	// owns what it copies: on X11 a copy the window made would go with it.
-	var in struct {
-		Claims map[string]any `json:"claims"`
-	}
-	if err := json.Unmarshal([]byte(d.cli(t, "inspect", "api", "--json").stdout), &in); err != nil || in.Claims["sub"] == nil {
-		t.Fatalf("inspect: %v %v", err, in)
-	}
-	t.Setenv("XDG_RUNTIME_DIR", d.run)
-	c, err := client.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, claim := range []string{"sub", "aud"} {
-		if err := c.CopyClaim(context.Background(), "api", claim); err != nil {
-			t.Fatalf("copy %s: %v", claim, err)
+	t.Run("the Details copy buttons copy each claim through the tray", func(t *testing.T) {
+		needs(t, top, apiSignedIn, detailsStep) // the JWT sign-in whose claims are copied
+		var in struct {
+			Claims map[string]any `json:"claims"`
 		}
-		testkit.Eventually(t, 10*time.Second, "the tray did not copy "+claim, func() bool { return readClipboard() == in.Claims[claim] })
-	}
-	if err := c.CopyClaim(context.Background(), "api", "no-such-claim"); err == nil || readClipboard() != in.Claims["aud"] {
-		t.Errorf("copying a claim the token has not: %v, clipboard %q", err, readClipboard())
-	}
+		if err := json.Unmarshal([]byte(d.cli(t, "inspect", "api", "--json").stdout), &in); err != nil || in.Claims["sub"] == nil {
+			t.Fatalf("inspect: %v %v", err, in)
+		}
+		t.Setenv("XDG_RUNTIME_DIR", d.run)
+		c, err := client.New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, claim := range []string{"sub", "aud"} {
+			if err := c.CopyClaim(context.Background(), "api", claim); err != nil {
+				t.Fatalf("copy %s: %v", claim, err)
+			}
+			testkit.Eventually(t, 10*time.Second, "the tray did not copy "+claim, func() bool { return readClipboard() == in.Claims[claim] })
+		}
+		if err := c.CopyClaim(context.Background(), "api", "no-such-claim"); err == nil || readClipboard() != in.Claims["aud"] {
+			t.Errorf("copying a claim the token has not: %v, clipboard %q", err, readClipboard())
+		}
+	})
 
-	it.ClickIn(t, "lightfi", "Sign in to") // still holds YOUR-LIGHTFI-CLIENT-ID
-	d.windowOpen(t, "Sign in to lightfi")
-	d.shot(t, "Sign in to lightfi", "signin-error.png")
+	t.Run("a sign-in that cannot start shows its error in the window", func(t *testing.T) {
+		needs(t, top, imported, importStep)    // lightfi in the menu
+		it.ClickIn(t, "lightfi", "Sign in to") // still holds YOUR-LIGHTFI-CLIENT-ID
+		d.windowOpen(t, "Sign in to lightfi")
+		d.shot(t, "Sign in to lightfi", "signin-error.png")
+	})
 
-	it.ClickIn(t, "work", "Sign out of")
-	d.windowOpen(t, "Sign out of work?")
-	d.shot(t, "Sign out of work?", "signout.png")
+	t.Run("Sign out asks in a window", func(t *testing.T) {
+		needs(t, top, workSignedIn, signInStep) // a sign-in to sign out of
+		it.ClickIn(t, "work", "Sign out of")
+		d.windowOpen(t, "Sign out of work?")
+		d.shot(t, "Sign out of work?", "signout.png")
+	})
 }
 
 // sameImage tells whether a and b have the same pixels.
