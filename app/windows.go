@@ -6,11 +6,10 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
-	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 
+	"github.com/tokentray/tokentray/internal/buildinfo"
 	"github.com/tokentray/tokentray/words"
 )
 
@@ -64,7 +63,7 @@ func (w *windows) program() (bin, why string) {
 	if !canOpenWindows() {
 		return "", noX
 	}
-	bin, err := WindowProgram(w.exe)
+	bin, err := buildinfo.WindowProgram(w.exe)
 	if err != nil {
 		return "", notInstalled
 	}
@@ -156,21 +155,6 @@ func (w *windows) closeAll() {
 	for _, cmd := range w.procs {
 		_ = cmd.Process.Kill()
 	}
-}
-
-// WindowProgram is tokentray-window next to exe, as the packages install
-// it (and `go install` beside a go-installed tokentray) — only there: a
-// program of that name elsewhere on PATH is not ours to start.
-func WindowProgram(exe string) (string, error) {
-	name := "tokentray-window"
-	if runtime.GOOS == "windows" {
-		name += ".exe"
-	}
-	next := filepath.Join(filepath.Dir(exe), name)
-	if _, err := os.Stat(next); err != nil {
-		return "", fmt.Errorf("%s is not installed next to %s; the windows need it", name, exe)
-	}
-	return next, nil
 }
 
 // windowEnv gives the window a locale Fyne can parse: under LANG=C it

@@ -12,11 +12,11 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/tokentray/tokentray/app"
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/auth/keychain"
 	"github.com/tokentray/tokentray/auth/policy"
 	"github.com/tokentray/tokentray/auth/profile"
+	"github.com/tokentray/tokentray/internal/buildinfo"
 	"github.com/tokentray/tokentray/internal/control"
 	"github.com/tokentray/tokentray/internal/control/client"
 	"github.com/tokentray/tokentray/words"
@@ -151,7 +151,7 @@ func windowsFinding() finding {
 		f.seen = err.Error()
 		return f
 	}
-	if bin, err := app.WindowProgram(exe); err != nil {
+	if bin, err := buildinfo.WindowProgram(exe); err != nil {
 		f.seen = "tokentray-window is not installed next to " + exe
 	} else {
 		f.ok, f.seen = true, bin
