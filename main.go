@@ -17,10 +17,21 @@
 // is tokentray.exe itself.
 package main
 
-import "github.com/tokentray/tokentray/internal/cli"
+import (
+	"context"
+
+	"github.com/tokentray/tokentray/app"
+	"github.com/tokentray/tokentray/internal/cli"
+)
 
 // version is stamped at build time (-ldflags "-X main.version=…"); without
 // a stamp, the module's version `go install …@VERSION` built it from.
 var version = "dev"
 
-func main() { cli.Main(version) }
+func main() { cli.Main(cli.Program{Version: version, Tray: tray}) }
+
+// tray runs the resident tray for the command line, which does not link
+// the tray's package itself: its tests then run without a desktop.
+func tray(ctx context.Context, o cli.TrayOptions) error {
+	return app.RunResident(ctx, app.Options{Config: o.Config, Log: o.Log, Stderr: o.Stderr})
+}

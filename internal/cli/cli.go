@@ -32,11 +32,25 @@ import (
 // hung): this process does not wait for it again.
 var silentTray bool
 
+// Program is what the program's main hands the command line, as gh's
+// factory and kubectl's options do: what it cannot know or must not link
+// itself.
+type Program struct {
+	// Version is the one stamped at build time, "dev" without a stamp.
+	Version string
+	// Tray runs the resident tray, tokentray with no command, until ctx
+	// ends or Quit is chosen; it must be set. The tray's package is the
+	// main's to link, not the command line's: its tests then run without
+	// a desktop.
+	Tray func(ctx context.Context, opts TrayOptions) error
+}
+
 // env is what every command needs.
 type env struct {
 	ctx            context.Context
 	stdin          io.Reader
 	stdout, stderr io.Writer
+	program        Program
 	config         string
 	verbose        bool
 	// profile is the profile the command works on, once known: errors
@@ -46,9 +60,9 @@ type env struct {
 
 // Run runs the command line with args (without the program name) and
 // returns the exit code.
-func Run(ctx context.Context, version string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
-	root := e.root(version)
+func Run(ctx context.Context, p Program, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, program: p}
+	root := e.root()
 	root.SetArgs(args)
 	root.SetIn(stdin)
 	root.SetOut(stdout)
@@ -59,7 +73,7 @@ func Run(ctx context.Context, version string, args []string, stdin io.Reader, st
 	return control.ExitOK
 }
 
-func (e *env) root(version string) *cobra.Command {
+func (e *env) root() *cobra.Command {
 	defPath, err := defaults.ConfigFile()
 	if err != nil {
 		defPath = "<config dir>/tokentray/profiles.toml"
@@ -83,7 +97,7 @@ secret, 3 sign-in needed, 4 provider unreachable and no valid access token.`,
   tokentray profiles import it-sent-me.toml
   tokentray login work
   curl -H "$(tokentray token work --header)" https://api.example.com/v1/things`,
-		Version:       version,
+		Version:       e.program.Version,
 		Args:          unknownCommand,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -110,7 +124,7 @@ secret, 3 sign-in needed, 4 provider unreachable and no valid access token.`,
 	})
 	root.AddCommand(e.loginCmd(), e.tokenCmd(), e.statusCmd(), e.logoutCmd(), e.profilesCmd(),
 		e.secretCmd(), e.execCmd(), e.gitCredentialCmd(), e.kubectlCredentialCmd(), e.inspectCmd(),
-		e.doctorCmd(), e.policyCmd(), e.unlockCmd(), e.versionCmd(version))
+		e.doctorCmd(), e.policyCmd(), e.unlockCmd(), e.versionCmd())
 	strictGroups(root)
 	return root
 }

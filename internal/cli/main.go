@@ -11,16 +11,15 @@ import (
 )
 
 // Main runs the full program with the process's arguments and exits with
-// the command's code. version is the one stamped at build time, "dev"
-// without a stamp.
-func Main(version string) {
-	version = buildinfo.Version(version)
+// the command's code.
+func Main(p Program) {
+	p.Version = buildinfo.Version(p.Version)
 	// Told by the small front that the tray does not answer: not asked
 	// again (and no program this one starts inherits the word).
 	silentTray = os.Getenv(quick.SilentTray) != ""
 	os.Unsetenv(quick.SilentTray)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := Run(ctx, version, quick.Args(os.Args), os.Stdin, os.Stdout, os.Stderr)
+	code := Run(ctx, p, quick.Args(os.Args), os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }

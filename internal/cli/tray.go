@@ -1,14 +1,27 @@
 package cli
 
 import (
+	"io"
+	"log/slog"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
-
-	"github.com/tokentray/tokentray/app"
 )
 
-// tray starts the resident tray process (tokentray with no command).
+// TrayOptions are what the resident tray runs with: tokentray with no
+// command, parsed.
+type TrayOptions struct {
+	// Config is the profile file, absolute: the tray serves it whatever
+	// directory it was started in.
+	Config string
+	// Log receives what the tray does (--verbose); nil logs nothing.
+	Log *slog.Logger
+	// Stderr receives the window processes' output.
+	Stderr io.Writer
+}
+
+// tray starts the resident tray process (tokentray with no command)
+// through the program's Tray.
 func (e *env) tray(cmd *cobra.Command, _ []string) error {
 	path, err := e.configPath()
 	if err != nil {
@@ -17,5 +30,5 @@ func (e *env) tray(cmd *cobra.Command, _ []string) error {
 	if abs, err := filepath.Abs(path); err == nil {
 		path = abs
 	}
-	return app.RunResident(e.ctx, app.Options{Config: path, Log: e.logger(), Stderr: e.stderr})
+	return e.program.Tray(e.ctx, TrayOptions{Config: path, Log: e.logger(), Stderr: e.stderr})
 }

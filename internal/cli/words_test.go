@@ -21,7 +21,7 @@ import (
 func run(t *testing.T, config string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code = Run(context.Background(), "dev", append([]string{"--config", config}, args...), strings.NewReader(""), &out, &errb)
+	code = Run(context.Background(), Program{Version: "dev"}, append([]string{"--config", config}, args...), strings.NewReader(""), &out, &errb)
 	return code, out.String(), errb.String()
 }
 
@@ -156,8 +156,8 @@ func TestQuickAgreesWithTheFullProgram(t *testing.T) {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			q, ok := quick.Parse(args, false)
 			var got *quick.Command
-			e := &env{ctx: context.Background(), stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard}
-			root := e.root("dev")
+			e := &env{ctx: context.Background(), stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, program: Program{Version: "dev"}}
+			root := e.root()
 			// The three commands the front answers note what cobra made
 			// of the command line instead of running.
 			for _, c := range root.Commands() {
