@@ -56,21 +56,48 @@ type env struct {
 	// profile is the profile the command works on, once known: errors
 	// name it.
 	profile string
+	// runF, when set, receives each command's options once they are
+	// parsed and checked, in place of running it (gh's runF): a test
+	// reads what a command line means with no provider, keychain or
+	// desktop.
+	runF func(opts any) error
 }
 
 // Run runs the command line with args (without the program name) and
 // returns the exit code.
 func Run(ctx context.Context, p Program, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, program: p}
+	return e.execute(args)
+}
+
+// execute runs the command line args and returns the exit code.
+func (e *env) execute(args []string) int {
 	root := e.root()
 	root.SetArgs(args)
-	root.SetIn(stdin)
-	root.SetOut(stdout)
-	root.SetErr(stderr)
-	if err := root.ExecuteContext(ctx); err != nil {
+	root.SetIn(e.stdin)
+	root.SetOut(e.stdout)
+	root.SetErr(e.stderr)
+	if err := root.ExecuteContext(e.ctx); err != nil {
 		return e.fail(err)
 	}
 	return control.ExitOK
+}
+
+// runOr hands a command's options to e.runF when a test set one, and runs
+// the command with them otherwise.
+func runOr[O any](e *env, opts *O, run func(*O) error) error {
+	if e.runF != nil {
+		return e.runF(opts)
+	}
+	return run(opts)
+}
+
+// first is a command's optional first argument, "" without one.
+func first(args []string) string {
+	if len(args) == 0 {
+		return ""
+	}
+	return args[0]
 }
 
 func (e *env) root() *cobra.Command {
@@ -291,8 +318,8 @@ func (e *env) loadConfig() (*profile.Config, error) {
 	return cfg, err
 }
 
-// profileArg resolves the named (or default) profile.
-func (e *env) profileArg(args []string) (*profile.Profile, error) {
+// profileArg resolves the named profile, or the default one for "".
+func (e *env) profileArg(name string) (*profile.Profile, error) {
 	cfg, err := e.loadConfig()
 	if errors.Is(err, os.ErrNotExist) {
 		path, _ := e.configPath()
@@ -300,10 +327,6 @@ func (e *env) profileArg(args []string) (*profile.Profile, error) {
 	}
 	if err != nil {
 		return nil, err
-	}
-	name := ""
-	if len(args) > 0 {
-		name = args[0]
 	}
 	e.profile = name
 	p, err := cfg.Profile(name)
@@ -344,21 +367,18 @@ func (e *env) client() (*client.Client, error) {
 	return cl, nil
 }
 
-// profileAndClient is the command's profile and the client that runs its
-// requests.
-func (e *env) profileAndClient(args []string) (*profile.Profile, *client.Client, error) {
+// profileAndClient is the command's profile (name, or the default one for
+// "") and the client that runs its requests.
+func (e *env) profileAndClient(name string) (*profile.Profile, *client.Client, error) {
 	if control.RemoteSocket() != "" {
 		// The tray TOKENTRAY_SOCKET names knows its profiles (and which is
 		// the default); there is no profile file on this side to read.
-		p := &profile.Profile{}
-		if len(args) > 0 {
-			p.Name = args[0]
-		}
+		p := &profile.Profile{Name: name}
 		e.profile = p.Name
 		b, err := e.client()
 		return p, b, err
 	}
-	p, err := e.profileArg(args)
+	p, err := e.profileArg(name)
 	if err != nil {
 		return nil, nil, err
 	}

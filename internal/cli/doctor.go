@@ -31,6 +31,10 @@ type finding struct {
 	absent bool
 }
 
+// doctorOptions is what a `doctor` command line asks for: nothing more
+// than the checks.
+type doctorOptions struct{}
+
 func (e *env) doctorCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "doctor",
@@ -44,33 +48,39 @@ and how to fix a ✗. Exits 1 when something needs fixing.`,
 		Example: "  tokentray doctor",
 		Args:    usage(argCount(0, 0)),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx, cancel := context.WithTimeout(e.ctx, 30*time.Second)
-			defer cancel()
-			found := e.diagnose(ctx)
-			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-			bad := 0
-			for _, f := range found {
-				mark := "✓"
-				switch {
-				case !f.ok:
-					mark, bad = "✗", bad+1
-				case f.absent:
-					mark = "–"
-				}
-				fmt.Fprintf(tw, "%s %s\t%s\n", mark, f.what, control.Printable(f.seen))
-				if !f.ok && f.fix != "" {
-					fmt.Fprintf(tw, "  \t→ %s\n", f.fix)
-				}
-			}
-			tw.Flush()
-			if bad > 0 {
-				fmt.Fprintf(e.stdout, "%d of %s %s fixing (above).\n", bad, count(len(found), "check", "checks"), plural(bad, "needs", "need"))
-				return exitQuietly(control.ExitError)
-			}
-			fmt.Fprintln(e.stdout, "Everything tokentray needs is in place.")
-			return nil
+			return runOr(e, &doctorOptions{}, e.doctor)
 		},
 	}
+}
+
+// doctor checks everything tokentray needs and says how to fix what is
+// missing; it exits 1 when something needs fixing.
+func (e *env) doctor(*doctorOptions) error {
+	ctx, cancel := context.WithTimeout(e.ctx, 30*time.Second)
+	defer cancel()
+	found := e.diagnose(ctx)
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	bad := 0
+	for _, f := range found {
+		mark := "✓"
+		switch {
+		case !f.ok:
+			mark, bad = "✗", bad+1
+		case f.absent:
+			mark = "–"
+		}
+		fmt.Fprintf(tw, "%s %s\t%s\n", mark, f.what, control.Printable(f.seen))
+		if !f.ok && f.fix != "" {
+			fmt.Fprintf(tw, "  \t→ %s\n", f.fix)
+		}
+	}
+	tw.Flush()
+	if bad > 0 {
+		fmt.Fprintf(e.stdout, "%d of %s %s fixing (above).\n", bad, count(len(found), "check", "checks"), plural(bad, "needs", "need"))
+		return exitQuietly(control.ExitError)
+	}
+	fmt.Fprintln(e.stdout, "Everything tokentray needs is in place.")
+	return nil
 }
 
 func (e *env) diagnose(ctx context.Context) []finding {

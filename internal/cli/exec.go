@@ -24,9 +24,17 @@ import (
 // defaultEnv is the variable `exec` puts the token in.
 const defaultEnv = "TOKENTRAY_ACCESS_TOKEN"
 
+// execOptions is what an `exec` command line asks for.
+type execOptions struct {
+	profile            string
+	envName, headerEnv string
+	minValid           time.Duration
+	// command is the program to run and its arguments, after --.
+	command []string
+}
+
 func (e *env) execCmd() *cobra.Command {
-	var envName, headerEnv string
-	var minValid time.Duration
+	o := &execOptions{}
 	cmd := &cobra.Command{
 		Use:   "exec [PROFILE] [flags] -- COMMAND [ARG…]",
 		Short: "Run a command with the access token in its environment",
@@ -54,45 +62,52 @@ first.`,
 		ValidArgsFunction: e.profileNames,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dash := cmd.ArgsLenAtDash()
-			p, b, err := e.profileAndClient(args[:dash])
-			if err != nil {
-				return err
-			}
-			name := envName
-			if name == "" {
-				name = p.Env
-			}
-			if name == "" {
-				name = defaultEnv
-			}
-			// The flags too: a name such as BASH_ENV turns the token —
-			// which the provider chose — into code the program runs.
-			for _, n := range []string{name, headerEnv} {
-				if msg := profile.CheckEnvName(n); n != "" && msg != "" {
-					return &usageError{cmd: cmd, err: errors.New(msg)}
-				}
-			}
-			// A program that is not there, or cannot run, is said before
-			// any sign-in or renewal, as a shell says it.
-			if err := e.findProgram(args[dash]); err != nil {
-				return err
-			}
-			tok, err := b.Token(e.ctx, p.Name, minValid)
-			if err != nil {
-				return err
-			}
-			e.sayLifetime(tok, minValid)
-			env := append(os.Environ(), name+"="+tok.AccessToken)
-			if headerEnv != "" {
-				env = append(env, headerEnv+"=Authorization: "+tok.TokenType+" "+tok.AccessToken)
-			}
-			return e.run(args[dash:], env)
+			o.profile, o.command = first(args[:dash]), args[dash:]
+			return runOr(e, o, func(o *execOptions) error { return e.execCommand(cmd, o) })
 		},
 	}
-	cmd.Flags().StringVar(&envName, "env", "", "the variable to put the token in (default: the profile's env, else "+defaultEnv+")")
-	cmd.Flags().StringVar(&headerEnv, "header-env", "", `also put "Authorization: Bearer …" in this variable`)
-	durationVar(cmd, &minValid, "min-valid", defaults.MinValid, "renew first unless the token is valid at least this long, e.g. 30m for a long run")
+	cmd.Flags().StringVar(&o.envName, "env", "", "the variable to put the token in (default: the profile's env, else "+defaultEnv+")")
+	cmd.Flags().StringVar(&o.headerEnv, "header-env", "", `also put "Authorization: Bearer …" in this variable`)
+	durationVar(cmd, &o.minValid, "min-valid", defaults.MinValid, "renew first unless the token is valid at least this long, e.g. 30m for a long run")
 	return cmd
+}
+
+// execCommand runs the command with the profile's access token in its
+// environment; cmd is for a usage error's example.
+func (e *env) execCommand(cmd *cobra.Command, o *execOptions) error {
+	p, b, err := e.profileAndClient(o.profile)
+	if err != nil {
+		return err
+	}
+	name := o.envName
+	if name == "" {
+		name = p.Env
+	}
+	if name == "" {
+		name = defaultEnv
+	}
+	// The flags too: a name such as BASH_ENV turns the token — which the
+	// provider chose — into code the program runs.
+	for _, n := range []string{name, o.headerEnv} {
+		if msg := profile.CheckEnvName(n); n != "" && msg != "" {
+			return &usageError{cmd: cmd, err: errors.New(msg)}
+		}
+	}
+	// A program that is not there, or cannot run, is said before any
+	// sign-in or renewal, as a shell says it.
+	if err := e.findProgram(o.command[0]); err != nil {
+		return err
+	}
+	tok, err := b.Token(e.ctx, p.Name, o.minValid)
+	if err != nil {
+		return err
+	}
+	e.sayLifetime(tok, o.minValid)
+	env := append(os.Environ(), name+"="+tok.AccessToken)
+	if o.headerEnv != "" {
+		env = append(env, o.headerEnv+"=Authorization: "+tok.TokenType+" "+tok.AccessToken)
+	}
+	return e.run(o.command, env)
 }
 
 // sayLifetime warns, before a command starts, that its token will not last

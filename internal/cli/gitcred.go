@@ -9,6 +9,15 @@ import (
 	"github.com/tokentray/tokentray/internal/quick"
 )
 
+// gitCredentialOptions is what a `git-credential` command line, and the
+// request git sends on standard input, ask for.
+type gitCredentialOptions struct {
+	// op is git's operation: get, store or erase.
+	op string
+	// url is what git asks a credential for.
+	url string
+}
+
 func (e *env) gitCredentialCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "git-credential get|store|erase",
@@ -24,30 +33,40 @@ next helper.`,
 		Args:      usage(argCount(1, 1)),
 		ValidArgs: []string{"get", "store", "erase"},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			// git's request is read first, whatever the operation: git
+			// writes it to every helper it runs.
 			req, _, err := quick.ReadGitRequest(e.stdin)
 			if err != nil {
 				return err
 			}
-			minValid := defaults.MinValid
 			switch args[0] {
-			case "get":
-			case "erase":
-				// The token was refused: renew now, whatever its lifetime.
-				minValid = 1 << 62
-			case "store":
-				return nil
+			case "get", "erase", "store":
 			default:
 				return &usageError{cmd: cmd, err: fmt.Errorf("%q is not get, store or erase", args[0])}
 			}
-			b, err := e.client()
-			if err != nil {
-				return err
-			}
-			tok, err := b.GitToken(e.ctx, quick.GitURL(req), minValid)
-			if err != nil || tok == nil || args[0] == "erase" {
-				return err // no token and no error: not ours, and git asks the next helper
-			}
-			return quick.PrintGit(e.stdout, e.stderr, *tok)
+			return runOr(e, &gitCredentialOptions{op: args[0], url: quick.GitURL(req)}, e.gitCredential)
 		},
 	}
+}
+
+// gitCredential answers git: the token for a URL of a profile's, nothing
+// for any other.
+func (e *env) gitCredential(o *gitCredentialOptions) error {
+	minValid := defaults.MinValid
+	switch o.op {
+	case "erase":
+		// The token was refused: renew now, whatever its lifetime.
+		minValid = 1 << 62
+	case "store":
+		return nil
+	}
+	b, err := e.client()
+	if err != nil {
+		return err
+	}
+	tok, err := b.GitToken(e.ctx, o.url, minValid)
+	if err != nil || tok == nil || o.op == "erase" {
+		return err // no token and no error: not ours, and git asks the next helper
+	}
+	return quick.PrintGit(e.stdout, e.stderr, *tok)
 }

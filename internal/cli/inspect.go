@@ -10,8 +10,14 @@ import (
 	"github.com/tokentray/tokentray/internal/control"
 )
 
+// inspectOptions is what an `inspect` command line asks for.
+type inspectOptions struct {
+	profile string
+	asJSON  bool
+}
+
 func (e *env) inspectCmd() *cobra.Command {
-	var asJSON bool
+	o := &inspectOptions{}
 	cmd := &cobra.Command{
 		Use:   "inspect [PROFILE]",
 		Short: "Show what the access token is: issuer, account, audience, scopes, expiry, claims",
@@ -24,25 +30,31 @@ it). Opaque tokens say so. No token or secret is printed.`,
 		Args:              usage(argCount(0, 1)),
 		ValidArgsFunction: e.profileNames,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, b, err := e.profileAndClient(args)
-			if err != nil {
-				return err
-			}
-			in, err := b.Inspect(e.ctx, p.Name)
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				enc := json.NewEncoder(e.stdout)
-				enc.SetIndent("", "  ")
-				return enc.Encode(in)
-			}
-			e.printInspection(in)
-			return nil
+			o.profile = first(args)
+			return runOr(e, o, e.inspect)
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (the status fields, token_format, claims, claims_verified)")
+	cmd.Flags().BoolVar(&o.asJSON, "json", false, "print JSON (the status fields, token_format, claims, claims_verified)")
 	return cmd
+}
+
+// inspect shows the profile's sign-in and what its access token says.
+func (e *env) inspect(o *inspectOptions) error {
+	p, b, err := e.profileAndClient(o.profile)
+	if err != nil {
+		return err
+	}
+	in, err := b.Inspect(e.ctx, p.Name)
+	if err != nil {
+		return err
+	}
+	if o.asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(in)
+	}
+	e.printInspection(in)
+	return nil
 }
 
 func (e *env) printInspection(in control.Inspection) {

@@ -9,6 +9,9 @@ import (
 	"github.com/tokentray/tokentray/internal/quick"
 )
 
+// kubectlOptions is what a `kubectl-credential` command line asks for.
+type kubectlOptions struct{ profile string }
+
 func (e *env) kubectlCredentialCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "kubectl-credential [PROFILE]",
@@ -30,15 +33,20 @@ v1beta1. In a kubeconfig:
 		Args:              usage(argCount(0, 1)),
 		ValidArgsFunction: e.profileNames,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, b, err := e.profileAndClient(args)
-			if err != nil {
-				return err
-			}
-			tok, err := b.Token(e.ctx, p.Name, defaults.MinValid)
-			if err != nil {
-				return err
-			}
-			return quick.PrintExecCredential(e.stdout, e.stderr, os.Getenv("KUBERNETES_EXEC_INFO"), tok)
+			return runOr(e, &kubectlOptions{profile: first(args)}, e.kubectlCredential)
 		},
 	}
+}
+
+// kubectlCredential prints an ExecCredential with the profile's token.
+func (e *env) kubectlCredential(o *kubectlOptions) error {
+	p, b, err := e.profileAndClient(o.profile)
+	if err != nil {
+		return err
+	}
+	tok, err := b.Token(e.ctx, p.Name, defaults.MinValid)
+	if err != nil {
+		return err
+	}
+	return quick.PrintExecCredential(e.stdout, e.stderr, os.Getenv("KUBERNETES_EXEC_INFO"), tok)
 }

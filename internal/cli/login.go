@@ -15,12 +15,16 @@ import (
 	"github.com/tokentray/tokentray/words"
 )
 
+// loginOptions is what a `login` command line asks for.
+type loginOptions struct {
+	profile                     string
+	noBrowser, device, noDevice bool
+	browserCommand              string
+	timeout                     time.Duration
+}
+
 func (e *env) loginCmd() *cobra.Command {
-	var (
-		noBrowser, device, noDevice bool
-		browserCommand              string
-		timeout                     time.Duration
-	)
+	o := &loginOptions{}
 	cmd := &cobra.Command{
 		Use:   "login [PROFILE]",
 		Short: "Sign in, in your browser or with a code",
@@ -41,60 +45,66 @@ PROFILE may be left out when the file has one profile or a default.`,
 		Args:              usage(argCount(0, 1)),
 		ValidArgsFunction: e.profileNames,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if device && noDevice {
+			if o.device && o.noDevice {
 				return &usageError{cmd: cmd, err: errors.New("--device and --no-device exclude each other")}
 			}
-			p, b, err := e.profileAndClient(args)
-			if err != nil {
-				return err
-			}
-			// The person's own command runs as given; a profile's browser
-			// only as installed (browse.Browser).
-			open := func(u string) error {
-				argv, err := p.BrowserArgv(u)
-				if err != nil {
-					return err
-				}
-				return browse.Browser(u, argv)
-			}
-			if browserCommand != "" {
-				open = func(u string) error {
-					argv, err := profile.CommandArgv(browserCommand, u)
-					if err != nil {
-						return err
-					}
-					return browse.Open(u, argv)
-				}
-			}
-			away := noBrowserHere()
-			flow := control.FlowAuto
-			switch {
-			case device:
-				flow = control.FlowDevice
-			case noDevice:
-				flow = control.FlowBrowser
-			case away != "" && !noBrowser:
-				flow = control.FlowPreferDevice
-			}
-			s := signInShow{e: e, name: p.Name, noBrowser: noBrowser || away != "", browser: open, away: away, flow: flow}
-			rec, err := b.Login(e.ctx, p.Name, control.LoginOptions{Flow: flow, Timeout: timeout, Open: s.open, Device: s.device})
-			if err != nil {
-				return err
-			}
-			who := rec.Who
-			if who == "" {
-				who = "your account"
-			}
-			fmt.Fprintf(e.stderr, "Signed in to %s as %s. %s\n", p.Name, control.Printable(who), loginNote(p, rec, time.Now()))
-			return nil
+			o.profile = first(args)
+			return runOr(e, o, e.login)
 		},
 	}
-	cmd.Flags().BoolVar(&noBrowser, "no-browser", false, "print the sign-in address on standard output instead of opening a browser")
-	cmd.Flags().BoolVar(&device, "device", false, "sign in with a code entered on another device")
-	cmd.Flags().BoolVar(&noDevice, "no-device", false, "never sign in with a code, only in a browser")
-	cmd.Flags().StringVar(&browserCommand, "browser-command", "", "open the sign-in page with this command; {url} is the address")
-	durationVar(cmd, &timeout, "timeout", 0, "how long to wait, e.g. 2m (default 5m in the browser, the code's lifetime with a code)")
+	cmd.Flags().BoolVar(&o.noBrowser, "no-browser", false, "print the sign-in address on standard output instead of opening a browser")
+	cmd.Flags().BoolVar(&o.device, "device", false, "sign in with a code entered on another device")
+	cmd.Flags().BoolVar(&o.noDevice, "no-device", false, "never sign in with a code, only in a browser")
+	cmd.Flags().StringVar(&o.browserCommand, "browser-command", "", "open the sign-in page with this command; {url} is the address")
+	durationVar(cmd, &o.timeout, "timeout", 0, "how long to wait, e.g. 2m (default 5m in the browser, the code's lifetime with a code)")
 	return cmd
+}
+
+// login signs in to the profile and says for how long.
+func (e *env) login(o *loginOptions) error {
+	p, b, err := e.profileAndClient(o.profile)
+	if err != nil {
+		return err
+	}
+	// The person's own command runs as given; a profile's browser only as
+	// installed (browse.Browser).
+	open := func(u string) error {
+		argv, err := p.BrowserArgv(u)
+		if err != nil {
+			return err
+		}
+		return browse.Browser(u, argv)
+	}
+	if o.browserCommand != "" {
+		open = func(u string) error {
+			argv, err := profile.CommandArgv(o.browserCommand, u)
+			if err != nil {
+				return err
+			}
+			return browse.Open(u, argv)
+		}
+	}
+	away := noBrowserHere()
+	flow := control.FlowAuto
+	switch {
+	case o.device:
+		flow = control.FlowDevice
+	case o.noDevice:
+		flow = control.FlowBrowser
+	case away != "" && !o.noBrowser:
+		flow = control.FlowPreferDevice
+	}
+	s := signInShow{e: e, name: p.Name, noBrowser: o.noBrowser || away != "", browser: open, away: away, flow: flow}
+	rec, err := b.Login(e.ctx, p.Name, control.LoginOptions{Flow: flow, Timeout: o.timeout, Open: s.open, Device: s.device})
+	if err != nil {
+		return err
+	}
+	who := rec.Who
+	if who == "" {
+		who = "your account"
+	}
+	fmt.Fprintf(e.stderr, "Signed in to %s as %s. %s\n", p.Name, control.Printable(who), loginNote(p, rec, time.Now()))
+	return nil
 }
 
 // noBrowserHere says why no browser on this machine can show the sign-in,

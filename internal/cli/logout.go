@@ -8,7 +8,11 @@ import (
 	"github.com/tokentray/tokentray/internal/control"
 )
 
+// logoutOptions is what a `logout` command line asks for.
+type logoutOptions struct{ profile string }
+
 func (e *env) logoutCmd() *cobra.Command {
+	o := &logoutOptions{}
 	return &cobra.Command{
 		Use:   "logout [PROFILE]",
 		Short: "Sign out: the provider revokes the tokens, the keychain forgets them",
@@ -20,28 +24,34 @@ when revocation fails, which is then said. A client secret saved with
 		Args:              usage(argCount(0, 1)),
 		ValidArgsFunction: e.profileNames,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, b, err := e.profileAndClient(args)
-			if err != nil {
-				return err
-			}
-			name := p.Name
-			res, err := b.Logout(e.ctx, name)
-			if err != nil {
-				return err
-			}
-			switch {
-			case !res.WasSignedIn:
-				fmt.Fprintf(e.stderr, "%s was not signed in; nothing to do.\n", name)
-			case res.Revoked:
-				fmt.Fprintf(e.stderr, "Signed out of %s: the provider revoked the tokens and the keychain no longer holds them.\n", name)
-			case res.NotAsked:
-				fmt.Fprintf(e.stderr, "Signed out of %s on this computer; the keychain no longer holds its tokens.\n", name)
-				fmt.Fprintf(e.stderr, "tokentray: the provider was not asked to revoke them: %s\n", control.Printable(res.RevokeErr))
-			default:
-				// Not to be missed: the tokens still work at the provider.
-				return &control.Error{Kind: control.KindNotRevoked, Profile: name, Msg: res.RevokeErr}
-			}
-			return nil
+			o.profile = first(args)
+			return runOr(e, o, e.logout)
 		},
 	}
+}
+
+// logout signs out of the profile and says what became of its tokens.
+func (e *env) logout(o *logoutOptions) error {
+	p, b, err := e.profileAndClient(o.profile)
+	if err != nil {
+		return err
+	}
+	name := p.Name
+	res, err := b.Logout(e.ctx, name)
+	if err != nil {
+		return err
+	}
+	switch {
+	case !res.WasSignedIn:
+		fmt.Fprintf(e.stderr, "%s was not signed in; nothing to do.\n", name)
+	case res.Revoked:
+		fmt.Fprintf(e.stderr, "Signed out of %s: the provider revoked the tokens and the keychain no longer holds them.\n", name)
+	case res.NotAsked:
+		fmt.Fprintf(e.stderr, "Signed out of %s on this computer; the keychain no longer holds its tokens.\n", name)
+		fmt.Fprintf(e.stderr, "tokentray: the provider was not asked to revoke them: %s\n", control.Printable(res.RevokeErr))
+	default:
+		// Not to be missed: the tokens still work at the provider.
+		return &control.Error{Kind: control.KindNotRevoked, Profile: name, Msg: res.RevokeErr}
+	}
+	return nil
 }

@@ -10,6 +10,10 @@ import (
 	"github.com/tokentray/tokentray/internal/control"
 )
 
+// policyOptions is what a `policy` command line asks for: nothing more
+// than the policy.
+type policyOptions struct{}
+
 func (e *env) policyCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "policy",
@@ -24,38 +28,44 @@ none of its own.`,
 		Example: "  tokentray policy",
 		Args:    usage(argCount(0, 0)),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			p := policy.Current()
-			if p.Err != nil {
-				return &control.Error{Kind: control.KindConfig, Managed: true, Msg: p.Err.Error()}
-			}
-			if p.Where == "" {
-				fmt.Fprintln(e.stdout, "No policy is set for tokentray on this computer.")
-				return nil
-			}
-			from := "Policy from " + p.Where
-			if p.Trial {
-				from += " (TOKENTRAY_POLICY: a trial of your own; the computer has no policy)"
-			}
-			fmt.Fprintln(e.stdout, from+":")
-			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-			for _, row := range []struct{ key, value string }{
-				{"organization", p.Organization},
-				{"allowed_signers", p.AllowedSigners},
-				{"require_signed", fmt.Sprint(p.RequireSigned)},
-				{"profiles", p.Profiles},
-				{"language", p.Language},
-			} {
-				src := p.Source[row.key]
-				if src == "" {
-					src = "not set"
-				}
-				value := row.value
-				if value == "" {
-					value = "-"
-				}
-				fmt.Fprintf(tw, "  %s\t%s\t%s\n", row.key, control.Printable(value), src)
-			}
-			return tw.Flush()
+			return runOr(e, &policyOptions{}, e.showPolicy)
 		},
 	}
+}
+
+// showPolicy shows the machine policy in effect and where each value
+// came from.
+func (e *env) showPolicy(*policyOptions) error {
+	p := policy.Current()
+	if p.Err != nil {
+		return &control.Error{Kind: control.KindConfig, Managed: true, Msg: p.Err.Error()}
+	}
+	if p.Where == "" {
+		fmt.Fprintln(e.stdout, "No policy is set for tokentray on this computer.")
+		return nil
+	}
+	from := "Policy from " + p.Where
+	if p.Trial {
+		from += " (TOKENTRAY_POLICY: a trial of your own; the computer has no policy)"
+	}
+	fmt.Fprintln(e.stdout, from+":")
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	for _, row := range []struct{ key, value string }{
+		{"organization", p.Organization},
+		{"allowed_signers", p.AllowedSigners},
+		{"require_signed", fmt.Sprint(p.RequireSigned)},
+		{"profiles", p.Profiles},
+		{"language", p.Language},
+	} {
+		src := p.Source[row.key]
+		if src == "" {
+			src = "not set"
+		}
+		value := row.value
+		if value == "" {
+			value = "-"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", row.key, control.Printable(value), src)
+	}
+	return tw.Flush()
 }

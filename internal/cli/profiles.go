@@ -17,6 +17,10 @@ import (
 	"golang.org/x/term"
 )
 
+// profilesOptions is what a `profiles` command line asks for: nothing
+// more than the list.
+type profilesOptions struct{}
+
 func (e *env) profilesCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "profiles",
@@ -24,48 +28,59 @@ func (e *env) profilesCmd() *cobra.Command {
 		Example: "  tokentray profiles\n  tokentray profiles import it-sent-me.toml\n  tokentray profiles remove old",
 		Args:    unknownCommand,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := e.loadConfig()
-			if errors.Is(err, os.ErrNotExist) {
-				fmt.Fprintln(e.stdout, "No profile yet. Import the profile file your IT team sent you: tokentray profiles import FILE")
-				return nil
-			}
-			if err != nil {
-				return err
-			}
-			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "PROFILE\tWHERE\tCLIENT")
-			for _, name := range cfg.Names {
-				p := cfg.Profiles[name]
-				client := p.ClientID
-				if p.JWTBearer() {
-					client = p.Email
-				}
-				var marks []string
-				if name == cfg.DefaultName() {
-					marks = append(marks, "default")
-				}
-				if p.Managed {
-					marks = append(marks, "managed")
-				}
-				mark := ""
-				if len(marks) > 0 {
-					mark = " (" + strings.Join(marks, ", ") + ")"
-				}
-				fmt.Fprintf(tw, "%s%s\t%s\t%s\n", name, mark, p.Where(), client)
-			}
-			if err := tw.Flush(); err != nil {
-				return err
-			}
-			e.sayManaged(cfg)
-			return nil
+			return runOr(e, &profilesOptions{}, e.profiles)
 		},
 	}
 	cmd.AddCommand(e.importCmd(), e.removeCmd())
 	return cmd
 }
 
+// profiles lists the profiles, where each signs in and its client.
+func (e *env) profiles(*profilesOptions) error {
+	cfg, err := e.loadConfig()
+	if errors.Is(err, os.ErrNotExist) {
+		fmt.Fprintln(e.stdout, "No profile yet. Import the profile file your IT team sent you: tokentray profiles import FILE")
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "PROFILE\tWHERE\tCLIENT")
+	for _, name := range cfg.Names {
+		p := cfg.Profiles[name]
+		client := p.ClientID
+		if p.JWTBearer() {
+			client = p.Email
+		}
+		var marks []string
+		if name == cfg.DefaultName() {
+			marks = append(marks, "default")
+		}
+		if p.Managed {
+			marks = append(marks, "managed")
+		}
+		mark := ""
+		if len(marks) > 0 {
+			mark = " (" + strings.Join(marks, ", ") + ")"
+		}
+		fmt.Fprintf(tw, "%s%s\t%s\t%s\n", name, mark, p.Where(), client)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	e.sayManaged(cfg)
+	return nil
+}
+
+// importOptions is what a `profiles import` command line asks for.
+type importOptions struct {
+	file        string
+	yes, window bool
+}
+
 func (e *env) importCmd() *cobra.Command {
-	var yes, window bool
+	o := &importOptions{}
 	cmd := &cobra.Command{
 		Use:   "import FILE",
 		Short: "Add the profiles of a file your IT team sent",
@@ -75,14 +90,17 @@ Comments are kept; nothing that is there already changes.`,
 		Example: "  tokentray profiles import ~/Downloads/lightfi.toml",
 		Args:    usage(argCount(1, 1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if window {
-				return e.importWindow(args[0])
-			}
-			return e.importProfiles(args[0], yes)
+			o.file = args[0]
+			return runOr(e, o, func(o *importOptions) error {
+				if o.window {
+					return e.importWindow(o.file)
+				}
+				return e.importProfiles(o.file, o.yes)
+			})
 		},
 	}
-	cmd.Flags().BoolVar(&yes, "yes", false, "import without asking (what the file may do is still shown)")
-	cmd.Flags().BoolVar(&window, "window", false, "ask in the tray's window instead of here (for a file manager's \"Open with\")")
+	cmd.Flags().BoolVar(&o.yes, "yes", false, "import without asking (what the file may do is still shown)")
+	cmd.Flags().BoolVar(&o.window, "window", false, "ask in the tray's window instead of here (for a file manager's \"Open with\")")
 	return cmd
 }
 
@@ -182,7 +200,11 @@ func (e *env) showPreview(p control.ImportPreview) {
 	}
 }
 
+// removeOptions is what a `profiles remove` command line asks for.
+type removeOptions struct{ profile string }
+
 func (e *env) removeCmd() *cobra.Command {
+	o := &removeOptions{}
 	return &cobra.Command{
 		Use:               "remove PROFILE",
 		Short:             "Sign out of a profile and remove it from this computer",
@@ -191,19 +213,25 @@ func (e *env) removeCmd() *cobra.Command {
 		Args:              usage(argCount(1, 1)),
 		ValidArgsFunction: e.profileNames,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, b, err := e.profileAndClient(args)
-			if err != nil {
-				return err
-			}
-			res, err := b.Remove(e.ctx, p.Name)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(e.stderr, "Removed %s: its profile, tokens and secret are gone from this computer.\n", p.Name)
-			if res.WasSignedIn && !res.Revoked {
-				fmt.Fprintf(e.stderr, "tokentray: warning: the provider was not told to revoke the tokens: %s\n", control.Printable(res.RevokeErr))
-			}
-			return nil
+			o.profile = args[0]
+			return runOr(e, o, e.remove)
 		},
 	}
+}
+
+// remove signs out of a profile and deletes it, its tokens and secret.
+func (e *env) remove(o *removeOptions) error {
+	p, b, err := e.profileAndClient(o.profile)
+	if err != nil {
+		return err
+	}
+	res, err := b.Remove(e.ctx, p.Name)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "Removed %s: its profile, tokens and secret are gone from this computer.\n", p.Name)
+	if res.WasSignedIn && !res.Revoked {
+		fmt.Fprintf(e.stderr, "tokentray: warning: the provider was not told to revoke the tokens: %s\n", control.Printable(res.RevokeErr))
+	}
+	return nil
 }

@@ -28,7 +28,7 @@ current settings: a profile that later points elsewhere does not get it.`,
 		Args:    unknownCommand,
 		RunE:    func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	var keyFile string
+	setOpts := &secretSetOptions{}
 	set := &cobra.Command{
 		Use:   "set PROFILE",
 		Short: "Save the secret read from standard input (asked for at a terminal), or a private key",
@@ -42,32 +42,11 @@ reads no key file after that.`,
 		Args:              usage(argCount(1, 1)),
 		ValidArgsFunction: e.profileNames,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := e.profileArg(args)
-			if err != nil {
-				return err
-			}
-			if keyFile != "" {
-				return e.setKey(p, keyFile)
-			}
-			secret, err := e.readSecret(p.Name)
-			if err != nil {
-				return err
-			}
-			if p.SignsWithKey() {
-				// A key piped in is checked as one given with --key is.
-				if _, _, err := auth.ParseKey(p.JWTAlg, []byte(secret), "what was read"); err != nil {
-					return &control.Error{Kind: control.KindKey, Profile: p.Name, Msg: err.Error()}
-				}
-			}
-			store := keychain.NewStore()
-			if err := store.SetSecret(p.Name, p.Binding(), secret); err != nil {
-				return err
-			}
-			fmt.Fprintf(e.stderr, "Saved the client secret for %s in %s.\n", p.Name, store.Name())
-			return nil
+			setOpts.profile = args[0]
+			return runOr(e, setOpts, e.secretSet)
 		},
 	}
-	set.Flags().StringVar(&keyFile, "key", "", "the private key file (PEM) of a profile that signs with a key")
+	set.Flags().StringVar(&setOpts.keyFile, "key", "", "the private key file (PEM) of a profile that signs with a key")
 	del := &cobra.Command{
 		Use:               "delete PROFILE",
 		Short:             "Delete the saved secret",
@@ -75,19 +54,59 @@ reads no key file after that.`,
 		Args:              usage(argCount(1, 1)),
 		ValidArgsFunction: e.profileNames,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := e.profileArg(args)
-			if err != nil {
-				return err
-			}
-			if err := keychain.NewStore().DeleteSecret(p.Name); err != nil && !errors.Is(err, keychain.ErrNotFound) {
-				return err
-			}
-			fmt.Fprintf(e.stderr, "The keychain no longer holds a client secret for %s.\n", p.Name)
-			return nil
+			return runOr(e, &secretDeleteOptions{profile: args[0]}, e.secretDelete)
 		},
 	}
 	cmd.AddCommand(set, del)
 	return cmd
+}
+
+// secretSetOptions is what a `secret set` command line asks for; the
+// secret itself comes on standard input, never on the command line.
+type secretSetOptions struct{ profile, keyFile string }
+
+// secretSet saves the profile's secret, read from standard input, or the
+// private key in keyFile.
+func (e *env) secretSet(o *secretSetOptions) error {
+	p, err := e.profileArg(o.profile)
+	if err != nil {
+		return err
+	}
+	if o.keyFile != "" {
+		return e.setKey(p, o.keyFile)
+	}
+	secret, err := e.readSecret(p.Name)
+	if err != nil {
+		return err
+	}
+	if p.SignsWithKey() {
+		// A key piped in is checked as one given with --key is.
+		if _, _, err := auth.ParseKey(p.JWTAlg, []byte(secret), "what was read"); err != nil {
+			return &control.Error{Kind: control.KindKey, Profile: p.Name, Msg: err.Error()}
+		}
+	}
+	store := keychain.NewStore()
+	if err := store.SetSecret(p.Name, p.Binding(), secret); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "Saved the client secret for %s in %s.\n", p.Name, store.Name())
+	return nil
+}
+
+// secretDeleteOptions is what a `secret delete` command line asks for.
+type secretDeleteOptions struct{ profile string }
+
+// secretDelete forgets the profile's saved secret, if there is one.
+func (e *env) secretDelete(o *secretDeleteOptions) error {
+	p, err := e.profileArg(o.profile)
+	if err != nil {
+		return err
+	}
+	if err := keychain.NewStore().DeleteSecret(p.Name); err != nil && !errors.Is(err, keychain.ErrNotFound) {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "The keychain no longer holds a client secret for %s.\n", p.Name)
+	return nil
 }
 
 // setKey keeps the private key in file as p's, in the keychain: the

@@ -12,8 +12,11 @@ import (
 	"github.com/tokentray/tokentray/internal/control"
 )
 
+// statusOptions is what a `status` command line asks for.
+type statusOptions struct{ asJSON bool }
+
 func (e *env) statusCmd() *cobra.Command {
-	var asJSON bool
+	o := &statusOptions{}
 	cmd := &cobra.Command{
 		Use:   "status",
 		Short: "Show every profile's sign-in",
@@ -22,33 +25,36 @@ and what renews it — the same state the tray menu shows. No provider call.`,
 		Example: `  tokentray status
   tokentray status --json | jq -r '.[] | select(.state == "needs-sign-in") | .name'`,
 		Args: usage(argCount(0, 0)),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			b, err := e.client()
-			if err != nil {
-				return err
-			}
-			v, err := b.Status(e.ctx)
-			if err != nil {
-				return err
-			}
-			if v.ConfigErr != "" {
-				return &control.Error{Kind: control.KindConfig, Msg: v.ConfigErr}
-			}
-			if asJSON {
-				enc := json.NewEncoder(e.stdout)
-				enc.SetIndent("", "  ")
-				return enc.Encode(v.Profiles)
-			}
-			if len(v.Profiles) == 0 {
-				fmt.Fprintln(e.stdout, "No profile yet. Import the profile file your IT team sent you: tokentray profiles import FILE")
-				return nil
-			}
-			e.statusTable(v, time.Now())
-			return nil
-		},
+		RunE: func(cmd *cobra.Command, _ []string) error { return runOr(e, o, e.status) },
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON: one object per profile, times in RFC 3339 to the second")
+	cmd.Flags().BoolVar(&o.asJSON, "json", false, "print JSON: one object per profile, times in RFC 3339 to the second")
 	return cmd
+}
+
+// status shows every profile's sign-in.
+func (e *env) status(o *statusOptions) error {
+	b, err := e.client()
+	if err != nil {
+		return err
+	}
+	v, err := b.Status(e.ctx)
+	if err != nil {
+		return err
+	}
+	if v.ConfigErr != "" {
+		return &control.Error{Kind: control.KindConfig, Msg: v.ConfigErr}
+	}
+	if o.asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(v.Profiles)
+	}
+	if len(v.Profiles) == 0 {
+		fmt.Fprintln(e.stdout, "No profile yet. Import the profile file your IT team sent you: tokentray profiles import FILE")
+		return nil
+	}
+	e.statusTable(v, time.Now())
+	return nil
 }
 
 func (e *env) statusTable(v control.View, now time.Time) {

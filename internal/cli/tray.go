@@ -30,5 +30,7 @@ func (e *env) tray(cmd *cobra.Command, _ []string) error {
 	if abs, err := filepath.Abs(path); err == nil {
 		path = abs
 	}
-	return e.program.Tray(e.ctx, TrayOptions{Config: path, Log: e.logger(), Stderr: e.stderr})
+	return runOr(e, &TrayOptions{Config: path, Log: e.logger(), Stderr: e.stderr}, func(o *TrayOptions) error {
+		return e.program.Tray(e.ctx, *o)
+	})
 }

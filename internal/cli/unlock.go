@@ -21,8 +21,12 @@ import (
 // minPassphrase is the shortest passphrase taken, in characters.
 const minPassphrase = 8
 
+// unlockOptions is what an `unlock` command line asks for: at most one
+// of its choices; none is to unlock.
+type unlockOptions struct{ newPass, kernelOnly, insecure bool }
+
 func (e *env) unlockCmd() *cobra.Command {
-	var newPass, kernelOnly, insecure bool
+	o := &unlockOptions{}
 	cmd := &cobra.Command{
 		Use:   "unlock",
 		Short: "Type the passphrase of the sealed sign-ins, once per restart (where there is no desktop keychain)",
@@ -54,7 +58,7 @@ that forbids keyctl); status and doctor keep saying so.`,
 		Args: usage(argCount(0, 0)),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			n := 0
-			for _, set := range []bool{newPass, kernelOnly, insecure} {
+			for _, set := range []bool{o.newPass, o.kernelOnly, o.insecure} {
 				if set {
 					n++
 				}
@@ -62,32 +66,39 @@ that forbids keyctl); status and doctor keep saying so.`,
 			if n > 1 {
 				return &usageError{cmd: cmd, err: errors.New("--new-passphrase, --kernel-only and --insecure-store are three different choices; give one")}
 			}
-			store := keychain.NewStore()
-			perr := store.Probe() // settles where sign-ins are kept
-			dir, _, ok := store.Sealed()
-			switch {
-			case !ok && perr != nil:
-				return perr
-			case !ok && n > 0:
-				return &usageError{cmd: cmd, err: fmt.Errorf("a desktop keychain answers here, so tokentray keeps sign-ins in %s, not in sealed files", store.Name())}
-			case !ok:
-				fmt.Fprintf(e.stderr, "Nothing to unlock: sign-ins are kept in %s, which your desktop session unlocks.\n", store.Name())
-				return nil
-			case newPass:
-				return e.newPassphrase(dir)
-			case kernelOnly:
-				return e.setStoreMode(dir, sealed.ModeKernel)
-			case insecure:
-				return e.setStoreMode(dir, sealed.ModeInsecure)
-			}
-			return e.unlock(dir)
+			return runOr(e, o, func(o *unlockOptions) error { return e.unlockStore(cmd, o) })
 		},
 	}
 	f := cmd.Flags()
-	f.BoolVar(&newPass, "new-passphrase", false, "seal the data key with a new passphrase, so that sign-ins outlive restarts")
-	f.BoolVar(&kernelOnly, "kernel-only", false, "keep the data key in the kernel keyring alone (sign in again after a restart)")
-	f.BoolVar(&insecure, "insecure-store", false, "keep the data key in a plain file: anyone who can read your files can use your tokens")
+	f.BoolVar(&o.newPass, "new-passphrase", false, "seal the data key with a new passphrase, so that sign-ins outlive restarts")
+	f.BoolVar(&o.kernelOnly, "kernel-only", false, "keep the data key in the kernel keyring alone (sign in again after a restart)")
+	f.BoolVar(&o.insecure, "insecure-store", false, "keep the data key in a plain file: anyone who can read your files can use your tokens")
 	return cmd
+}
+
+// unlockStore does what unlock was asked, where sign-ins are in sealed
+// files; cmd is for a usage error's example.
+func (e *env) unlockStore(cmd *cobra.Command, o *unlockOptions) error {
+	store := keychain.NewStore()
+	perr := store.Probe() // settles where sign-ins are kept
+	dir, _, ok := store.Sealed()
+	choice := o.newPass || o.kernelOnly || o.insecure
+	switch {
+	case !ok && perr != nil:
+		return perr
+	case !ok && choice:
+		return &usageError{cmd: cmd, err: fmt.Errorf("a desktop keychain answers here, so tokentray keeps sign-ins in %s, not in sealed files", store.Name())}
+	case !ok:
+		fmt.Fprintf(e.stderr, "Nothing to unlock: sign-ins are kept in %s, which your desktop session unlocks.\n", store.Name())
+		return nil
+	case o.newPass:
+		return e.newPassphrase(dir)
+	case o.kernelOnly:
+		return e.setStoreMode(dir, sealed.ModeKernel)
+	case o.insecure:
+		return e.setStoreMode(dir, sealed.ModeInsecure)
+	}
+	return e.unlock(dir)
 }
 
 // unlock puts the passphrase-sealed data key into the kernel keyring.

@@ -3,14 +3,11 @@ package cli
 import (
 	"bytes"
 	"context"
-	"errors"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/spf13/cobra"
 
 	"github.com/tokentray/tokentray/defaults"
 	"github.com/tokentray/tokentray/internal/quick"
@@ -157,45 +154,28 @@ func TestQuickAgreesWithTheFullProgram(t *testing.T) {
 			q, ok := quick.Parse(args, false)
 			var got *quick.Command
 			e := &env{ctx: context.Background(), stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, program: Program{Version: "dev"}}
-			root := e.root()
-			// The three commands the front answers note what cobra made
-			// of the command line instead of running.
-			for _, c := range root.Commands() {
-				name := c.Name()
-				if name != "token" && name != "kubectl-credential" && name != "git-credential" {
-					continue
+			// What cobra made of the command line, for the three commands
+			// the front answers, instead of running them.
+			e.runF = func(opts any) error {
+				got = &quick.Command{Config: e.config, MinValid: defaults.MinValid}
+				switch o := opts.(type) {
+				case *tokenOptions:
+					got.Name, got.Profile, got.MinValid, got.Header, got.JSON = "token", o.profile, o.minValid, o.header, o.asJSON
+				case *kubectlOptions:
+					got.Name, got.Profile = "kubectl-credential", o.profile
+				case *gitCredentialOptions:
+					got.Name, got.GitOp = "git-credential", o.op
+				default:
+					got = nil
 				}
-				c.RunE = func(cmd *cobra.Command, args []string) error {
-					got = &quick.Command{Name: name, Config: e.config, MinValid: defaults.MinValid}
-					if f := cmd.Flags().Lookup("min-valid"); f != nil {
-						got.MinValid = *f.Value.(durationFlag).d
-					}
-					if name == "token" {
-						got.Header, _ = cmd.Flags().GetBool("header")
-						got.JSON, _ = cmd.Flags().GetBool("json")
-						if got.Header && got.JSON {
-							return errors.New("--header and --json exclude each other")
-						}
-					}
-					if len(args) > 0 {
-						if name == "git-credential" {
-							got.GitOp = args[0]
-						} else {
-							got.Profile = args[0]
-						}
-					}
-					return nil
-				}
+				return nil
 			}
-			root.SetArgs(args)
-			root.SetOut(io.Discard)
-			root.SetErr(io.Discard)
-			err := root.Execute()
+			code := e.execute(args)
 			switch {
 			case !ok:
 				// The full program's to answer, whatever it makes of it.
-			case err != nil || got == nil:
-				t.Errorf("quick answers %+v; the full program refuses (%v)", q, err)
+			case code != 0 || got == nil:
+				t.Errorf("quick answers %+v; the full program refuses (exit %d)", q, code)
 			case *got != q:
 				t.Errorf("quick answers %+v; the full program runs %+v", q, *got)
 			}
