@@ -74,9 +74,6 @@ func Run(ctx context.Context, p Program, args []string, stdin io.Reader, stdout,
 func (e *env) execute(args []string) int {
 	root := e.root()
 	root.SetArgs(args)
-	root.SetIn(e.stdin)
-	root.SetOut(e.stdout)
-	root.SetErr(e.stderr)
 	if err := root.ExecuteContext(e.ctx); err != nil {
 		return e.fail(err)
 	}
@@ -137,6 +134,11 @@ secret, 3 sign-in needed, 4 provider unreachable and no valid access token.`,
 	// tokentray is the tray, not a mistake: cobra would print "This is a
 	// command line tool" and exit instead.
 	cobra.MousetrapHelpText = ""
+	// Before strictGroups: the completion commands it makes take their
+	// writer then.
+	root.SetIn(e.stdin)
+	root.SetOut(e.stdout)
+	root.SetErr(e.stderr)
 	root.SetVersionTemplate("tokentray {{.Version}}\n")
 	root.CompletionOptions.HiddenDefaultCmd = false
 	flags := root.PersistentFlags()
