@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tokentray/tokentray/auth/sealed"
 	"github.com/tokentray/tokentray/defaults"
 	"github.com/tokentray/tokentray/internal/quick"
 )
@@ -17,23 +18,39 @@ import (
 // config, as the program does, and returns its exit code and output.
 func run(t *testing.T, config string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	return runIn(t, config, "", args...)
+}
+
+// runIn is run with stdin on standard input.
+func runIn(t *testing.T, config, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
 	var out, errb bytes.Buffer
-	code = Run(context.Background(), Program{Version: "dev"}, append([]string{"--config", config}, args...), strings.NewReader(""), &out, &errb)
+	code = Run(context.Background(), Program{Version: "dev"}, append([]string{"--config", config}, args...), strings.NewReader(stdin), &out, &errb)
 	return code, out.String(), errb.String()
 }
 
 // alone keeps a test away from this machine's tray, keychain and desktop:
 // a runtime dir of its own (no tray's socket), a session bus that is not
-// there, a home of its own.
+// there, a home of its own — where sign-ins go to sealed files, whose
+// data key in the kernel keyring goes with the test — and English.
 func alone(t *testing.T) {
 	t.Helper()
 	t.Setenv("XDG_RUNTIME_DIR", t.TempDir())
 	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path="+filepath.Join(t.TempDir(), "no-bus"))
-	t.Setenv("HOME", t.TempDir())
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_STATE_HOME", "")
 	t.Setenv("DISPLAY", "")
 	t.Setenv("WAYLAND_DISPLAY", "")
 	t.Setenv("TOKENTRAY_DEBUG", "")
+	t.Setenv("TOKENTRAY_SOCKET", "")
+	t.Setenv("LANGUAGE", "en")
 	os.Unsetenv("TOKENTRAY_POLICY")
+	t.Cleanup(func() {
+		if k, err := sealed.Open(filepath.Join(home, ".local", "state", "tokentray", "sealed")); err == nil {
+			_ = k.Forget() // as a restart would
+		}
+	})
 }
 
 // The command line's words and sizes (issue 29 item 6): durations as they
