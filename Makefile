@@ -31,8 +31,7 @@ TEST_DEBS   := $(BUILD_DEBS) chromium gnome-keyring libsecret-tools dbus-daemon 
 # A count, not a duration: with a duration Go 1.26 can fail a clean run
 # with "context deadline exceeded" at the deadline (golang/go#75804).
 FUZZTIME    ?= 100000x
-FUZZ        := ./auth:FuzzCallback ./auth:FuzzParseTokenResponse ./auth/profile:FuzzParseConfig \
-               ./internal/quick:FuzzAppendRequest ./internal/quick:FuzzParseAnswer
+FUZZ        := ./auth:FuzzCallback ./auth:FuzzParseTokenResponse ./auth/profile:FuzzParseConfig
 
 .PHONY: build build-deps run test test-deps lint crossbuild wine-test wine-test-deps fuzz bench bench-deps screenshots dist dist-deps dist-check dist-check-deps windows windows-deps clean
 

@@ -165,9 +165,9 @@ type Message struct {
 	SetAside string         `json:"set_aside,omitempty"`
 	Err      *Error         `json:"error,omitempty"`
 	Done     bool           `json:"done,omitempty"`
-	// Ack is the server's first message when the answer is not ready at
-	// once: a tray that was stopped (SIGSTOP) or hangs still accepts
-	// connections — the kernel does — but says nothing, and a caller that
+	// Ack is the server's first message, sent as soon as it has read the
+	// request: a tray that was stopped (SIGSTOP) or hangs still accepts
+	// connections — the kernel does — but never acks, and a caller that
 	// hears nothing within AckTimeout runs the request itself.
 	Ack bool `json:"ack,omitempty"`
 	// Asking is sent before the answer to a request from elsewhere (the
@@ -176,8 +176,7 @@ type Message struct {
 	Asking string `json:"asking,omitempty"`
 }
 
-// AckTimeout is how long a caller waits for a tray's first message, its
-// Ack or its answer.
+// AckTimeout is how long a caller waits for a tray's Ack.
 const AckTimeout = 3 * time.Second
 
 // ImportPreview is what importing a profile file would add, for the

@@ -21,14 +21,7 @@ var ErrNoAnswer = errors.New("no answer from a tray")
 // ErrSilent is a tray that accepted the request but did not ack it in
 // time (stopped, hung): the full program, told so (SilentTray), does not
 // ask it again.
-var ErrSilent error = silent{}
-
-// silent is ErrSilent's type: a value made with fmt.Errorf would run fmt
-// at every start of the front.
-type silent struct{}
-
-func (silent) Error() string        { return ErrNoAnswer.Error() + ": the tray does not answer" }
-func (silent) Is(target error) bool { return target == ErrNoAnswer }
+var ErrSilent = fmt.Errorf("%w: the tray does not answer", ErrNoAnswer)
 
 // Ask sends req to this user's tray and returns its token: nil, with no
 // error, for a git request about a URL no profile holds. A failure the
@@ -57,7 +50,7 @@ func AskAt(sock string, req control.Request, asking func(string)) (*control.Toke
 	if err := syscall.Connect(fd, &syscall.SockaddrUnix{Name: sock}); err != nil {
 		return nil, fmt.Errorf("%w: connect to %s: %v", ErrNoAnswer, sock, err)
 	}
-	line, err := appendRequest(make([]byte, 0, 512), req)
+	line, err := json.Marshal(req)
 	if err != nil {
 		return nil, err
 	}
@@ -82,9 +75,14 @@ func AskAt(sock string, req control.Request, asking func(string)) (*control.Toke
 	}
 	// Only what quick prints: decoding the whole Message costs more than
 	// the tray's answer.
-	var m answer
+	var m struct {
+		Token  *control.Token  `json:"token"`
+		Err    json.RawMessage `json:"error"`
+		Done   bool            `json:"done"`
+		Asking string          `json:"asking"`
+	}
 	for {
-		if m, err = readAnswer(buf); err != nil {
+		if json.Unmarshal(buf, &m) != nil {
 			return nil, ErrNoAnswer
 		}
 		if m.Done || m.Asking == "" {
@@ -95,6 +93,7 @@ func AskAt(sock string, req control.Request, asking func(string)) (*control.Toke
 		if asking != nil {
 			asking(m.Asking)
 		}
+		m.Asking = ""
 		if buf, err = r.line(answerTimeout); err != nil {
 			return nil, ErrNoAnswer
 		}

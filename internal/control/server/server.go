@@ -14,7 +14,6 @@ import (
 	"log/slog"
 	"net"
 	"path/filepath"
-	"sync"
 	"time"
 
 	"github.com/tokentray/tokentray/auth"
@@ -203,28 +202,8 @@ func serve(ctx context.Context, conn net.Conn, h handler) {
 		_, _ = conn.Read(make([]byte, 1))
 		cancel()
 	}()
-	// The first message tells the caller this server is alive (see
-	// control.AckTimeout). An answer that is ready at once says so itself:
-	// only a request that takes longer is acked first, which spares a
-	// token request from the tray's memory a write and the caller a
-	// wake-up.
-	var mu sync.Mutex
-	spoken := false
-	send := func(m control.Message) error {
-		mu.Lock()
-		defer mu.Unlock()
-		spoken = true
-		return enc.Encode(m)
-	}
-	ack := time.AfterFunc(ackAfter, func() {
-		mu.Lock()
-		defer mu.Unlock()
-		if !spoken {
-			spoken = true
-			_ = enc.Encode(control.Message{Ack: true})
-		}
-	})
-	defer ack.Stop()
+	send := func(m control.Message) error { return enc.Encode(m) }
+	_ = send(control.Message{Ack: true}) // alive: see control.AckTimeout
 	m, err := h(ctx, req, send)
 	if err != nil {
 		m = control.Message{Err: ErrorFor(err, req.Profile)}
@@ -233,11 +212,6 @@ func serve(ctx context.Context, conn net.Conn, h handler) {
 	m.Done = true
 	_ = send(m)
 }
-
-// ackAfter is how long a request may take before its caller is told the
-// server is alive: far below control.AckTimeout, and far above what an
-// answer from memory takes. A variable for the test.
-var ackAfter = 50 * time.Millisecond
 
 // Direct connects the command line to a server in its own process, for
 // when no tray serves the profile file: the same requests, answered the
