@@ -448,6 +448,16 @@ func rssMB() float64 {
 	return 0
 }
 
+// loadAverage is the machine's 1-, 5- and 15-minute load averages: a busy
+// machine slows a Go program's start more than a C program's.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) >= 3 {
+		return strings.Join(f[:3], ", ")
+	}
+	return "unknown"
+}
+
 func writeReport(tb testing.TB, path string, rows []perfRow) {
 	cpu := "unknown"
 	if data, err := os.ReadFile("/proc/cpuinfo"); err == nil {
@@ -461,14 +471,15 @@ func writeReport(tb testing.TB, path string, rows []perfRow) {
 	var b strings.Builder
 	fmt.Fprintf(&b, `# Performance
 
-Written by `+"`make bench`"+` on %s: %s, %d cores, %s/%s, %s.
+Written by `+"`make bench`"+` on %s: %s, %d cores, %s/%s, %s; load average
+at the end %s (1, 5, 15 min).
 The machine is shared and noisy: read the ratios against the baseline
 measured in the same run; absolute figures are notes. Nothing here is a
 test assertion.
 
 | figure | value | baseline (same run) | ratio | goal |
 | --- | --- | --- | --- | --- |
-`, time.Now().UTC().Format("2006-01-02 15:04 MST"), cpu, runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version())
+`, time.Now().UTC().Format("2006-01-02 15:04 MST"), cpu, runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version(), loadAverage())
 	for _, r := range rows {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", r.figure, r.value, r.baseline, r.ratio, r.goal)
 	}
@@ -523,7 +534,12 @@ const perfNotes = `
   oidc-agent's ` + "`oidc-token`" + ` (Debian oidc-agent-cli 4.2.6, a C client
   of its agent, with an account signed in to the same test provider) and
   ` + "`gh auth token`" + ` (gh 2.23, reading its hosts.yml). The direct-mode
-  row runs ` + "`tokentray`" + ` too: it hands over to tokentray-agent.
+  row runs ` + "`tokentray`" + ` too: it hands over to tokentray-agent. The
+  baselines, in the same rounds: the same ` + "`tokentray token`" + ` against
+  the smallest server that gives the tray's answer — in Go on one
+  processor, as the tray runs, and in C (accept, read, write, close) — and
+  the smallest Go and C programs, which print a constant (Go static, as the
+  front is built; C with the system's cc, dynamic, as oidc-token is).
 
 ## What the idle figures rest on
 
@@ -539,16 +555,37 @@ const perfNotes = `
 
 ## Where the goals are missed, and why
 
-- **The hot commands, ≤ oidc-token**: missed, and no Go program can meet
-  it on this machine: a Go binary that prints a constant (its row) takes
-  longer than oidc-token's whole request to its agent — Go's runtime
-  starts threads and touches some 200 pages before main. What could be
-  closed is closed: see "Why tokentray is two programs" below. ` + "`tokentray`" + `
-  is now about 2 ms above the constant printer, where the full program
-  (its row) is 15 ms above it; about a millisecond of those 2 is
-  encoding/json and the rest of Go's standard library a client of the
-  contract needs, which a hand-written parser would save at a cost not
-  worth paying.
+- **The hot commands, ≤ 1.1× oidc-token**: missed, and the baselines
+  say where the time goes. oidc-token is a C program (its row, against
+  the C constant printer's: about 1 ms of start-up and 1 ms of request to
+  its agent). The Go constant printer starts about 0.7 ms slower than the
+  C one and lands at 0.85–0.95× oidc-token on a quiet machine. The front
+  against a minimal C server is at 1.08–1.18× oidc-token: the front's own
+  work is a few syscalls and one JSON line each way. Against a minimal Go
+  server it is about 0.3 ms slower: a Go process idle in its network
+  poller takes that much longer than a C one to wake, read and answer
+  (round trips to each, 200 requests 20 ms apart: 200–230 µs C, 290–330 µs
+  Go on one processor, 340–370 µs on two). Through the tray it is another
+  0.2–0.3 ms: the peer checks (SO_PEERCRED, the ssh check), the profile
+  file's stat, the session and the JSON of the request and answer, all with
+  cold caches after an idle moment (the git-credential and
+  kubectl-credential rows, which run right after another request, are
+  0.1–0.3 ms faster than ` + "`token`" + `, which runs after gh). So a Go
+  tray answers no faster than 1.2× oidc-token here, whatever the front
+  does: only a tray in C would. Measured and kept: the tray runs its Go
+  code on one processor (a request to an idle tray 570–600 → 430–485 µs).
+  Measured and left: writing the front's request and reading its answer
+  by hand instead of with encoding/json, and acking only slow requests (no
+  difference beyond noise, 1,000 interleaved runs each way); building the
+  request before connecting.
+
+  Why an earlier report had the Go constant printer at 1.41× oidc-token
+  where this one has it below 1×: that machine was busy (every figure of
+  that run 3–4 times this one's). Re-measured here with two busy loops
+  beside the bench: the constant printer 5.20 ms against oidc-token's
+  3.86 ms, 1.35×; quiet, 0.84–0.92×. A Go program starts several threads
+  before main, and on contended processors each waits its turn; a C
+  program has one. The header says how busy the machine was.
 - **Refresh CPU, ≤ 1.2× bare x/oauth2**: missed (about 1.4×, on two
   cores and on one P alike; wall time is the same as bare). What a refresh
   does beyond the provider call, each measured alone in a tight loop: the

@@ -5,6 +5,7 @@
 package main
 
 import (
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -168,6 +169,18 @@ func trayFigures(tb testing.TB, e *perfEnv, idle time.Duration, starts, runs int
 	// (what `tokentray` was before it answered these itself).
 	oidcEnv := oidcAgent(tb, e)
 	ghEnv := ghConfig(tb)
+	// Where the time of a token through the tray goes: the same front
+	// against the smallest server that gives the same answer, in Go and in
+	// C, and the smallest C program, where oidc-token starts from.
+	goServer, cServer := minimalServers(tb)
+	for _, env := range [][]string{goServer, cServer} {
+		// The front's own answer, not the full program's after a hand-over.
+		cmd := exec.Command(binary, "--config", cfg, "token", "perf-tray")
+		cmd.Env = append(os.Environ(), env...)
+		if out, err := testkit.Bounded(cmd, time.Minute); err != nil || string(out) != "at-000001\n" {
+			tb.Fatalf("the front against a minimal server: %v %q", err, out)
+		}
+	}
 	agent := filepath.Join(filepath.Dir(binary), "tokentray-agent")
 	gitReq := "protocol=https\nhost=git.example.test\npath=x.git\n\n"
 	kinds := []struct {
@@ -179,7 +192,10 @@ func trayFigures(tb testing.TB, e *perfEnv, idle time.Duration, starts, runs int
 		{"`tokentray git-credential get` through the tray", gitReq, env, []string{binary, "--config", cfg, "git-credential", "get"}},
 		{"`tokentray kubectl-credential` through the tray", "", env, []string{binary, "--config", cfg, "kubectl-credential", "perf-tray"}},
 		{"The full program, `tokentray-agent token`, through the tray (`tokentray` before it answered these itself)", "", env, []string{agent, "--config", cfg, "token", "perf-tray"}},
+		{"`tokentray token` against a minimal Go server (the same answer, nothing else)", "", goServer, []string{binary, "--config", cfg, "token", "perf-tray"}},
+		{"`tokentray token` against a minimal C server (the same answer)", "", cServer, []string{binary, "--config", cfg, "token", "perf-tray"}},
 		{"Go binary printing a constant (the floor for any Go program)", "", nil, []string{buildBaseline(tb)}},
+		{"C binary printing a constant (the floor for a C client such as oidc-token)", "", nil, []string{buildC(tb, "constant", "#include <stdio.h>\nint main(void) { puts(\"constant\"); return 0; }\n")}},
 		{"`gh auth token` (its hosts.yml; no network)", "", ghEnv, []string{"gh", "auth", "token"}},
 		{"oidc-agent's `oidc-token`, the goal", "", oidcEnv, []string{"oidc-token", "perf"}},
 	}
@@ -193,7 +209,7 @@ func trayFigures(tb testing.TB, e *perfEnv, idle time.Duration, starts, runs int
 	for k, c := range kinds {
 		m, want := median(times[k]), "—"
 		if k < 3 {
-			want = "≤ 1× oidc-token"
+			want = "≤ 1.1× oidc-token"
 		}
 		if k == len(kinds)-1 {
 			add(perfRow{c.row + ", median of " + strconv.Itoa(runs), fmtDur(m), "—", "—", "—"})
@@ -202,6 +218,106 @@ func trayFigures(tb testing.TB, e *perfEnv, idle time.Duration, starts, runs int
 		add(perfRow{c.row + ", median of " + strconv.Itoa(runs), fmtDur(m), "oidc-token: " + fmtDur(goal), ratio(m, goal), want})
 	}
 	_ = resident.Process.Signal(os.Interrupt)
+}
+
+// minimalServers starts the smallest servers that answer the front's token
+// request as the tray does, one in Go and one in C, each on a socket where
+// the front looks for the tray under the runtime directory the returned
+// environment names. They answer a fixed token, whatever was asked.
+func minimalServers(tb testing.TB) (goEnv, cEnv []string) {
+	const answer = `{"token":{"access_token":"at-000001","token_type":"Bearer","expiry":"2099-01-01T00:00:00Z"},"done":true}`
+	socket := func() (env []string, path string) {
+		run := tb.TempDir()
+		dir := filepath.Join(run, "tokentray")
+		if err := os.Mkdir(dir, 0o700); err != nil {
+			tb.Fatal(err)
+		}
+		return []string{"XDG_RUNTIME_DIR=" + run}, filepath.Join(dir, "control.sock")
+	}
+	goEnv, goSock := socket()
+	cEnv, cSock := socket()
+	goSrc := `package main
+
+import (
+	"bufio"
+	"net"
+	"os"
+)
+
+func main() {
+	ln, err := net.Listen("unix", os.Args[1])
+	if err != nil {
+		panic(err)
+	}
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			continue
+		}
+		go func() {
+			defer c.Close()
+			if _, err := bufio.NewReader(c).ReadBytes('\n'); err == nil {
+				c.Write([]byte("{\"ack\":true}\n" + ` + "`" + answer + "`" + ` + "\n"))
+			}
+		}()
+	}
+}
+`
+	cSrc := `#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+int main(int argc, char **argv) {
+	const char *answer = "{\"ack\":true}\n` + strings.ReplaceAll(answer, `"`, `\"`) + `\n";
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	strncpy(a.sun_path, argv[1], sizeof a.sun_path - 1);
+	int ln = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (ln < 0 || bind(ln, (struct sockaddr *)&a, sizeof a) || listen(ln, 16))
+		return 1;
+	char buf[4096];
+	for (;;) {
+		int c = accept(ln, 0, 0);
+		if (c < 0)
+			continue;
+		if (read(c, buf, sizeof buf) > 0)
+			write(c, answer, strlen(answer));
+		close(c);
+	}
+}
+`
+	for _, s := range []struct {
+		bin, sock string
+		env       []string
+	}{
+		// On one processor, as the tray runs (app: oneThreadAtATime).
+		{buildGo(tb, "goserver", goSrc), goSock, []string{"GOMAXPROCS=1"}},
+		{buildC(tb, "cserver", cSrc), cSock, nil},
+	} {
+		startProc(tb, s.env, s.bin, s.sock)
+		testkit.Eventually(tb, 10*time.Second, "the minimal server listens", func() bool {
+			c, err := net.Dial("unix", s.sock)
+			if err == nil {
+				c.Close()
+			}
+			return err == nil
+		})
+	}
+	return goEnv, cEnv
+}
+
+// buildC compiles a C program from source text with the system's cc, as a
+// C client such as oidc-token is built: dynamically linked, -O2.
+func buildC(tb testing.TB, name, src string) string {
+	dir := tb.TempDir()
+	c, out := filepath.Join(dir, name+".c"), filepath.Join(dir, name)
+	if err := os.WriteFile(c, []byte(src), 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	if b, err := testkit.Bounded(exec.Command("cc", "-O2", "-o", out, c), time.Minute); err != nil {
+		tb.Fatalf("build %s: %v\n%s", name, err, b)
+	}
+	return out
 }
 
 func fmtPct(p float64) string { return strconv.FormatFloat(p, 'f', 3, 64) + " %" }
