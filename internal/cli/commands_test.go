@@ -189,16 +189,8 @@ func TestCommandsWithoutAProvider(t *testing.T) {
 			if code != c.code {
 				t.Errorf("exit %d, want %d\n%s%s", code, c.code, stdout, stderr)
 			}
-			for _, want := range fill(c.stdout) {
-				if !strings.Contains(stdout, want) {
-					t.Errorf("stdout lacks %q:\n%s", want, stdout)
-				}
-			}
-			for _, want := range fill(c.stderr) {
-				if !strings.Contains(stderr, want) {
-					t.Errorf("stderr lacks %q:\n%s", want, stderr)
-				}
-			}
+			has(t, "stdout", stdout, fill(c.stdout)...)
+			has(t, "stderr", stderr, fill(c.stderr)...)
 			if len(c.stdout) == 0 && stdout != "" {
 				t.Errorf("stdout: %q, want nothing", stdout)
 			}

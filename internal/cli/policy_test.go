@@ -109,16 +109,8 @@ func TestPolicy(t *testing.T) {
 			if code != c.code {
 				t.Errorf("exit %d, want %d\n%s%s", code, c.code, stdout, stderr)
 			}
-			for _, want := range c.stdout {
-				if !strings.Contains(stdout, want) {
-					t.Errorf("stdout lacks %q:\n%s", want, stdout)
-				}
-			}
-			for _, want := range c.stderr {
-				if !strings.Contains(stderr, want) {
-					t.Errorf("stderr lacks %q:\n%s", want, stderr)
-				}
-			}
+			has(t, "stdout", stdout, c.stdout...)
+			has(t, "stderr", stderr, c.stderr...)
 			if c.policy == german && strings.Contains(stderr, "There is no profile named") {
 				t.Errorf("said in English, not the policy's German:\n%s", stderr)
 			}

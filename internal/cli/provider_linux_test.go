@@ -39,14 +39,6 @@ func TestMachineClientAtTheProvider(t *testing.T) {
 		}
 		return stdout, stderr
 	}
-	has := func(t *testing.T, what, text string, want ...string) {
-		t.Helper()
-		for _, w := range want {
-			if !strings.Contains(text, w) {
-				t.Errorf("%s lacks %q:\n%s", what, w, text)
-			}
-		}
-	}
 
 	t.Run("no secret yet", func(t *testing.T) {
 		_, stderr := do(t, "", 2, "token", "robot")

@@ -29,6 +29,16 @@ func runIn(t *testing.T, config, stdin string, args ...string) (code int, stdout
 	return code, out.String(), errb.String()
 }
 
+// has checks that text (stdout or stderr, what) holds each of want.
+func has(t *testing.T, what, text string, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(text, w) {
+			t.Errorf("%s lacks %q:\n%s", what, w, text)
+		}
+	}
+}
+
 // alone keeps a test away from this machine's tray, keychain and desktop:
 // a runtime dir of its own (no tray's socket), a session bus that is not
 // there, a home of its own — where sign-ins go to sealed files, whose
@@ -116,16 +126,8 @@ func TestCommandWords(t *testing.T) {
 			if c.code >= 0 && code != c.code {
 				t.Errorf("exit %d, want %d\n%s%s", code, c.code, stdout, stderr)
 			}
-			for _, want := range c.stdout {
-				if !strings.Contains(stdout, want) {
-					t.Errorf("stdout lacks %q:\n%s", want, stdout)
-				}
-			}
-			for _, want := range c.stderr {
-				if !strings.Contains(stderr, want) {
-					t.Errorf("stderr lacks %q:\n%s", want, stderr)
-				}
-			}
+			has(t, "stdout", stdout, c.stdout...)
+			has(t, "stderr", stderr, c.stderr...)
 			for _, bad := range c.never {
 				if strings.Contains(stdout+stderr, bad) {
 					t.Errorf("says %q:\n%s%s", bad, stdout, stderr)
