@@ -175,6 +175,11 @@ func authStyle(p *profile.Profile, ep endpoints, secret string) (oauth2.AuthStyl
 	method := p.ClientAuth
 	if method == "" {
 		switch {
+		case secret == "" && p.Grant == "client_credentials":
+			// A machine client always proves who it is (RFC 6749 4.4):
+			// without its secret the provider would only say it does not
+			// know the client.
+			return 0, "", fmt.Errorf("%w: profile %s is a machine client; run `tokentray secret set %s`", ErrNoSecret, p.Name, p.Name)
 		case secret == "":
 			method = "none"
 		case len(ep.AuthMethods) == 0 || slices.Contains(ep.AuthMethods, "client_secret_basic"):

@@ -44,6 +44,23 @@ func TestMachineClientAtTheProvider(t *testing.T) {
 		_, stderr := do(t, "", 2, "token", "robot")
 		has(t, "stderr", stderr, "tokentray: The client secret for robot is missing, or was saved for other settings. Run `tokentray secret set robot`.\n")
 	})
+	t.Run("no secret yet, client_auth left out", func(t *testing.T) {
+		// Not sent to the provider without its secret, which would only
+		// say it does not know the client.
+		other := filepath.Join(t.TempDir(), "profiles.toml")
+		if err := os.WriteFile(other, []byte(strings.Replace(profile, "client_auth = \"basic\"\n", "", 1)), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		before := grants()
+		code, _, stderr := runIn(t, other, "", "token", "robot")
+		if code != 2 {
+			t.Errorf("exit %d, want 2\n%s", code, stderr)
+		}
+		has(t, "stderr", stderr, "Run `tokentray secret set robot`.")
+		if n := grants() - before; n != 0 {
+			t.Errorf("%d grants at the provider without a secret, want none", n)
+		}
+	})
 	t.Run("secret set", func(t *testing.T) {
 		_, stderr := do(t, secret+"\n", 0, "secret", "set", "robot")
 		has(t, "stderr", stderr, "Saved the client secret for robot in a sealed file (no desktop keychain; key in the kernel keyring).\n")
