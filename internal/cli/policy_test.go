@@ -100,7 +100,7 @@ func TestPolicy(t *testing.T) {
 		{"doctor says who manages it", acme, []string{"doctor"}, 1, []string{"✓ policy", "Managed by ACME Corp, from " + acme + "; only signed profile files can be imported\n"}, nil},
 		{"the policy's language", german, []string{"token", "nope"}, 2, nil, []string{"nope"}},
 		{"a policy that cannot be read", broken, []string{"policy"}, 2, nil, []string{
-			"tokentray: The profile file your organisation manages has a problem. Tell your IT team; your own profiles keep working.\n",
+			"tokentray: This computer's tokentray policy has a problem. Tell your IT team; the detail below says what.\n",
 			"  " + broken + ":1: require_signed takes true or false, not text\n",
 		}},
 	} {

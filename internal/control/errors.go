@@ -19,6 +19,7 @@ const (
 	KindOther       Kind = "error"
 	KindUsage       Kind = "usage"       // a command or profile name not understood
 	KindConfig      Kind = "config"      // the profile file has a problem
+	KindPolicy      Kind = "policy"      // the machine's policy cannot be read
 	KindSignIn      Kind = "signin"      // sign in (again)
 	KindKeychain    Kind = "keychain"    // the keychain is missing, locked or silent
 	KindUnreachable Kind = "unreachable" // the provider could not be asked, no valid token
@@ -126,7 +127,7 @@ const (
 // ExitCode is the command line's exit code for a failure of kind k.
 func ExitCode(k Kind) int {
 	switch k {
-	case KindUsage, KindConfig, KindSecret, KindKey, KindUntrusted, KindPlaceholder, KindNoProfiles, KindUnknownProfile, KindMisconfigured:
+	case KindUsage, KindConfig, KindPolicy, KindSecret, KindKey, KindUntrusted, KindPlaceholder, KindNoProfiles, KindUnknownProfile, KindMisconfigured:
 		return ExitUsage
 	case KindSignIn:
 		return ExitSignIn

@@ -55,6 +55,8 @@ func explain(e *Error) Words {
 			return Words{T("The profile file has a problem."), T("Check the file named below, or ask your IT team for a corrected file."), ""}
 		}
 		return Words{T("The profile file has a problem."), T("Fix the line named below, or ask your IT team for a corrected file."), ""}
+	case KindPolicy:
+		return Words{T("This computer's tokentray policy has a problem."), T("Tell your IT team; the detail below says what."), ""}
 	case KindSignIn:
 		w := Words{T("You need to sign in to {profile}.", "profile", profile), T("Sign in: your browser opens at the provider."), ""}
 		if e.Profile != "" {
