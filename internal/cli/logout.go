@@ -19,7 +19,9 @@ func (e *env) logoutCmd() *cobra.Command {
 		Long: `Sign out of a profile: the refresh token is revoked at the provider (RFC 7009)
 when it has a revocation endpoint, then the tokens leave the keychain — also
 when revocation fails, which is then said. A client secret saved with
-` + "`secret set`" + ` stays until ` + "`tokentray secret delete`" + `.`,
+` + "`secret set`" + ` stays until ` + "`tokentray secret delete`" + `, except a
+machine client's or service account's: that is its sign-in, and goes with
+it (` + "`secret set`" + ` signs it in again).`,
 		Example:           `  tokentray logout work`,
 		Args:              usage(argCount(0, 1)),
 		ValidArgsFunction: e.profileNames,
