@@ -90,7 +90,7 @@ test-deps:
 lint:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
-	$(GO) vet -tags wine .
+	$(GO) vet -tags wine ./e2e
 	GOOS=windows $(GO) vet ./app/ .
 	$(GO) run $(STATICCHECK) ./...
 
@@ -109,16 +109,16 @@ crossbuild:
 WINE_DEBS   := wine wine64 gcc-mingw-w64-x86-64 xdotool xclip xvfb
 SCREENSHOTS ?=
 wine-test: test-deps wine-test-deps
-	$(GO) test -tags wine -count=1 -timeout 8m -run '^TestWindowsUnderWine$$' . $(if $(SCREENSHOTS),-screenshots $(abspath $(SCREENSHOTS)))
+	$(GO) test -tags wine -count=1 -timeout 8m -run '^TestWindowsUnderWine$$' ./e2e $(if $(SCREENSHOTS),-screenshots $(abspath $(SCREENSHOTS)))
 
 wine-test-deps:
 	@$(call apt_missing,$(WINE_DEBS))
 
 # Measures against baselines in the same run and rewrites
 # docs/PERFORMANCE.md. Go benchmarks alone, for benchstat:
-#   testdata/keyring-session.sh go test -run '^$$' -bench BenchmarkRefresh -count 6 .
+#   testdata/keyring-session.sh go test -run '^$$' -bench BenchmarkRefresh -count 6 ./e2e
 bench: test-deps bench-deps
-	testdata/keyring-session.sh $(GO) test -run '^$$' -bench '^BenchmarkReport$$' -benchtime 1x -timeout 30m . \
+	testdata/keyring-session.sh $(GO) test -run '^$$' -bench '^BenchmarkReport$$' -benchtime 1x -timeout 30m ./e2e \
 		-perf-out $(CURDIR)/docs/PERFORMANCE.md
 	@cat docs/PERFORMANCE.md
 
@@ -129,7 +129,7 @@ bench-deps:
 
 # The README's screenshots: the real windows under Xvfb.
 screenshots: test-deps
-	testdata/keyring-session.sh $(GO) test -count=1 -run '^(TestWindowsRender|TestWithoutATrayHost|TestTheTrayInGerman|TestKeyboardOnTheRealWindows)$$' . -screenshots $(CURDIR)/docs/screenshots
+	testdata/keyring-session.sh $(GO) test -count=1 -run '^(TestWindowsRender|TestWithoutATrayHost|TestTheTrayInGerman|TestKeyboardOnTheRealWindows)$$' ./e2e -screenshots $(CURDIR)/docs/screenshots
 
 # Release artifacts: the Linux tarball, the .deb, the per-user and the
 # per-machine MSI and both Windows .exe files in dist/, with SHA256SUMS.

@@ -3,7 +3,7 @@
 // keychain, and an "attacker" on loopback that records whatever reaches it.
 // Each test is one row of docs/SECURITY.md and asserts that the attacker
 // received nothing it could use.
-package main
+package e2e
 
 import (
 	"bufio"

@@ -3,7 +3,7 @@
 // sshd on loopback, a second local user with key authentication), and from
 // a container (bubblewrap) it is mounted into. TOKENTRAY_SOCKET names it
 // there; nothing of the sign-in but the access token crosses.
-package main
+package e2e
 
 import (
 	"bytes"

@@ -5,7 +5,7 @@
 // the sign-in finished in Chromium, the Windows Credential Manager, and the
 // tray in a Wine desktop — its icon, its menu, click to copy, the balloon.
 // `make wine-test` runs it (go test -tags wine -run TestWindowsUnderWine .).
-package main
+package e2e
 
 import (
 	"bufio"

@@ -1,7 +1,7 @@
 // The live token inside the tools developers use — exec, git, kubectl — each
 // driven through the real tool against a loopback server that accepts only
 // the current token.
-package main
+package e2e
 
 import (
 	"bytes"

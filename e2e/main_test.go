@@ -1,9 +1,12 @@
 //go:build linux
 
-// End-to-end tests of the tokentray command as a user runs it: a real OpenID
-// provider (oidc-provider), real headless Chromium, a real Secret Service
-// (gnome-keyring on a private D-Bus session — `make test` sets it up).
-package main
+// Package e2e holds the end-to-end tests: tokentray's programs built and
+// run as a user runs them, against a real OpenID provider (oidc-provider),
+// real headless Chromium, a real Secret Service (gnome-keyring on a
+// private D-Bus session — `make test` sets it up), the real tray under Xvfb
+// and D-Bus, git, kubectl, sshd and Wine. They work from the module's root.
+// Where the test for a behaviour is: docs/TESTS.md.
+package e2e
 
 import (
 	"bufio"
@@ -46,6 +49,14 @@ func TestMain(m *testing.M) {
 	}
 	if sock, ok := os.LookupEnv("TOKENTRAY_TEST_DIAL"); ok {
 		dialAndPing(sock) // never returns
+	}
+	// The tests build and run the programs, scripts and test data of the
+	// whole module: they work from its root (a test that runs this binary
+	// again starts it there already).
+	if _, err := os.Stat("go.mod"); err != nil {
+		if err := os.Chdir(".."); err != nil {
+			panic(err)
+		}
 	}
 	dir, err := os.MkdirTemp("", "tokentray-e2e")
 	if err != nil {

@@ -3,7 +3,7 @@
 // The peers `make bench` measures tokentray's hot commands against:
 // oidc-agent's oidc-token and gh auth token (Debian oidc-agent-cli and gh,
 // installed by make bench-deps).
-package main
+package e2e
 
 import (
 	"bufio"

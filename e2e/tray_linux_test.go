@@ -2,7 +2,7 @@
 // StatusNotifierItem and its dbusmenu on the session bus, the X11 clipboard
 // of a real X server (Xvfb), notifications on the bus, and the control
 // socket the command line hands over to.
-package main
+package e2e
 
 import (
 	"bufio"

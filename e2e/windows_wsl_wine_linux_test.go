@@ -8,7 +8,7 @@
 // paths in its arguments, and read what it prints through pipes, where a
 // carriage return before a newline would end up in a header or a
 // password.
-package main
+package e2e
 
 import (
 	"bytes"

@@ -2,7 +2,7 @@
 // (OpenSSH signatures made with the real ssh-keygen), machine policy (a
 // trial policy file through TOKENTRAY_POLICY, which is read only where the
 // machine has none), and the profiles IT manages.
-package main
+package e2e
 
 import (
 	"encoding/json"

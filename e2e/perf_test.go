@@ -3,7 +3,7 @@
 // Performance: Go benchmarks (benchstat-friendly) and BenchmarkReport, which
 // `make bench` runs to measure whole processes against baselines in the same
 // run and write docs/PERFORMANCE.md. Nothing here asserts a time.
-package main
+package e2e
 
 import (
 	"context"
@@ -650,6 +650,6 @@ beyond noise).
 ## Re-run
 
     make bench              # all of the above, rewrites docs/PERFORMANCE.md
-    testdata/keyring-session.sh go test -run '^$' -bench BenchmarkRefresh -count 6 . | tee new.txt
+    testdata/keyring-session.sh go test -run '^$' -bench BenchmarkRefresh -count 6 ./e2e | tee new.txt
     benchstat old.txt new.txt
 `

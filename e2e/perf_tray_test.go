@@ -2,7 +2,7 @@
 
 // Whole-process measurements of the tray for BenchmarkReport: idle cost,
 // start-up to the item on D-Bus, and `tokentray token` through the socket.
-package main
+package e2e
 
 import (
 	"net"
