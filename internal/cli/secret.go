@@ -15,6 +15,7 @@ import (
 	"github.com/tokentray/tokentray/auth/profile"
 	"github.com/tokentray/tokentray/auth/safefile"
 	"github.com/tokentray/tokentray/internal/control"
+	"github.com/tokentray/tokentray/words"
 )
 
 func (e *env) secretCmd() *cobra.Command {
@@ -115,7 +116,8 @@ func (e *env) secretDelete(o *secretDeleteOptions) error {
 func (e *env) setKey(p *profile.Profile, file string) error {
 	if !p.SignsWithKey() {
 		return &control.Error{Kind: control.KindUsage, Profile: p.Name,
-			Msg: fmt.Sprintf("%s does not sign with a private key (that is jwt_alg RS256 or ES256, or client_auth private_key_jwt); save its secret without --key", p.Name)}
+			Msg: fmt.Sprintf("%s does not sign with a private key (that is jwt_alg RS256 or ES256, or client_auth private_key_jwt)", p.Name),
+			Fix: words.T("Save its secret without --key: `tokentray secret set {profile}`.", "profile", p.Name)}
 	}
 	pem, err := safefile.ReadSmall(file)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -16,6 +17,7 @@ import (
 	"github.com/tokentray/tokentray/auth/keychain"
 	"github.com/tokentray/tokentray/auth/sealed"
 	"github.com/tokentray/tokentray/internal/control"
+	"github.com/tokentray/tokentray/words"
 )
 
 // minPassphrase is the shortest passphrase taken, in characters.
@@ -243,7 +245,8 @@ func (e *env) readPassphrase(prompt string, isNew bool) (string, error) {
 				return "", err
 			}
 			if again != pass {
-				return "", &control.Error{Kind: control.KindUsage, Msg: "the two passphrases typed differ; nothing was changed"}
+				return "", &control.Error{Kind: control.KindUsage, Msg: "the two passphrases typed differ; nothing was changed",
+					Fix: words.T("Type the same passphrase twice.")}
 			}
 		}
 	} else {
@@ -258,7 +261,8 @@ func (e *env) readPassphrase(prompt string, isNew bool) (string, error) {
 			Msg: "type the passphrase at a terminal, or pipe it in: `pass show tokentray | tokentray unlock`"}
 	}
 	if isNew && utf8.RuneCountInString(pass) < minPassphrase {
-		return "", &control.Error{Kind: control.KindUsage, Msg: fmt.Sprintf("a passphrase of at least %d characters is needed", minPassphrase)}
+		return "", &control.Error{Kind: control.KindUsage, Msg: fmt.Sprintf("a passphrase of at least %d characters is needed", minPassphrase),
+			Fix: words.T("Choose a passphrase of at least {count} characters.", "count", strconv.Itoa(minPassphrase))}
 	}
 	return pass, nil
 }
