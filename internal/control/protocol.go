@@ -226,6 +226,9 @@ type Token struct {
 	// GitUsername is the user name git presents with the token, for a
 	// request by GitURL.
 	GitUsername string `json:"git_username,omitempty"`
+	// Lang is the language of the tray that answered, for the warnings
+	// the small front says about the token (as Error.Lang for failures).
+	Lang string `json:"lang,omitempty"`
 }
 
 // Flow is how a login signs in a person.

@@ -159,19 +159,33 @@ func NextChange(until, now time.Time) time.Duration {
 // the numbers agree; "" when the provider gave no expiry.
 func ValidFor(until, now time.Time) string {
 	left := until.Sub(now)
-	switch {
+	switch d, more := Left(until, now); {
 	case until.IsZero():
 		return ""
-	case left >= 10*time.Minute:
-		// In five-minute steps, rounded down: "more than", so that it
-		// never reads as less than is left (14 min 59 s is "more than 10").
-		return words.T("valid more than {duration}", "duration", words.Duration(left.Truncate(countdownStep(left))))
-	case left >= time.Minute:
-		return words.T("valid {duration}", "duration", words.Duration(left.Truncate(time.Minute)))
+	case more:
+		return words.T("valid more than {duration}", "duration", words.Duration(d))
+	case d > 0:
+		return words.T("valid {duration}", "duration", words.Duration(d))
 	case left > 0:
 		return words.T("expires in less than a minute")
 	}
 	return words.T("expired")
+}
+
+// Left is how long a token valid until until still lasts at now, as every
+// place says it: in five-minute steps, rounded down, with more set, from
+// ten minutes up — "more than", so that it never reads as less than is
+// left (14 min 59 s is "more than 10 min") — and to the minute below; 0
+// under a minute or without an expiry.
+func Left(until, now time.Time) (d time.Duration, more bool) {
+	left := until.Sub(now)
+	switch {
+	case until.IsZero() || left < time.Minute:
+		return 0, false
+	case left >= 10*time.Minute:
+		return left.Truncate(countdownStep(left)), true
+	}
+	return left.Truncate(time.Minute), false
 }
 
 // StatusLine is the one line the tray menu and the windows show for a

@@ -83,11 +83,15 @@ func Warn(stderr io.Writer, tok control.Token) {
 	if tok.Warning == "" {
 		return
 	}
-	head := "The access token could not be renewed; this one is still good"
-	if v := control.ValidFor(tok.Expiry, time.Now()); strings.HasPrefix(v, "valid ") {
-		head += " for " + strings.TrimPrefix(v, "valid ")
+	speak(tok)
+	head := words.T("The access token could not be renewed; this one is still good.")
+	switch d, more := control.Left(tok.Expiry, time.Now()); {
+	case more:
+		head = words.T("The access token could not be renewed; this one is still good for more than {duration}.", "duration", words.Duration(d))
+	case d > 0:
+		head = words.T("The access token could not be renewed; this one is still good for {duration}.", "duration", words.Duration(d))
 	}
-	_, _ = io.WriteString(stderr, "tokentray: warning: "+head+".\n  "+control.Printable(tok.Warning)+"\n")
+	warn(stderr, head+"\n  "+control.Printable(tok.Warning))
 }
 
 // WarnShortLived says on stderr, in one line, that the provider's tokens
@@ -109,7 +113,22 @@ func WarnShortLived(stderr io.Writer, tok control.Token, minValid time.Duration)
 	} else {
 		less = max(less.Truncate(time.Second), time.Second)
 	}
-	_, _ = fmt.Fprintf(stderr, "tokentray: warning: Every call renews the token: this provider's tokens last only %s, and --min-valid asks for %s. Ask for less, such as --min-valid %s.\n",
-		words.Duration(life), words.Duration(minValid), FlagDuration(less))
+	speak(tok)
+	warn(stderr, words.T("Every call renews the token: this provider's tokens last only {life}, and --min-valid asks for {asked}. Ask for less, such as --min-valid {less}.",
+		"life", words.Duration(life), "asked", words.Duration(minValid), "less", FlagDuration(less)))
 	return true
+}
+
+// warn writes a warning to stderr: "tokentray: warning: " and text.
+func warn(stderr io.Writer, text string) {
+	_, _ = io.WriteString(stderr, "tokentray: "+words.T("warning: {text}", "text", text)+"\n")
+}
+
+// speak says what follows in the language of the tray that answered, if
+// one did: only when there is something to say, since choosing a language
+// reads its catalogue.
+func speak(tok control.Token) {
+	if tok.Lang != "" {
+		words.Use(tok.Lang)
+	}
 }

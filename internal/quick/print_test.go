@@ -8,6 +8,7 @@ import (
 
 	"github.com/tokentray/tokentray/defaults"
 	"github.com/tokentray/tokentray/internal/control"
+	"github.com/tokentray/tokentray/words"
 )
 
 // The printers are shared by the small front and the full program, so
@@ -121,6 +122,39 @@ func TestPrintShortLived(t *testing.T) {
 				return
 			}
 			if got != c.want {
+				t.Errorf("stderr:\n%q\nwant\n%q", got, c.want)
+			}
+		})
+	}
+}
+
+// The warnings are said in the language of the tray that answered (the
+// front reads no profile file to learn it), whatever this process's
+// environment says.
+func TestWarningsInTheTraysLanguage(t *testing.T) {
+	t.Cleanup(func() { words.Use("en") })
+	words.Use("en")
+	tok := control.Token{AccessToken: "AT.fixed.0004", TokenType: "Bearer", Lang: "de",
+		Expiry: time.Now().Add(time.Hour + time.Second)}
+	stale := tok
+	stale.Warning = "dial tcp: no route"
+	for _, c := range []struct {
+		name     string
+		tok      control.Token
+		minValid time.Duration
+		want     string
+	}{
+		{"renewed at every call", tok, 2 * time.Hour,
+			"tokentray: Warnung: Jeder Aufruf erneuert das Token: Die Tokens dieses Anbieters gelten nur 1 h, und --min-valid verlangt 2 h. Verlangen Sie weniger, etwa --min-valid 30m.\n"},
+		{"not renewed", stale, defaults.MinValid,
+			"tokentray: Warnung: Das Zugriffstoken konnte nicht erneuert werden; dieses gilt noch mehr als 1 h.\n  dial tcp: no route\n"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			if err := PrintToken(&stdout, &stderr, c.tok, c.minValid, false, false); err != nil {
+				t.Fatal(err)
+			}
+			if got := stderr.String(); got != c.want {
 				t.Errorf("stderr:\n%q\nwant\n%q", got, c.want)
 			}
 		})

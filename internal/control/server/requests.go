@@ -12,6 +12,7 @@ import (
 	"github.com/tokentray/tokentray/auth/profile"
 	"github.com/tokentray/tokentray/defaults"
 	"github.com/tokentray/tokentray/internal/control"
+	"github.com/tokentray/tokentray/words"
 )
 
 // What each request does: the work behind Server.Handle's answers, and
@@ -29,6 +30,11 @@ func (s *Server) Token(ctx context.Context, profile string, minValid time.Durati
 		return control.Token{}, ErrorFor(err, sess.Profile().Name)
 	}
 	t := control.Token{AccessToken: res.Token.AccessToken, TokenType: res.Token.Type(), Expiry: res.Token.Expiry}
+	if s.tray != nil {
+		// The front warns in the tray's language. A command answered in
+		// its own process has chosen its language already.
+		t.Lang = words.Language()
+	}
 	if res.Warning != nil {
 		t.Warning = res.Warning.Error()
 	}
