@@ -95,6 +95,8 @@ func menu(v control.View, now time.Time) menuModel {
 		m.footer = shorten(words.T("Managed by {organization}", "organization", v.Organization), maxLineRunes)
 	}
 	switch {
+	case v.PolicyErr != "":
+		m.notice = words.T("This computer's tokentray policy has a problem — tell your IT team")
 	case v.ConfigErr != "" && v.ManagedErr:
 		m.notice = words.T("Your organisation's profile file has a problem — tell your IT team")
 	case v.ConfigErr != "":

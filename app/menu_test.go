@@ -121,6 +121,8 @@ func TestMenu(t *testing.T) {
 	}{
 		{"no profile file", control.View{NoFile: true}, "No profile yet — Import profile file…"},
 		{"broken file", control.View{ConfigErr: "p.toml:3: …"}, "The profile file has a problem — see Settings…"},
+		{"a policy that cannot be read", control.View{PolicyErr: "policy.toml:1: …", Profiles: []control.ProfileView{{Name: "work", State: control.SignedOut}}},
+			"This computer's tokentray policy has a problem — tell your IT team"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			if got := menu(c.v, now).notice; got != c.want {

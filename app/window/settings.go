@@ -250,7 +250,7 @@ func (u *settingsUI) update(v control.View) {
 	u.fileLabel.SetText(words.T("Profile file: {path}", "path", v.ConfigPath))
 	u.org.SetText(words.T("Managed by {organization}", "organization", v.Organization))
 	show(u.org, v.Organization != "")
-	show(u.problem, v.ConfigErr != "")
+	show(u.problem, v.ConfigErr != "" || v.PolicyErr != "")
 	u.problem.SetText(problemWords(v))
 	// The person's own file is repaired by importing IT's; IT's managed
 	// file is IT's to mend.
@@ -275,6 +275,9 @@ func (u *settingsUI) update(v control.View) {
 // can act on: IT's to fix, or repaired by importing IT's file. Never the
 // file format's words (the command line gives those to who edits files).
 func problemWords(v control.View) string {
+	if v.PolicyErr != "" {
+		return words.T("This computer's tokentray policy has a problem, so your organisation's profiles are not shown and no profile file can be imported; tell your IT team.")
+	}
 	if v.ConfigErr == "" {
 		return ""
 	}

@@ -150,7 +150,7 @@ func signInTextFor(p control.ProfileView) signInText {
 	case s.Err != nil:
 		msg, todo := signInAdvice(s.Err)
 		switch s.Err.Kind {
-		case control.KindConfig, control.KindPlaceholder, control.KindMisconfigured:
+		case control.KindConfig, control.KindPlaceholder, control.KindMisconfigured, control.KindPolicy:
 			// Trying again fails the same way until the file is fixed;
 			// the menu signs in once it is.
 			return signInText{message: msg, detail: todo}
@@ -172,7 +172,7 @@ func signInAdvice(e *control.Error) (msg, todo string) {
 	w := control.Explain(e)
 	todo = w.Next
 	switch {
-	case e.Kind == control.KindConfig || e.Kind == control.KindPlaceholder || e.Kind == control.KindMisconfigured:
+	case e.Kind == control.KindConfig || e.Kind == control.KindPlaceholder || e.Kind == control.KindMisconfigured || e.Kind == control.KindPolicy:
 		todo = strings.TrimSpace(todo + " (" + e.Msg + ")")
 	case e.Said != "":
 		todo = strings.TrimSpace(todo + " " + words.T("The provider said: “{said}.”", "said", strings.TrimSuffix(e.Said, ".")))

@@ -214,6 +214,10 @@ func TestSignInWindow(t *testing.T) {
 		{"an example value left", control.ProfileView{State: control.SignedOut, SignIn: control.SignInView{Err: &control.Error{Kind: control.KindPlaceholder,
 			Msg: `profile work: client_id is still the example value "YOUR-CLIENT-ID"; put in what your provider gave you`}}},
 			`client_id is still the example value "YOUR-CLIENT-ID"`, []string{"Close"}, "", ""},
+		// IT's to fix: the detail said, and no Try again that fails alike.
+		{"a policy that cannot be read", control.ProfileView{State: control.SignedOut, SignIn: control.SignInView{Err: &control.Error{Kind: control.KindPolicy,
+			Msg: "/etc/tokentray/policy.toml:1: require_signed takes true or false, not text"}}},
+			"Tell your IT team; the detail below says what. (/etc/tokentray/policy.toml:1: require_signed takes true or false, not text)", []string{"Close"}, "", ""},
 		{"keychain locked", control.ProfileView{State: control.SignedOut, SignIn: control.SignInView{Err: &control.Error{Kind: control.KindKeychain, Msg: "locked"}}},
 			"The keychain is locked or not available.", []string{"Close", "Try again"}, "", ""},
 		{"signed in", control.ProfileView{State: control.Valid, Who: "alice@example.com", Expiry: time.Now().Add(time.Hour), SignIn: control.SignInView{Done: true}},
@@ -343,6 +347,8 @@ func TestSettingsBrokenFile(t *testing.T) {
 			[]string{"Your profile file cannot be read.", "Import the corrected file your IT team sent you", "The mistake is at line 4."}, true},
 		{"IT's managed file", control.View{ConfigErr: "/etc/tokentray/profiles.toml:2: not valid TOML: table is incomplete", ManagedErr: true},
 			[]string{"tell your IT team"}, false},
+		{"IT's policy", control.View{PolicyErr: "/etc/tokentray/policy.toml:1: require_signed takes true or false, not text"},
+			[]string{"This computer's tokentray policy has a problem", "tell your IT team"}, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			a := test.NewTempApp(t)

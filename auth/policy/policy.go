@@ -90,10 +90,17 @@ func Load() (*Policy, error) {
 var Current = sync.OnceValue(func() *Policy {
 	p, err := Load()
 	if err != nil {
-		return &Policy{Source: map[string]string{}, Err: err}
+		return &Policy{Source: map[string]string{}, Err: &UnreadableError{Err: err}}
 	}
 	return p
 })
+
+// UnreadableError is a machine policy that cannot be read: IT's to fix,
+// and said as the policy, not as a profile file.
+type UnreadableError struct{ Err error }
+
+func (e *UnreadableError) Error() string { return e.Err.Error() }
+func (e *UnreadableError) Unwrap() error { return e.Err }
 
 func newPolicy(where string) *Policy {
 	return &Policy{Source: map[string]string{}, Where: where}

@@ -38,7 +38,7 @@ none of its own.`,
 func (e *env) showPolicy(*policyOptions) error {
 	p := policy.Current()
 	if p.Err != nil {
-		return &control.Error{Kind: control.KindPolicy, Msg: p.Err.Error()}
+		return p.Err
 	}
 	if p.Where == "" {
 		fmt.Fprintln(e.stdout, "No policy is set for tokentray on this computer.")

@@ -80,6 +80,7 @@ func TestPolicy(t *testing.T) {
 	acme := write("acme.toml", "organization = \"ACME Corp\"\nrequire_signed = true\n")
 	german := write("german.toml", "language = \"de\"\n")
 	broken := write("broken.toml", "require_signed = \"yes\"\n")
+	sent := write("sent.toml", "[profile.other]\nissuer = \"https://id.example.com\"\nclient_id = \"c\"\n")
 	for _, c := range []struct {
 		name   string
 		policy string
@@ -99,6 +100,9 @@ func TestPolicy(t *testing.T) {
 		{"profiles says who manages it", acme, []string{"profiles"}, 0, []string{"work (default)", "Managed by ACME Corp.\n"}, nil},
 		{"doctor says who manages it", acme, []string{"doctor"}, 1, []string{"✓ policy", "Managed by ACME Corp, from " + acme + "; only signed profile files can be imported\n"}, nil},
 		{"the policy's language", german, []string{"token", "nope"}, 2, nil, []string{"nope"}},
+		{"an import under a policy that cannot be read", broken, []string{"profiles", "import", "--yes", sent}, 2, nil, []string{
+			"tokentray: This computer's tokentray policy has a problem. Tell your IT team; the detail below says what.\n",
+		}},
 		{"a policy that cannot be read", broken, []string{"policy"}, 2, nil, []string{
 			"tokentray: This computer's tokentray policy has a problem. Tell your IT team; the detail below says what.\n",
 			"  " + broken + ":1: require_signed takes true or false, not text\n",

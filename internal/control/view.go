@@ -27,6 +27,10 @@ type View struct {
 	// Organization is who manages this computer's tokentray, as machine
 	// policy names it ("Managed by ACME Corp"); "" without a policy.
 	Organization string `json:"organization,omitempty"`
+	// PolicyErr is why the machine's policy cannot be read (IT's to fix):
+	// its managed profiles and organisation are then not shown, and no
+	// profile file can be imported.
+	PolicyErr string `json:"policy_error,omitempty"`
 	// Asking is the oldest request from elsewhere (the forwarding socket)
 	// that waits for the person to allow or refuse it; nil when none
 	// waits. Only a tray has one.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/tokentray/tokentray/auth"
 	"github.com/tokentray/tokentray/auth/keychain"
+	"github.com/tokentray/tokentray/auth/policy"
 	"github.com/tokentray/tokentray/auth/profile"
 	"github.com/tokentray/tokentray/internal/control"
 )
@@ -28,6 +29,7 @@ func ErrorOf(err error) *control.Error {
 		ph  *profile.PlaceholderError
 		me  *auth.MisconfiguredError
 		re2 *profile.RefusedError
+		ue  *policy.UnreadableError
 	)
 	if err == nil {
 		return nil
@@ -56,6 +58,10 @@ func ErrorOf(err error) *control.Error {
 		out.Kind = control.KindClient
 	case errors.As(err, &re2):
 		out.Kind = control.KindUntrusted
+	case errors.As(err, &ue):
+		// Before a profile file's error: an import under a policy that
+		// cannot be read is refused for the policy's sake.
+		out.Kind = control.KindPolicy
 	case errors.As(err, &ce):
 		out.Kind, out.Profile, out.Line, out.Managed = control.KindConfig, ce.Profile, ce.Line, ce.Managed
 	case errors.Is(err, auth.ErrSignInNeeded):

@@ -25,6 +25,9 @@ func (s *Server) View() control.View {
 	}
 	if pol := s.sessions.Policy(); pol != nil {
 		v.Organization = pol.Organization
+		if pol.Err != nil {
+			v.PolicyErr = pol.Err.Error()
+		}
 	}
 	for _, sess := range s.sessions.List() {
 		pv := profileView(sess.Profile(), sess.Look())
