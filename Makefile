@@ -102,7 +102,7 @@ crossbuild:
 	CGO_ENABLED=0 GOOS=darwin $(GO) build ./auth/... ./cmd/tokentray-front
 	CGO_ENABLED=0 GOOS=windows $(GO) build ./auth/... .
 
-# Windows end to end under Wine 8.0 on Xvfb (windows_wine_linux_test.go):
+# Windows end to end under Wine 8.0 on Xvfb (e2e/windows_wine_linux_test.go):
 # tokentray.exe's command line against the test provider, the Credential
 # Manager, and the tray in a Wine desktop (icon, menu, click to copy, the
 # balloon). SCREENSHOTS=docs/screenshots keeps its screenshot.

@@ -487,7 +487,7 @@ func (s *Session) refresh(ctx context.Context, rec *keychain.Record) (*keychain.
 	if s.profile.Machine() {
 		next, err := s.machineToken(ctx, rec)
 		if err != nil {
-			return nil, fmt.Errorf("refresh %s: %w", name, err)
+			return nil, fmt.Errorf("token for %s: %w", name, err)
 		}
 		return next, nil
 	}

@@ -2,9 +2,10 @@
 // asking one another: where the profile file lives (a tray answers only for
 // its own file), where the private runtime directory of the control socket
 // and the refresh locks is, and how long a token handed out must still be
-// valid unless the caller says. It imports only the standard library, so
-// the small front links it at no cost, and it stands below every other
-// package of tokentray.
+// valid unless the caller says. It imports nothing of tokentray's and
+// nothing heavy (the standard library; golang.org/x/sys on Windows), so the
+// small front links it at no cost, and it stands below every other package
+// of tokentray.
 package defaults
 
 import (

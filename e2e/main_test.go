@@ -57,6 +57,9 @@ func TestMain(m *testing.M) {
 		if err := os.Chdir(".."); err != nil {
 			panic(err)
 		}
+		if _, err := os.Stat("go.mod"); err != nil {
+			panic("the end-to-end tests run from e2e/ in the module: " + err.Error())
+		}
 	}
 	dir, err := os.MkdirTemp("", "tokentray-e2e")
 	if err != nil {

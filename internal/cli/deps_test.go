@@ -2,6 +2,7 @@ package cli
 
 import (
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -19,5 +20,15 @@ func TestNoTrayLinked(t *testing.T) {
 			strings.HasPrefix(pkg, "fyne.io/") {
 			t.Errorf("the command line links %s", pkg)
 		}
+	}
+}
+
+// A program built without the tray (cli.Program with no Tray) says so for
+// the bare command, rather than failing on a nil function.
+func TestProgramWithoutATray(t *testing.T) {
+	alone(t)
+	code, _, stderr := run(t, filepath.Join(t.TempDir(), "profiles.toml"))
+	if code != 1 || !strings.Contains(stderr, "this tokentray has no tray; its commands work (tokentray --help)") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 }

@@ -21,7 +21,7 @@ when it has a revocation endpoint, then the tokens leave the keychain — also
 when revocation fails, which is then said. A client secret saved with
 ` + "`secret set`" + ` stays until ` + "`tokentray secret delete`" + `, except a
 machine client's or service account's: that is its sign-in, and goes with
-it (` + "`secret set`" + ` signs it in again).`,
+it (after ` + "`secret set`" + `, its next token signs it in again).`,
 		Example:           `  tokentray logout work`,
 		Args:              usage(argCount(0, 1)),
 		ValidArgsFunction: e.profileNames,

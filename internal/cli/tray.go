@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -31,6 +32,9 @@ func (e *env) tray(cmd *cobra.Command, _ []string) error {
 		path = abs
 	}
 	return runOr(e, &TrayOptions{Config: path, Log: e.logger(), Stderr: e.stderr}, func(o *TrayOptions) error {
+		if e.program.Tray == nil { // a program built without the tray
+			return errors.New("this tokentray has no tray; its commands work (tokentray --help)")
+		}
 		return e.program.Tray(e.ctx, *o)
 	})
 }

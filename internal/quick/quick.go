@@ -5,8 +5,9 @@
 // what the packages for Linux install as tokentray) uses it to answer these without starting the full
 // program, whose start-up is most of the time such a call takes; the full
 // program prints with the same functions, so the two cannot drift apart.
-// It imports only the standard library's light parts, internal/control and
-// defaults.
+// It imports only the standard library's light parts, internal/control,
+// defaults and words (whose catalogue is read only when there is something
+// to say).
 package quick
 
 import (
