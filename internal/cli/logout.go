@@ -55,5 +55,13 @@ func (e *env) logout(o *logoutOptions) error {
 		// Not to be missed: the tokens still work at the provider.
 		return &control.Error{Kind: control.KindNotRevoked, Profile: name, Msg: res.RevokeErr}
 	}
+	switch {
+	case !res.WasSignedIn || !p.Machine():
+	case p.SignsWithKey():
+		// Its key was its sign-in, and went with it (auth's Logout).
+		fmt.Fprintf(e.stderr, "Its private key is gone too: `tokentray secret set %s --key FILE` signs it in again.\n", name)
+	default:
+		fmt.Fprintf(e.stderr, "Its client secret is gone too: `tokentray secret set %s` signs it in again.\n", name)
+	}
 	return nil
 }

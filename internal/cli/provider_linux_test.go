@@ -203,7 +203,8 @@ func TestMachineClientAtTheProvider(t *testing.T) {
 	t.Run("logout", func(t *testing.T) {
 		before := p.Stats(t).Revoked
 		_, stderr := do(t, "", 0, "logout")
-		has(t, "stderr", stderr, "Signed out of robot: the provider revoked the tokens and the keychain no longer holds them.\n")
+		has(t, "stderr", stderr, "Signed out of robot: the provider revoked the tokens and the keychain no longer holds them.\n",
+			"Its client secret is gone too: `tokentray secret set robot` signs it in again.\n")
 		if n := p.Stats(t).Revoked - before; n != 1 {
 			t.Errorf("%d revocations, want 1", n)
 		}
