@@ -654,10 +654,19 @@ func TestTray(t *testing.T) {
 
 	// A second launch hands over and exits 0; the first shows a window.
 	t.Run("a second launch hands over and exits 0", func(t *testing.T) {
+		items := d.host.ItemCount()
 		second := exec.Command(binary, "--config", cfg)
 		second.Env = append(os.Environ(), d.env...)
-		if out, err := testkit.Bounded(second, time.Minute); err != nil {
+		out, err := testkit.Bounded(second, time.Minute)
+		if err != nil {
 			t.Fatalf("second launch: %v\n%s", err, out)
+		}
+		// The running tray was asked to show its window; no second tray.
+		if !strings.Contains(string(out), "tokentray is already running; it shows its window now.") {
+			t.Errorf("second launch said %q", out)
+		}
+		if n := d.host.ItemCount(); n != items {
+			t.Errorf("%d tray items after a second launch, want %d", n, items)
 		}
 	})
 
