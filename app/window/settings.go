@@ -254,9 +254,12 @@ func (u *settingsUI) update(v control.View) {
 	u.problem.SetText(problemWords(v))
 	// The person's own file is repaired by importing IT's; IT's managed
 	// file is IT's to mend.
-	show(u.repair, v.ConfigErr != "" && !v.ManagedErr)
-	show(u.welcome, len(v.Profiles) == 0 && v.ConfigErr == "")
-	show(u.importBtn, len(v.Profiles) > 0)
+	// Under a policy that cannot be read every import is refused: none is
+	// offered.
+	importable := v.PolicyErr == ""
+	show(u.repair, v.ConfigErr != "" && !v.ManagedErr && importable)
+	show(u.welcome, len(v.Profiles) == 0 && v.ConfigErr == "" && importable)
+	show(u.importBtn, len(v.Profiles) > 0 && importable)
 	defer u.profiles.Refresh() // as compactUI.update: a rebuild is not a redraw
 	u.profiles.RemoveAll()
 	now := time.Now()

@@ -349,6 +349,9 @@ func TestSettingsBrokenFile(t *testing.T) {
 			[]string{"tell your IT team"}, false},
 		{"IT's policy", control.View{PolicyErr: "/etc/tokentray/policy.toml:1: require_signed takes true or false, not text"},
 			[]string{"This computer's tokentray policy has a problem", "tell your IT team"}, false},
+		{"IT's policy, with profiles", control.View{PolicyErr: "/etc/tokentray/policy.toml:1: require_signed takes true or false, not text",
+			Profiles: []control.ProfileView{{Name: "work", State: control.SignedOut}}},
+			[]string{"This computer's tokentray policy has a problem"}, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			a := test.NewTempApp(t)
@@ -372,6 +375,12 @@ func TestSettingsBrokenFile(t *testing.T) {
 			const repair = "Import the corrected file from IT…"
 			if got := slices.Contains(buttons, repair); got != c.repair {
 				t.Errorf("%q shown %t, want %t; buttons %q", repair, got, c.repair, buttons)
+			}
+			// Every import is refused while the policy cannot be read.
+			for _, b := range buttons {
+				if c.v.PolicyErr != "" && strings.HasPrefix(b, "Import") {
+					t.Errorf("%q offered while no import can work", b)
+				}
 			}
 			if c.repair && button(t, w, repair).Importance != widget.HighImportance {
 				t.Error("the repair is not the prominent button")
