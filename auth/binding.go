@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -36,6 +37,21 @@ func (s *Session) read() (*keychain.Record, error) {
 	}
 	if rec.Bound != s.profile.Binding() {
 		return rec, fmt.Errorf("%s: %w", s.profile.Name, errElsewhere)
+	}
+	return rec, nil
+}
+
+// keepSignIn saves a new sign-in's record under the profile's lock: not
+// while another process refreshes the previous sign-in, whose save would
+// land on top of this one.
+func (s *Session) keepSignIn(ctx context.Context, rec *keychain.Record) (*keychain.Record, error) {
+	unlock, err := lockProfile(ctx, s.profile.Name)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	if err := s.save(rec); err != nil {
+		return nil, err
 	}
 	return rec, nil
 }

@@ -94,15 +94,7 @@ func (s *Session) loginMachine(ctx context.Context) (*keychain.Record, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sign in to %s: %w", s.profile.Name, err)
 	}
-	unlock, err := lockProfile(ctx, s.profile.Name)
-	if err != nil {
-		return nil, err
-	}
-	defer unlock()
-	if err := s.save(rec); err != nil {
-		return nil, err
-	}
-	return rec, nil
+	return s.keepSignIn(ctx, rec)
 }
 
 // signingKey is the profile's private key for alg (RS256 or ES256): the

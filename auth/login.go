@@ -232,17 +232,7 @@ func (s *Session) keep(ctx context.Context, ep endpoints, tr *tokenResponse, non
 			rec.Subject, rec.Name, rec.Email = plain.Line(c.Subject, 200), c.name(), plain.Line(c.Email, 200)
 		}
 	}
-	// Not while another process refreshes the previous sign-in: its save
-	// would land on top of this one.
-	unlock, err := lockProfile(ctx, s.profile.Name)
-	if err != nil {
-		return nil, err
-	}
-	defer unlock()
-	if err := s.save(rec); err != nil {
-		return nil, err
-	}
-	return rec, nil
+	return s.keepSignIn(ctx, rec)
 }
 
 // identity is the part of an ID token or userinfo answer that names a person.

@@ -280,39 +280,26 @@ type relay struct {
 func startRelay(t *testing.T, target string) *relay {
 	t.Helper()
 	r := &relay{path: filepath.Join(t.TempDir(), "relay.sock")}
-	ln, err := net.Listen("unix", r.path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				up, err := net.Dial("unix", target)
-				if err != nil {
-					return
-				}
-				defer up.Close()
-				done := make(chan struct{}, 2)
-				pipe := func(dst, src net.Conn) {
-					_, _ = io.Copy(io.MultiWriter(dst, r), src)
-					if uc, ok := dst.(*net.UnixConn); ok {
-						_ = uc.CloseWrite()
-					}
-					done <- struct{}{}
-				}
-				go pipe(up, c)
-				go pipe(c, up)
-				<-done
-				<-done
-			}()
+	testkit.ServeUnix(t, r.path, func(c net.Conn) {
+		defer c.Close()
+		up, err := net.Dial("unix", target)
+		if err != nil {
+			return
 		}
-	}()
+		defer up.Close()
+		done := make(chan struct{}, 2)
+		pipe := func(dst, src net.Conn) {
+			_, _ = io.Copy(io.MultiWriter(dst, r), src)
+			if uc, ok := dst.(*net.UnixConn); ok {
+				_ = uc.CloseWrite()
+			}
+			done <- struct{}{}
+		}
+		go pipe(up, c)
+		go pipe(c, up)
+		<-done
+		<-done
+	})
 	return r
 }
 

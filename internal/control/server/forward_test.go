@@ -14,6 +14,7 @@ import (
 	"github.com/tokentray/tokentray/internal/control"
 	"github.com/tokentray/tokentray/internal/control/client"
 	"github.com/tokentray/tokentray/internal/peer"
+	"github.com/tokentray/tokentray/internal/testkit"
 )
 
 // The forwarding socket, served by the same Server as the control socket:
@@ -33,7 +34,7 @@ func TestForwarded(t *testing.T) {
 	}
 	from := peer.Process{PID: 4242, Exe: "/usr/bin/ssh", Args: []string{"ssh", "-R", "/run/t.sock:/run/forward.sock", "me@devbox"}}
 	sock := filepath.Join(t.TempDir(), "forward.sock")
-	serveUnix(t, sock, func(c net.Conn) { e.srv.ServeForwarded(ctx, c, from) })
+	testkit.ServeUnix(t, sock, func(c net.Conn) { e.srv.ServeForwarded(ctx, c, from) })
 	// The caller's side has a profile file of its own, or none: the
 	// tray answers for its own.
 	remote := client.NewRemote(sock, "/home/someone/elsewhere/profiles.toml")

@@ -259,7 +259,7 @@ func start(t *testing.T, withTray bool) *env {
 	e.srv = New(sessions, e.tray)
 	e.tray.srv = e.srv
 	sock := filepath.Join(dir, "control.sock")
-	serveUnix(t, sock, func(c net.Conn) { e.srv.ServeConn(context.Background(), c) })
+	testkit.ServeUnix(t, sock, func(c net.Conn) { e.srv.ServeConn(context.Background(), c) })
 	e.c = &client.Client{Socket: sock, Config: path}
 	return e
 }
@@ -388,24 +388,4 @@ func (f *fakeTray) CopyClaim(_ context.Context, p, claim string) error {
 func (f *fakeTray) Watch(ctx context.Context, send func(control.View) error) error {
 	f.note("watch")
 	return send(f.srv.View()) // one view, then the tray hangs up
-}
-
-// serveUnix serves each connection to a Unix socket at path with serve,
-// until the test ends.
-func serveUnix(t *testing.T, path string, serve func(net.Conn)) {
-	t.Helper()
-	ln, err := net.Listen("unix", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go serve(c)
-		}
-	}()
 }
