@@ -84,7 +84,7 @@ func RunResident(ctx context.Context, opts Options) error {
 		return handOver(ctx, opts)
 	}
 	defer lock.Unlock()
-	oneThreadAtATime()
+	goOnOneProcessor()
 	sock, err := control.SocketPath()
 	if err != nil {
 		return err
@@ -370,13 +370,13 @@ func (r *Resident) shutdown() {
 	r.note.Close()
 }
 
-// oneThreadAtATime runs the tray's Go code on one processor (blocking
+// goOnOneProcessor runs the tray's Go code on one processor (blocking
 // system calls still get threads of their own). The tray's work is a few
 // hundred microseconds at a time; with more processors the Go scheduler
 // wakes a second thread for each goroutine a request starts, and a token
 // request to an idle tray took 0.1 ms longer (a third of its round trip).
 // GOMAXPROCS, when set, is left as it says.
-func oneThreadAtATime() {
+func goOnOneProcessor() {
 	if os.Getenv("GOMAXPROCS") == "" {
 		runtime.GOMAXPROCS(1)
 	}

@@ -290,7 +290,7 @@ int main(int argc, char **argv) {
 		bin, sock string
 		env       []string
 	}{
-		// On one processor, as the tray runs (app: oneThreadAtATime).
+		// On one processor, as the tray runs (app: goOnOneProcessor).
 		{buildGo(tb, "goserver", goSrc), goSock, []string{"GOMAXPROCS=1"}},
 		{buildC(tb, "cserver", cSrc), cSock, nil},
 	} {
