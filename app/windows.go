@@ -94,12 +94,14 @@ func windowKey(kind, profile string) string {
 	return kind
 }
 
-// open starts a window, unless that window is open already.
+// open starts a window, or brings it to the front where it is open
+// already.
 func (w *windows) open(kind, profile string) {
 	key := windowKey(kind, profile)
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.procs[key] != nil {
+	if cmd := w.procs[key]; cmd != nil {
+		raise(cmd.Process)
 		return
 	}
 	if w.off {

@@ -1537,6 +1537,31 @@ func TestKeyboardOnTheRealWindows(t *testing.T) {
 	signOut()
 	key("Sign out of work?", "Return")
 	testkit.Eventually(t, 10*time.Second, "Enter did not sign out", func() bool { return label(t, it, "work") == "work: Signed out" })
+
+	// A window asked for again comes to the front: Settings open behind
+	// the sign-in window, and a click on Settings… brings it forward.
+	focused := func() string {
+		cmd := exec.Command("xdotool", "getwindowfocus", "getwindowname")
+		cmd.Env = append(os.Environ(), "DISPLAY="+d.display)
+		out, _ := testkit.Bounded(cmd, 10*time.Second)
+		return strings.TrimSpace(string(out))
+	}
+	testkit.Eventually(t, 30*time.Second, "Settings… opened no window", func() bool {
+		it.Click(t, "Settings…")
+		return testkit.Poll(2*time.Second, func() bool { return slices.Contains(d.x.WindowTitles(t), "tokentray settings") })
+	})
+	testkit.Eventually(t, 30*time.Second, "Sign in… opened no window", func() bool {
+		it.ClickIn(t, "work", "Sign in to")
+		return testkit.Poll(2*time.Second, func() bool { return slices.Contains(d.x.WindowTitles(t), "Sign in to work") })
+	})
+	key("Sign in to work", "shift") // focus on the sign-in window
+	if f := focused(); f != "Sign in to work" {
+		t.Fatalf("focus on %q, want the sign-in window", f)
+	}
+	it.Click(t, "Settings…")
+	testkit.Eventually(t, 10*time.Second, "Settings… did not bring its open window forward", func() bool {
+		return focused() == "tokentray settings"
+	})
 }
 
 // A panel that goes away while the tray runs (the GNOME extension turned

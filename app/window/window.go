@@ -76,6 +76,7 @@ func Run(ctx context.Context, config, kind, profile string) error {
 		fyne.Do(a.Quit)
 	}()
 	w.SetOnClosed(cancel)
+	raiseOnSignal(ctx, w)
 	w.Show()
 	a.Run()
 	return nil
