@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/tokentray/tokentray/internal/buildinfo"
 	"github.com/tokentray/tokentray/words"
@@ -22,7 +23,7 @@ type windows struct {
 	log         *slog.Logger
 
 	mu    sync.Mutex
-	procs map[string]*exec.Cmd // by windowKey
+	procs map[string]*windowProc // by windowKey
 	// told holds each reason no window can open here (noX,
 	// notInstalled) once the person was told it.
 	told map[string]bool
@@ -41,8 +42,20 @@ func (w *windows) disable() {
 }
 
 func newWindows(exe, config string, stderr io.Writer, log *slog.Logger) *windows {
-	return &windows{exe: exe, config: config, stderr: stderr, log: log, procs: map[string]*exec.Cmd{}, told: map[string]bool{}}
+	return &windows{exe: exe, config: config, stderr: stderr, log: log, procs: map[string]*windowProc{}, told: map[string]bool{}}
 }
+
+// windowProc is a window's program while it runs.
+type windowProc struct {
+	cmd     *exec.Cmd
+	started time.Time
+}
+
+// raiseAfter is how long a window's program must have run before it is
+// asked to raise its window: until its Go runtime has installed its signal
+// handlers the kernel's default for SIGUSR1 would end it (a double click on
+// a menu item), and its window shows only later anyway.
+const raiseAfter = time.Second
 
 // Why no window can open here.
 const (
@@ -100,8 +113,10 @@ func (w *windows) open(kind, profile string) {
 	key := windowKey(kind, profile)
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if cmd := w.procs[key]; cmd != nil {
-		raise(cmd.Process)
+	if p := w.procs[key]; p != nil {
+		if time.Since(p.started) > raiseAfter {
+			raise(p.cmd.Process)
+		}
 		return
 	}
 	if w.off {
@@ -132,7 +147,7 @@ func (w *windows) open(kind, profile string) {
 		return
 	}
 	w.log.Debug("window opened", "window", key, "pid", cmd.Process.Pid)
-	w.procs[key] = cmd
+	w.procs[key] = &windowProc{cmd: cmd, started: time.Now()}
 	go func() {
 		_ = cmd.Wait()
 		w.mu.Lock()
@@ -145,8 +160,8 @@ func (w *windows) open(kind, profile string) {
 func (w *windows) close(kind, profile string) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if cmd := w.procs[windowKey(kind, profile)]; cmd != nil {
-		_ = cmd.Process.Kill()
+	if p := w.procs[windowKey(kind, profile)]; p != nil {
+		_ = p.cmd.Process.Kill()
 	}
 }
 
@@ -154,8 +169,8 @@ func (w *windows) close(kind, profile string) {
 func (w *windows) closeAll() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	for _, cmd := range w.procs {
-		_ = cmd.Process.Kill()
+	for _, p := range w.procs {
+		_ = p.cmd.Process.Kill()
 	}
 }
 

@@ -82,6 +82,13 @@ func startXvfbOn(t testing.TB, n int, fbdir string) (*Xvfb, bool) {
 	// accepts connections, and exits if the display is taken.
 	cmd := exec.Command("Xvfb", fmt.Sprintf(":%d", n), "-displayfd", "3", "-screen", "0", "1024x768x24", "-nolisten", "tcp", "-fbdir", fbdir)
 	cmd.ExtraFiles = []*os.File{w}
+	// What the server says, for a test that fails: a window that could not
+	// open the display ("Failed to open display") is otherwise a mystery.
+	logPath := filepath.Join(fbdir, "Xvfb.log")
+	if f, err := os.Create(logPath); err == nil {
+		cmd.Stdout, cmd.Stderr = f, f
+		defer f.Close()
+	}
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start Xvfb: %v", err)
 	}
@@ -104,7 +111,24 @@ func startXvfbOn(t testing.TB, n int, fbdir string) (*Xvfb, bool) {
 	// Ended as a server should be, so that it removes its lock file and
 	// socket.
 	t.Cleanup(func() { stopGently(cmd, 5*time.Second) })
-	return &Xvfb{Display: fmt.Sprintf(":%d", n), fbdir: fbdir}, true
+	x := &Xvfb{Display: fmt.Sprintf(":%d", n), fbdir: fbdir}
+	t.Cleanup(func() {
+		if t.Failed() {
+			b, _ := os.ReadFile(logPath)
+			t.Logf("Xvfb %s said:\n%s", x.Display, b)
+		}
+	})
+	// Serving, not only listening: a client's first request is answered
+	// before any test opens a window on it.
+	if !Poll(10*time.Second, func() bool {
+		probe := exec.Command("xwininfo", "-root")
+		probe.Env = append(os.Environ(), "DISPLAY="+x.Display)
+		_, err := Bounded(probe, 5*time.Second)
+		return err == nil
+	}) {
+		t.Fatalf("Xvfb %s accepts no client", x.Display)
+	}
+	return x, true
 }
 
 // WindowTitles lists the titles of the X windows on display, through
