@@ -49,13 +49,21 @@ func newWindows(exe, config string, stderr io.Writer, log *slog.Logger) *windows
 type windowProc struct {
 	cmd     *exec.Cmd
 	started time.Time
+	raised  time.Time // when it was last asked to raise its window
+	closed  bool      // ended by the tray (close, closeAll)
 }
 
 // raiseAfter is how long a window's program must have run before it is
 // asked to raise its window: until its Go runtime has installed its signal
 // handlers the kernel's default for SIGUSR1 would end it (a double click on
-// a menu item), and its window shows only later anyway.
-const raiseAfter = time.Second
+// a menu item), and its window shows only later anyway. A variable for
+// the test.
+var raiseAfter = time.Second
+
+// reopenWithin: a program that ends this soon after it was asked to raise
+// its window was already on its way out (its window just closed) and
+// raised nothing, so the window opens anew.
+const reopenWithin = 500 * time.Millisecond
 
 // Why no window can open here.
 const (
@@ -115,6 +123,7 @@ func (w *windows) open(kind, profile string) {
 	defer w.mu.Unlock()
 	if p := w.procs[key]; p != nil {
 		if time.Since(p.started) > raiseAfter {
+			p.raised = time.Now()
 			raise(p.cmd.Process)
 		}
 		return
@@ -147,12 +156,17 @@ func (w *windows) open(kind, profile string) {
 		return
 	}
 	w.log.Debug("window opened", "window", key, "pid", cmd.Process.Pid)
-	w.procs[key] = &windowProc{cmd: cmd, started: time.Now()}
+	p := &windowProc{cmd: cmd, started: time.Now()}
+	w.procs[key] = p
 	go func() {
 		_ = cmd.Wait()
 		w.mu.Lock()
 		delete(w.procs, key)
+		again := !p.closed && !w.off && !p.raised.IsZero() && time.Since(p.raised) < reopenWithin
 		w.mu.Unlock()
+		if again {
+			w.open(kind, profile)
+		}
 	}()
 }
 
@@ -161,6 +175,7 @@ func (w *windows) close(kind, profile string) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if p := w.procs[windowKey(kind, profile)]; p != nil {
+		p.closed = true
 		_ = p.cmd.Process.Kill()
 	}
 }
@@ -170,6 +185,7 @@ func (w *windows) closeAll() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for _, p := range w.procs {
+		p.closed = true
 		_ = p.cmd.Process.Kill()
 	}
 }

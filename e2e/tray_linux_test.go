@@ -1490,8 +1490,7 @@ func TestKeyboardOnTheRealWindows(t *testing.T) {
 			t.Fatalf("xdotool key %s in %q: %v %s", k, title, err, out)
 		}
 	}
-	// gone: the window closed, and its program has exited (until then the
-	// tray counts it open and a click on its item shows nothing new).
+	// gone: the window closed, and its program has exited.
 	gone := func(title, kind string) {
 		t.Helper()
 		testkit.Eventually(t, 10*time.Second, "the window "+title+" stayed", func() bool {
@@ -1513,8 +1512,9 @@ func TestKeyboardOnTheRealWindows(t *testing.T) {
 	key("Sign in to work", "Escape")
 	gone("Sign in to work", "signin")
 
-	// A click while the last window's program is still exiting (reaped a
-	// moment after its window is gone) opens nothing: click until it does.
+	// A click while the last window's program is still exiting opens the
+	// window anew once it has ended (app: TestWindowAskedForWhileItCloses),
+	// unless that program ran under a second: click until it opens.
 	signOut := func() {
 		t.Helper()
 		testkit.Eventually(t, 30*time.Second, "no window Sign out of work?", func() bool {
