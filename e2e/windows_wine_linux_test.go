@@ -233,8 +233,16 @@ func TestWindowsUnderWine(t *testing.T) {
 
 	t.Log("logout, revoked")
 	lo := w.run(t, "", "--config", cfg, "logout", "work")
+	if lo.code != 0 && lo.stdout == "" && lo.stderr == "" {
+		// Failed without a word: tokentray says why whenever it fails, so
+		// this was Wine starting its session anew after wineserver -k
+		// (seen once in CI under load; its own errors are off,
+		// WINEDEBUG=-all). Once more, said in the log.
+		t.Logf("logout: exit %d without a word from tokentray; again", lo.code)
+		lo = w.run(t, "", "--config", cfg, "logout", "work")
+	}
 	if lo.code != 0 || strings.Contains(lo.stderr, "warning") {
-		t.Fatalf("logout: exit %d: %s", lo.code, lo.stderr)
+		t.Fatalf("logout: exit %d: %s%s", lo.code, lo.stdout, lo.stderr)
 	}
 	if got := p.Stats(t).Revoked - before.Revoked; got != 1 {
 		t.Errorf("logout revoked %d tokens at the provider, want 1", got)
