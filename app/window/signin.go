@@ -149,8 +149,7 @@ func signInTextFor(p control.ProfileView) signInText {
 		return signInText{message: words.T("You are signed in as {account}. You can close this window; tokentray keeps you signed in.", "account", who)}
 	case s.Err != nil:
 		msg, todo := signInAdvice(s.Err)
-		switch s.Err.Kind {
-		case control.KindConfig, control.KindPlaceholder, control.KindMisconfigured, control.KindPolicy:
+		if fixedInAFile(s.Err.Kind) {
 			// Trying again fails the same way until the file is fixed;
 			// the menu signs in once it is.
 			return signInText{message: msg, detail: todo}
@@ -164,6 +163,17 @@ func signInTextFor(p control.ProfileView) signInText {
 	return signInText{message: words.T("You are not signed in. Click Sign in: your browser opens at {provider}.", "provider", p.Provider), signIn: words.T("Sign in")}
 }
 
+// fixedInAFile tells whether a failure of kind k is mended in a file (the
+// profile file, or IT's policy), not by trying again: the window then
+// shows the file's own detail, where the mistake is.
+func fixedInAFile(k control.Kind) bool {
+	switch k {
+	case control.KindConfig, control.KindPlaceholder, control.KindMisconfigured, control.KindPolicy:
+		return true
+	}
+	return false
+}
+
 // signInAdvice is what the window says about a failed sign-in: the
 // catalogue's words; then the detail where it tells what to fix (file,
 // line and key), or else the provider's own words — never its error codes
@@ -172,7 +182,7 @@ func signInAdvice(e *control.Error) (msg, todo string) {
 	w := control.Explain(e)
 	todo = w.Next
 	switch {
-	case e.Kind == control.KindConfig || e.Kind == control.KindPlaceholder || e.Kind == control.KindMisconfigured || e.Kind == control.KindPolicy:
+	case fixedInAFile(e.Kind):
 		todo = strings.TrimSpace(todo + " (" + e.Msg + ")")
 	case e.Said != "":
 		todo = strings.TrimSpace(todo + " " + words.T("The provider said: “{said}.”", "said", strings.TrimSuffix(e.Said, ".")))

@@ -39,9 +39,9 @@ type Program struct {
 	// Version is the one stamped at build time, "dev" without a stamp.
 	Version string
 	// Tray runs the resident tray, tokentray with no command, until ctx
-	// ends or Quit is chosen; it must be set. The tray's package is the
-	// main's to link, not the command line's: its tests then run without
-	// a desktop.
+	// ends or Quit is chosen; without one the bare command says there is
+	// no tray. The tray's package is the main's to link, not the command
+	// line's: its tests then run without a desktop.
 	Tray func(ctx context.Context, opts TrayOptions) error
 }
 
