@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/tokentray/tokentray/internal/buildinfo"
+	"github.com/tokentray/tokentray/internal/control"
 	"github.com/tokentray/tokentray/words"
 )
 
@@ -49,8 +50,7 @@ func newWindows(exe, config string, stderr io.Writer, log *slog.Logger) *windows
 type windowProc struct {
 	cmd     *exec.Cmd
 	started time.Time
-	raised  time.Time // when it was last asked to raise its window
-	closed  bool      // ended by the tray (close, closeAll)
+	closed  bool // ended by the tray (close, closeAll)
 }
 
 // raiseAfter is how long a window's program must have run before it is
@@ -59,11 +59,6 @@ type windowProc struct {
 // a menu item), and its window shows only later anyway. A variable for
 // the test.
 var raiseAfter = time.Second
-
-// reopenWithin: a program that ends this soon after it was asked to raise
-// its window was already on its way out (its window just closed) and
-// raised nothing, so the window opens anew.
-const reopenWithin = 500 * time.Millisecond
 
 // Why no window can open here.
 const (
@@ -118,12 +113,15 @@ func windowKey(kind, profile string) string {
 // open starts a window, or brings it to the front where it is open
 // already.
 func (w *windows) open(kind, profile string) {
-	key := windowKey(kind, profile)
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.openLocked(kind, profile)
+}
+
+func (w *windows) openLocked(kind, profile string) {
+	key := windowKey(kind, profile)
 	if p := w.procs[key]; p != nil {
 		if time.Since(p.started) > raiseAfter {
-			p.raised = time.Now()
 			raise(p.cmd.Process)
 		}
 		return
@@ -161,11 +159,14 @@ func (w *windows) open(kind, profile string) {
 	go func() {
 		_ = cmd.Wait()
 		w.mu.Lock()
+		defer w.mu.Unlock()
 		delete(w.procs, key)
-		again := !p.closed && !w.off && !p.raised.IsZero() && time.Since(p.raised) < reopenWithin
-		w.mu.Unlock()
-		if again {
-			w.open(kind, profile)
+		// Asked for as its window closed, the program raised nothing and
+		// says so: open the window anew. (A request in the instant after
+		// the program ended and before it is reaped here is lost.)
+		if !p.closed && cmd.ProcessState.ExitCode() == control.ExitShowAgain {
+			w.log.Debug("window asked for as it closed", "window", key)
+			w.openLocked(kind, profile)
 		}
 	}()
 }

@@ -2,12 +2,10 @@
 
 package window
 
-import (
-	"context"
-
-	"fyne.io/fyne/v2"
-)
+import "context"
 
 // raiseOnSignal: Windows has no signals to ask for it; a second click on
 // the menu item leaves the open window where it is.
-func raiseOnSignal(context.Context, fyne.Window) {}
+func raiseOnSignal(context.Context, func()) (askedAgain func() bool) {
+	return func() bool { return false }
+}

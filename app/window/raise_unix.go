@@ -6,30 +6,31 @@ import (
 	"context"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
-
-	"fyne.io/fyne/v2"
 )
 
-// raiseOnSignal brings w to the front on SIGUSR1 until ctx ends: the tray
-// sends it (app: raise) when the person asks again for a window that is
-// open already, behind others say. Before this runs, the signal is ignored
-// (Go's default for SIGUSR1), never fatal.
-func raiseOnSignal(ctx context.Context, w fyne.Window) {
+// raiseOnSignal calls raise (bring the window to the front) on SIGUSR1
+// while ctx lasts: the tray sends it (app: raise) when the person asks
+// again for a window that is open already, behind others say. Before this runs, the signal is
+// ignored (Go's default for SIGUSR1), never fatal.
+//
+// A signal after ctx ended came as the window closed: it raised nothing.
+// askedAgain, called once the window is gone, tells whether one came,
+// so the program can say so (control.ExitShowAgain) and the tray open the
+// window anew.
+func raiseOnSignal(ctx context.Context, raise func()) (askedAgain func() bool) {
 	ch := make(chan os.Signal, 1)
 	signal.Notify(ch, syscall.SIGUSR1)
+	var again atomic.Bool
 	go func() {
-		defer signal.Stop(ch)
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-ch:
-				fyne.Do(func() {
-					w.Show()
-					w.RequestFocus()
-				})
+		for range ch {
+			if ctx.Err() != nil {
+				again.Store(true)
+				continue
 			}
+			raise()
 		}
 	}()
+	return again.Load
 }

@@ -76,11 +76,24 @@ func Run(ctx context.Context, config, kind, profile string) error {
 		fyne.Do(a.Quit)
 	}()
 	w.SetOnClosed(cancel)
-	raiseOnSignal(ctx, w)
+	askedAgain := raiseOnSignal(ctx, func() {
+		fyne.Do(func() {
+			w.Show()
+			w.RequestFocus()
+		})
+	})
 	w.Show()
 	a.Run()
+	cancel()
+	if askedAgain() {
+		return ErrAskedAgain
+	}
 	return nil
 }
+
+// ErrAskedAgain: the window was asked for again as it closed (Run); its
+// program exits with control.ExitShowAgain.
+var ErrAskedAgain = errors.New("the window was asked for again as it closed")
 
 // New builds a window for any fyne.App (tests pass Fyne's test app) and
 // returns it with the function that shows a View in it.

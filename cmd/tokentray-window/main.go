@@ -8,6 +8,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/tokentray/tokentray/app/window"
 	"github.com/tokentray/tokentray/internal/buildinfo"
+	"github.com/tokentray/tokentray/internal/control"
 )
 
 // version is stamped at build time (-ldflags "-X main.version=…"), as
@@ -43,7 +45,11 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := window.Run(ctx, *config, flag.Arg(0), flag.Arg(1)); err != nil {
+	err := window.Run(ctx, *config, flag.Arg(0), flag.Arg(1))
+	if errors.Is(err, window.ErrAskedAgain) {
+		os.Exit(control.ExitShowAgain) // the tray opens it anew
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "tokentray-window:", err)
 		os.Exit(1)
 	}

@@ -347,3 +347,8 @@ func ReadRequest(r io.Reader) (Request, error) {
 	err := json.Unmarshal(sc.Bytes(), &req)
 	return req, err
 }
+
+// ExitShowAgain is the window program's exit code when it was asked to
+// bring its window to the front (SIGUSR1) after that window had closed:
+// the person asked for it as it went, so the tray opens it anew.
+const ExitShowAgain = 10
