@@ -276,7 +276,7 @@ func (f *fileKeyring) name() string {
 func (f *fileKeyring) explain(err error) (string, string, string, bool) {
 	where := "the sealed files in " + f.dir
 	switch {
-	case errors.Is(err, errKeychainTimeout):
+	case errors.Is(err, ErrNoAnswer):
 		return where, "they could not be read or written within seconds; is the disk (or a network home directory) hanging?", "", true
 	case errors.Is(err, sealed.ErrLocked):
 		return where, "their data key is under your passphrase, and it has not been typed since the last restart", "Run `tokentray unlock` and type the passphrase.", true

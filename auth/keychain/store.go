@@ -131,8 +131,26 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// errKeychainTimeout is what a keychain call that never returned reports.
-var errKeychainTimeout = errors.New("no answer")
+// ErrNoAnswer is what a call bounded by Within that never returned
+// reports: a keychain waiting to be unlocked, a hung disk.
+var ErrNoAnswer = errors.New("no answer")
+
+// Within runs call with a deadline and reports a call that has not
+// returned by then as ErrNoAnswer. Such a call leaves its goroutine
+// behind: neither go-keyring nor a hung disk can be cancelled, and a stuck
+// goroutine is better than a stuck program.
+func Within(d time.Duration, call func() error) error {
+	done := make(chan error, 1)
+	go func() { done <- call() }()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case err := <-done:
+		return err
+	case <-t.C:
+		return ErrNoAnswer
+	}
+}
 
 // Store keeps records and client secrets in a keychain under one service
 // name. Every call is bounded by Timeout: a locked keychain may otherwise wait
@@ -359,24 +377,14 @@ func (s *Store) del(op, item string) error {
 	return s.bounded(op, func() error { return s.Keyring.Delete(s.Service, item) })
 }
 
-// bounded runs one keychain call with a deadline. A call that never returns
-// leaves its goroutine behind; there is no way to cancel go-keyring, and a
-// stuck goroutine is better than a stuck program.
+// bounded runs one keychain call with a deadline (Within) and says its
+// failure with the next step.
 func (s *Store) bounded(op string, call func() error) error {
-	done := make(chan error, 1)
-	go func() { done <- call() }()
 	timeout := s.Timeout
 	if timeout <= 0 {
 		timeout = 3 * time.Second
 	}
-	t := time.NewTimer(timeout)
-	defer t.Stop()
-	var err error
-	select {
-	case err = <-done:
-	case <-t.C:
-		err = errKeychainTimeout
-	}
+	err := Within(timeout, call)
 	if x, ok := s.Keyring.(explainer); ok && err != nil && !errors.Is(err, ErrNotFound) {
 		if where, hint, fix, ok := x.explain(err); ok {
 			return &Error{Op: op, Err: err, Hint: hint, Where: where, Fix: fix}
@@ -385,8 +393,8 @@ func (s *Store) bounded(op string, call func() error) error {
 	switch {
 	case err == nil:
 		return nil
-	case errors.Is(err, errKeychainTimeout):
-		return &Error{Op: op, Err: errKeychainTimeout,
+	case errors.Is(err, ErrNoAnswer):
+		return &Error{Op: op, Err: ErrNoAnswer,
 			Hint: fmt.Sprintf("the keychain did not answer within %s; it may be locked and waiting for you to unlock it", timeout)}
 	case errors.Is(err, keyring.ErrNotFound), errors.Is(err, ErrNotFound):
 		return fmt.Errorf("%s: %w", op, ErrNotFound)

@@ -209,16 +209,11 @@ const unlockTimeout = 30 * time.Second
 // within runs call with a deadline: a hung disk fails the command, not the
 // person's shell.
 func within(call func() error) error {
-	done := make(chan error, 1)
-	go func() { done <- call() }()
-	t := time.NewTimer(unlockTimeout)
-	defer t.Stop()
-	select {
-	case err := <-done:
-		return err
-	case <-t.C:
+	err := keychain.Within(unlockTimeout, call)
+	if errors.Is(err, keychain.ErrNoAnswer) {
 		return fmt.Errorf("the sealed files did not answer within %s", unlockTimeout)
 	}
+	return err
 }
 
 // readPassphrase reads a passphrase without echo at a terminal (twice when
