@@ -91,7 +91,7 @@ func Warn(stderr io.Writer, tok control.Token) {
 	case d > 0:
 		head = words.T("The access token could not be renewed; this one is still good for {duration}.", "duration", words.Duration(d))
 	}
-	warn(stderr, head+"\n  "+control.Printable(tok.Warning))
+	Warning(stderr, head+"\n  "+control.Printable(tok.Warning))
 }
 
 // WarnShortLived says on stderr, in one line, that the provider's tokens
@@ -114,13 +114,15 @@ func WarnShortLived(stderr io.Writer, tok control.Token, minValid time.Duration)
 		less = max(less.Truncate(time.Second), time.Second)
 	}
 	speak(tok)
-	warn(stderr, words.T("Every call renews the token: this provider's tokens last only {life}, and --min-valid asks for {asked}. Ask for less, such as --min-valid {less}.",
+	Warning(stderr, words.T("Every call renews the token: this provider's tokens last only {life}, and --min-valid asks for {asked}. Ask for less, such as --min-valid {less}.",
 		"life", words.Duration(life), "asked", words.Duration(minValid), "less", FlagDuration(less)))
 	return true
 }
 
-// warn writes a warning to stderr: "tokentray: warning: " and text.
-func warn(stderr io.Writer, text string) {
+// Warning writes a warning to stderr: "tokentray: warning: " and text,
+// the one way every command says one. text is said already: in the
+// language in use (words.T), with anything from elsewhere made printable.
+func Warning(stderr io.Writer, text string) {
 	_, _ = io.WriteString(stderr, "tokentray: "+words.T("warning: {text}", "text", text)+"\n")
 }
 
