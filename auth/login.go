@@ -113,7 +113,7 @@ func (s *Session) login(ctx context.Context, opts LoginOptions) (*keychain.Recor
 			// A policy or another program keeps the callback from
 			// listening; a code needs no port.
 			s.log.Info("the sign-in callback cannot listen; signing in with a code", "err", err)
-			return s.loginDevice(ctx, ep, opts, "the browser sign-in cannot receive its answer here ("+err.Error()+")")
+			return s.loginDevice(ctx, ep, opts, words.T("the browser sign-in cannot receive its answer here ({reason})", "reason", err.Error()))
 		}
 		return nil, err
 	}

@@ -24,11 +24,11 @@ func keychainAbsent(err error) (string, bool) {
 	case err == nil:
 		return "", false
 	case errors.Is(err, errNoSessionBus):
-		return "no D-Bus session bus", true
+		return absentNoBus, true
 	case errors.As(err, &de) && (de.Name == "org.freedesktop.DBus.Error.ServiceUnknown" || de.Name == "org.freedesktop.DBus.Error.NameHasNoOwner"):
-		return "no Secret Service on the D-Bus session bus", true
+		return absentNoService, true
 	case errors.As(err, &oe) && oe.Op == "dial" && (errors.Is(err, syscall.ENOENT) || errors.Is(err, syscall.ECONNREFUSED)):
-		return "no D-Bus session bus listens at DBUS_SESSION_BUS_ADDRESS", true
+		return absentNoListener, true
 	}
 	return "", false
 }

@@ -11,18 +11,63 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+
+	"github.com/tokentray/tokentray/words"
 )
 
-// Name is what people call this system's keychain.
+// Name is what people call this system's keychain, in English (Said says
+// it in the language in use).
 var Name = map[string]string{
-	"darwin":  "the macOS Keychain",
-	"windows": "the Windows Credential Manager",
+	"darwin":  nameMacOS,
+	"windows": nameWindows,
 }[runtime.GOOS]
 
 func init() {
 	if Name == "" {
-		Name = "the system keychain (Secret Service)"
+		Name = nameSecretService
 	}
+}
+
+// The store's words for people, in English: where it keeps sign-ins (Name,
+// Store.Name) and why no desktop keychain is used (keychainAbsent).
+const (
+	nameMacOS         = "the macOS Keychain"
+	nameWindows       = "the Windows Credential Manager"
+	nameSecretService = "the system keychain (Secret Service)"
+	nameSealed        = "a sealed file (no desktop keychain; key in the kernel keyring)"
+	nameSealedPass    = "a sealed file (no desktop keychain; key under your passphrase)"
+	nameInsecure      = "a file that is NOT sealed (no desktop keychain; --insecure-store: its key lies beside it in plain text)"
+	absentNoBus       = "no D-Bus session bus"
+	absentNoService   = "no Secret Service on the D-Bus session bus"
+	absentNoListener  = "no D-Bus session bus listens at DBUS_SESSION_BUS_ADDRESS"
+)
+
+// Said is one of the store's words — Name, Store.Name, why no desktop
+// keychain answers — as people read it, in the language in use. They stay
+// English where they are detail: in an error's message, a log and
+// `status --json`. Any other text is returned as it is.
+func Said(s string) string {
+	switch s {
+	case nameMacOS:
+		return words.T("the macOS Keychain")
+	case nameWindows:
+		return words.T("the Windows Credential Manager")
+	case nameSecretService:
+		return words.T("the system keychain (Secret Service)")
+	case nameSealed:
+		return words.T("a sealed file (no desktop keychain; key in the kernel keyring)")
+	case nameSealedPass:
+		return words.T("a sealed file (no desktop keychain; key under your passphrase)")
+	case nameInsecure:
+		return words.T("a file that is NOT sealed (no desktop keychain; --insecure-store: its key lies beside it in plain text)")
+	case absentNoBus:
+		return words.T("no D-Bus session bus")
+	case absentNoService:
+		return words.T("no Secret Service on the D-Bus session bus")
+	case absentNoListener:
+		return words.T("no D-Bus session bus listens at DBUS_SESSION_BUS_ADDRESS")
+	}
+	return s
 }
 
 // usesSecretService is true where go-keyring talks to the Secret Service over

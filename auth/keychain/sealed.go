@@ -11,6 +11,7 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"github.com/tokentray/tokentray/auth/sealed"
+	"github.com/tokentray/tokentray/words"
 )
 
 // Where no desktop keychain answers — an SSH server, a container, WSL, a
@@ -266,11 +267,11 @@ func (f *fileKeyring) mode() sealed.Mode {
 func (f *fileKeyring) name() string {
 	switch f.mode() {
 	case sealed.ModePassphrase:
-		return "a sealed file (no desktop keychain; key under your passphrase)"
+		return nameSealedPass
 	case sealed.ModeInsecure:
-		return "a file that is NOT sealed (no desktop keychain; --insecure-store: its key lies beside it in plain text)"
+		return nameInsecure
 	}
-	return "a sealed file (no desktop keychain; key in the kernel keyring)"
+	return nameSealed
 }
 
 func (f *fileKeyring) explain(err error) (string, string, string, bool) {
@@ -279,10 +280,10 @@ func (f *fileKeyring) explain(err error) (string, string, string, bool) {
 	case errors.Is(err, ErrNoAnswer):
 		return where, "they could not be read or written within seconds; is the disk (or a network home directory) hanging?", "", true
 	case errors.Is(err, sealed.ErrLocked):
-		return where, "their data key is under your passphrase, and it has not been typed since the last restart", "Run `tokentray unlock` and type the passphrase.", true
+		return where, "their data key is under your passphrase, and it has not been typed since the last restart", words.T("Run `tokentray unlock` and type the passphrase."), true
 	case errors.Is(err, sealed.ErrNoKernelKeyring):
 		return where, "no desktop keychain answers here, and the kernel keyring, which would hold their data key, cannot be used either",
-			"Allow keyctl where tokentray runs (a container's seccomp profile must permit add_key and keyctl), or run it where a desktop keychain answers.", true
+			words.T("Allow keyctl where tokentray runs (a container's seccomp profile must permit add_key and keyctl), or run it where a desktop keychain answers."), true
 	}
 	return where, "they cannot be used", "", true
 }
@@ -334,26 +335,28 @@ func (s *Store) files() *fileKeyring {
 }
 
 // Describe says where the store keeps sign-ins, why there and what that
-// protects against, in a sentence or three for `tokentray doctor`. Call
-// Probe first to settle.
+// protects against, in a sentence or three for `tokentray doctor`, in the
+// language in use. Call Probe first to settle.
 func (s *Store) Describe() string {
 	dir, why, ok := s.Sealed()
 	if !ok {
-		return Name + " answers"
+		return words.T("{store} answers", "store", Said(Name))
 	}
 	f := s.files()
-	head := "No desktop keychain answers here"
-	if why != "" {
-		head += " (" + why + ")"
-	}
-	if f.mode() == sealed.ModeInsecure {
-		head += ", so sign-ins are kept in files in " + dir + " that are NOT sealed (--insecure-store)."
-	} else {
-		head += ", so sign-ins are kept in sealed files in " + dir + "."
+	var head string
+	switch insecure := f.mode() == sealed.ModeInsecure; {
+	case insecure && why != "":
+		head = words.T("No desktop keychain answers here ({why}), so sign-ins are kept in files in {dir} that are NOT sealed (--insecure-store).", "why", Said(why), "dir", dir)
+	case insecure:
+		head = words.T("No desktop keychain answers here, so sign-ins are kept in files in {dir} that are NOT sealed (--insecure-store).", "dir", dir)
+	case why != "":
+		head = words.T("No desktop keychain answers here ({why}), so sign-ins are kept in sealed files in {dir}.", "why", Said(why), "dir", dir)
+	default:
+		head = words.T("No desktop keychain answers here, so sign-ins are kept in sealed files in {dir}.", "dir", dir)
 	}
 	k, err := f.open(false)
 	if err != nil {
-		return head + " None is kept yet; the first sign-in seals it with a new data key in your kernel keyring, which forgets it at every restart (`tokentray unlock --help`: a passphrase keeps sign-ins across restarts)."
+		return head + " " + words.T("None is kept yet; the first sign-in seals it with a new data key in your kernel keyring, which forgets it at every restart (`tokentray unlock --help`: a passphrase keeps sign-ins across restarts).")
 	}
 	return head + " " + k.Describe()
 }

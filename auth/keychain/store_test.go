@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tokentray/tokentray/words"
 )
 
 // cognitoSized is a record as large as a Cognito sign-in: a 1.2 KB access
@@ -237,5 +239,28 @@ func TestSecretSplitsWhatKeychainsLimit(t *testing.T) {
 	}
 	if names := kr.Names(); len(names) != 0 {
 		t.Errorf("after DeleteSecret: %v", names)
+	}
+}
+
+// Said says each of the store's words in the language in use, and in
+// English exactly as the code has it (the names stay English in errors
+// and `status --json`, so the two must not drift apart).
+func TestSaid(t *testing.T) {
+	defer words.Use("en")
+	all := []string{nameMacOS, nameWindows, nameSecretService, nameSealed, nameSealedPass, nameInsecure, absentNoBus, absentNoService, absentNoListener}
+	words.Use("en")
+	for _, s := range all {
+		if got := Said(s); got != s {
+			t.Errorf("Said(%q) in English = %q", s, got)
+		}
+	}
+	words.Use("de")
+	for _, s := range all {
+		if got := Said(s); got == s {
+			t.Errorf("Said(%q) in German is the English", s)
+		}
+	}
+	if got := Said("elsewhere"); got != "elsewhere" {
+		t.Errorf("Said of another text = %q, want it as it is", got)
 	}
 }

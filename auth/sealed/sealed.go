@@ -23,6 +23,7 @@ import (
 	"golang.org/x/crypto/scrypt"
 
 	"github.com/tokentray/tokentray/auth/safefile"
+	"github.com/tokentray/tokentray/words"
 )
 
 // Mode is where the data key is kept.
@@ -262,7 +263,7 @@ func (k *Keyring) setMode(m Mode) {
 }
 
 // Describe says in one sentence where the data key lives and what that
-// protects against.
+// protects against, in the language in use.
 func (k *Keyring) Describe() string {
 	_, ring, kerr := kernelRing()
 	k.mu.Lock()
@@ -270,22 +271,23 @@ func (k *Keyring) Describe() string {
 	k.mu.Unlock()
 	switch k.Mode() {
 	case ModeInsecure:
-		return fmt.Sprintf("The data key is in the plain file %s: anyone who can read %s can read the tokens, so this protects them from nothing but a glance.", k.file(insecureFile), k.dir)
+		return words.T("The data key is in the plain file {file}: anyone who can read {dir} can read the tokens, so this protects them from nothing but a glance.",
+			"file", k.file(insecureFile), "dir", k.dir)
 	case ModePassphrase:
-		where := "in your kernel keyring until the next restart (or days unused)"
 		if inProcess || errors.Is(kerr, ErrNoKernelKeyring) {
-			where = "in this process only (there is no kernel keyring here), so every tokentray process must be unlocked on its own"
+			return words.T("The data key is sealed with your passphrase in {file}, which protects the tokens from anyone who copies {dir} without knowing it; once unlocked, the key is kept in this process only (there is no kernel keyring here), so every tokentray process must be unlocked on its own, open to programs running as you.",
+				"file", k.file(wrappedFile), "dir", k.dir)
 		}
-		return fmt.Sprintf("The data key is sealed with your passphrase in %s, which protects the tokens from anyone who copies %s without knowing it; once unlocked, the key is kept %s, open to programs running as you.", k.file(wrappedFile), k.dir, where)
+		return words.T("The data key is sealed with your passphrase in {file}, which protects the tokens from anyone who copies {dir} without knowing it; once unlocked, the key is kept in your kernel keyring until the next restart (or days unused), open to programs running as you.",
+			"file", k.file(wrappedFile), "dir", k.dir)
 	case ModeKernel:
 		if kerr != nil {
-			return fmt.Sprintf("The data key should be in the kernel keyring, but %v, so the tokens in %s cannot be read or kept.", kerr, k.dir)
+			return words.T("The data key should be in the kernel keyring, but {reason}, so the tokens in {dir} cannot be read or kept.", "reason", kerr.Error(), "dir", k.dir)
 		}
-		kept := "persistent keyring, which outlives logout; the kernel forgets it at every restart and after days unused (3 by default), and you sign in again then"
 		if ring == "user" {
-			kept = "user keyring (this kernel has no persistent keyring); the kernel forgets it when your last process ends and at every restart, and you sign in again then"
+			return words.T("The data key is kept in memory only, in your kernel user keyring (this kernel has no persistent keyring); the kernel forgets it when your last process ends and at every restart, and you sign in again then. It protects the tokens in {dir} from anyone who copies the files, not from programs running as you.", "dir", k.dir)
 		}
-		return fmt.Sprintf("The data key is kept in memory only, in your kernel %s. It protects the tokens in %s from anyone who copies the files, not from programs running as you.", kept, k.dir)
+		return words.T("The data key is kept in memory only, in your kernel persistent keyring, which outlives logout; the kernel forgets it at every restart and after days unused (3 by default), and you sign in again then. It protects the tokens in {dir} from anyone who copies the files, not from programs running as you.", "dir", k.dir)
 	}
 	return ""
 }
