@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"strconv"
 	"sync"
 	"text/tabwriter"
 	"time"
@@ -76,10 +77,18 @@ func (e *env) doctor(*doctorOptions) error {
 	}
 	tw.Flush()
 	if bad > 0 {
-		fmt.Fprintf(e.stdout, "%d of %s %s fixing (above).\n", bad, count(len(found), "check", "checks"), plural(bad, "needs", "need"))
+		total := strconv.Itoa(len(found))
+		switch {
+		case len(found) == 1:
+			fmt.Fprintln(e.stdout, words.T("1 of 1 check needs fixing (above)."))
+		case bad == 1:
+			fmt.Fprintln(e.stdout, words.T("1 of {total} checks needs fixing (above).", "total", total))
+		default:
+			fmt.Fprintln(e.stdout, words.T("{bad} of {total} checks need fixing (above).", "bad", strconv.Itoa(bad), "total", total))
+		}
 		return exitQuietly(control.ExitError)
 	}
-	fmt.Fprintln(e.stdout, "Everything tokentray needs is in place.")
+	fmt.Fprintln(e.stdout, words.T("Everything tokentray needs is in place."))
 	return nil
 }
 
@@ -87,47 +96,51 @@ func (e *env) diagnose(ctx context.Context) []finding {
 	var out []finding
 	path, err := e.configPath()
 	if err != nil {
-		return []finding{{what: "profile file", seen: err.Error()}}
+		return []finding{{what: words.T("profile file"), seen: err.Error()}}
 	}
 	switch pol := policy.Current(); {
 	case pol.Err != nil:
-		out = append(out, finding{what: "policy", seen: pol.Err.Error(), fix: "tell your IT team: no profile file can be imported until it is fixed"})
+		out = append(out, finding{what: words.T("policy"), seen: pol.Err.Error(), fix: words.T("tell your IT team: no profile file can be imported until it is fixed")})
 	case pol.Where == "":
-		out = append(out, finding{what: "policy", seen: "none set for this computer", ok: true, absent: true})
+		out = append(out, finding{what: words.T("policy"), seen: words.T("none set for this computer"), ok: true, absent: true})
 	default:
-		seen := "from " + pol.Where
+		seen := words.T("from {where}", "where", pol.Where)
 		if pol.Organization != "" {
-			seen = "Managed by " + pol.Organization + ", " + seen
+			seen = words.T("Managed by {organization}, from {where}", "organization", pol.Organization, "where", pol.Where)
 		}
 		if pol.RequireSigned {
-			seen += "; only signed profile files can be imported"
+			seen = words.T("{policy}; only signed profile files can be imported", "policy", seen)
 		}
-		out = append(out, finding{what: "policy", seen: seen, ok: true})
+		out = append(out, finding{what: words.T("policy"), seen: seen, ok: true})
 	}
 	if _, err := profile.LoadManaged(policy.Current()); err != nil {
-		out = append(out, finding{what: "managed profiles", seen: err.Error(), fix: "tell your IT team; your own profiles keep working"})
+		out = append(out, finding{what: words.T("managed profiles"), seen: err.Error(), fix: words.T("tell your IT team; your own profiles keep working")})
 	}
 	cfg, err := e.loadConfig()
 	switch {
 	case errors.Is(err, os.ErrNotExist):
-		out = append(out, finding{what: "profile file", seen: "none yet at " + path, fix: "import the file your IT team sent: tokentray profiles import FILE"})
+		out = append(out, finding{what: words.T("profile file"), seen: words.T("none yet at {file}", "file", path), fix: words.T("import the file your IT team sent: tokentray profiles import FILE")})
 	case err != nil:
-		out = append(out, finding{what: "profile file", seen: err.Error(), fix: "fix the line named, or ask your IT team for a corrected file"})
+		out = append(out, finding{what: words.T("profile file"), seen: err.Error(), fix: words.T("fix the line named, or ask your IT team for a corrected file")})
 	default:
-		out = append(out, finding{what: "profile file", seen: fmt.Sprintf("%s (%s)", path, count(len(cfg.Names), "profile", "profiles")), ok: len(cfg.Names) > 0,
-			fix: "import the file your IT team sent: tokentray profiles import FILE"})
+		seen := words.T("{file} ({count} profiles)", "file", path, "count", strconv.Itoa(len(cfg.Names)))
+		if len(cfg.Names) == 1 {
+			seen = words.T("{file} (1 profile)", "file", path)
+		}
+		out = append(out, finding{what: words.T("profile file"), seen: seen, ok: len(cfg.Names) > 0,
+			fix: words.T("import the file your IT team sent: tokentray profiles import FILE")})
 	}
 	store := keychain.NewStore()
 	switch err := store.Probe(); {
 	case err != nil:
-		out = append(out, finding{what: "keychain", seen: err.Error(), fix: control.Explain(&control.Error{Kind: control.KindKeychain, Fix: auth.Fix(err)}).Next})
+		out = append(out, finding{what: words.T("keychain"), seen: err.Error(), fix: control.Explain(&control.Error{Kind: control.KindKeychain, Fix: auth.Fix(err)}).Next})
 	case store.Insecure():
 		// Said for as long as it is so: the person chose it, and should
 		// not forget it.
-		out = append(out, finding{what: "keychain", seen: store.Describe(),
-			fix: "seal them again: tokentray unlock --kernel-only (or --new-passphrase, to keep sign-ins across restarts)"})
+		out = append(out, finding{what: words.T("keychain"), seen: store.Describe(),
+			fix: words.T("seal them again: tokentray unlock --kernel-only (or --new-passphrase, to keep sign-ins across restarts)")})
 	default:
-		out = append(out, finding{what: "keychain", seen: store.Describe(), ok: true})
+		out = append(out, finding{what: words.T("keychain"), seen: store.Describe(), ok: true})
 	}
 	out = append(out, desktopFindings()...)
 	out = append(out, windowsFinding())
@@ -155,14 +168,14 @@ func (e *env) diagnose(ctx context.Context) []finding {
 // for it: next to this program. `go install` of tokentray alone leaves it
 // out.
 func windowsFinding() finding {
-	f := finding{what: "windows", fix: "with Go: go install github.com/tokentray/tokentray/cmd/tokentray-window@latest (cgo, and the X11 and GL headers); the tray menu and the commands work without it"}
+	f := finding{what: words.T("windows"), fix: words.T("with Go: go install github.com/tokentray/tokentray/cmd/tokentray-window@latest (cgo, and the X11 and GL headers); the tray menu and the commands work without it")}
 	exe, err := os.Executable()
 	if err != nil {
 		f.seen = err.Error()
 		return f
 	}
 	if bin, err := buildinfo.WindowProgram(exe); err != nil {
-		f.seen = "tokentray-window is not installed next to " + exe
+		f.seen = words.T("tokentray-window is not installed next to {program}", "program", exe)
 	} else {
 		f.ok, f.seen = true, bin
 	}
@@ -180,60 +193,60 @@ func (e *env) trayFinding(path string) finding {
 		cl, err = client.NewRemote(remote, path), nil
 	}
 	if err != nil {
-		return finding{what: "tray", seen: "not running; the commands work without it", ok: true}
+		return finding{what: words.T("tray"), seen: words.T("not running; the commands work without it"), ok: true}
 	}
 	ctx, cancel := context.WithTimeout(e.ctx, 2*control.AckTimeout)
 	defer cancel()
 	switch err := cl.Ping(ctx); {
 	case err == nil && cl.Remote:
-		return finding{what: "tray", seen: "answers through " + control.SocketEnv + "=" + cl.Socket, ok: true}
+		return finding{what: words.T("tray"), seen: words.T("answers through {socket}", "socket", control.SocketEnv+"="+cl.Socket), ok: true}
 	case err == nil:
-		seen := "running"
+		seen := words.T("running")
 		if fwd, err := control.ForwardSocketPath(); err == nil {
 			// What a person needs for `ssh -R` (README: On a server over SSH).
-			seen += "; its forwarding socket for servers and containers is " + fwd
+			seen = words.T("running; its forwarding socket for servers and containers is {socket}", "socket", fwd)
 		}
-		return finding{what: "tray", seen: seen, ok: true}
+		return finding{what: words.T("tray"), seen: seen, ok: true}
 	case cl.Remote:
-		return finding{what: "tray", seen: "nothing answers through " + control.SocketEnv + "=" + cl.Socket + ": " + err.Error(),
-			fix: "connect again with ssh -R forwarding the tray's forward.sock to that path"}
+		return finding{what: words.T("tray"), seen: words.T("nothing answers through {socket}: {reason}", "socket", control.SocketEnv+"="+cl.Socket, "reason", err.Error()),
+			fix: words.T("connect again with ssh -R forwarding the tray's forward.sock to that path")}
 	case errors.Is(err, client.ErrNoAck):
-		return finding{what: "tray", seen: "running, but it does not answer (stopped or hung)",
-			fix: "quit it (or kill it) and start tokentray again; the commands work without it meanwhile"}
+		return finding{what: words.T("tray"), seen: words.T("running, but it does not answer (stopped or hung)"),
+			fix: words.T("quit it (or kill it) and start tokentray again; the commands work without it meanwhile")}
 	}
-	return finding{what: "tray", seen: "not running; the commands work without it", ok: true}
+	return finding{what: words.T("tray"), seen: words.T("not running; the commands work without it"), ok: true}
 }
 
 // profileFindings checks what a profile needs: no example values left, its
 // secret, its provider reachable over valid TLS, a fixed callback port free.
 func profileFindings(ctx context.Context, p *profile.Profile, store *keychain.Store) []finding {
-	what := "profile " + p.Name
+	what := words.T("profile {profile}", "profile", p.Name)
 	if key, val := p.Placeholder(); key != "" {
-		return []finding{{what: what, seen: fmt.Sprintf("%s is still the example value %q", key, val), fix: "put in what your provider gave you"}}
+		return []finding{{what: what, seen: words.T("{key} is still the example value {value}", "key", key, "value", strconv.Quote(val)), fix: words.T("put in what your provider gave you")}}
 	}
 	if p.NeedsSecret() {
 		if _, err := store.Secret(p.Name, p.Binding()); err != nil {
-			return []finding{{what: what, seen: "no usable secret in the keychain", fix: "tokentray secret set " + p.Name}}
+			return []finding{{what: what, seen: words.T("no usable secret in the keychain"), fix: "tokentray secret set " + p.Name}}
 		}
 	}
 	if err := auth.NewSession(p, auth.Options{Store: store}).Check(ctx); err != nil {
 		seen := err.Error()
 		if errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil {
-			seen = fmt.Sprintf("no answer from %s within %s", p.Where(), words.Duration(providerCheckTimeout))
+			seen = words.T("no answer from {where} within {duration}", "where", p.Where(), "duration", words.Duration(providerCheckTimeout))
 		}
-		return []finding{{what: what, seen: seen, fix: "check the network, or the profile's addresses with your IT team"}}
+		return []finding{{what: what, seen: seen, fix: words.T("check the network, or the profile's addresses with your IT team")}}
 	}
-	f := finding{what: what, seen: p.Where() + " reachable", ok: true}
+	f := finding{what: what, seen: words.T("{where} reachable", "where", p.Where()), ok: true}
 	if _, err := store.Load(p.Name); err == nil {
-		f.seen += "; signed in, kept in " + store.Name()
+		f.seen = words.T("{where} reachable; signed in, kept in {store}", "where", p.Where(), "store", keychain.Said(store.Name()))
 	}
 	if port := p.FixedCallbackPort(); port != "" {
 		l, err := net.Listen("tcp", "127.0.0.1:"+port)
 		if err != nil {
-			return []finding{f, {what: what, seen: "callback port " + port + " is in use", fix: "close the program using it (often an old sign-in script)"}}
+			return []finding{f, {what: what, seen: words.T("callback port {port} is in use", "port", port), fix: words.T("close the program using it (often an old sign-in script)")}}
 		}
 		l.Close()
-		f.seen += ", callback port " + port + " free"
+		f.seen = words.T("{seen}, callback port {port} free", "seen", f.seen, "port", port)
 	}
 	return []finding{f}
 }

@@ -5,6 +5,8 @@ import (
 	"os/exec"
 
 	"github.com/godbus/dbus/v5"
+
+	"github.com/tokentray/tokentray/words"
 )
 
 // desktopFindings checks what the tray needs from a Linux desktop: the
@@ -12,10 +14,10 @@ import (
 // clipboard and windows, and a browser opener.
 func desktopFindings() []finding {
 	var out []finding
-	bus := finding{what: "session bus", fix: "run tokentray inside a desktop session"}
+	bus := finding{what: words.T("session bus"), fix: words.T("run tokentray inside a desktop session")}
 	var conn *dbus.Conn
 	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
-		bus.seen = "none (DBUS_SESSION_BUS_ADDRESS is not set)"
+		bus.seen = words.T("none (DBUS_SESSION_BUS_ADDRESS is not set)")
 	} else if c, err := dbus.SessionBusPrivate(); err != nil {
 		bus.seen = err.Error()
 	} else if err := c.Auth(nil); err != nil {
@@ -25,7 +27,7 @@ func desktopFindings() []finding {
 		bus.seen = err.Error()
 		c.Close()
 	} else {
-		conn, bus.ok, bus.seen = c, true, "connected"
+		conn, bus.ok, bus.seen = c, true, words.T("connected")
 		defer c.Close()
 	}
 	out = append(out, bus)
@@ -34,41 +36,41 @@ func desktopFindings() []finding {
 			var owner string
 			return conn.BusObject().Call("org.freedesktop.DBus.GetNameOwner", 0, name).Store(&owner) == nil
 		}
-		host := finding{what: "tray host", seen: "a StatusNotifierWatcher is on the bus", ok: has("org.kde.StatusNotifierWatcher")}
+		host := finding{what: words.T("tray host"), seen: words.T("a StatusNotifierWatcher is on the bus"), ok: has("org.kde.StatusNotifierWatcher")}
 		if !host.ok {
-			host.seen = "none: this desktop shows no tray icons"
-			host.fix = "on GNOME, install the AppIndicator extension (gnome-shell-extension-appindicator); tokentray runs without it but shows no icon"
+			host.seen = words.T("none: this desktop shows no tray icons")
+			host.fix = words.T("on GNOME, install the AppIndicator extension (gnome-shell-extension-appindicator); tokentray runs without it but shows no icon")
 		}
 		// Not a fault: the menu line says the same.
-		notes := finding{what: "notifications", seen: "a notification server is on the bus", ok: true}
+		notes := finding{what: words.T("notifications"), seen: words.T("a notification server is on the bus"), ok: true}
 		if !has("org.freedesktop.Notifications") {
-			notes.seen, notes.absent = "no notification server: the tray menu's line says what happens instead", true
+			notes.seen, notes.absent = words.T("no notification server: the tray menu's line says what happens instead"), true
 		}
 		out = append(out, host, notes)
 	}
 	x, wl := os.Getenv("DISPLAY"), os.Getenv("WAYLAND_DISPLAY")
-	display := finding{what: "display", seen: "DISPLAY=" + x, ok: x != ""}
+	display := finding{what: words.T("display"), seen: "DISPLAY=" + x, ok: x != ""}
 	switch {
 	case x != "" && wl != "":
 		display.seen += " WAYLAND_DISPLAY=" + wl
 	case wl != "":
 		// The clipboard speaks Wayland; the windows (GLFW) need X.
-		display.seen = "WAYLAND_DISPLAY=" + wl + ", no X display (DISPLAY is not set)"
-		display.fix = "the windows need XWayland (DISPLAY); the clipboard and the commands work without it"
+		display.seen = words.T("{wayland}, no X display (DISPLAY is not set)", "wayland", "WAYLAND_DISPLAY="+wl)
+		display.fix = words.T("the windows need XWayland (DISPLAY); the clipboard and the commands work without it")
 	case x == "":
-		display.seen = "no display (neither DISPLAY nor WAYLAND_DISPLAY is set)"
-		display.fix = "the clipboard and the windows need a desktop session; `tokentray token` works without one, and `tokentray login` signs in with a code"
+		display.seen = words.T("no display (neither DISPLAY nor WAYLAND_DISPLAY is set)")
+		display.fix = words.T("the clipboard and the windows need a desktop session; `tokentray token` works without one, and `tokentray login` signs in with a code")
 	}
 	out = append(out, display)
-	opener := finding{what: "browser opener", fix: "install xdg-utils, or set BROWSER; `tokentray login --no-browser` prints the address instead"}
+	opener := finding{what: words.T("browser opener"), fix: words.T("install xdg-utils, or set BROWSER; `tokentray login --no-browser` prints the address instead")}
 	if b := os.Getenv("BROWSER"); b != "" {
 		opener.ok, opener.seen = true, "BROWSER="+b
 	} else if path, err := exec.LookPath("xdg-open"); err == nil {
 		// Whether it finds a browser shows only when it runs: the sign-in
 		// window says so if not.
-		opener.ok, opener.seen = true, path+" (the browser it opens is not checked)"
+		opener.ok, opener.seen = true, words.T("{program} (the browser it opens is not checked)", "program", path)
 	} else {
-		opener.seen = "no xdg-open and no BROWSER"
+		opener.seen = words.T("no xdg-open and no BROWSER")
 	}
 	return append(out, opener)
 }

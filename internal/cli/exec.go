@@ -120,7 +120,7 @@ func (e *env) sayLifetime(tok control.Token, minValid time.Duration) {
 		return
 	}
 	if left := time.Until(tok.Expiry); !tok.Expiry.IsZero() && left < 15*time.Minute {
-		fmt.Fprintf(e.stderr, "tokentray: the token expires in %s; a longer run needs a new one (--min-valid 30m asks for at least that).\n", words.Duration(left))
+		fmt.Fprintln(e.stderr, "tokentray: "+words.T("the token expires in {duration}; a longer run needs a new one (--min-valid 30m asks for at least that).", "duration", words.Duration(left)))
 	}
 }
 
@@ -174,17 +174,17 @@ func (e *env) findProgram(name string) error {
 func (e *env) cannotRun(name string, err error) error {
 	shown := control.Printable(name)
 	if errors.Is(err, exec.ErrNotFound) || errors.Is(err, fs.ErrNotExist) {
-		where := "no program of that name is in any directory of PATH"
+		where := words.T("no program of that name is in any directory of PATH")
 		if strings.ContainsRune(name, filepath.Separator) || strings.ContainsRune(name, '/') {
-			where = "there is no file " + shown
+			where = words.T("there is no file {file}", "file", shown)
 		}
-		fmt.Fprintf(e.stderr, "tokentray: %s was not found. Check its name, or give its full path.\n  %s\n", shown, where)
+		fmt.Fprintf(e.stderr, "tokentray: %s\n  %s\n", words.T("{program} was not found. Check its name, or give its full path.", "program", shown), where)
 		return exitQuietly(exitNotFound)
 	}
-	next := "Check that it is a program and that you may run it"
-	if runtime.GOOS != "windows" {
-		next += " (chmod +x)"
+	said := words.T("{program} was found but cannot be run. Check that it is a program and that you may run it (chmod +x).", "program", shown)
+	if runtime.GOOS == "windows" {
+		said = words.T("{program} was found but cannot be run. Check that it is a program and that you may run it.", "program", shown)
 	}
-	fmt.Fprintf(e.stderr, "tokentray: %s was found but cannot be run. %s.\n  %s\n", shown, next, control.Printable(err.Error()))
+	fmt.Fprintf(e.stderr, "tokentray: %s\n  %s\n", said, control.Printable(err.Error()))
 	return exitQuietly(exitCannotRun)
 }

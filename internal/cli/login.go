@@ -101,9 +101,9 @@ func (e *env) login(o *loginOptions) error {
 	}
 	who := rec.Who
 	if who == "" {
-		who = "your account"
+		who = words.T("your account")
 	}
-	fmt.Fprintf(e.stderr, "Signed in to %s as %s. %s\n", p.Name, control.Printable(who), loginNote(p, rec, time.Now()))
+	fmt.Fprintln(e.stderr, words.T("Signed in to {profile} as {account}.", "profile", p.Name, "account", control.Printable(who))+" "+loginNote(p, rec, time.Now()))
 	return nil
 }
 
@@ -114,9 +114,9 @@ func noBrowserHere() string {
 	display := os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != ""
 	switch {
 	case os.Getenv("SSH_CONNECTION") != "" && !display:
-		return "this is an SSH session without a display"
+		return words.T("this is an SSH session without a display")
 	case !display && runtime.GOOS != "windows" && runtime.GOOS != "darwin":
-		return "there is no display here"
+		return words.T("there is no display here")
 	}
 	return ""
 }
@@ -138,22 +138,21 @@ func (s signInShow) open(u string) error {
 	e, name := s.e, s.name
 	if s.noBrowser {
 		fmt.Fprintln(e.stdout, u)
-		if s.away != "" {
-			lead := "Since " + s.away
-			if s.flow == control.FlowPreferDevice {
-				lead = "The provider offers no sign-in with a code, and " + s.away
-			}
-			fmt.Fprintf(e.stderr, "%s, open that address in a browser that can reach this machine (here, or through an SSH tunnel to the port in it) to sign in to %s. Waiting… (Ctrl-C to cancel)\n", lead, name)
-			return nil
+		switch {
+		case s.away != "" && s.flow == control.FlowPreferDevice:
+			fmt.Fprintln(e.stderr, words.T("The provider offers no sign-in with a code, and {why}, open that address in a browser that can reach this machine (here, or through an SSH tunnel to the port in it) to sign in to {profile}. Waiting… (Ctrl-C to cancel)", "why", s.away, "profile", name))
+		case s.away != "":
+			fmt.Fprintln(e.stderr, words.T("Since {why}, open that address in a browser that can reach this machine (here, or through an SSH tunnel to the port in it) to sign in to {profile}. Waiting… (Ctrl-C to cancel)", "why", s.away, "profile", name))
+		default:
+			fmt.Fprintln(e.stderr, words.T("Open that address in a browser to sign in to {profile}. Waiting… (Ctrl-C to cancel)", "profile", name))
 		}
-		fmt.Fprintf(e.stderr, "Open that address in a browser to sign in to %s. Waiting… (Ctrl-C to cancel)\n", name)
 		return nil
 	}
 	if err := s.browser(u); err != nil {
-		fmt.Fprintf(e.stderr, "No browser could be opened here (%s). Open this address in a browser to sign in to %s:\n\n  %s\n\nWaiting… (Ctrl-C to cancel)\n", err, name, u)
+		fmt.Fprintf(e.stderr, "%s\n\n  %s\n\n%s\n", words.T("No browser could be opened here ({reason}). Open this address in a browser to sign in to {profile}:", "reason", err.Error(), "profile", name), u, words.T("Waiting… (Ctrl-C to cancel)"))
 		return nil
 	}
-	fmt.Fprintf(e.stderr, "Your browser opened to sign in to %s. Waiting for you to finish there… (Ctrl-C to cancel)\nIf no browser window appeared, open this address:\n  %s\n", name, u)
+	fmt.Fprintf(e.stderr, "%s\n%s\n  %s\n", words.T("Your browser opened to sign in to {profile}. Waiting for you to finish there… (Ctrl-C to cancel)", "profile", name), words.T("If no browser window appeared, open this address:"), u)
 	return nil
 }
 
@@ -169,19 +168,20 @@ func (s signInShow) device(d control.DeviceCode) {
 		why = d.Why
 	}
 	if why != "" {
-		fmt.Fprintf(w, "Signing in with a code, since %s.\n", control.Printable(why))
+		fmt.Fprintln(w, words.T("Signing in with a code, since {why}.", "why", control.Printable(why)))
 	}
 	page, code := control.Printable(d.URI), control.Printable(d.UserCode)
+	lead := words.T("To sign in to {profile}, open this page on any device:", "profile", s.name)
 	if d.URIComplete != "" {
-		fmt.Fprintf(w, "To sign in to %s, open this page on any device:\n\n  %s\n\nand check that it shows this code:\n\n  %s\n\n", s.name, control.Printable(d.URIComplete), code)
+		fmt.Fprintf(w, "%s\n\n  %s\n\n%s\n\n  %s\n\n", lead, control.Printable(d.URIComplete), words.T("and check that it shows this code:"), code)
 	} else {
-		fmt.Fprintf(w, "To sign in to %s, open this page on any device:\n\n  %s\n\nand enter this code:\n\n  %s\n\n", s.name, page, code)
+		fmt.Fprintf(w, "%s\n\n  %s\n\n%s\n\n  %s\n\n", lead, page, words.T("and enter this code:"), code)
 	}
-	until := ""
+	waiting := words.T("Waiting… (Ctrl-C to cancel)")
 	if !d.Expires.IsZero() {
-		until = "; the code works until " + d.Expires.Local().Format("15:04")
+		waiting = words.T("Waiting… (Ctrl-C to cancel; the code works until {time})", "time", d.Expires.Local().Format("15:04"))
 	}
-	fmt.Fprintf(w, "Waiting… (Ctrl-C to cancel%s)\n", until)
+	fmt.Fprintln(w, waiting)
 	if !s.noBrowser {
 		u := d.Page()
 		_ = s.browser(u)
@@ -193,14 +193,13 @@ func (s signInShow) device(d control.DeviceCode) {
 func loginNote(p *profile.Profile, rec control.LoginResult, now time.Time) string {
 	switch {
 	case p.Machine():
-		return fmt.Sprintf("The access token is %s; a new one is made from the credentials when less than a minute remains.", control.ValidFor(rec.Expiry, now))
+		return words.T("The access token is {valid}; a new one is made from the credentials when less than a minute remains.", "valid", control.ValidFor(rec.Expiry, now))
 	case rec.Expiry.IsZero():
 		return ""
 	case rec.HasRefreshToken:
-		return fmt.Sprintf("The access token is valid until %s; tokentray renews it when needed.", rec.Expiry.Local().Format("15:04"))
+		return words.T("The access token is valid until {time}; tokentray renews it when needed.", "time", rec.Expiry.Local().Format("15:04"))
 	}
 	life := rec.Expiry.Sub(rec.SignedInAt)
-	return fmt.Sprintf("The provider gave no refresh token, so you will have to sign in again every %s (next at %s). "+
-		"To stay signed in, add the provider's offline scope to scopes (\"offline_access\"; Frame.io calls it \"offline\").",
-		words.Duration(life), rec.Expiry.Local().Format("15:04"))
+	return words.T("The provider gave no refresh token, so you will have to sign in again every {duration} (next at {time}). To stay signed in, add the provider's offline scope to scopes (\"offline_access\"; Frame.io calls it \"offline\").",
+		"duration", words.Duration(life), "time", rec.Expiry.Local().Format("15:04"))
 }

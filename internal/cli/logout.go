@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tokentray/tokentray/internal/control"
+	"github.com/tokentray/tokentray/words"
 )
 
 // logoutOptions is what a `logout` command line asks for.
@@ -45,12 +46,12 @@ func (e *env) logout(o *logoutOptions) error {
 	}
 	switch {
 	case !res.WasSignedIn:
-		fmt.Fprintf(e.stderr, "%s was not signed in; nothing to do.\n", name)
+		fmt.Fprintln(e.stderr, words.T("{profile} was not signed in; nothing to do.", "profile", name))
 	case res.Revoked:
-		fmt.Fprintf(e.stderr, "Signed out of %s: the provider revoked the tokens and the keychain no longer holds them.\n", name)
+		fmt.Fprintln(e.stderr, words.T("Signed out of {profile}: the provider revoked the tokens and the keychain no longer holds them.", "profile", name))
 	case res.NotAsked:
-		fmt.Fprintf(e.stderr, "Signed out of %s on this computer; the keychain no longer holds its tokens.\n", name)
-		fmt.Fprintf(e.stderr, "tokentray: the provider was not asked to revoke them: %s\n", control.Printable(res.RevokeErr))
+		fmt.Fprintln(e.stderr, words.T("Signed out of {profile} on this computer; the keychain no longer holds its tokens.", "profile", name))
+		fmt.Fprintln(e.stderr, "tokentray: "+words.T("the provider was not asked to revoke them: {reason}", "reason", control.Printable(res.RevokeErr)))
 	default:
 		// Not to be missed: the tokens still work at the provider.
 		return &control.Error{Kind: control.KindNotRevoked, Profile: name, Msg: res.RevokeErr}
@@ -59,9 +60,9 @@ func (e *env) logout(o *logoutOptions) error {
 	case !res.WasSignedIn || !p.Machine():
 	case p.SignsWithKey():
 		// Its key was its sign-in, and went with it (auth's Logout).
-		fmt.Fprintf(e.stderr, "Its private key is gone too: `tokentray secret set %s --key FILE` signs it in again.\n", name)
+		fmt.Fprintln(e.stderr, words.T("Its private key is gone too: `tokentray secret set {profile} --key FILE` signs it in again.", "profile", name))
 	default:
-		fmt.Fprintf(e.stderr, "Its client secret is gone too: `tokentray secret set %s` signs it in again.\n", name)
+		fmt.Fprintln(e.stderr, words.T("Its client secret is gone too: `tokentray secret set {profile}` signs it in again.", "profile", name))
 	}
 	return nil
 }

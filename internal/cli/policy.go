@@ -8,6 +8,7 @@ import (
 
 	"github.com/tokentray/tokentray/auth/policy"
 	"github.com/tokentray/tokentray/internal/control"
+	"github.com/tokentray/tokentray/words"
 )
 
 // policyOptions is what a `policy` command line asks for: nothing more
@@ -41,14 +42,14 @@ func (e *env) showPolicy(*policyOptions) error {
 		return p.Err
 	}
 	if p.Where == "" {
-		fmt.Fprintln(e.stdout, "No policy is set for tokentray on this computer.")
+		fmt.Fprintln(e.stdout, words.T("No policy is set for tokentray on this computer."))
 		return nil
 	}
-	from := "Policy from " + p.Where
+	from := words.T("Policy from {where}:", "where", p.Where)
 	if p.Trial {
-		from += " (TOKENTRAY_POLICY: a trial of your own; the computer has no policy)"
+		from = words.T("Policy from {where} (TOKENTRAY_POLICY: a trial of your own; the computer has no policy):", "where", p.Where)
 	}
-	fmt.Fprintln(e.stdout, from+":")
+	fmt.Fprintln(e.stdout, from)
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	for _, row := range []struct{ key, value string }{
 		{"organization", p.Organization},
@@ -59,7 +60,7 @@ func (e *env) showPolicy(*policyOptions) error {
 	} {
 		src := p.Source[row.key]
 		if src == "" {
-			src = "not set"
+			src = words.T("not set")
 		}
 		value := row.value
 		if value == "" {

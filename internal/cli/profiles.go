@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -14,6 +15,8 @@ import (
 	"github.com/tokentray/tokentray/auth/policy"
 	"github.com/tokentray/tokentray/auth/profile"
 	"github.com/tokentray/tokentray/internal/control"
+	"github.com/tokentray/tokentray/internal/quick"
+	"github.com/tokentray/tokentray/words"
 	"golang.org/x/term"
 )
 
@@ -39,14 +42,14 @@ func (e *env) profilesCmd() *cobra.Command {
 func (e *env) profiles(*profilesOptions) error {
 	cfg, err := e.loadConfig()
 	if errors.Is(err, os.ErrNotExist) {
-		fmt.Fprintln(e.stdout, "No profile yet. Import the profile file your IT team sent you: tokentray profiles import FILE")
+		fmt.Fprintln(e.stdout, words.T("No profile yet. Import the profile file your IT team sent you: tokentray profiles import FILE"))
 		return nil
 	}
 	if err != nil {
 		return err
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "PROFILE\tWHERE\tCLIENT")
+	fmt.Fprintf(tw, "%s\t%s\t%s\n", words.T("PROFILE"), words.T("WHERE"), words.T("CLIENT"))
 	for _, name := range cfg.Names {
 		p := cfg.Profiles[name]
 		client := p.ClientID
@@ -55,10 +58,10 @@ func (e *env) profiles(*profilesOptions) error {
 		}
 		var marks []string
 		if name == cfg.DefaultName() {
-			marks = append(marks, "default")
+			marks = append(marks, words.T("default"))
 		}
 		if p.Managed {
-			marks = append(marks, "managed")
+			marks = append(marks, words.T("managed"))
 		}
 		mark := ""
 		if len(marks) > 0 {
@@ -135,10 +138,10 @@ func (e *env) importProfiles(file string, yes bool) error {
 		return &control.Error{Kind: control.KindUntrusted, Msg: strings.Join(p.Refused, "\n  ")}
 	}
 	if f, ok := e.stdin.(*os.File); ok && !yes && term.IsTerminal(int(f.Fd())) {
-		fmt.Fprint(e.stderr, "Add them? Only add a file your IT team sent you. [y/N] ")
+		fmt.Fprint(e.stderr, words.T("Add them? Only add a file your IT team sent you.")+" [y/N] ")
 		answer, _ := bufio.NewReader(f).ReadString('\n')
 		if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
-			fmt.Fprintln(e.stderr, "Nothing was imported.")
+			fmt.Fprintln(e.stderr, words.T("Nothing was imported."))
 			return nil
 		}
 	}
@@ -147,9 +150,9 @@ func (e *env) importProfiles(file string, yes bool) error {
 		return err
 	}
 	if setAside != "" {
-		fmt.Fprintf(e.stderr, "Your profile file could not be read, so it was kept as %s and a new one was started.\n", setAside)
+		fmt.Fprintln(e.stderr, words.T("Your profile file could not be read, so it was kept as {file} and a new one was started.", "file", setAside))
 	}
-	fmt.Fprintf(e.stderr, "Added %s to %s.\n", strings.Join(names, ", "), b.Config)
+	fmt.Fprintln(e.stderr, words.T("Added {profiles} to {file}.", "profiles", strings.Join(names, ", "), "file", b.Config))
 	// What to do next, per profile: fill in example values, save a secret,
 	// or sign in.
 	cfg, err := e.loadConfig()
@@ -160,13 +163,14 @@ func (e *env) importProfiles(file string, yes bool) error {
 		p := cfg.Profiles[name]
 		switch key, val := p.Placeholder(); {
 		case key != "":
-			fmt.Fprintf(e.stderr, "  %s still holds an example value (%s = %q): put in what your provider gave you, then run `tokentray login %s`.\n", name, key, val, name)
+			fmt.Fprintln(e.stderr, "  "+words.T("{profile} still holds an example value ({key} = {value}): put in what your provider gave you, then run `tokentray login {profile}`.",
+				"profile", name, "key", key, "value", strconv.Quote(val)))
 		case p.NeedsKey():
-			fmt.Fprintf(e.stderr, "  %s signs with a private key: save the key file your IT team gave you with `tokentray secret set %s --key FILE`, then run `tokentray login %s`.\n", name, name, name)
+			fmt.Fprintln(e.stderr, "  "+words.T("{profile} signs with a private key: save the key file your IT team gave you with `tokentray secret set {profile} --key FILE`, then run `tokentray login {profile}`.", "profile", name))
 		case p.NeedsSecret():
-			fmt.Fprintf(e.stderr, "  %s needs its secret: run `tokentray secret set %s`, then `tokentray login %s`.\n", name, name, name)
+			fmt.Fprintln(e.stderr, "  "+words.T("{profile} needs its secret: run `tokentray secret set {profile}`, then `tokentray login {profile}`.", "profile", name))
 		default:
-			fmt.Fprintf(e.stderr, "  Sign in to %s: `tokentray login %s`.\n", name, name)
+			fmt.Fprintln(e.stderr, "  "+words.T("Sign in to {profile}: `tokentray login {profile}`.", "profile", name))
 		}
 	}
 	return nil
@@ -176,10 +180,10 @@ func (e *env) importProfiles(file string, yes bool) error {
 // tokentray and which of the person's profiles IT's hide.
 func (e *env) sayManaged(cfg *profile.Config) {
 	if org := policy.Current().Organization; org != "" {
-		fmt.Fprintf(e.stdout, "Managed by %s.\n", org)
+		fmt.Fprintln(e.stdout, words.T("Managed by {organization}", "organization", org)+".")
 	}
 	for _, name := range cfg.Shadowed {
-		fmt.Fprintf(e.stderr, "tokentray: your profile %s is hidden by the one of that name your organisation manages; rename it in %s to use it.\n", name, cfg.Path)
+		fmt.Fprintln(e.stderr, "tokentray: "+words.T("your profile {profile} is hidden by the one of that name your organisation manages; rename it in {file} to use it.", "profile", name, "file", cfg.Path))
 	}
 }
 
@@ -188,7 +192,7 @@ func (e *env) sayManaged(cfg *profile.Config) {
 func (e *env) showPreview(p control.ImportPreview) {
 	w := e.stderr
 	fmt.Fprintf(w, "%s: %s\n", control.Printable(filepath.Base(p.File)), control.Printable(control.SignatureLine(p)))
-	fmt.Fprintln(w, "It holds:")
+	fmt.Fprintln(w, words.T("It holds:"))
 	for _, pr := range p.Profiles {
 		fmt.Fprintf(w, "  %s: %s\n", control.Printable(pr.Name), control.Printable(pr.Where))
 		for _, pw := range pr.Powers {
@@ -196,7 +200,7 @@ func (e *env) showPreview(p control.ImportPreview) {
 		}
 	}
 	if p.SetsAside && len(p.Refused) == 0 {
-		fmt.Fprintln(w, "Your profile file cannot be read: importing this file keeps it aside (profiles.toml.broken-DATE) and starts a new one with these profiles.")
+		fmt.Fprintln(w, words.T("Your profile file cannot be read: importing this file keeps it aside (profiles.toml.broken-DATE) and starts a new one with these profiles."))
 	}
 }
 
@@ -229,9 +233,9 @@ func (e *env) remove(o *removeOptions) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "Removed %s: its profile, tokens and secret are gone from this computer.\n", p.Name)
+	fmt.Fprintln(e.stderr, words.T("Removed {profile}: its profile, tokens and secret are gone from this computer.", "profile", p.Name))
 	if res.WasSignedIn && !res.Revoked {
-		fmt.Fprintf(e.stderr, "tokentray: warning: the provider was not told to revoke the tokens: %s\n", control.Printable(res.RevokeErr))
+		quick.Warning(e.stderr, words.T("the provider was not told to revoke the tokens: {reason}", "reason", control.Printable(res.RevokeErr)))
 	}
 	return nil
 }

@@ -90,7 +90,7 @@ func (e *env) secretSet(o *secretSetOptions) error {
 	if err := store.SetSecret(p.Name, p.Binding(), secret); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "Saved the client secret for %s in %s.\n", p.Name, store.Name())
+	fmt.Fprintln(e.stderr, words.T("Saved the client secret for {profile} in {store}.", "profile", p.Name, "store", keychain.Said(store.Name())))
 	return nil
 }
 
@@ -106,7 +106,7 @@ func (e *env) secretDelete(o *secretDeleteOptions) error {
 	if err := keychain.NewStore().DeleteSecret(p.Name); err != nil && !errors.Is(err, keychain.ErrNotFound) {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "The keychain no longer holds a client secret for %s.\n", p.Name)
+	fmt.Fprintln(e.stderr, words.T("The keychain no longer holds a client secret for {profile}.", "profile", p.Name))
 	return nil
 }
 
@@ -116,12 +116,12 @@ func (e *env) secretDelete(o *secretDeleteOptions) error {
 func (e *env) setKey(p *profile.Profile, file string) error {
 	if !p.SignsWithKey() {
 		return &control.Error{Kind: control.KindUsage, Profile: p.Name,
-			Msg: fmt.Sprintf("%s does not sign with a private key (that is jwt_alg RS256 or ES256, or client_auth private_key_jwt)", p.Name),
+			Msg: words.T("{profile} does not sign with a private key (that is jwt_alg RS256 or ES256, or client_auth private_key_jwt)", "profile", p.Name),
 			Fix: words.T("Save its secret without --key: `tokentray secret set {profile}`.", "profile", p.Name)}
 	}
 	pem, err := safefile.ReadSmall(file)
 	if err != nil {
-		return &control.Error{Kind: control.KindKey, Profile: p.Name, Msg: fmt.Sprintf("read the key file: %v", err)}
+		return &control.Error{Kind: control.KindKey, Profile: p.Name, Msg: words.T("read the key file: {reason}", "reason", err.Error())}
 	}
 	if _, _, err := auth.ParseKey(p.JWTAlg, pem, file); err != nil {
 		return &control.Error{Kind: control.KindKey, Profile: p.Name, Msg: err.Error()}
@@ -130,7 +130,7 @@ func (e *env) setKey(p *profile.Profile, file string) error {
 	if err := store.SetSecret(p.Name, p.Binding(), string(pem)); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "Saved the private key for %s in %s; tokentray does not read %s again.\n", p.Name, store.Name(), file)
+	fmt.Fprintln(e.stderr, words.T("Saved the private key for {profile} in {store}; tokentray does not read {file} again.", "profile", p.Name, "store", keychain.Said(store.Name()), "file", file))
 	return nil
 }
 
@@ -138,7 +138,7 @@ func (e *env) setKey(p *profile.Profile, file string) error {
 // terminal.
 func (e *env) readSecret(name string) (string, error) {
 	if f, ok := e.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		fmt.Fprintf(e.stderr, "Client secret for %s: ", name)
+		fmt.Fprint(e.stderr, words.T("Client secret for {profile}:", "profile", name)+" ")
 		b, err := term.ReadPassword(int(f.Fd()))
 		fmt.Fprintln(e.stderr)
 		if err != nil {
@@ -153,7 +153,7 @@ func (e *env) readSecret(name string) (string, error) {
 	s := strings.TrimRight(string(b), "\r\n")
 	if s == "" {
 		return "", &control.Error{Kind: control.KindNoInput, Profile: name,
-			Msg: "pipe the secret in, e.g. `pass show x | tokentray secret set " + name + "`, or run it at a terminal to be asked"}
+			Msg: words.T("pipe the secret in, e.g. `pass show x | tokentray secret set {profile}`, or run it at a terminal to be asked", "profile", name)}
 	}
 	return s, nil
 }

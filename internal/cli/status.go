@@ -9,7 +9,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tokentray/tokentray/auth/keychain"
 	"github.com/tokentray/tokentray/internal/control"
+	"github.com/tokentray/tokentray/words"
 )
 
 // statusOptions is what a `status` command line asks for.
@@ -50,7 +52,7 @@ func (e *env) status(o *statusOptions) error {
 		return enc.Encode(v.Profiles)
 	}
 	if len(v.Profiles) == 0 {
-		fmt.Fprintln(e.stdout, "No profile yet. Import the profile file your IT team sent you: tokentray profiles import FILE")
+		fmt.Fprintln(e.stdout, words.T("No profile yet. Import the profile file your IT team sent you: tokentray profiles import FILE"))
 		return nil
 	}
 	e.statusTable(v, time.Now())
@@ -59,7 +61,7 @@ func (e *env) status(o *statusOptions) error {
 
 func (e *env) statusTable(v control.View, now time.Time) {
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "PROFILE\tSTATE\tWHO\tACCESS TOKEN\tRENEWS WITH")
+	fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", words.T("PROFILE"), words.T("STATE"), words.T("WHO"), words.T("ACCESS TOKEN"), words.T("RENEWS WITH"))
 	for _, p := range v.Profiles {
 		state, exp, rt := p.StateWords(), "-", "-"
 		if p.HasToken() || p.State == control.NeedsSignIn {
@@ -68,16 +70,16 @@ func (e *env) statusTable(v control.View, now time.Time) {
 		switch {
 		case !p.HasToken():
 		case p.ServiceAccount:
-			rt = "service account key"
+			rt = words.T("service account key")
 			if p.Grant == "client_credentials" {
-				rt = "client credentials"
+				rt = words.T("client credentials")
 			}
 		case p.HasRefreshToken && !p.RefreshExpiry.IsZero():
-			rt = "refresh token until " + p.RefreshExpiry.Local().Format("2006-01-02")
+			rt = words.T("refresh token until {date}", "date", p.RefreshExpiry.Local().Format("2006-01-02"))
 		case p.HasRefreshToken:
-			rt = "refresh token"
+			rt = words.T("refresh token")
 		default:
-			rt = "nothing: sign in again when it expires"
+			rt = words.T("nothing: sign in again when it expires")
 		}
 		who := p.Who
 		if who == "" {
@@ -85,10 +87,10 @@ func (e *env) statusTable(v control.View, now time.Time) {
 		}
 		name := p.Name
 		if name == v.Default {
-			name += " (default)"
+			name += " " + words.T("(default)")
 		}
 		if p.Managed {
-			name += " (managed)"
+			name += " " + words.T("(managed)")
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", name, state, control.Printable(who), exp, rt)
 	}
@@ -107,21 +109,21 @@ func (e *env) statusTable(v control.View, now time.Time) {
 		held[p.Store] = append(held[p.Store], p.Name)
 	}
 	for _, st := range stores {
-		fmt.Fprintf(e.stdout, "Stored in %s: %s.\n", st, strings.Join(held[st], ", "))
+		fmt.Fprintln(e.stdout, words.T("Stored in {store}: {profiles}.", "store", keychain.Said(st), "profiles", strings.Join(held[st], ", ")))
 	}
 	if v.Organization != "" {
-		fmt.Fprintf(e.stdout, "Managed by %s.\n", control.Printable(v.Organization))
+		fmt.Fprintln(e.stdout, words.T("Managed by {organization}", "organization", control.Printable(v.Organization))+".")
 	}
 }
 
 func describeExpiry(exp, now time.Time) string {
 	if exp.IsZero() {
-		return "no expiry given"
+		return words.T("no expiry given")
 	}
 	d := exp.Sub(now)
 	if d <= 0 {
-		return "expired " + exp.Local().Format("2006-01-02 15:04")
+		return words.T("expired {time}", "time", exp.Local().Format("2006-01-02 15:04"))
 	}
 	// The menu's words for it, so that the two never disagree.
-	return fmt.Sprintf("%s (until %s)", control.ValidFor(exp, now), exp.Local().Format("15:04"))
+	return words.T("{valid} (until {time})", "valid", control.ValidFor(exp, now), "time", exp.Local().Format("15:04"))
 }

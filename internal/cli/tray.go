@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 
 	"github.com/spf13/cobra"
+
+	"github.com/tokentray/tokentray/words"
 )
 
 // TrayOptions are what the resident tray runs with: tokentray with no
@@ -33,7 +35,7 @@ func (e *env) tray(cmd *cobra.Command, _ []string) error {
 	}
 	return runOr(e, &TrayOptions{Config: path, Log: e.logger(), Stderr: e.stderr}, func(o *TrayOptions) error {
 		if e.program.Tray == nil { // a program built without the tray
-			return errors.New("this tokentray has no tray; its commands work (tokentray --help)")
+			return errors.New(words.T("this tokentray has no tray; its commands work (tokentray --help)"))
 		}
 		return e.program.Tray(e.ctx, *o)
 	})

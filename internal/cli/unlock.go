@@ -17,6 +17,7 @@ import (
 	"github.com/tokentray/tokentray/auth/keychain"
 	"github.com/tokentray/tokentray/auth/sealed"
 	"github.com/tokentray/tokentray/internal/control"
+	"github.com/tokentray/tokentray/internal/quick"
 	"github.com/tokentray/tokentray/words"
 )
 
@@ -91,7 +92,7 @@ func (e *env) unlockStore(cmd *cobra.Command, o *unlockOptions) error {
 	case !ok && choice:
 		return &usageError{cmd: cmd, err: fmt.Errorf("a desktop keychain answers here, so tokentray keeps sign-ins in %s, not in sealed files", store.Name())}
 	case !ok:
-		fmt.Fprintf(e.stderr, "Nothing to unlock: sign-ins are kept in %s, which your desktop session unlocks.\n", store.Name())
+		fmt.Fprintln(e.stderr, words.T("Nothing to unlock: sign-ins are kept in {store}, which your desktop session unlocks.", "store", keychain.Said(store.Name())))
 		return nil
 	case o.newPass:
 		return e.newPassphrase(dir)
@@ -117,16 +118,16 @@ func (e *env) unlock(dir string) error {
 	}
 	switch mode {
 	case sealed.ModeKernel:
-		fmt.Fprintf(e.stderr, "Nothing to unlock: the data key of the sealed sign-ins in %s is kept in your kernel keyring (made at the first sign-in, forgotten at a restart).\n"+
-			"To keep sign-ins across restarts under a passphrase: tokentray unlock --new-passphrase\n", dir)
+		fmt.Fprintln(e.stderr, words.T("Nothing to unlock: the data key of the sealed sign-ins in {dir} is kept in your kernel keyring (made at the first sign-in, forgotten at a restart).", "dir", dir))
+		fmt.Fprintln(e.stderr, words.T("To keep sign-ins across restarts under a passphrase: tokentray unlock --new-passphrase"))
 		return nil
 	case sealed.ModeInsecure:
-		fmt.Fprintf(e.stderr, "Nothing to unlock: the data key of the sign-ins in %s lies in a plain file (--insecure-store); anyone who can read your files can use your tokens.\n", dir)
+		fmt.Fprintln(e.stderr, words.T("Nothing to unlock: the data key of the sign-ins in {dir} lies in a plain file (--insecure-store); anyone who can read your files can use your tokens.", "dir", dir))
 		return nil
 	}
 	switch err := k.Ready(); {
 	case err == nil:
-		fmt.Fprintf(e.stderr, "Already unlocked: the data key of the sealed sign-ins in %s is in your kernel keyring until the next restart.\n", dir)
+		fmt.Fprintln(e.stderr, words.T("Already unlocked: the data key of the sealed sign-ins in {dir} is in your kernel keyring until the next restart.", "dir", dir))
 		return nil
 	case !errors.Is(err, sealed.ErrLocked):
 		return storeError(err, "")
@@ -134,14 +135,14 @@ func (e *env) unlock(dir string) error {
 	if err := needKernel(); err != nil {
 		return err
 	}
-	pass, err := e.readPassphrase("Passphrase of the sealed sign-ins: ", false)
+	pass, err := e.readPassphrase(words.T("Passphrase of the sealed sign-ins:")+" ", false)
 	if err != nil {
 		return err
 	}
 	if err := within(func() error { return k.Unlock(pass) }); err != nil {
-		return storeError(err, "Type the passphrase set with `tokentray unlock --new-passphrase`.")
+		return storeError(err, words.T("Type the passphrase set with `tokentray unlock --new-passphrase`."))
 	}
-	fmt.Fprintf(e.stderr, "Unlocked: tokentray reads the sealed sign-ins in %s until the next restart.\n", dir)
+	fmt.Fprintln(e.stderr, words.T("Unlocked: tokentray reads the sealed sign-ins in {dir} until the next restart.", "dir", dir))
 	return nil
 }
 
@@ -151,16 +152,16 @@ func (e *env) newPassphrase(dir string) error {
 		return err
 	}
 	if k, err := sealed.Open(dir); err == nil && k.Mode() == sealed.ModePassphrase && errors.Is(k.Ready(), sealed.ErrLocked) {
-		return storeError(sealed.ErrLocked, "Unlock with the passphrase you have first (`tokentray unlock`), then set a new one.")
+		return storeError(sealed.ErrLocked, words.T("Unlock with the passphrase you have first (`tokentray unlock`), then set a new one."))
 	}
-	pass, err := e.readPassphrase("New passphrase for the sealed sign-ins: ", true)
+	pass, err := e.readPassphrase(words.T("New passphrase for the sealed sign-ins:")+" ", true)
 	if err != nil {
 		return err
 	}
 	if err := within(func() error { _, err := sealed.Setup(dir, sealed.ModePassphrase, pass); return err }); err != nil {
 		return storeError(err, "")
 	}
-	fmt.Fprintf(e.stderr, "The sealed sign-ins in %s now keep their data key under your passphrase: they outlive restarts. After each restart, run `tokentray unlock` once.\n", dir)
+	fmt.Fprintln(e.stderr, words.T("The sealed sign-ins in {dir} now keep their data key under your passphrase: they outlive restarts. After each restart, run `tokentray unlock` once.", "dir", dir))
 	return nil
 }
 
@@ -173,13 +174,13 @@ func (e *env) setStoreMode(dir string, mode sealed.Mode) error {
 		}
 	}
 	if err := within(func() error { _, err := sealed.Setup(dir, mode, ""); return err }); err != nil {
-		return storeError(err, "Unlock first (`tokentray unlock`), then try again.")
+		return storeError(err, words.T("Unlock first (`tokentray unlock`), then try again."))
 	}
 	if mode == sealed.ModeInsecure {
-		fmt.Fprintf(e.stderr, "tokentray: warning: the sign-ins in %s are now kept with their key in a plain file beside them: anyone who can read your files — a backup, a copied home directory, a stolen disk, another program of yours — can use your tokens. `status` and `doctor` say so from now on; `tokentray unlock --kernel-only` seals them again.\n", dir)
+		quick.Warning(e.stderr, words.T("the sign-ins in {dir} are now kept with their key in a plain file beside them: anyone who can read your files — a backup, a copied home directory, a stolen disk, another program of yours — can use your tokens. `status` and `doctor` say so from now on; `tokentray unlock --kernel-only` seals them again.", "dir", dir))
 		return nil
 	}
-	fmt.Fprintf(e.stderr, "The data key of the sealed sign-ins in %s is now kept in your kernel keyring alone: sign in again after a restart.\n", dir)
+	fmt.Fprintln(e.stderr, words.T("The data key of the sealed sign-ins in {dir} is now kept in your kernel keyring alone: sign in again after a restart.", "dir", dir))
 	return nil
 }
 
@@ -188,8 +189,8 @@ func (e *env) setStoreMode(dir string, mode sealed.Mode) error {
 func needKernel() error {
 	if err := sealed.CheckKernel(); err != nil {
 		return &control.Error{Kind: control.KindKeychain,
-			Msg: fmt.Sprintf("%v; an unlocked data key would last only as long as this command", err),
-			Fix: "Allow keyctl where tokentray runs (a container's seccomp profile must permit add_key and keyctl); where nothing else works, see --insecure-store in `tokentray unlock --help`."}
+			Msg: words.T("{reason}; an unlocked data key would last only as long as this command", "reason", err.Error()),
+			Fix: words.T("Allow keyctl where tokentray runs (a container's seccomp profile must permit add_key and keyctl); where nothing else works, see --insecure-store in `tokentray unlock --help`.")}
 	}
 	return nil
 }
@@ -197,7 +198,7 @@ func needKernel() error {
 // storeError is a failure of the sealed files, with the next step.
 func storeError(err error, fix string) error {
 	if fix == "" && errors.Is(err, sealed.ErrLocked) {
-		fix = "Run `tokentray unlock` and type the passphrase."
+		fix = words.T("Run `tokentray unlock` and type the passphrase.")
 	}
 	return &control.Error{Kind: control.KindKeychain, Msg: err.Error(), Fix: fix}
 }
@@ -211,7 +212,7 @@ const unlockTimeout = 30 * time.Second
 func within(call func() error) error {
 	err := keychain.Within(unlockTimeout, call)
 	if errors.Is(err, keychain.ErrNoAnswer) {
-		return fmt.Errorf("the sealed files did not answer within %s", unlockTimeout)
+		return errors.New(words.T("the sealed files did not answer within {duration}", "duration", unlockTimeout.String()))
 	}
 	return err
 }
@@ -235,12 +236,12 @@ func (e *env) readPassphrase(prompt string, isNew bool) (string, error) {
 			return "", err
 		}
 		if isNew && pass != "" {
-			again, err := ask("The same again: ")
+			again, err := ask(words.T("The same again:") + " ")
 			if err != nil {
 				return "", err
 			}
 			if again != pass {
-				return "", &control.Error{Kind: control.KindUsage, Msg: "the two passphrases typed differ; nothing was changed",
+				return "", &control.Error{Kind: control.KindUsage, Msg: words.T("the two passphrases typed differ; nothing was changed"),
 					Fix: words.T("Type the same passphrase twice.")}
 			}
 		}
@@ -253,10 +254,10 @@ func (e *env) readPassphrase(prompt string, isNew bool) (string, error) {
 	}
 	if pass == "" {
 		return "", &control.Error{Kind: control.KindNoInput,
-			Msg: "type the passphrase at a terminal, or pipe it in: `pass show tokentray | tokentray unlock`"}
+			Msg: words.T("type the passphrase at a terminal, or pipe it in: `pass show tokentray | tokentray unlock`")}
 	}
 	if isNew && utf8.RuneCountInString(pass) < minPassphrase {
-		return "", &control.Error{Kind: control.KindUsage, Msg: fmt.Sprintf("a passphrase of at least %d characters is needed", minPassphrase),
+		return "", &control.Error{Kind: control.KindUsage, Msg: words.T("a passphrase of at least {count} characters is needed", "count", strconv.Itoa(minPassphrase)),
 			Fix: words.T("Choose a passphrase of at least {count} characters.", "count", strconv.Itoa(minPassphrase))}
 	}
 	return pass, nil

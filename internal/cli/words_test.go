@@ -137,21 +137,6 @@ func TestCommandWords(t *testing.T) {
 	}
 }
 
-// doctor's summary agrees in number: "1 of 7 checks needs fixing".
-func TestCounts(t *testing.T) {
-	for _, c := range []struct {
-		n    int
-		want string
-	}{{0, "0 profiles"}, {1, "1 profile"}, {2, "2 profiles"}} {
-		if got := count(c.n, "profile", "profiles"); got != c.want {
-			t.Errorf("count(%d) = %q, want %q", c.n, got, c.want)
-		}
-	}
-	if got := plural(1, "needs", "need") + " " + plural(3, "needs", "need"); got != "needs need" {
-		t.Errorf("plural: %q", got)
-	}
-}
-
 // The small front (quick.Parse) answers a command line only as the full
 // program would take it: each one it takes, cobra takes too, as the same
 // command with the same profile, flags and --min-valid. What cobra
