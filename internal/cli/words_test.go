@@ -12,6 +12,7 @@ import (
 	"github.com/tokentray/tokentray/auth/sealed"
 	"github.com/tokentray/tokentray/defaults"
 	"github.com/tokentray/tokentray/internal/quick"
+	"github.com/tokentray/tokentray/words"
 )
 
 // run runs tokentray's command line in this process with the profile file
@@ -132,6 +133,71 @@ func TestCommandWords(t *testing.T) {
 				if strings.Contains(stdout+stderr, bad) {
 					t.Errorf("says %q:\n%s%s", bad, stdout, stderr)
 				}
+			}
+		})
+	}
+}
+
+// What the commands print themselves is said in the person's language:
+// here German, as the profile file's `language` asks, whole lines at a
+// time — an import and a removal, a status heading, an unlock, the shared
+// warning, a store's name, doctor's summary.
+func TestCommandsInGerman(t *testing.T) {
+	t.Cleanup(func() { words.Use("en") })
+	const german = "language = \"de\"\n"
+	for _, c := range []struct {
+		name   string
+		file   string // the profile file, after its language
+		args   []string
+		stdin  string
+		code   int
+		stdout []string // each appears; CFG is the profile file, SEALED the sealed files' directory
+		stderr []string
+	}{
+		{name: "profiles import", args: []string{"profiles", "import", "--yes", "DIR/it-sent-me.toml"},
+			stderr: []string{"it-sent-me.toml: Nicht signiert.\nSie enthält:\n  work: Anmeldung bei https://id.example.com (der Anbieter nennt seine weiteren Adressen)\n",
+				"\nwork zu CFG hinzugefügt.\n", "\n  Melden Sie sich bei work an: `tokentray login work`.\n"}},
+		{name: "profiles remove", file: workFile + robotFile, args: []string{"profiles", "remove", "work"},
+			stderr: []string{"work entfernt: Profil, Tokens und Geheimnis sind nicht mehr auf diesem Computer.\n"}},
+		{name: "status", file: workFile, args: []string{"status"},
+			stdout: []string{"PROFIL           ZUSTAND     KONTO  ZUGRIFFSTOKEN  ERNEUERT MIT\nwork (Standard)  abgemeldet  -      -              -\n"}},
+		{name: "logout", file: workFile, args: []string{"logout", "work"},
+			stderr: []string{"work war nicht angemeldet; nichts zu tun.\n"}},
+		{name: "secret set, in a store's words", file: robotFile, stdin: "s3cr3t-value\n", args: []string{"secret", "set", "robot"},
+			stderr: []string{"Das Client-Geheimnis für robot wurde in einer versiegelten Datei (kein Desktop-Schlüsselbund; Schlüssel im Kernel-Keyring) gespeichert.\n"}},
+		{name: "unlock", args: []string{"unlock"},
+			stderr: []string{"Nichts zu entsperren: Der Datenschlüssel der versiegelten Anmeldungen in SEALED liegt in Ihrem Kernel-Keyring (bei der ersten Anmeldung erzeugt, bei einem Neustart vergessen).\n" +
+				"Um Anmeldungen unter einer Passphrase über Neustarts hinweg zu behalten: tokentray unlock --new-passphrase\n"}},
+		{name: "the shared warning", args: []string{"unlock", "--insecure-store"},
+			stderr: []string{"tokentray: Warnung: die Anmeldungen in SEALED werden jetzt mit ihrem Schlüssel in einer Klartextdatei daneben aufbewahrt: " +
+				"Wer Ihre Dateien lesen kann – ein Backup, ein kopiertes Home-Verzeichnis, eine gestohlene Festplatte, ein anderes Programm von Ihnen –, kann Ihre Tokens verwenden. " +
+				"`status` und `doctor` sagen das von nun an; `tokentray unlock --kernel-only` versiegelt sie wieder.\n"}},
+		{name: "doctor", file: exampleFile, args: []string{"doctor"}, code: 1,
+			stdout: []string{"CFG (1 Profil)\n", "→ führen Sie tokentray in einer Desktop-Sitzung aus\n", "Prüfungen müssen behoben werden (siehe oben).\n"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			alone(t)
+			dir := t.TempDir()
+			cfg := filepath.Join(dir, "profiles.toml")
+			for name, body := range map[string]string{"profiles.toml": german + c.file, "it-sent-me.toml": workFile} {
+				if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			fill := strings.NewReplacer("CFG", cfg, "DIR", dir, "SEALED", filepath.Join(os.Getenv("HOME"), ".local", "state", "tokentray", "sealed"))
+			args := make([]string, len(c.args))
+			for i, a := range c.args {
+				args[i] = fill.Replace(a)
+			}
+			code, stdout, stderr := runIn(t, cfg, c.stdin, args...)
+			if code != c.code {
+				t.Errorf("exit %d, want %d\n%s%s", code, c.code, stdout, stderr)
+			}
+			for _, want := range c.stdout {
+				has(t, "stdout", stdout, fill.Replace(want))
+			}
+			for _, want := range c.stderr {
+				has(t, "stderr", stderr, fill.Replace(want))
 			}
 		})
 	}
