@@ -1,6 +1,6 @@
 // Package words is the one catalogue of what people read — in the tray's
 // menu and notifications, the windows, the sign-in page in the browser and
-// the command line's headlines — and its translations.
+// the command line — and its translations.
 //
 // The English text is written in the code, where it is used, and is the
 // key: words.T("Sign in to {profile}…", "profile", name). Each language is
