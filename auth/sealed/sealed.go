@@ -275,7 +275,7 @@ func (k *Keyring) Describe() string {
 			"file", k.file(insecureFile), "dir", k.dir)
 	case ModePassphrase:
 		if inProcess || errors.Is(kerr, ErrNoKernelKeyring) {
-			return words.T("The data key is sealed with your passphrase in {file}, which protects the tokens from anyone who copies {dir} without knowing it; once unlocked, the key is kept in this process only (there is no kernel keyring here), so every tokentray process must be unlocked on its own, open to programs running as you.",
+			return words.T("The data key is sealed with your passphrase in {file}, which protects the tokens from anyone who copies {dir} without knowing it; once unlocked, the key is kept in this process only (there is no kernel keyring here), so every tokentray process must be unlocked on its own, and in each the key is open to programs running as you.",
 				"file", k.file(wrappedFile), "dir", k.dir)
 		}
 		return words.T("The data key is sealed with your passphrase in {file}, which protects the tokens from anyone who copies {dir} without knowing it; once unlocked, the key is kept in your kernel keyring until the next restart (or days unused), open to programs running as you.",

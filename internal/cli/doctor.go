@@ -232,13 +232,13 @@ func profileFindings(ctx context.Context, p *profile.Profile, store *keychain.St
 	if err := auth.NewSession(p, auth.Options{Store: store}).Check(ctx); err != nil {
 		seen := err.Error()
 		if errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil {
-			seen = words.T("no answer from {where} within {duration}", "where", p.Where(), "duration", words.Duration(providerCheckTimeout))
+			seen = words.T("no answer within {duration} ({where})", "where", p.Where(), "duration", words.Duration(providerCheckTimeout))
 		}
 		return []finding{{what: what, seen: seen, fix: words.T("check the network, or the profile's addresses with your IT team")}}
 	}
-	f := finding{what: what, seen: words.T("{where} reachable", "where", p.Where()), ok: true}
+	f := finding{what: what, seen: words.T("reachable ({where})", "where", p.Where()), ok: true}
 	if _, err := store.Load(p.Name); err == nil {
-		f.seen = words.T("{where} reachable; signed in, kept in {store}", "where", p.Where(), "store", keychain.Said(store.Name()))
+		f.seen = words.T("reachable ({where}); signed in, kept in {store}", "where", p.Where(), "store", keychain.Said(store.Name()))
 	}
 	if port := p.FixedCallbackPort(); port != "" {
 		l, err := net.Listen("tcp", "127.0.0.1:"+port)

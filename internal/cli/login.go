@@ -140,7 +140,7 @@ func (s signInShow) open(u string) error {
 		fmt.Fprintln(e.stdout, u)
 		switch {
 		case s.away != "" && s.flow == control.FlowPreferDevice:
-			fmt.Fprintln(e.stderr, words.T("The provider offers no sign-in with a code, and {why}, open that address in a browser that can reach this machine (here, or through an SSH tunnel to the port in it) to sign in to {profile}. Waiting… (Ctrl-C to cancel)", "why", s.away, "profile", name))
+			fmt.Fprintln(e.stderr, words.T("Since the provider offers no sign-in with a code and {why}, open that address in a browser that can reach this machine (here, or through an SSH tunnel to the port in it) to sign in to {profile}. Waiting… (Ctrl-C to cancel)", "why", s.away, "profile", name))
 		case s.away != "":
 			fmt.Fprintln(e.stderr, words.T("Since {why}, open that address in a browser that can reach this machine (here, or through an SSH tunnel to the port in it) to sign in to {profile}. Waiting… (Ctrl-C to cancel)", "why", s.away, "profile", name))
 		default:
@@ -193,7 +193,7 @@ func (s signInShow) device(d control.DeviceCode) {
 func loginNote(p *profile.Profile, rec control.LoginResult, now time.Time) string {
 	switch {
 	case p.Machine():
-		return words.T("The access token is {valid}; a new one is made from the credentials when less than a minute remains.", "valid", control.ValidFor(rec.Expiry, now))
+		return words.T("Access token: {valid}; a new one is made from the credentials when less than a minute remains.", "valid", control.ValidFor(rec.Expiry, now))
 	case rec.Expiry.IsZero():
 		return ""
 	case rec.HasRefreshToken:

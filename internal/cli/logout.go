@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tokentray/tokentray/internal/control"
+	"github.com/tokentray/tokentray/internal/quick"
 	"github.com/tokentray/tokentray/words"
 )
 
@@ -51,7 +52,7 @@ func (e *env) logout(o *logoutOptions) error {
 		fmt.Fprintln(e.stderr, words.T("Signed out of {profile}: the provider revoked the tokens and the keychain no longer holds them.", "profile", name))
 	case res.NotAsked:
 		fmt.Fprintln(e.stderr, words.T("Signed out of {profile} on this computer; the keychain no longer holds its tokens.", "profile", name))
-		fmt.Fprintln(e.stderr, "tokentray: "+words.T("the provider was not asked to revoke them: {reason}", "reason", control.Printable(res.RevokeErr)))
+		quick.Warning(e.stderr, words.T("the provider was not asked to revoke them: {reason}", "reason", control.Printable(res.RevokeErr)))
 	default:
 		// Not to be missed: the tokens still work at the provider.
 		return &control.Error{Kind: control.KindNotRevoked, Profile: name, Msg: res.RevokeErr}

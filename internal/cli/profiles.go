@@ -138,9 +138,9 @@ func (e *env) importProfiles(file string, yes bool) error {
 		return &control.Error{Kind: control.KindUntrusted, Msg: strings.Join(p.Refused, "\n  ")}
 	}
 	if f, ok := e.stdin.(*os.File); ok && !yes && term.IsTerminal(int(f.Fd())) {
-		fmt.Fprint(e.stderr, words.T("Add them? Only add a file your IT team sent you.")+" [y/N] ")
+		fmt.Fprint(e.stderr, words.T("Add them? Only add a file your IT team sent you.")+" "+words.T("[y/N]")+" ")
 		answer, _ := bufio.NewReader(f).ReadString('\n')
-		if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
+		if !agreed(answer) {
 			fmt.Fprintln(e.stderr, words.T("Nothing was imported."))
 			return nil
 		}
@@ -238,4 +238,11 @@ func (e *env) remove(o *removeOptions) error {
 		quick.Warning(e.stderr, words.T("the provider was not told to revoke the tokens: {reason}", "reason", control.Printable(res.RevokeErr)))
 	}
 	return nil
+}
+
+// agreed tells whether answer to a [y/N] question is yes, in English or
+// in the language the question was asked in.
+func agreed(answer string) bool {
+	a := strings.ToLower(strings.TrimSpace(answer))
+	return a != "" && (a == "y" || a == "yes" || a == strings.ToLower(words.T("y")) || a == strings.ToLower(words.T("yes")))
 }

@@ -197,7 +197,7 @@ func TestMachineClientAtTheProvider(t *testing.T) {
 	})
 	t.Run("doctor", func(t *testing.T) {
 		stdout, _ := do(t, "", 1, "doctor") // no desktop here: the session bus and the display need fixing
-		has(t, "stdout", stdout, "✓ profile robot", "reachable; signed in, kept in a sealed file")
+		has(t, "stdout", stdout, "✓ profile robot", "reachable (", "); signed in, kept in a sealed file")
 	})
 
 	t.Run("logout", func(t *testing.T) {
@@ -219,7 +219,7 @@ func TestMachineClientAtTheProvider(t *testing.T) {
 		has(t, "stderr", stderr, "The client secret for robot is missing")
 		do(t, secret+"\n", 0, "secret", "set", "robot")
 		_, stderr = do(t, "", 0, "login", "robot")
-		has(t, "stderr", stderr, "Signed in to robot as machine. The access token is valid ", "; a new one is made from the credentials when less than a minute remains.\n")
+		has(t, "stderr", stderr, "Signed in to robot as machine. Access token: valid ", "; a new one is made from the credentials when less than a minute remains.\n")
 		stdout, _ := do(t, "", 0, "token")
 		tok = strings.TrimSuffix(stdout, "\n")
 	})

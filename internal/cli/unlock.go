@@ -212,7 +212,7 @@ const unlockTimeout = 30 * time.Second
 func within(call func() error) error {
 	err := keychain.Within(unlockTimeout, call)
 	if errors.Is(err, keychain.ErrNoAnswer) {
-		return errors.New(words.T("the sealed files did not answer within {duration}", "duration", unlockTimeout.String()))
+		return errors.New(words.T("the sealed files did not answer within {duration}", "duration", words.Duration(unlockTimeout)))
 	}
 	return err
 }

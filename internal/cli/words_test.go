@@ -252,3 +252,24 @@ func TestQuickAgreesWithTheFullProgram(t *testing.T) {
 		})
 	}
 }
+
+// The import's [y/N] question takes yes in English and in the language it
+// was asked in, and nothing else.
+func TestAgreed(t *testing.T) {
+	t.Cleanup(func() { words.Use("en") })
+	for _, c := range []struct {
+		lang, answer string
+		want         bool
+	}{
+		{"en", "y\n", true}, {"en", " Yes \n", true}, {"en", "\n", false}, {"en", "j\n", false}, {"en", "no\n", false},
+		{"de", "j\n", true}, {"de", "Ja\n", true}, {"de", "y\n", true}, {"de", "n\n", false},
+		{"fr", "oui\n", true}, {"es", "sí\n", true}, {"nb", "ja\n", true}, {"fr", "non\n", false},
+	} {
+		t.Run(c.lang+" "+strings.TrimSpace(c.answer), func(t *testing.T) {
+			words.Use(c.lang)
+			if got := agreed(c.answer); got != c.want {
+				t.Errorf("agreed(%q) in %s = %v, want %v", c.answer, c.lang, got, c.want)
+			}
+		})
+	}
+}
