@@ -99,16 +99,19 @@ func TestExec(t *testing.T) {
 		var out syncWriter
 		out.w = &bytes.Buffer{}
 		cmd.Stdout = &out
+		// A group of its own, so that a lost signal leaves no loop behind.
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
+		t.Cleanup(func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) })
 		testkit.Eventually(t, 10*time.Second, "the command did not start", func() bool {
 			out.mu.Lock()
 			defer out.mu.Unlock()
 			return strings.Contains(out.w.String(), "ready")
 		})
 		_ = cmd.Process.Signal(syscall.SIGTERM)
-		err := cmd.Wait()
+		err := testkit.WaitWithin(cmd, 20*time.Second)
 		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 42 {
 			t.Errorf("after SIGTERM: %v, want the command's exit 42", err)
 		}

@@ -129,14 +129,15 @@ func (e *env) run(argv []string, env []string) error {
 	c := exec.Command(argv[0], argv[1:]...)
 	c.Env = env
 	c.Stdin, c.Stdout, c.Stderr = e.stdin, e.stdout, e.stderr
-	if err := c.Start(); err != nil {
-		return e.cannotRun(argv[0], err)
-	}
 	// Ctrl-C and SIGTERM are the command's to handle; tokentray waits for
-	// it and exits as it does.
+	// it and exits as it does. Caught before the command starts: one that
+	// comes as it starts is passed on once it runs.
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, forwarded...)
 	defer signal.Stop(sigs)
+	if err := c.Start(); err != nil {
+		return e.cannotRun(argv[0], err)
+	}
 	done := make(chan error, 1)
 	go func() { done <- c.Wait() }()
 	for {

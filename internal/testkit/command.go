@@ -41,6 +41,11 @@ func Within(cmd *exec.Cmd, d time.Duration) error {
 	if err := cmd.Start(); err != nil {
 		return err
 	}
+	return WaitWithin(cmd, d)
+}
+
+// WaitWithin waits for a started cmd to end, killing it at the deadline.
+func WaitWithin(cmd *exec.Cmd, d time.Duration) error {
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	timer := time.NewTimer(d)
