@@ -46,15 +46,18 @@ func (s *signIns) update(run *signInRun, f func(*control.SignInView)) {
 	f(&run.view)
 }
 
-// cancel stops the waiting sign-in of profile ("" = all).
-func (s *signIns) cancel(profile string) {
+// cancel stops the waiting sign-in of profile ("" = all) and tells
+// whether one waited.
+func (s *signIns) cancel(profile string) (stopped bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for name, run := range s.runs {
 		if (profile == "" || name == profile) && run.view.Active {
 			run.cancel()
+			stopped = true
 		}
 	}
+	return stopped
 }
 
 // decorate puts each profile's latest sign-in into v.
@@ -84,8 +87,9 @@ func (r *Resident) startSignIn(profile string) {
 	}()
 }
 
-// CancelSignIn stops the waiting sign-in of profile.
-func (r *Resident) CancelSignIn(profile string) { r.signIns.cancel(profile) }
+// CancelSignIn stops the waiting sign-in of profile, and tells whether
+// one waited.
+func (r *Resident) CancelSignIn(profile string) bool { return r.signIns.cancel(profile) }
 
 // CopySignInLink puts the waiting sign-in's address of profile on the
 // clipboard, or its code when it waits for a code entered elsewhere.

@@ -2,6 +2,7 @@ package window
 
 import (
 	"context"
+	"fmt"
 	"image/color"
 	"math"
 	"strings"
@@ -119,6 +120,35 @@ func TestKeyboardOnly(t *testing.T) {
 			}
 			if closed != c.closed {
 				t.Errorf("window closed %t, want %t", closed, c.closed)
+			}
+		})
+	}
+}
+
+// Escape pressed as the sign-in ends, before the window has heard (it
+// still shows Cancel), closes the window: nothing was waiting to cancel.
+// A CI run once pressed it in that moment and the window stayed.
+func TestEscapeAsTheSignInEnds(t *testing.T) {
+	waiting := control.ProfileView{Name: "work", Provider: "login.example.com", State: control.SigningIn,
+		SignIn: control.SignInView{Active: true, URL: "http://x/auth"}}
+	for _, ended := range []bool{false, true} {
+		t.Run(fmt.Sprintf("ended %t", ended), func(t *testing.T) {
+			a := test.NewTempApp(t)
+			rec := &recorder{signInEnded: ended}
+			w, update, err := New(context.Background(), a, rec, "signin", "work")
+			if err != nil {
+				t.Fatal(err)
+			}
+			closed := false
+			w.SetOnClosed(func() { closed = true })
+			w.Show()
+			update(view(waiting))
+			press(w, fyne.KeyEscape)
+			if got := rec.last(); got != "cancel work" {
+				t.Errorf("the tray was last asked %q, want cancel work", got)
+			}
+			if closed != ended {
+				t.Errorf("window closed %t, want %t", closed, ended)
 			}
 		})
 	}

@@ -303,7 +303,10 @@ func (u *settingsUI) row(v control.View, p control.ProfileView, now time.Time) f
 	} else if p.State == control.SigningIn {
 		// A sign-in abandoned in the browser would hold the profile for
 		// minutes: it can be ended here, as in the menu.
-		sign = u.keys.button(words.T("Cancel sign-in"), func() { u.report(u.tray.CancelSignIn(u.ctx, name)) })
+		sign = u.keys.button(words.T("Cancel sign-in"), func() {
+			_, err := u.tray.CancelSignIn(u.ctx, name)
+			u.report(err)
+		})
 	} else {
 		sign = u.keys.button(words.T("Sign in"), func() { u.report(u.tray.SignIn(u.ctx, name)) })
 		sign.Importance = widget.HighImportance

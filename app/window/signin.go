@@ -66,10 +66,14 @@ func newSignIn(ctx context.Context, a fyne.App, t Tray, profile string) *signInU
 			u.report(err)
 		}
 	})
-	u.cancel = u.keys.button(words.T("Cancel"), func() { u.report(u.tray.CancelSignIn(u.ctx, u.profile)) })
+	u.cancel = u.keys.button(words.T("Cancel"), func() {
+		_, err := u.tray.CancelSignIn(u.ctx, u.profile)
+		u.report(err)
+	})
 	u.close = u.keys.button(words.T("Close"), u.w.Close)
 	// Enter: the one obvious button (Sign in, Try again), else Close;
-	// Escape: Cancel while a sign-in waits, else Close.
+	// Escape: Cancel while a sign-in waits, else Close — also when the
+	// sign-in ended just before and the window has not heard yet.
 	u.keys.main(func() {
 		switch {
 		case u.signIn.Visible():
@@ -80,8 +84,11 @@ func newSignIn(ctx context.Context, a fyne.App, t Tray, profile string) *signInU
 	})
 	u.keys.escape(func() {
 		if u.cancel.Visible() {
-			u.cancel.OnTapped()
-			return
+			stopped, err := u.tray.CancelSignIn(u.ctx, u.profile)
+			if err != nil || stopped {
+				u.report(err)
+				return
+			}
 		}
 		u.w.Close()
 	})

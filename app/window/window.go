@@ -28,7 +28,7 @@ import (
 // control socket.
 type Tray interface {
 	SignIn(ctx context.Context, profile string) error
-	CancelSignIn(ctx context.Context, profile string) error
+	CancelSignIn(ctx context.Context, profile string) (bool, error)
 	CopySignInLink(ctx context.Context, profile string) error
 	OpenSignInPage(ctx context.Context, profile string) error
 	PreviewImport(ctx context.Context, file string) (control.ImportPreview, error)

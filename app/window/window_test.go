@@ -26,6 +26,9 @@ type recorder struct {
 	// token is the access token Inspect decodes; copied what CopyClaim
 	// copied last.
 	token, copied string
+	// signInEnded: CancelSignIn finds no sign-in waiting (it ended as
+	// the window asked).
+	signInEnded bool
 	// preview is what PreviewImport answers (zero: an unsigned file with
 	// one plain profile).
 	preview control.ImportPreview
@@ -38,8 +41,10 @@ func (r *recorder) note(s string) error {
 	return nil
 }
 
-func (r *recorder) SignIn(_ context.Context, p string) error         { return r.note("signin " + p) }
-func (r *recorder) CancelSignIn(_ context.Context, p string) error   { return r.note("cancel " + p) }
+func (r *recorder) SignIn(_ context.Context, p string) error { return r.note("signin " + p) }
+func (r *recorder) CancelSignIn(_ context.Context, p string) (bool, error) {
+	return !r.signInEnded, r.note("cancel " + p)
+}
 func (r *recorder) CopySignInLink(_ context.Context, p string) error { return r.note("copylink " + p) }
 func (r *recorder) OpenSignInPage(_ context.Context, p string) error { return r.note("openpage " + p) }
 func (r *recorder) Import(_ context.Context, f, _ string) ([]string, string, error) {

@@ -343,9 +343,11 @@ func (c *Client) SignIn(ctx context.Context, profile string) error {
 	return c.do(ctx, control.Request{Op: control.OpSignIn, Profile: profile})
 }
 
-// CancelSignIn stops a waiting sign-in.
-func (c *Client) CancelSignIn(ctx context.Context, profile string) error {
-	return c.do(ctx, control.Request{Op: control.OpCancel, Profile: profile})
+// CancelSignIn stops a waiting sign-in, and tells whether one waited
+// (false: it had ended already).
+func (c *Client) CancelSignIn(ctx context.Context, profile string) (bool, error) {
+	m, err := c.call(ctx, control.Request{Op: control.OpCancel, Profile: profile}, nil)
+	return m.Done, err
 }
 
 // OpenSignInPage opens the waiting sign-in's page in the browser again.

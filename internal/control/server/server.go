@@ -49,7 +49,7 @@ type Tray interface {
 	Show(window, profile string)                                    // OpShow
 	Watch(ctx context.Context, send func(control.View) error) error // OpWatch: until ctx ends
 	SignIn(profile string)                                          // OpSignIn
-	CancelSignIn(profile string)                                    // OpCancel
+	CancelSignIn(profile string) bool                               // OpCancel
 	CopySignInLink(profile string) error                            // OpCopyLink
 	OpenSignInPage(profile string) error                            // OpOpenPage
 	SetAutostart(on bool) error                                     // OpAutostart
@@ -138,8 +138,8 @@ func (s *Server) Handle(ctx context.Context, req control.Request, send func(cont
 		s.tray.SignIn(req.Profile) // the sign-in window shows how it goes
 		return control.Message{}, nil
 	case control.OpCancel:
-		s.tray.CancelSignIn(req.Profile)
-		return control.Message{}, nil
+		// Done: a sign-in waited and is stopped; else it had ended.
+		return control.Message{Done: s.tray.CancelSignIn(req.Profile)}, nil
 	case control.OpCopyLink:
 		return control.Message{}, s.tray.CopySignInLink(req.Profile)
 	case control.OpOpenPage:

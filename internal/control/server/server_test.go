@@ -154,7 +154,12 @@ func TestEveryOp(t *testing.T) {
 			return err
 		}, "watch")},
 		{control.OpSignIn, trayRow(func(c *client.Client) error { return c.SignIn(ctx, "work") }, "signin work")},
-		{control.OpCancel, trayRow(func(c *client.Client) error { return c.CancelSignIn(ctx, "work") }, "cancel work")},
+		{control.OpCancel, trayRow(func(c *client.Client) error {
+			if stopped, err := c.CancelSignIn(ctx, "work"); err != nil || !stopped {
+				return fmt.Errorf("stopped %t: %w", stopped, err)
+			}
+			return nil
+		}, "cancel work")},
 		{control.OpCopyLink, trayRow(func(c *client.Client) error { return c.CopySignInLink(ctx, "work") }, "copylink work")},
 		{control.OpOpenPage, trayRow(func(c *client.Client) error { return c.OpenSignInPage(ctx, "work") }, "openpage work")},
 		{control.OpAutostart, trayRow(func(c *client.Client) error { return c.SetAutostart(ctx, true) }, "autostart true")},
@@ -373,10 +378,13 @@ func (f *fakeTray) Login(ctx context.Context, profile string, o control.LoginOpt
 	f.note("login %s", profile)
 	return f.srv.SignIn(ctx, profile, o)
 }
-func (f *fakeTray) SignedOut(profile string)      { f.note("signed out %s", profile) }
-func (f *fakeTray) Show(window, profile string)   { f.note("show %s %s", window, profile) }
-func (f *fakeTray) SignIn(profile string)         { f.note("signin %s", profile) }
-func (f *fakeTray) CancelSignIn(profile string)   { f.note("cancel %s", profile) }
+func (f *fakeTray) SignedOut(profile string)    { f.note("signed out %s", profile) }
+func (f *fakeTray) Show(window, profile string) { f.note("show %s %s", window, profile) }
+func (f *fakeTray) SignIn(profile string)       { f.note("signin %s", profile) }
+func (f *fakeTray) CancelSignIn(profile string) bool {
+	f.note("cancel %s", profile)
+	return true
+}
 func (f *fakeTray) SetAutostart(on bool) error    { f.note("autostart %t", on); return nil }
 func (f *fakeTray) Copy(p string, h bool) error   { f.note("copy %s %t", p, h); return nil }
 func (f *fakeTray) CopySignInLink(p string) error { f.note("copylink %s", p); return nil }
