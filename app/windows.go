@@ -181,10 +181,12 @@ func (w *windows) close(kind, profile string) {
 	}
 }
 
-// closeAll ends every window.
+// closeAll ends every window, for good: the tray is ending, and a window
+// asked for now (a notification's click) would outlive it.
 func (w *windows) closeAll() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.off = true
 	for _, p := range w.procs {
 		p.closed = true
 		_ = p.cmd.Process.Kill()
