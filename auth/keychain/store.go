@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -159,6 +160,11 @@ type Store struct {
 	Keyring Keyring
 	Service string
 	Timeout time.Duration
+	// mu keeps the calls in the order they were made: a call given up at
+	// its deadline still runs, and a save that outlived its deadline must
+	// not land after a newer one (an older refresh token over the
+	// rotated one).
+	mu sync.Mutex
 	// ChunkSize is the largest value written as one item. macOS Keychain
 	// (about 3 KB through go-keyring's command line) and Windows Credential
 	// Manager (2,560 bytes) refuse larger ones, and Cognito-sized tokens are
@@ -384,7 +390,11 @@ func (s *Store) bounded(op string, call func() error) error {
 	if timeout <= 0 {
 		timeout = 3 * time.Second
 	}
-	err := Within(timeout, call)
+	err := Within(timeout, func() error {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return call()
+	})
 	if x, ok := s.Keyring.(explainer); ok && err != nil && !errors.Is(err, ErrNotFound) {
 		if where, hint, fix, ok := x.explain(err); ok {
 			return &Error{Op: op, Err: err, Hint: hint, Where: where, Fix: fix}

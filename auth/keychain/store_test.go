@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/tokentray/tokentray/internal/testkit"
 	"github.com/tokentray/tokentray/words"
 )
 
@@ -187,6 +189,60 @@ func TestStoreBoundsEveryCall(t *testing.T) {
 		if !errors.As(err, &ke) || !strings.Contains(err.Error(), "did not answer") {
 			t.Errorf("%s: %v, want a keychain Error about no answer", name, err)
 		}
+	}
+}
+
+// firstSetWaits is a keychain whose first Set waits until release is
+// closed (a keychain behind an unlock prompt); later calls answer at once.
+type firstSetWaits struct {
+	mu      sync.Mutex
+	items   map[string]string
+	sets    int // begun
+	done    int // written
+	release chan struct{}
+}
+
+func (k *firstSetWaits) Get(service, user string) (string, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.items[user], nil
+}
+
+func (k *firstSetWaits) Set(service, user, password string) error {
+	k.mu.Lock()
+	k.sets++
+	if k.sets == 1 {
+		k.mu.Unlock()
+		<-k.release
+		k.mu.Lock()
+	}
+	defer k.mu.Unlock()
+	k.items[user] = password
+	k.done++
+	return nil
+}
+
+func (k *firstSetWaits) Delete(service, user string) error { return nil }
+
+// A save given up at its deadline that lands later does not overwrite a
+// newer save: the calls reach the keychain in the order they were made.
+func TestLateSaveDoesNotOverwriteANewerOne(t *testing.T) {
+	kr := &firstSetWaits{items: map[string]string{}, release: make(chan struct{})}
+	s := &Store{Keyring: kr, Service: "tokentray-test", Timeout: 50 * time.Millisecond}
+	if err := s.set("keep", "work", "older"); err == nil {
+		t.Fatal("the waiting keychain answered")
+	}
+	newer := make(chan error, 1)
+	go func() { newer <- s.set("keep", "work", "newer") }()
+	time.AfterFunc(100*time.Millisecond, func() { close(kr.release) }) // the unlock prompt answered
+	<-newer
+	testkit.Eventually(t, 5*time.Second, "the saves did not both land", func() bool {
+		kr.mu.Lock()
+		defer kr.mu.Unlock()
+		return kr.done == 2
+	})
+	if got := kr.items["work"]; got != "newer" {
+		t.Errorf("kept %q: the late save overwrote the newer one", got)
 	}
 }
 
