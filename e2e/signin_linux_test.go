@@ -102,8 +102,9 @@ func TestBrowserChoice(t *testing.T) {
 		t.Fatal(err)
 	}
 	planted := t.TempDir()
-	// The stand-in browser records its arguments, one per line.
-	stub := "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > \"$0.args\"\n"
+	// The stand-in browser records its arguments, one per line, in a file
+	// that appears whole (written aside, then renamed).
+	stub := "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > \"$0.args.part\" && mv \"$0.args.part\" \"$0.args\"\n"
 	for _, path := range []string{filepath.Join(bin, "firefox"), filepath.Join(bin, "my-browser"), filepath.Join(planted, "opera")} {
 		if err := os.WriteFile(path, []byte(stub), 0o755); err != nil {
 			t.Fatal(err)
@@ -131,12 +132,11 @@ func TestBrowserChoice(t *testing.T) {
 			}
 			argsFile := filepath.Join(bin, c.stub+".args")
 			var args []string
-			for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-				if raw, err := os.ReadFile(argsFile); err == nil && bytes.HasSuffix(raw, []byte("\n")) {
-					args = strings.Split(strings.TrimSuffix(string(raw), "\n"), "\n")
-					break
-				}
-			}
+			testkit.Poll(20*time.Second, func() bool {
+				raw, err := os.ReadFile(argsFile)
+				args = strings.Split(strings.TrimSuffix(string(raw), "\n"), "\n")
+				return err == nil
+			})
 			_ = os.Remove(argsFile)
 			if len(args) != len(c.want)+1 || strings.Join(args[:len(c.want)], "|") != strings.Join(c.want, "|") || !strings.HasPrefix(args[len(args)-1], p.Issuer+"/auth?") {
 				_ = cmd.Process.Kill()
