@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -41,7 +40,7 @@ func StartXvfb(t testing.TB) *Xvfb {
 	}
 	fbdir := t.TempDir() // -fbdir: the screen is also a file (XWD), for screenshots
 	for n := 100; n < 400; n++ {
-		lock, ok := lockDisplay(n)
+		lock, ok := reserve(fmt.Sprintf("X%d", n))
 		if !ok {
 			continue
 		}
@@ -54,19 +53,6 @@ func StartXvfb(t testing.TB) *Xvfb {
 	}
 	t.Fatal("Xvfb did not start on any display from :100 to :399")
 	return nil
-}
-
-// lockDisplay takes display n for this process, if no other test has it.
-func lockDisplay(n int) (*os.File, bool) {
-	f, err := os.OpenFile(filepath.Join(os.TempDir(), fmt.Sprintf(".tokentray-testkit-X%d.lock", n)), os.O_CREATE|os.O_RDWR, 0o600)
-	if err != nil {
-		return nil, false
-	}
-	if syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) != nil {
-		f.Close()
-		return nil, false
-	}
-	return f, true
 }
 
 // startXvfbOn starts Xvfb on display n; false when it does not come up
