@@ -49,7 +49,7 @@ func startSSHServer(t *testing.T) *sshServer {
 			t.Fatalf("%s is not installed; `make test-deps` installs openssh-server", tool)
 		}
 	}
-	s := &sshServer{port: freePort(t), user: fmt.Sprintf("tt-ssh-%d", os.Getpid()), log: &syncWriter{w: &bytes.Buffer{}}}
+	s := &sshServer{port: testkit.FreePort(t), user: fmt.Sprintf("tt-ssh-%d", os.Getpid()), log: &syncWriter{w: &bytes.Buffer{}}}
 	home, err := os.MkdirTemp("", "tokentray-server-home")
 	if err != nil {
 		t.Fatal(err)

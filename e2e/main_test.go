@@ -376,23 +376,13 @@ func userinfo(t *testing.T, p *testkit.Provider, access string) string {
 	return c.Email
 }
 
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
 // A provider that demands one exact redirect, as LightFi's Cognito does with
 // http://localhost:3000/.
 func TestFixedLocalhostRedirect(t *testing.T) {
 	testkit.RequireSecretService(t)
 	p := testkit.StartProvider(t, testkit.ProviderOptions{})
 	b := testkit.NewBrowser(t)
-	port := freePort(t)
+	port := testkit.FreePort(t)
 	cfg := writeConfig(t, p.Profile("fixed", "post", fmt.Sprintf("redirect_url = \"http://localhost:%d/\"", port)))
 
 	page, r := login(t, b, cfg, "fixed", "bob")
@@ -718,7 +708,7 @@ func setSecret(t *testing.T, cfg, profile, secret string) {
 // Cognito's documented behaviour, with the real browser and keychain.
 func TestExampleLightFi(t *testing.T) {
 	testkit.RequireSecretService(t)
-	port := freePort(t)
+	port := testkit.FreePort(t)
 	srv := testkit.EmulateCognito(t, fmt.Sprintf("http://localhost:%d/", port))
 	srv.AutoApprove = false
 	cfg := fromExample(t, "lightfi",
@@ -769,7 +759,7 @@ func TestExampleLightFi(t *testing.T) {
 // token every time.
 func TestExampleFrameIO(t *testing.T) {
 	testkit.RequireSecretService(t)
-	port := freePort(t)
+	port := testkit.FreePort(t)
 	srv := testkit.EmulateFrameIO(t, "none")
 	srv.AutoApprove = false
 	srv.RedirectURI = fmt.Sprintf("http://127.0.0.1:%d/callback", port)

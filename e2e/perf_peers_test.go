@@ -10,7 +10,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -56,12 +55,7 @@ func oidcAgent(tb testing.TB, e *perfEnv) []string {
 
 	// oidc-gen prints the provider's address and waits for its own
 	// loopback listener to get the code.
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	_ = l.Close()
+	port := testkit.FreePort(tb)
 	gen := exec.Command("oidc-gen", "--issuer="+e.p.Issuer, "--client-id=basic", "--client-secret=basic-secret",
 		"--scope=openid offline_access", fmt.Sprintf("--redirect-uri=http://localhost:%d/callback", port),
 		"--flow=code", "--pw-env", "--no-url-call", "--prompt=none", "--confirm-default", "perf")

@@ -1251,7 +1251,7 @@ func TestNoCrashWithoutADesktop(t *testing.T) {
 func TestDoctor(t *testing.T) {
 	testkit.RequireSecretService(t)
 	p := testkit.StartProvider(t, testkit.ProviderOptions{})
-	port := freePort(t)
+	port := testkit.FreePort(t)
 	cfg := writeConfig(t, p.Profile("work", "public", fmt.Sprintf(`redirect_url = "http://127.0.0.1:%d/callback"`, port))+
 		"[profile.example]\nissuer = \"https://id.example.com\"\nclient_id = \"YOUR-CLIENT-ID\"\n")
 	d := newDesktop(t, cfg)
