@@ -20,6 +20,10 @@ type clipboardOwner struct {
 	// token is the profile whose token (or header) the last copy was, and
 	// text what it was ("" for anything else): what a sign-out clears.
 	token, text string
+	// clearLater arms a clear Copy promised (nil: time.AfterFunc). A test
+	// runs the clear when it chooses, so that what it copied meanwhile is
+	// there first by construction rather than by being quick enough.
+	clearLater func(d time.Duration, clear func())
 }
 
 // CopyToken is Copy of a profile's token: one that a sign-out of that
@@ -64,7 +68,11 @@ func (c *clipboardOwner) Copy(text string, clearAfter time.Duration) error {
 	if clearAfter <= 0 {
 		return nil
 	}
-	time.AfterFunc(clearAfter, func() {
+	later := c.clearLater
+	if later == nil {
+		later = func(d time.Duration, clear func()) { time.AfterFunc(d, clear) }
+	}
+	later(clearAfter, func() {
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		// Our own later copy clears itself; any other text is the person's.
