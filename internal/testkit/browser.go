@@ -4,7 +4,6 @@ package testkit
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os/exec"
 	"testing"
@@ -51,17 +50,45 @@ type pageState struct {
 	Kind  string `json:"kind"`
 	Title string `json:"title"`
 	Text  string `json:"text"`
+	Sent  bool   `json:"sent"` // a form of this page was submitted (markSent)
 }
 
 const probe = `(() => ({
   href: location.href,
   title: document.title,
   text: document.body ? document.body.innerText : "",
+  sent: !!window.ttSent,
   // The title arrives before the body: done only once the page has loaded.
   kind: document.title.startsWith("tokentray:") ? (document.readyState === "complete" ? "done" : "other")
+      // A form is filled in only once the whole of it is there.
+      : document.readyState === "loading" ? "other"
       : document.querySelector("input[name=login]") ? "login"
       : document.querySelector("button[type=submit]") ? "consent" : "other",
 }))()`
+
+// act is what a person does on a sign-in or consent page, done in the
+// page itself: the login and password set (typing appends, so a second
+// go would sign in as "bobbob"), and the submit button clicked through
+// the DOM, not at coordinates a page still laying itself out can move. It
+// marks the page when a form of it is submitted (markSent). It says
+// whether there was a button to click.
+const act = `((user) => {
+  const button = document.querySelector("button[type=submit]");
+  if (!button) return false;
+  const login = document.querySelector("input[name=login]");
+  if (login) {
+    login.value = user;
+    const password = document.querySelector("input[name=password]");
+    if (password) password.value = "any-password";
+  }
+  ` + markSent + `
+  button.click();
+  return true;
+})`
+
+// markSent, run in a page before a click, makes the probe say sent once a
+// form of the page has been submitted: its navigation is under way.
+const markSent = `addEventListener("submit", () => { window.ttSent = true }, { capture: true, once: true });`
 
 // SignIn opens authURL, signs in to the test provider as user, agrees to
 // the consent page, and returns the text of tokentray's callback page.
@@ -137,7 +164,7 @@ func (b *Browser) EnterCode(page, code, user string, abort bool) (string, error)
 			if abort {
 				button = `button[name=abort]`
 			}
-			js := fmt.Sprintf(`(() => { const b = document.querySelector(%q); if (b) b.click(); return !!b })()`, button)
+			js := fmt.Sprintf(`(() => { const b = document.querySelector(%q); %s if (b) b.click(); return !!b })()`, button, markSent)
 			if ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js)); err != nil || !ok {
 				time.Sleep(50 * time.Millisecond)
 				continue
@@ -154,43 +181,11 @@ func (b *Browser) EnterCode(page, code, user string, abort bool) (string, error)
 
 // finishDevice signs in and agrees until the provider's success page.
 func (b *Browser) finishDevice(ctx context.Context, user string) (string, error) {
-	last, lastAt := "", time.Time{}
-	var st pageState
-	for ctx.Err() == nil {
-		var err error
-		st, err = chromedp.Run(ctx, chromedp.Evaluate[pageState](probe))
-		if err != nil {
-			time.Sleep(50 * time.Millisecond)
-			continue
-		}
-		if st.Title == "Sign-in Success" {
-			return st.Text, nil
-		}
-		// A click can land on a page still loading and be lost: the same
-		// page two seconds later gets another.
-		key := st.Href + " " + st.Kind
-		if key == last && time.Since(lastAt) < 2*time.Second {
-			time.Sleep(50 * time.Millisecond)
-			continue
-		}
-		switch st.Kind {
-		case "login":
-			last, lastAt = key, time.Now()
-			_ = chromedp.Do(ctx,
-				chromedp.SendKeys(chromedp.CSS("input[name=login]"), user),
-				chromedp.SendKeys(chromedp.CSS("input[name=password]"), "any-password"),
-				chromedp.Click(chromedp.CSS("button[type=submit]")),
-			)
-		case "consent":
-			// In the page itself: after a form's POST, chromedp's node
-			// queries may still see the page before.
-			last, lastAt = key, time.Now()
-			_, _ = chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const b = document.querySelector("button[type=submit]"); if (b) b.click(); return !!b })()`))
-		default:
-			time.Sleep(50 * time.Millisecond)
-		}
+	st, ok := b.advance(ctx, user, func(st pageState) bool { return st.Title == "Sign-in Success" })
+	if !ok {
+		return "", fmt.Errorf("the device sign-in did not reach the provider's success page within a minute; last page %q at %s: %.300q", st.Title, st.Href, st.Text)
 	}
-	return "", fmt.Errorf("the device sign-in did not reach the provider's success page within a minute; last page %q at %s: %.300q", st.Title, st.Href, st.Text)
+	return st.Text, nil
 }
 
 // waitTitle waits for a page titled title and returns its text.
@@ -205,36 +200,50 @@ func (b *Browser) waitTitle(ctx context.Context, title string) (string, error) {
 	return "", fmt.Errorf("no page titled %q within a minute", title)
 }
 
+// finish signs in and agrees until tokentray's callback page.
 func (b *Browser) finish(ctx context.Context, user string) (string, error) {
-	last := ""
+	st, ok := b.advance(ctx, user, func(st pageState) bool { return st.Kind == "done" })
+	if !ok {
+		return "", fmt.Errorf("the sign-in did not reach tokentray's callback page within a minute; last page %q at %s: %.300q", st.Title, st.Href, st.Text)
+	}
+	return st.Title + "\n" + st.Text, nil
+}
+
+// advance signs in as user and agrees, page by page (act), until done
+// holds for the page shown; false when ctx ends first. A page that stays
+// as it was gets act again: after 2 s when its click submitted nothing
+// (it was lost), after 10 s when it did, since a second submission would
+// cancel the navigation of the first, which may only be slow.
+func (b *Browser) advance(ctx context.Context, user string, done func(pageState) bool) (pageState, bool) {
+	last, lastAt := "", time.Time{}
+	var st pageState
 	for ctx.Err() == nil {
-		st, err := chromedp.Run(ctx, chromedp.Evaluate[pageState](probe))
+		var err error
+		st, err = chromedp.Run(ctx, chromedp.Evaluate[pageState](probe))
 		if err != nil {
 			// A navigation destroyed the page mid-probe; look again.
 			time.Sleep(50 * time.Millisecond)
 			continue
 		}
+		if done(st) {
+			return st, true
+		}
+		again := 2 * time.Second
+		if st.Sent {
+			again = 10 * time.Second
+		}
 		key := st.Href + " " + st.Kind
-		if key == last && st.Kind != "done" {
+		if key != last && st.Sent {
+			// Submitted before (EnterCode's confirmation): waited for as
+			// one of ours is.
+			last, lastAt = key, time.Now()
+		}
+		if st.Kind != "login" && st.Kind != "consent" || key == last && time.Since(lastAt) < again {
 			time.Sleep(50 * time.Millisecond)
 			continue
 		}
-		switch st.Kind {
-		case "done":
-			return st.Title + "\n" + st.Text, nil
-		case "login":
-			last = key
-			_ = chromedp.Do(ctx,
-				chromedp.SendKeys(chromedp.CSS("input[name=login]"), user),
-				chromedp.SendKeys(chromedp.CSS("input[name=password]"), "any-password"),
-				chromedp.Click(chromedp.CSS("button[type=submit]")),
-			)
-		case "consent":
-			last = key
-			_ = chromedp.Do(ctx, chromedp.Click(chromedp.CSS("button[type=submit]")))
-		default:
-			time.Sleep(50 * time.Millisecond)
-		}
+		last, lastAt = key, time.Now()
+		_, _ = chromedp.Run(ctx, chromedp.Evaluate[bool](fmt.Sprintf("(%s)(%q)", act, user)))
 	}
-	return "", errors.New("the sign-in did not reach tokentray's callback page within a minute")
+	return st, false
 }
