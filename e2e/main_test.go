@@ -810,7 +810,7 @@ func TestExampleDisruptive(t *testing.T) {
 	}
 	setSecret(t, cfg, "disruptive", "dt-key-secret")
 	r := tokentray(t, cfg, nil, "login")
-	if r.code != 0 || !strings.Contains(r.stderr, "The access token is valid more than 55 min") {
+	if r.code != 0 || !strings.Contains(r.stderr, "Access token: valid more than 55 min") {
 		t.Fatalf("login: exit %d: %s %v", r.code, r.stderr, srv.Rejections())
 	}
 	st := tokentray(t, cfg, nil, "status")
