@@ -269,7 +269,7 @@ func (r *Resident) send(n notice) {
 	var onClick func()
 	if n.signIn != "" {
 		name := n.signIn
-		onClick = func() { r.SignIn(name) }
+		onClick = func() { r.SignIn(name, true) }
 	}
 	go r.note.Notify(n.topic, n.summary, n.body, onClick)
 }

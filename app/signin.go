@@ -71,11 +71,16 @@ func (s *signIns) decorate(v *control.View) {
 	}
 }
 
-// SignIn starts a browser sign-in at once and shows the sign-in window:
-// what "Sign in…" in the menu and the sign-in notification do.
-func (r *Resident) SignIn(profile string) {
+// SignIn starts a browser sign-in at once and, with show, shows the
+// sign-in window: what "Sign in…" in the menu and the sign-in
+// notification do. The sign-in window's own button asks without show: a
+// raise of the window that asked could only come late, as it closed, and
+// open it again.
+func (r *Resident) SignIn(profile string, show bool) {
 	r.startSignIn(profile)
-	r.windows.open("signin", profile)
+	if show {
+		r.windows.open("signin", profile)
+	}
 }
 
 // startSignIn starts a browser sign-in in the background.

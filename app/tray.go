@@ -290,7 +290,7 @@ func (t *tray) build(names []string) {
 			t.mu.Unlock()
 			switch {
 			case !p.HasToken():
-				r.SignIn(name)
+				r.SignIn(name, true)
 			case r.windows.canOpen():
 				// Sign-out revokes: a small window asks first.
 				r.windows.open("signout", name)

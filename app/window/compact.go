@@ -89,7 +89,7 @@ func (u *compactUI) update(v control.View) {
 				u.keys.button(words.T("Details…"), func() { u.report(u.tray.Show(u.ctx, "details", name)) }),
 				u.keys.button(words.T("Sign out…"), func() { u.report(u.tray.Show(u.ctx, "signout", name)) }))
 		} else {
-			in := u.keys.button(words.T("Sign in"), func() { u.report(u.tray.SignIn(u.ctx, name)) })
+			in := u.keys.button(words.T("Sign in"), func() { u.report(u.tray.SignIn(u.ctx, name, "tray")) })
 			in.Importance = widget.HighImportance
 			buttons = append(buttons, in)
 		}

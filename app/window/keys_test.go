@@ -64,7 +64,7 @@ func TestKeyboardOnly(t *testing.T) {
 		closed  bool   // the window closed
 		preview control.ImportPreview
 	}{
-		{"sign-in: Enter signs in", "signin", view(signedOut), func(t *testing.T, w fyne.Window) { press(w, fyne.KeyReturn) }, "signin work", false, control.ImportPreview{}},
+		{"sign-in: Enter signs in", "signin", view(signedOut), func(t *testing.T, w fyne.Window) { press(w, fyne.KeyReturn) }, "signin work from signin", false, control.ImportPreview{}},
 		{"sign-in: Escape cancels a waiting sign-in", "signin", view(waiting), func(t *testing.T, w fyne.Window) { press(w, fyne.KeyEscape) }, "cancel work", false, control.ImportPreview{}},
 		{"sign-in: Tab, Enter on Cancel", "signin", view(waiting), func(t *testing.T, w fyne.Window) { tabTo(t, w, "Cancel"); press(w, fyne.KeyReturn) }, "cancel work", false, control.ImportPreview{}},
 		{"sign-in: Escape closes once cancelled", "signin", view(cancelled), func(t *testing.T, w fyne.Window) { press(w, fyne.KeyEscape) }, "", true, control.ImportPreview{}},
@@ -72,7 +72,7 @@ func TestKeyboardOnly(t *testing.T) {
 		{"sign-out: Enter signs out", "signout", view(signedIn), func(t *testing.T, w fyne.Window) { press(w, fyne.KeyReturn) }, "logout work", true, control.ImportPreview{}},
 		{"sign-out: Enter on a focused Cancel cancels", "signout", view(signedIn), func(t *testing.T, w fyne.Window) { tabTo(t, w, "Cancel"); press(w, fyne.KeyReturn) }, "", true, control.ImportPreview{}},
 		{"sign-out: Escape cancels", "signout", view(signedIn), func(t *testing.T, w fyne.Window) { press(w, fyne.KeyEscape) }, "", true, control.ImportPreview{}},
-		{"settings: Tab to Sign in, Enter", "settings", both, func(t *testing.T, w fyne.Window) { tabTo(t, w, "Sign in"); press(w, fyne.KeyReturn) }, "signin spare", false, control.ImportPreview{}},
+		{"settings: Tab to Sign in, Enter", "settings", both, func(t *testing.T, w fyne.Window) { tabTo(t, w, "Sign in"); press(w, fyne.KeyReturn) }, "signin spare from settings", false, control.ImportPreview{}},
 		{"settings: Escape closes", "settings", both, func(t *testing.T, w fyne.Window) { press(w, fyne.KeyEscape) }, "", true, control.ImportPreview{}},
 		{"settings: Remove asks, Escape keeps", "settings", both, func(t *testing.T, w fyne.Window) {
 			tabTo(t, w, "Remove")

@@ -308,7 +308,7 @@ func (u *settingsUI) row(v control.View, p control.ProfileView, now time.Time) f
 			u.report(err)
 		})
 	} else {
-		sign = u.keys.button(words.T("Sign in"), func() { u.report(u.tray.SignIn(u.ctx, name)) })
+		sign = u.keys.button(words.T("Sign in"), func() { u.report(u.tray.SignIn(u.ctx, name, "settings")) })
 		sign.Importance = widget.HighImportance
 	}
 	def := u.keys.button(words.T("Make default"), func() { u.report(u.tray.SetDefault(u.ctx, name)) })

@@ -56,7 +56,7 @@ func newSignIn(ctx context.Context, a fyne.App, t Tray, profile string) *signInU
 	u.code.Alignment = fyne.TextAlignCenter
 	u.keys = newKeys(u.w)
 	u.openPage = u.keys.button(words.T("Open page"), func() { u.report(u.tray.OpenSignInPage(u.ctx, u.profile)) })
-	u.signIn = u.keys.button(words.T("Sign in"), func() { u.report(u.tray.SignIn(u.ctx, u.profile)) })
+	u.signIn = u.keys.button(words.T("Sign in"), func() { u.report(u.tray.SignIn(u.ctx, u.profile, "signin")) })
 	u.signIn.Importance = widget.HighImportance
 	u.copyLink = u.keys.button(words.T("Copy sign-in link"), func() {
 		if err := u.tray.CopySignInLink(u.ctx, u.profile); err == nil {

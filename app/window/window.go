@@ -27,7 +27,7 @@ import (
 // Tray is what the windows ask of the tray; *client.Client does it over the
 // control socket.
 type Tray interface {
-	SignIn(ctx context.Context, profile string) error
+	SignIn(ctx context.Context, profile, from string) error
 	CancelSignIn(ctx context.Context, profile string) (bool, error)
 	CopySignInLink(ctx context.Context, profile string) error
 	OpenSignInPage(ctx context.Context, profile string) error

@@ -41,7 +41,9 @@ func (r *recorder) note(s string) error {
 	return nil
 }
 
-func (r *recorder) SignIn(_ context.Context, p string) error { return r.note("signin " + p) }
+func (r *recorder) SignIn(_ context.Context, p, from string) error {
+	return r.note("signin " + p + " from " + from)
+}
 func (r *recorder) CancelSignIn(_ context.Context, p string) (bool, error) {
 	return !r.signInEnded, r.note("cancel " + p)
 }
@@ -192,7 +194,7 @@ func TestSignInWindow(t *testing.T) {
 	}{
 		{"fresh start", control.ProfileView{State: control.SignedOut},
 			"You are not signed in. Click Sign in: your browser opens at login.example.com.",
-			[]string{"Close", "Sign in"}, "Sign in", "signin work"},
+			[]string{"Close", "Sign in"}, "Sign in", "signin work from signin"},
 		{"waiting for the browser", control.ProfileView{State: control.SigningIn, SignIn: control.SignInView{Active: true, URL: "http://x/auth"}},
 			"Sign in on the page that opened in your browser.",
 			[]string{"Copy sign-in link", "Cancel"}, "Cancel", "cancel work"},
@@ -205,7 +207,7 @@ func TestSignInWindow(t *testing.T) {
 		{"port in use", control.ProfileView{State: control.SignedOut, SignIn: control.SignInView{Err: &control.Error{Kind: control.KindPortInUse, Port: 3000,
 			Msg: "profile work: port 3000 is in use by another program, and the sign-in callback (localhost:3000) needs it"}}},
 			"Another program is using port 3000, which the sign-in needs.",
-			[]string{"Close", "Try again"}, "Try again", "signin work"},
+			[]string{"Close", "Try again"}, "Try again", "signin work from signin"},
 		{"provider refused", control.ProfileView{State: control.SignedOut, SignIn: control.SignInView{Err: &control.Error{Kind: control.KindRefused,
 			Msg: "the provider did not sign you in: the sign-in was declined or cancelled (access_denied)"}}},
 			"The provider did not sign you in.", []string{"Close", "Try again"}, "", ""},
@@ -301,7 +303,7 @@ func TestSettingsWindow(t *testing.T) {
 	}
 	for _, c := range []struct{ tap, want string }{
 		{"Make default", "default frameio"},
-		{"Sign in", "signin frameio"},
+		{"Sign in", "signin frameio from settings"},
 		{"Sign out…", "show signout lightfi"},
 	} {
 		test.Tap(button(t, w, c.tap))
@@ -461,7 +463,7 @@ func TestCompactWindow(t *testing.T) {
 	for _, c := range []struct{ tap, want string }{
 		{"Copy access token", "copy work header=false"},
 		{"Copy header", "copy work header=true"},
-		{"Sign in", "signin frameio"},
+		{"Sign in", "signin frameio from tray"},
 		{"Details…", "show details work"},
 		{"Sign out…", "show signout work"},
 	} {

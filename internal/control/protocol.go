@@ -127,13 +127,16 @@ type Request struct {
 	// hold it gives the token; none holding it is answered with no token.
 	// (An op of its own: a tray that does not know it refuses it, where
 	// OpToken would hand out the default profile's token for any host.)
-	GitURL    string        `json:"git_url,omitempty"`
-	Timeout   time.Duration `json:"timeout,omitempty"`
-	Window    string        `json:"window,omitempty"`
-	File      string        `json:"file,omitempty"`
-	Seconds   int           `json:"seconds,omitempty"`
-	Autostart bool          `json:"autostart,omitempty"`
-	Header    bool          `json:"header,omitempty"`
+	GitURL  string        `json:"git_url,omitempty"`
+	Timeout time.Duration `json:"timeout,omitempty"`
+	// Window is the window OpShow shows; for OpSignIn, the window that
+	// asks, if any ("signin": the sign-in window, which shows how it goes
+	// itself).
+	Window    string `json:"window,omitempty"`
+	File      string `json:"file,omitempty"`
+	Seconds   int    `json:"seconds,omitempty"`
+	Autostart bool   `json:"autostart,omitempty"`
+	Header    bool   `json:"header,omitempty"`
 	// Claim is the claim OpCopyClaim copies, as Inspection.ClaimFacts
 	// labels it.
 	Claim string `json:"claim,omitempty"`
@@ -165,6 +168,9 @@ type Message struct {
 	SetAside string         `json:"set_aside,omitempty"`
 	Err      *Error         `json:"error,omitempty"`
 	Done     bool           `json:"done,omitempty"`
+	// NoSignIn answers OpCancel: no sign-in waited (it had ended). An
+	// older tray never says it.
+	NoSignIn bool `json:"no_sign_in,omitempty"`
 	// Ack is the server's first message, sent as soon as it has read the
 	// request: a tray that was stopped (SIGSTOP) or hangs still accepts
 	// connections — the kernel does — but never acks, and a caller that

@@ -338,16 +338,17 @@ func (c *Client) Watch(ctx context.Context, f func(control.View)) error {
 	return err
 }
 
-// SignIn starts a browser sign-in of profile in the tray.
-func (c *Client) SignIn(ctx context.Context, profile string) error {
-	return c.do(ctx, control.Request{Op: control.OpSignIn, Profile: profile})
+// SignIn starts a browser sign-in of profile in the tray, which shows
+// the sign-in window unless from, the window asking, is that window.
+func (c *Client) SignIn(ctx context.Context, profile, from string) error {
+	return c.do(ctx, control.Request{Op: control.OpSignIn, Profile: profile, Window: from})
 }
 
 // CancelSignIn stops a waiting sign-in, and tells whether one waited
 // (false: it had ended already).
 func (c *Client) CancelSignIn(ctx context.Context, profile string) (bool, error) {
 	m, err := c.call(ctx, control.Request{Op: control.OpCancel, Profile: profile}, nil)
-	return m.Done, err
+	return !m.NoSignIn, err
 }
 
 // OpenSignInPage opens the waiting sign-in's page in the browser again.

@@ -48,7 +48,7 @@ type Tray interface {
 
 	Show(window, profile string)                                    // OpShow
 	Watch(ctx context.Context, send func(control.View) error) error // OpWatch: until ctx ends
-	SignIn(profile string)                                          // OpSignIn
+	SignIn(profile string, show bool)                               // OpSignIn
 	CancelSignIn(profile string) bool                               // OpCancel
 	CopySignInLink(profile string) error                            // OpCopyLink
 	OpenSignInPage(profile string) error                            // OpOpenPage
@@ -135,11 +135,11 @@ func (s *Server) Handle(ctx context.Context, req control.Request, send func(cont
 	case control.OpWatch:
 		return control.Message{}, s.tray.Watch(ctx, func(v control.View) error { return send(control.Message{View: &v}) })
 	case control.OpSignIn:
-		s.tray.SignIn(req.Profile) // the sign-in window shows how it goes
+		// The sign-in window shows how it goes; one asking needs no raise.
+		s.tray.SignIn(req.Profile, req.Window != "signin")
 		return control.Message{}, nil
 	case control.OpCancel:
-		// Done: a sign-in waited and is stopped; else it had ended.
-		return control.Message{Done: s.tray.CancelSignIn(req.Profile)}, nil
+		return control.Message{NoSignIn: !s.tray.CancelSignIn(req.Profile)}, nil
 	case control.OpCopyLink:
 		return control.Message{}, s.tray.CopySignInLink(req.Profile)
 	case control.OpOpenPage:

@@ -153,10 +153,20 @@ func TestEveryOp(t *testing.T) {
 			}
 			return err
 		}, "watch")},
-		{control.OpSignIn, trayRow(func(c *client.Client) error { return c.SignIn(ctx, "work") }, "signin work")},
+		{control.OpSignIn, trayRow(func(c *client.Client) error {
+			// The sign-in window's own button shows no window; any other does.
+			if err := c.SignIn(ctx, "work", "signin"); err != nil {
+				return err
+			}
+			return c.SignIn(ctx, "work", "settings")
+		}, "signin work show=false", "signin work show=true")},
 		{control.OpCancel, trayRow(func(c *client.Client) error {
+			// The fake tray has a sign-in waiting for work alone.
+			if stopped, err := c.CancelSignIn(ctx, "idle"); err != nil || stopped {
+				return fmt.Errorf("idle: stopped %t: %w", stopped, err)
+			}
 			if stopped, err := c.CancelSignIn(ctx, "work"); err != nil || !stopped {
-				return fmt.Errorf("stopped %t: %w", stopped, err)
+				return fmt.Errorf("work: stopped %t: %w", stopped, err)
 			}
 			return nil
 		}, "cancel work")},
@@ -212,7 +222,7 @@ func TestEveryOp(t *testing.T) {
 
 // trayRow drives a request only a tray answers: alone, the answer is that
 // it needs the tray; in a tray, the tray is asked, as want.
-func trayRow(call func(*client.Client) error, want string) func(*testing.T, *env) {
+func trayRow(call func(*client.Client) error, want ...string) func(*testing.T, *env) {
 	return func(t *testing.T, e *env) {
 		err := call(e.c)
 		if e.tray == nil {
@@ -225,7 +235,7 @@ func trayRow(call func(*client.Client) error, want string) func(*testing.T, *env
 		if err != nil {
 			t.Fatal(err)
 		}
-		e.tray.saw(t, want)
+		e.tray.saw(t, want...)
 	}
 }
 
@@ -334,18 +344,20 @@ func (f *fakeTray) note(format string, args ...any) {
 
 // saw checks that the tray was asked want since the last look ("":
 // nothing); a nil tray (alone) was asked nothing.
-func (f *fakeTray) saw(t *testing.T, want string) {
+func (f *fakeTray) saw(t *testing.T, want ...string) {
 	t.Helper()
 	if f == nil {
 		return
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	switch {
-	case want == "" && len(f.calls) > 0:
-		t.Errorf("the tray was asked %q, want nothing", strings.Join(f.calls, "; "))
-	case want != "" && !slices.Contains(f.calls, want):
-		t.Errorf("the tray was asked %q, want %q among them", strings.Join(f.calls, "; "), want)
+	for _, w := range want {
+		switch {
+		case w == "" && len(f.calls) > 0:
+			t.Errorf("the tray was asked %q, want nothing", strings.Join(f.calls, "; "))
+		case w != "" && !slices.Contains(f.calls, w):
+			t.Errorf("the tray was asked %q, want %q among them", strings.Join(f.calls, "; "), w)
+		}
 	}
 	f.calls = nil
 }
@@ -380,10 +392,12 @@ func (f *fakeTray) Login(ctx context.Context, profile string, o control.LoginOpt
 }
 func (f *fakeTray) SignedOut(profile string)    { f.note("signed out %s", profile) }
 func (f *fakeTray) Show(window, profile string) { f.note("show %s %s", window, profile) }
-func (f *fakeTray) SignIn(profile string)       { f.note("signin %s", profile) }
+func (f *fakeTray) SignIn(profile string, show bool) {
+	f.note("signin %s show=%t", profile, show)
+}
 func (f *fakeTray) CancelSignIn(profile string) bool {
 	f.note("cancel %s", profile)
-	return true
+	return profile == "work"
 }
 func (f *fakeTray) SetAutostart(on bool) error    { f.note("autostart %t", on); return nil }
 func (f *fakeTray) Copy(p string, h bool) error   { f.note("copy %s %t", p, h); return nil }
