@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -160,11 +161,13 @@ type Store struct {
 	Keyring Keyring
 	Service string
 	Timeout time.Duration
-	// mu keeps the calls in the order they were made: a call given up at
-	// its deadline still runs, and a save that outlived its deadline must
-	// not land after a newer one (an older refresh token over the
-	// rotated one).
-	mu sync.Mutex
+	// writes keeps the writes to each item in the order they were made:
+	// a write given up at its deadline still runs, and must not land
+	// after a newer one (an older refresh token over the rotated one).
+	// Reads, and writes to other items, are not held up by it.
+	writes  map[string]*itemWrites
+	writesM sync.Mutex // guards writes
+	issued  atomic.Uint64
 	// ChunkSize is the largest value written as one item. macOS Keychain
 	// (about 3 KB through go-keyring's command line) and Windows Credential
 	// Manager (2,560 bytes) refuse larger ones, and Cognito-sized tokens are
@@ -376,11 +379,45 @@ func (s *Store) get(op, item string) (string, error) {
 }
 
 func (s *Store) set(op, item, value string) error {
-	return s.bounded(op, func() error { return s.Keyring.Set(s.Service, item, value) })
+	return s.write(op, item, func() error { return s.Keyring.Set(s.Service, item, value) })
 }
 
 func (s *Store) del(op, item string) error {
-	return s.bounded(op, func() error { return s.Keyring.Delete(s.Service, item) })
+	return s.write(op, item, func() error { return s.Keyring.Delete(s.Service, item) })
+}
+
+// itemWrites is the order of the writes to one item.
+type itemWrites struct {
+	mu     sync.Mutex // held while one write runs
+	landed uint64     // the newest write that reached the keychain
+}
+
+// write runs a write to item after the ones made before it, and not at
+// all once a newer one has landed: the newer is what the item must hold.
+func (s *Store) write(op, item string, call func() error) error {
+	seq := s.issued.Add(1)
+	s.writesM.Lock()
+	if s.writes == nil {
+		s.writes = map[string]*itemWrites{}
+	}
+	w := s.writes[item]
+	if w == nil {
+		w = &itemWrites{}
+		s.writes[item] = w
+	}
+	s.writesM.Unlock()
+	return s.bounded(op, func() error {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		if w.landed > seq {
+			return nil
+		}
+		if err := call(); err != nil {
+			return err
+		}
+		w.landed = seq
+		return nil
+	})
 }
 
 // bounded runs one keychain call with a deadline (Within) and says its
@@ -390,11 +427,7 @@ func (s *Store) bounded(op string, call func() error) error {
 	if timeout <= 0 {
 		timeout = 3 * time.Second
 	}
-	err := Within(timeout, func() error {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		return call()
-	})
+	err := Within(timeout, call)
 	if x, ok := s.Keyring.(explainer); ok && err != nil && !errors.Is(err, ErrNotFound) {
 		if where, hint, fix, ok := x.explain(err); ok {
 			return &Error{Op: op, Err: err, Hint: hint, Where: where, Fix: fix}

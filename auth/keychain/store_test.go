@@ -246,6 +246,26 @@ func TestLateSaveDoesNotOverwriteANewerOne(t *testing.T) {
 	}
 }
 
+// A write that waits on the keychain holds up neither reads nor writes
+// of other items (another profile's sign-in).
+func TestWaitingSaveHoldsUpNoOtherItem(t *testing.T) {
+	kr := &firstSetWaits{items: map[string]string{"home": "kept"}, release: make(chan struct{})}
+	defer close(kr.release)
+	s := &Store{Keyring: kr, Service: "tokentray-test", Timeout: time.Second}
+	go func() { _ = s.set("keep", "work", "waits") }()
+	testkit.Eventually(t, 5*time.Second, "the first save never began", func() bool {
+		kr.mu.Lock()
+		defer kr.mu.Unlock()
+		return kr.sets == 1
+	})
+	if v, err := s.get("load", "home"); err != nil || v != "kept" {
+		t.Errorf("a read while another item's save waits: %q, %v", v, err)
+	}
+	if err := s.set("keep", "home", "new"); err != nil {
+		t.Errorf("a save of another item while one waits: %v", err)
+	}
+}
+
 func TestRecordNeverPrintsTokens(t *testing.T) {
 	r := cognitoSized(1)
 	for _, s := range []string{fmt.Sprint(r), fmt.Sprintf("%v %+v %#v %s", *r, *r, *r, r)} {
