@@ -30,46 +30,57 @@ var heldPorts struct {
 // sign-in callback, sshd, a port doctor checks. A port a listener on :0
 // was given and closed again is free only for a moment: the kernel hands
 // it to the next socket that asks, and Chromium and the packages go test
-// runs side by side ask all the time. The ports here come from below the
+// runs side by side ask all the time. The ports here come from outside the
 // ephemeral range, are reserved against other test processes (and later
 // calls) for the life of this one, and were bound once, on 127.0.0.1 and
 // ::1, to see that no other program has them.
 func FreePort(t testing.TB) int {
 	t.Helper()
-	first, err := ephemeralFirst()
+	first, last, err := ephemeralRange()
 	if err != nil {
 		t.Fatalf("free port: %v", err)
 	}
-	to := min(portsTo, first)
-	for p := portsFrom; p < to; p++ {
-		lock, ok := reserve(fmt.Sprintf("port%d", p))
-		if !ok {
-			continue
-		}
-		if !bindable(p) {
-			lock.Close()
-			continue
-		}
-		heldPorts.Lock()
-		heldPorts.locks = append(heldPorts.locks, lock)
-		heldPorts.Unlock()
-		return p
+	// Below the range, or above it where a machine's range starts low
+	// (1024–65535 leaves nothing; then the kernel's picks may collide, and
+	// the bind check is the only guard).
+	blocks := [][2]int{{portsFrom, min(portsTo, first)}, {max(last+1, 61000), 65536}}
+	if first <= portsFrom && last >= 65535 {
+		blocks = append(blocks, [2]int{portsFrom, portsTo})
 	}
-	t.Fatalf("no free port from %d below %d (the kernel's ephemeral ports start at %d; see /proc/sys/net/ipv4/ip_local_port_range)", portsFrom, to, first)
+	for _, b := range blocks {
+		for p := b[0]; p < b[1]; p++ {
+			lock, ok := reserve(fmt.Sprintf("port%d", p))
+			if !ok {
+				continue
+			}
+			if !bindable(p) {
+				lock.Close()
+				continue
+			}
+			heldPorts.Lock()
+			heldPorts.locks = append(heldPorts.locks, lock)
+			heldPorts.Unlock()
+			return p
+		}
+	}
+	t.Fatalf("no free port outside the kernel's ephemeral ports (%d–%d; /proc/sys/net/ipv4/ip_local_port_range)", first, last)
 	return 0
 }
 
-// ephemeralFirst is the first port the kernel picks from by itself.
-func ephemeralFirst() (int, error) {
+// ephemeralRange is the range the kernel picks ports from by itself.
+func ephemeralRange() (first, last int, err error) {
 	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	f := strings.Fields(string(b))
 	if len(f) != 2 {
-		return 0, fmt.Errorf("ip_local_port_range reads %q", b)
+		return 0, 0, fmt.Errorf("ip_local_port_range reads %q", b)
 	}
-	return strconv.Atoi(f[0])
+	if first, err = strconv.Atoi(f[0]); err == nil {
+		last, err = strconv.Atoi(f[1])
+	}
+	return first, last, err
 }
 
 // bindable tells whether port p can be listened on, on 127.0.0.1 and, where
