@@ -18,6 +18,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -94,6 +95,19 @@ func TestExec(t *testing.T) {
 			}
 		})
 	}
+	// The command is the process the shell started (a terminal's Ctrl-C
+	// reaches it once, not again forwarded by tokentray).
+	t.Run("the command takes tokentray's place", func(t *testing.T) {
+		cmd := exec.Command(binary, "--config", cfg, "exec", "--", "sh", "-c", `echo $$`)
+		var out bytes.Buffer
+		cmd.Stdout = &out
+		if err := testkit.Within(cmd, time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := strings.TrimSpace(out.String()), strconv.Itoa(cmd.Process.Pid); got != want {
+			t.Errorf("the command ran as process %s, tokentray as %s", got, want)
+		}
+	})
 	t.Run("a signal goes to the command", func(t *testing.T) {
 		cmd := exec.Command(binary, "--config", cfg, "exec", "--", "sh", "-c", `trap 'exit 42' TERM; echo ready; while :; do sleep 0.1; done`)
 		var out syncWriter

@@ -124,8 +124,18 @@ func (e *env) sayLifetime(tok control.Token, minValid time.Duration) {
 	}
 }
 
-// run runs argv with env, passing signals on, and ends with its exit code.
+// run runs argv with env and ends with its exit code. With tokentray's
+// own standard streams (not a test's) the command takes tokentray's place
+// where the system allows (replace): it is then the process the shell and
+// the terminal know, so a Ctrl-C reaches it once, from the terminal, and
+// its end is the shell's to see. Elsewhere tokentray waits for it and
+// passes signals on.
 func (e *env) run(argv []string, env []string) error {
+	if e.stdin == os.Stdin && e.stdout == os.Stdout && e.stderr == os.Stderr {
+		if err := replace(argv, env); !errors.Is(err, errNoReplace) {
+			return e.cannotRun(argv[0], err) // replace returns only on failure
+		}
+	}
 	c := exec.Command(argv[0], argv[1:]...)
 	c.Env = env
 	c.Stdin, c.Stdout, c.Stderr = e.stdin, e.stdout, e.stderr
@@ -153,6 +163,9 @@ func (e *env) run(argv []string, env []string) error {
 		}
 	}
 }
+
+// errNoReplace: the system has no exec in place (replace).
+var errNoReplace = errors.New("no exec in place")
 
 // Exit codes of a program exec could not run, as shells report them.
 const (

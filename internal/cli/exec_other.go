@@ -7,6 +7,10 @@ import (
 	"os/exec"
 )
 
+// replace: Windows has no exec in place; tokentray runs the command as a
+// child and waits for it.
+func replace(argv, env []string) error { return errNoReplace }
+
 // forwarded: Ctrl-C reaches every process of the console on Windows.
 var forwarded = []os.Signal{os.Interrupt}
 

@@ -8,7 +8,18 @@ import (
 	"syscall"
 )
 
-// forwarded are the signals exec passes to its command.
+// replace runs argv in this process's place (execve); it returns only
+// when the command could not be started.
+func replace(argv, env []string) error {
+	path, err := exec.LookPath(argv[0])
+	if err != nil {
+		return err
+	}
+	return syscall.Exec(path, argv, env)
+}
+
+// forwarded are the signals exec passes to its command when it runs it
+// as a child: a test's, with streams of its own.
 var forwarded = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT}
 
 // exitCodeOf is the command's exit code, 128+N when a signal ended it, as
