@@ -95,7 +95,8 @@ func (e *env) execCommand(cmd *cobra.Command, o *execOptions) error {
 	}
 	// A program that is not there, or cannot run, is said before any
 	// sign-in or renewal, as a shell says it.
-	if err := e.findProgram(o.command[0]); err != nil {
+	path, err := e.findProgram(o.command[0])
+	if err != nil {
 		return err
 	}
 	tok, err := b.Token(e.ctx, p.Name, o.minValid)
@@ -107,7 +108,7 @@ func (e *env) execCommand(cmd *cobra.Command, o *execOptions) error {
 	if o.headerEnv != "" {
 		env = append(env, o.headerEnv+"=Authorization: "+tok.TokenType+" "+tok.AccessToken)
 	}
-	return e.run(o.command, env)
+	return e.run(path, o.command, env)
 }
 
 // sayLifetime warns, before a command starts, that its token will not last
@@ -124,21 +125,19 @@ func (e *env) sayLifetime(tok control.Token, minValid time.Duration) {
 	}
 }
 
-// run runs argv with env and ends with its exit code. With tokentray's
+// run runs argv (its program found at path) with env and ends with its exit code. With tokentray's
 // own standard streams (not a test's) the command takes tokentray's place
 // where the system allows (replace): it is then the process the shell and
 // the terminal know, so a Ctrl-C reaches it once, from the terminal, and
 // its end is the shell's to see. Elsewhere tokentray waits for it and
 // passes signals on.
-func (e *env) run(argv []string, env []string) error {
+func (e *env) run(path string, argv, env []string) error {
 	if e.stdin == os.Stdin && e.stdout == os.Stdout && e.stderr == os.Stderr {
-		if err := replace(argv, env); !errors.Is(err, errNoReplace) {
+		if err := replace(path, argv, env); !errors.Is(err, errNoReplace) {
 			return e.cannotRun(argv[0], err) // replace returns only on failure
 		}
 	}
-	c := exec.Command(argv[0], argv[1:]...)
-	c.Env = env
-	c.Stdin, c.Stdout, c.Stderr = e.stdin, e.stdout, e.stderr
+	c := &exec.Cmd{Path: path, Args: argv, Env: env, Stdin: e.stdin, Stdout: e.stdout, Stderr: e.stderr}
 	// Ctrl-C and SIGTERM are the command's to handle; tokentray waits for
 	// it and exits as it does. Caught before the command starts: one that
 	// comes as it starts is passed on once it runs.
@@ -175,11 +174,11 @@ const (
 
 // findProgram finds the program exec is to run as exec.Command will, and
 // says it as a shell would when there is none, or it cannot run.
-func (e *env) findProgram(name string) error {
-	if _, err := exec.LookPath(name); err != nil {
-		return e.cannotRun(name, err)
+func (e *env) findProgram(name string) (path string, err error) {
+	if path, err = exec.LookPath(name); err != nil {
+		return "", e.cannotRun(name, err)
 	}
-	return nil
+	return path, nil
 }
 
 // cannotRun says why name could not be started — one headline with the

@@ -8,13 +8,9 @@ import (
 	"syscall"
 )
 
-// replace runs argv in this process's place (execve); it returns only
-// when the command could not be started.
-func replace(argv, env []string) error {
-	path, err := exec.LookPath(argv[0])
-	if err != nil {
-		return err
-	}
+// replace runs argv, its program found at path, in this process's place
+// (execve); it returns only when the command could not be started.
+func replace(path string, argv, env []string) error {
 	return syscall.Exec(path, argv, env)
 }
 
