@@ -68,10 +68,7 @@ func serveClipOwner(in io.Reader, out io.Writer) {
 }
 
 // clipOwner is the child process that owns the clipboard.
-type clipOwner struct {
-	in  io.Writer
-	out *bufio.Reader
-}
+type clipOwner struct{ *testkit.Child }
 
 func startClipOwner(t *testing.T, env []string) *clipOwner {
 	t.Helper()
@@ -79,29 +76,14 @@ func startClipOwner(t *testing.T, env []string) *clipOwner {
 	// Only the display given: nothing of the test's own session.
 	cmd.Env = append([]string{"TOKENTRAY_TEST_CLIPOWNER=1", "PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}, env...)
 	cmd.Stderr = os.Stderr
-	in, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	return &clipOwner{in: in, out: bufio.NewReader(out)}
+	return &clipOwner{testkit.StartChild(t, cmd)}
 }
 
 // do sends the child one command and fails the test unless it went well.
 func (o *clipOwner) do(t *testing.T, command string) {
 	t.Helper()
-	fmt.Fprintln(o.in, command)
-	line, err := o.out.ReadString('\n')
-	if err != nil || line != "ok\n" {
-		t.Fatalf("%s: %q %v", command, line, err)
-	}
+	o.Send(command)
+	o.Expect(t, "ok")
 }
 
 // display is one display server's clipboard as other programs see it.

@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"image"
 	"image/png"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -221,45 +220,23 @@ func menuNow(t *testing.T, it testkit.Item) string { return testkit.FormatMenu(i
 // programs. It starts ready and copies when told, in milliseconds: a test
 // that must copy before the tray's clear is due does not wait for a
 // process to start then.
-type otherProgram struct {
-	in  io.Writer
-	out *bufio.Reader
-}
+type otherProgram struct{ *testkit.Child }
 
-func (d *desktop) otherProgram(t *testing.T, text string) *otherProgram {
+func (d *desktop) otherProgram(t *testing.T, text string) otherProgram {
 	t.Helper()
 	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), "TOKENTRAY_TEST_CLIPBOARD="+text, "DISPLAY="+d.display)
-	in, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	o := &otherProgram{in: in, out: bufio.NewReader(out)}
-	o.expect(t, "ready")
+	o := otherProgram{testkit.StartChild(t, cmd)}
+	o.Expect(t, "ready")
 	return o
 }
 
 // copy copies the text (again) and returns once the program owns the
 // clipboard.
-func (o *otherProgram) copy(t *testing.T) {
+func (o otherProgram) copy(t *testing.T) {
 	t.Helper()
-	fmt.Fprintln(o.in)
-	o.expect(t, "ok")
-}
-
-func (o *otherProgram) expect(t *testing.T, word string) {
-	t.Helper()
-	if line, err := o.out.ReadString('\n'); err != nil || line != word+"\n" {
-		t.Fatalf("clipboard helper: %q %v, want %q", line, err, word)
-	}
+	o.Send("")
+	o.Expect(t, "ok")
 }
 
 // copyElsewhere copies text from another program, and returns once that
